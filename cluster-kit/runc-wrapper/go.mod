@@ -1,0 +1,3 @@
+module kubequest.local/runc-wrapper
+
+go 1.22
