@@ -1,0 +1,289 @@
+/**
+ * The one typed protocol between the browser and the server: every socket.io event, its
+ * payload, and (for events the browser sends) the zod schema the server validates it with.
+ *
+ * Browser code imports the types; the server imports the schemas too. Nothing here may import
+ * Node-only modules.
+ */
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Results: every request the browser makes is answered through a socket.io acknowledgement
+// carrying either a value or an error a learner can act on.
+
+export interface ActionableError {
+  /** Stable machine-readable code, e.g. "yaml-too-large", "cluster-unreachable". */
+  code: string;
+  /** What went wrong, in plain words. */
+  message: string;
+  /** What the learner can do about it. */
+  action?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ActionableError };
+export type Ack<T> = (result: Result<T>) => void;
+
+// ---------------------------------------------------------------------------------------------
+// Limits shared by the browser (to warn early) and the server (to enforce).
+
+export const LIMITS = {
+  /** Largest YAML document the editor may send. Kubernetes objects of a level are a few KiB. */
+  yamlBytes: 64 * 1024,
+  /** Deepest nesting accepted in that YAML. Real manifests stay under 20. */
+  yamlDepth: 40,
+  /** Most objects one YAML document may hold. */
+  yamlObjects: 50,
+  /** Largest chunk of terminal input per event (a paste is split by the browser). */
+  terminalInputBytes: 16 * 1024,
+  /** Terminal output the server may send ahead of the browser's acknowledgements. */
+  terminalUnackedBytes: 256 * 1024,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Levels
+
+export interface LevelSummary {
+  /** Stable id, e.g. "headless-statefulset-dns". */
+  id: string;
+  /** Number shown to learners, e.g. 30. */
+  number: number;
+  title: string;
+  world: { number: number; title: string };
+  xp: number;
+  difficulty: "beginner" | "intermediate" | "advanced";
+  concepts: string[];
+}
+
+export interface EditableFile {
+  /** Name shown in the editor's tab, e.g. "service.yaml". */
+  name: string;
+  content: string;
+}
+
+export interface LevelHint {
+  title: string;
+  body: string;
+}
+
+export interface LevelDetail extends LevelSummary {
+  /** Markdown. */
+  briefing: string;
+  objectives: string[];
+  hints: LevelHint[];
+  editableFiles: EditableFile[];
+}
+
+/** What the learner's environment is doing. */
+export type EnvironmentPhase = "absent" | "provisioning" | "ready" | "resetting" | "failed";
+
+export interface EnvironmentStatus {
+  levelId: string;
+  phase: EnvironmentPhase;
+  /** The learner's namespace; made by the server, never from user text. */
+  namespace: string | null;
+  passed: boolean;
+  message?: string;
+}
+
+export interface ProgressEvent {
+  levelId: string;
+  /** Short name of the step, e.g. "Creating namespace". */
+  step: string;
+  /** 1-based index of the step, and how many there are. */
+  index: number;
+  total: number;
+  elapsedMs: number;
+  done: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML editor
+
+export interface YamlIssue {
+  /** 1-based line in the editor, when known. */
+  line?: number;
+  message: string;
+  severity: "error" | "warning";
+}
+
+export interface ResourceRef {
+  kind: string;
+  name: string;
+}
+
+export interface ApplyOutcome {
+  applied: (ResourceRef & { action: "created" | "configured" | "unchanged" | "deleted" })[];
+}
+
+/** Returned as the error of an apply when an immutable field would change. */
+export interface ImmutableFieldError extends ActionableError {
+  code: "immutable-field";
+  resource: ResourceRef;
+  field: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grading
+
+/** "skipped": not run because an earlier check failed (its result says which). */
+export type CheckStatus = "pending" | "running" | "pass" | "fail" | "skipped";
+
+export interface CheckResult {
+  /** Stable check id, e.g. "per-pod-dns". */
+  id: string;
+  title: string;
+  /** What the check verifies and why it matters, in one or two sentences. */
+  explanation: string;
+  status: CheckStatus;
+  /** What the grader actually saw: command outputs, field values, DNS answers. */
+  evidence: string[];
+  /** On failure: what to look at next. */
+  hint?: string;
+  /** Progress of a bounded wait, e.g. "2/3 pods ready, 12 s of 60 s". */
+  progress?: string;
+  durationMs?: number;
+}
+
+export type GradeRound = "main" | "chaos";
+
+export interface GradeStarted {
+  runId: string;
+  levelId: string;
+  round: GradeRound;
+  checks: Pick<CheckResult, "id" | "title" | "explanation">[];
+}
+
+export interface GradeFinished {
+  runId: string;
+  levelId: string;
+  round: GradeRound;
+  passed: boolean;
+  results: CheckResult[];
+  durationMs: number;
+  /** Markdown debrief, sent once the main round passes. */
+  debrief?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live view: a picture of the learner's namespace
+
+export interface LiveService {
+  name: string;
+  type: string;
+  /** "None" for a headless Service. */
+  clusterIP: string;
+  selector: Record<string, string>;
+}
+
+export interface LiveEndpoint {
+  ip: string;
+  hostname?: string;
+  podName?: string;
+  ready: boolean;
+}
+
+export interface LivePod {
+  name: string;
+  /** e.g. Running, Pending. */
+  phase: string;
+  /** kubectl-style status, e.g. "Init:0/1", "Running", "CrashLoopBackOff". */
+  status: string;
+  ready: boolean;
+  ip?: string;
+  restarts: number;
+  /** Set when the pod belongs to the level's workload (not the toolbox). */
+  ordinal?: number;
+}
+
+export interface LiveDnsAnswer {
+  name: string;
+  addresses: string[];
+  /** e.g. "NXDOMAIN" when the name does not resolve. */
+  error?: string;
+}
+
+export interface LiveViewSnapshot {
+  levelId: string;
+  namespace: string;
+  services: LiveService[];
+  statefulSets: { name: string; serviceName: string; replicas: number; readyReplicas: number }[];
+  endpointSlices: { name: string; serviceName: string; endpoints: LiveEndpoint[] }[];
+  pods: LivePod[];
+  dns: LiveDnsAnswer[];
+  updatedAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+export interface ServerToClientEvents {
+  "environment:status": (status: EnvironmentStatus) => void;
+  "environment:progress": (progress: ProgressEvent) => void;
+  "terminal:output": (chunk: { data: string; bytes: number }) => void;
+  "terminal:exit": (info: { reason: string }) => void;
+  "liveview:snapshot": (snapshot: LiveViewSnapshot) => void;
+  "grade:started": (started: GradeStarted) => void;
+  "grade:check": (update: { runId: string; result: CheckResult }) => void;
+  "grade:finished": (finished: GradeFinished) => void;
+}
+
+export interface ClientToServerEvents {
+  "level:open": (payload: LevelPayload, ack: Ack<EnvironmentStatus>) => void;
+  "level:start": (payload: LevelPayload, ack: Ack<EnvironmentStatus>) => void;
+  "level:reset": (payload: LevelPayload, ack: Ack<EnvironmentStatus>) => void;
+  "yaml:validate": (payload: YamlPayload, ack: Ack<{ issues: YamlIssue[] }>) => void;
+  "yaml:apply": (payload: YamlPayload, ack: Ack<ApplyOutcome>) => void;
+  "yaml:recreate": (payload: RecreatePayload, ack: Ack<ApplyOutcome>) => void;
+  "terminal:open": (payload: TerminalOpenPayload, ack: Ack<{ attached: true }>) => void;
+  "terminal:input": (payload: TerminalInputPayload) => void;
+  "terminal:resize": (payload: TerminalResizePayload) => void;
+  "terminal:ack": (payload: TerminalAckPayload) => void;
+  "grade:run": (payload: GradePayload, ack: Ack<GradeFinished>) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas of what the browser sends (the server parses every payload with these)
+
+const levelId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "a level id is lowercase letters, digits and dashes");
+
+export const levelPayloadSchema = z.object({ levelId }).strict();
+export type LevelPayload = z.infer<typeof levelPayloadSchema>;
+
+export const yamlPayloadSchema = z
+  .object({
+    levelId,
+    /** Length is in UTF-16 units; the server checks bytes too. */
+    yaml: z.string().max(LIMITS.yamlBytes, `YAML is limited to ${LIMITS.yamlBytes / 1024} KiB`),
+  })
+  .strict();
+export type YamlPayload = z.infer<typeof yamlPayloadSchema>;
+
+export const recreatePayloadSchema = yamlPayloadSchema.extend({ confirmed: z.literal(true) }).strict();
+export type RecreatePayload = z.infer<typeof recreatePayloadSchema>;
+
+const terminalSize = {
+  cols: z.number().int().min(10).max(500),
+  rows: z.number().int().min(2).max(200),
+};
+export const terminalOpenPayloadSchema = z.object({ levelId, ...terminalSize }).strict();
+export type TerminalOpenPayload = z.infer<typeof terminalOpenPayloadSchema>;
+
+export const terminalInputPayloadSchema = z
+  .object({ data: z.string().min(1).max(LIMITS.terminalInputBytes) })
+  .strict();
+export type TerminalInputPayload = z.infer<typeof terminalInputPayloadSchema>;
+
+export const terminalResizePayloadSchema = z.object(terminalSize).strict();
+export type TerminalResizePayload = z.infer<typeof terminalResizePayloadSchema>;
+
+export const terminalAckPayloadSchema = z.object({ bytes: z.number().int().min(0).max(1 << 30) }).strict();
+export type TerminalAckPayload = z.infer<typeof terminalAckPayloadSchema>;
+
+export const gradePayloadSchema = z
+  .object({ levelId, round: z.enum(["main", "chaos"]).default("main") })
+  .strict();
+export type GradePayload = z.input<typeof gradePayloadSchema>;
