@@ -1,0 +1,301 @@
+/**
+ * The cluster's life cycle behind `npm run cluster:up|down|status`: make sure Docker runs,
+ * get a node image (upstream when a registry is reachable, else the offline kit), create or
+ * restart the kind cluster, write its kubeconfig, build and load the levels' images.
+ */
+import { execFileSync } from "node:child_process";
+import { lookup } from "node:dns/promises";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  CLUSTER_NAME,
+  KIND_VERSION,
+  KIT_CACHE,
+  KUBECONFIG_PATH,
+  KUBEQUEST_HOME,
+  KUBERNETES_VERSION,
+  LEVEL_IMAGES,
+  NODE_CONTAINER,
+  REPO_ROOT,
+  STEPS_DIR,
+  UPSTREAM_NODE_IMAGE,
+  type LevelImage,
+} from "./kit-config";
+import { buildOfflineKit, buildRuncWrapper, imageExists, TOTAL_KIT_STEPS } from "./offline-kit";
+import { formatElapsed, inputsKey, log, runLogged, runTimedStep } from "./step-runner";
+
+export type ClusterMode = "auto" | "online" | "offline";
+
+/**
+ * A registry is "reachable" when its name resolves. On our VMs the resolver refuses every
+ * registry name at once, so this costs a few milliseconds and sends nothing off the machine.
+ */
+export async function registryReachable(host = "registry-1.docker.io"): Promise<boolean> {
+  try {
+    await Promise.race([
+      lookup(host),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 3000)),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function docker(args: string[]): string {
+  return execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+function nodeContainerState(): "running" | "stopped" | "absent" {
+  try {
+    return docker(["inspect", "-f", "{{.State.Running}}", NODE_CONTAINER]) === "true" ? "running" : "stopped";
+  } catch {
+    return "absent";
+  }
+}
+
+export function kubectl(args: string[], opts: { timeoutMs?: number } = {}): string {
+  return execFileSync(kubectlBinary(), ["--kubeconfig", KUBECONFIG_PATH, ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: opts.timeoutMs ?? 30_000,
+  }).trim();
+}
+
+/** The kit's kubectl (the cluster's exact version) when built, else the one on PATH. */
+export function kubectlBinary(): string {
+  const kit = path.join(KIT_CACHE, `kubernetes-${KUBERNETES_VERSION}`, "kubectl");
+  return existsSync(kit) ? kit : "kubectl";
+}
+
+function kindBinaryOnPath(): string | undefined {
+  try {
+    const v = execFileSync("kind", ["version"], { encoding: "utf8" });
+    return v.includes(KIND_VERSION) ? "kind" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function ensureDocker(): Promise<void> {
+  const wrapper = await buildRuncWrapper();
+  await runLogged("docker-engine", "bash", [path.join(STEPS_DIR, "docker-engine.sh"), wrapper]);
+}
+
+/** Builds a level image from its Dockerfile unless the same inputs were built already. */
+async function buildLevelImage(image: LevelImage, kubectlPath: string): Promise<void> {
+  const contextDir = path.join(REPO_ROOT, image.context);
+  const files = listFiles(contextDir);
+  const key = inputsKey(files, image.needsKubectl ? [readFileSync(kubectlPath).length.toString()] : []);
+  let current = "";
+  try {
+    current = docker(["image", "inspect", image.tag, "-f", '{{index .Config.Labels "dev.kubequest.inputs"}}']);
+  } catch {
+    // not built yet
+  }
+  if (current === key) return;
+  const ctx = mkdtempSync(path.join(os.tmpdir(), "kubequest-image-"));
+  try {
+    cpSync(contextDir, ctx, { recursive: true });
+    if (image.needsKubectl) cpSync(kubectlPath, path.join(ctx, "kubectl"));
+    await runLogged(`image ${image.tag}`, "docker", ["build", "--label", `dev.kubequest.inputs=${key}`, "-t", image.tag, ctx]);
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of execFileSync("ls", ["-A", d], { encoding: "utf8" }).split("\n").filter(Boolean).sort()) {
+      const p = path.join(d, entry);
+      if (execFileSync("stat", ["-c", "%F", p], { encoding: "utf8" }).startsWith("directory")) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export interface UpOptions {
+  mode?: ClusterMode;
+}
+
+export interface ClusterInfo {
+  kubeconfig: string;
+  mode: "online" | "offline";
+  nodeImage: string;
+}
+
+/** Idempotent: makes sure the cluster runs, its kubeconfig is written and images are loaded. */
+export async function clusterUp(opts: UpOptions = {}): Promise<ClusterInfo> {
+  const started = Date.now();
+  let mode = opts.mode ?? "auto";
+  if (mode === "auto") {
+    mode = (await registryReachable()) ? "online" : "offline";
+    log(`cluster mode: ${mode} (${mode === "offline" ? "no container registry resolves; using the offline kit" : "a registry resolves"})`);
+  }
+  await runTimedStep(1, 5, "Docker engine", ensureDocker);
+
+  let kindBinary = kindBinaryOnPath();
+  let nodeImage = UPSTREAM_NODE_IMAGE;
+  let kubectlForImages: string;
+  if (mode === "offline") {
+    log(`offline kit (${TOTAL_KIT_STEPS} steps, cached in ${KIT_CACHE}):`);
+    const kit = await buildOfflineKit();
+    kindBinary = kit.kindBinary;
+    nodeImage = kit.nodeImage;
+    kubectlForImages = path.join(kit.kubernetesBin, "kubectl");
+  } else {
+    if (!kindBinary) {
+      const kindDir = path.join(KIT_CACHE, `kind-${KIND_VERSION}`);
+      await runLogged("kind", "go", ["install", `sigs.k8s.io/kind@${KIND_VERSION}`], { env: { GOBIN: kindDir } });
+      kindBinary = path.join(kindDir, "kind");
+    }
+    if (!imageExists(UPSTREAM_NODE_IMAGE)) await runLogged("pull node image", "docker", ["pull", UPSTREAM_NODE_IMAGE]);
+    // The toolbox's kubectl is the node's own: same version as the cluster, no download.
+    kubectlForImages = path.join(KIT_CACHE, "online-kubectl");
+    mkdirSync(KIT_CACHE, { recursive: true });
+    if (!existsSync(kubectlForImages)) {
+      const id = docker(["create", UPSTREAM_NODE_IMAGE]);
+      try {
+        docker(["cp", `${id}:/usr/bin/kubectl`, kubectlForImages]);
+      } finally {
+        docker(["rm", "-f", id]);
+      }
+    }
+  }
+  const kind = kindBinary ?? "kind";
+
+  await runTimedStep(2, 5, `kind cluster "${CLUSTER_NAME}"`, async () => {
+    mkdirSync(KUBEQUEST_HOME, { recursive: true });
+    const state = nodeContainerState();
+    if (state === "running" && currentNodeImage() !== nodeImage) {
+      log(`  the running cluster uses ${currentNodeImage()}, not ${nodeImage}: recreating it`);
+      await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
+      return createCluster(kind, nodeImage, mode === "offline");
+    }
+    if (state === "absent") return createCluster(kind, nodeImage, mode === "offline");
+    if (state === "stopped") {
+      log("  node container is stopped: starting it");
+      docker(["start", NODE_CONTAINER]);
+    }
+    await runLogged("kind kubeconfig", kind, ["export", "kubeconfig", "--name", CLUSTER_NAME, "--kubeconfig", KUBECONFIG_PATH]);
+  });
+
+  await runTimedStep(3, 5, "API server and node Ready", () => waitForNodeReady(180_000));
+
+  await runTimedStep(4, 5, "level images", async () => {
+    for (const image of LEVEL_IMAGES) await buildLevelImage(image, kubectlForImages);
+    await runLogged("kind load", kind, ["load", "docker-image", "--name", CLUSTER_NAME, ...LEVEL_IMAGES.map((i) => i.tag)]);
+  });
+
+  await runTimedStep(5, 5, "system pods Running", () => waitForSystemPods(180_000));
+  log(`cluster "${CLUSTER_NAME}" is up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${KUBECONFIG_PATH}`);
+  return { kubeconfig: KUBECONFIG_PATH, mode, nodeImage };
+}
+
+function currentNodeImage(): string {
+  try {
+    return docker(["inspect", "-f", "{{.Config.Image}}", NODE_CONTAINER]);
+  } catch {
+    return "";
+  }
+}
+
+async function createCluster(kind: string, nodeImage: string, offline: boolean): Promise<void> {
+  const template = readFileSync(path.join(REPO_ROOT, "cluster-kit", "kind-config.yaml"), "utf8");
+  const config = template
+    .replace("{{disableDefaultCNI}}", String(offline))
+    .replace("{{nodeImage}}", nodeImage);
+  const configPath = path.join(KUBEQUEST_HOME, "kind-config.yaml");
+  writeFileSync(configPath, config);
+  await runLogged("kind create", kind, [
+    "create",
+    "cluster",
+    "--name",
+    CLUSTER_NAME,
+    "--config",
+    configPath,
+    "--kubeconfig",
+    KUBECONFIG_PATH,
+    "--wait",
+    "0s",
+  ]);
+}
+
+async function poll(what: string, timeoutMs: number, check: () => string | true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (;;) {
+    try {
+      const r = check();
+      if (r === true) return;
+      last = r;
+    } catch (err) {
+      last = err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s: ${last}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+function waitForNodeReady(timeoutMs: number): Promise<void> {
+  return poll("node Ready", timeoutMs, () => {
+    const out = kubectl(["get", "nodes", "-o", "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}"]);
+    return out.split("\n").every((l) => l.endsWith("=True")) && out.length > 0 ? true : `nodes: ${out}`;
+  });
+}
+
+function waitForSystemPods(timeoutMs: number): Promise<void> {
+  return poll("kube-system pods Running", timeoutMs, () => {
+    const out = kubectl(["get", "pods", "-n", "kube-system", "--no-headers"]);
+    const notReady = out
+      .split("\n")
+      .filter((l) => l.trim())
+      .filter((l) => {
+        const [, ready, status] = l.trim().split(/\s+/);
+        const [a, b] = (ready ?? "0/1").split("/");
+        return status !== "Running" || a !== b;
+      });
+    return notReady.length === 0 && out.length > 0 ? true : `not ready: ${notReady.join("; ")}`;
+  });
+}
+
+export async function clusterDown(): Promise<void> {
+  const kind = kindBinaryOnPath() ?? path.join(KIT_CACHE, `kind-${KIND_VERSION}`, "kind");
+  if (nodeContainerState() === "absent") {
+    log(`no cluster "${CLUSTER_NAME}" to delete`);
+    return;
+  }
+  await runTimedStep(1, 1, `delete kind cluster "${CLUSTER_NAME}"`, () =>
+    runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME, "--kubeconfig", KUBECONFIG_PATH]),
+  );
+}
+
+export function clusterStatus(): number {
+  const state = nodeContainerState();
+  log(`cluster "${CLUSTER_NAME}": node container ${state}${state === "absent" ? "" : ` (${currentNodeImage()})`}`);
+  if (state !== "running") {
+    log("start it with: npm run cluster:up");
+    return 1;
+  }
+  log(`kubeconfig: ${KUBECONFIG_PATH}\n`);
+  try {
+    log(kubectl(["get", "nodes", "-o", "wide"]));
+    log("");
+    log(kubectl(["get", "pods", "-n", "kube-system", "-o", "wide"]));
+  } catch (err) {
+    log(`the API server does not answer: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+    return 1;
+  }
+  log("\nimages in the node:");
+  const images = execFileSync("docker", ["exec", NODE_CONTAINER, "ctr", "-n", "k8s.io", "images", "ls", "-q"], {
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter((l) => l && !l.startsWith("sha256:"));
+  for (const image of images) log(`  ${image}`);
+  return 0;
+}

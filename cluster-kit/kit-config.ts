@@ -1,0 +1,45 @@
+/**
+ * Pins and paths of the cluster kit. One place to change a version.
+ *
+ * Why these pins: Kubernetes 1.34 is the last minor whose kubelet accepts a cgroup v1 host by
+ * default (failCgroupV1 turns true in 1.35), and kind v0.30.0 is the last release with a
+ * bookworm base that kind's own CI ran on cgroup v1. Our VMs are cgroup v1.
+ */
+import os from "node:os";
+import path from "node:path";
+
+export const KIND_VERSION = "v0.30.0";
+/** Newest v1.34 patch the Go module proxy serves for k8s.io/kubernetes. */
+export const KUBERNETES_VERSION = "v1.34.4";
+/** The node image kind v0.30.0 uses by default, for machines that can reach a registry. */
+export const UPSTREAM_NODE_IMAGE =
+  "kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a";
+
+export const CLUSTER_NAME = "kubequest";
+export const NODE_CONTAINER = `${CLUSTER_NAME}-control-plane`;
+
+/** Where built binaries and images' inputs are cached, keyed by version (outside the repo). */
+export const KIT_CACHE = process.env.KUBEQUEST_KIT_CACHE ?? path.join(os.homedir(), ".cache", "kubequest", "kit");
+/** Where the kubeconfig and run-time state live. */
+export const KUBEQUEST_HOME = process.env.KUBEQUEST_HOME ?? path.join(os.homedir(), ".kubequest");
+export const KUBECONFIG_PATH = path.join(KUBEQUEST_HOME, "kubeconfig");
+export const LOG_DIR = path.join(KIT_CACHE, "..", "logs");
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "..");
+export const STEPS_DIR = path.join(REPO_ROOT, "cluster-kit", "steps");
+
+/**
+ * Images the levels run. Tags are pinned and manifests use imagePullPolicy IfNotPresent:
+ * with no registry, `:latest` (pull policy Always) could never start.
+ */
+export interface LevelImage {
+  tag: string;
+  /** Build context, relative to the repo root. */
+  context: string;
+  /** Files the build context needs that are made by the kit, e.g. kubectl for the toolbox. */
+  needsKubectl?: boolean;
+}
+export const LEVEL_IMAGES: LevelImage[] = [
+  { tag: "kubequest/redis:7.0.15-1", context: "images/redis" },
+  { tag: "kubequest/toolbox:1.34.4-1", context: "images/toolbox", needsKubectl: true },
+];
