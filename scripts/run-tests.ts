@@ -1,0 +1,123 @@
+/**
+ * `npm test`: every check the project has, in the order that fails fastest, against the real
+ * cluster, database and browser. Each stage prints its name and time; the run ends with one
+ * line that counts every test that ran ("N passed, N failed").
+ *
+ *   typecheck → lint → levels:check → unit → integration (brings the cluster up) → build → e2e
+ *
+ * A stage that fails does not stop later independent stages, so one run shows everything that
+ * is wrong; the exit code is non-zero if anything failed.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+interface Stage {
+  name: string;
+  command: string[];
+  /** JSON report to count tests from. */
+  report?: { file: string; kind: "vitest" | "playwright" };
+  /** Skip this stage when an earlier one it needs failed. */
+  needs?: string[];
+}
+
+const reports = path.join(process.cwd(), "test-results");
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+const stages: Stage[] = [
+  { name: "typecheck", command: ["npx", "tsc", "--noEmit", "-p", "tsconfig.json"] },
+  { name: "lint", command: ["npx", "eslint", "--max-warnings=0", "."] },
+  { name: "levels:check", command: ["npx", "tsx", "scripts/levels-check.ts"] },
+  {
+    name: "unit tests",
+    command: ["npx", "vitest", "run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/unit.json`],
+    report: { file: `${reports}/unit.json`, kind: "vitest" },
+  },
+  {
+    name: "integration tests (real kind cluster)",
+    command: ["npx", "vitest", "run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/integration.json`],
+    report: { file: `${reports}/integration.json`, kind: "vitest" },
+  },
+  { name: "production build", command: ["npx", "next", "build"] },
+  {
+    name: "end-to-end tests (Chromium)",
+    command: ["npx", "playwright", "test"],
+    report: { file: `${reports}/e2e.json`, kind: "playwright" },
+    needs: ["production build"],
+  },
+];
+
+function run(cmd: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd[0]!, cmd.slice(1), {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" },
+    });
+    child.on("close", (code) => resolve(code ?? 1));
+    child.on("error", () => resolve(127));
+  });
+}
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function countReport(report: NonNullable<Stage["report"]>): Counts | undefined {
+  if (!existsSync(report.file)) return undefined;
+  const data = JSON.parse(readFileSync(report.file, "utf8")) as Record<string, unknown>;
+  if (report.kind === "vitest") {
+    return {
+      passed: Number(data.numPassedTests ?? 0),
+      failed: Number(data.numFailedTests ?? 0),
+      skipped: Number(data.numPendingTests ?? 0) + Number(data.numTodoTests ?? 0),
+    };
+  }
+  const stats = data.stats as Record<string, number> | undefined;
+  return {
+    passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0),
+    failed: stats?.unexpected ?? 0,
+    skipped: stats?.skipped ?? 0,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const failedStages: string[] = [];
+  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const summary: string[] = [];
+  for (const stage of stages) {
+    if (stage.needs?.some((n) => failedStages.includes(n))) {
+      failedStages.push(stage.name);
+      summary.push(`✗ ${stage.name}: not run (needs ${stage.needs.join(", ")})`);
+      continue;
+    }
+    console.log(`\n━━ ${stage.name} ━━`);
+    const t0 = Date.now();
+    const code = await run(stage.command);
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    const counts = stage.report ? countReport(stage.report) : undefined;
+    if (counts) {
+      total.passed += counts.passed;
+      total.failed += counts.failed;
+      total.skipped += counts.skipped;
+    }
+    const detail = counts ? ` (${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped)` : "";
+    if (code === 0 && (!counts || counts.failed === 0)) {
+      summary.push(`✓ ${stage.name} in ${secs}s${detail}`);
+    } else {
+      failedStages.push(stage.name);
+      summary.push(`✗ ${stage.name} in ${secs}s${detail}, exit code ${code}`);
+    }
+  }
+  console.log(`\n━━ summary (${((Date.now() - started) / 60000).toFixed(1)} min) ━━`);
+  for (const line of summary) console.log(line);
+  // Skipped tests are reported, never counted as passing.
+  const failed = total.failed + (failedStages.length > 0 && total.failed === 0 ? failedStages.length : 0);
+  console.log(`\ntests: ${total.passed} passed, ${failed} failed, ${total.skipped} skipped`);
+  process.exit(failedStages.length === 0 ? 0 : 1);
+}
+
+void main();
