@@ -1,0 +1,87 @@
+/** DNS as seen from inside the cluster: per-pod names and the Service's own name. */
+import type { ClusterSnapshot, GradeContext } from "../grade-context";
+import type { ProbeRecord, ProbeRequest } from "../probe";
+import type { CheckImplementation } from "./check-types";
+
+/** The probe every DNS and topology check shares: all lookups and every pod's INFO replication. */
+export function clusterProbeRequests(ctx: GradeContext, snap: ClusterSnapshot): ProbeRequest[] {
+  const requests: ProbeRequest[] = [];
+  for (let i = 0; i < ctx.workload.replicas; i++) requests.push({ kind: "nslookup", name: ctx.podDnsName(snap, i) });
+  requests.push({ kind: "nslookup", name: ctx.serviceDnsName(snap) });
+  for (const pod of snap.workloadPods) if (pod?.ip) requests.push({ kind: "redis-info", host: pod.ip });
+  return requests;
+}
+
+export async function clusterProbe(ctx: GradeContext): Promise<{ snap: ClusterSnapshot; records: ProbeRecord[] }> {
+  const snap = await ctx.snapshot();
+  const records = await ctx.probe("cluster", clusterProbeRequests(ctx, snap));
+  return { snap, records };
+}
+
+/** Addresses of the answer section of nslookup's output (not the server's own address). */
+export function nslookupAddresses(output: string): string[] {
+  const addresses: string[] = [];
+  let inAnswer = false;
+  for (const line of output.split("\n")) {
+    if (/^Name:\s/.test(line)) inAnswer = true;
+    const m = /^Address:\s*([0-9a-f.:]+)\s*$/i.exec(line.trim());
+    if (inAnswer && m?.[1]) addresses.push(m[1]);
+  }
+  return addresses;
+}
+
+/** The lines of nslookup's output worth showing: the answer or the error, not the server banner. */
+export function nslookupEvidence(output: string): string[] {
+  return output
+    .split("\n")
+    .map((l) => l.replace(/\s+$/, ""))
+    .filter((l) => l.trim() && !/^Server:/.test(l) && !/^Address:\s*\S+#\d+/.test(l));
+}
+
+function lookup(records: ProbeRecord[], name: string): ProbeRecord | undefined {
+  return records.find((r) => r.kind === "nslookup" && r.name === name);
+}
+
+export const perPodDns: CheckImplementation = async ({ ctx }) => {
+  const { snap, records } = await clusterProbe(ctx);
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  for (let i = 0; i < ctx.workload.replicas; i++) {
+    const name = ctx.podDnsName(snap, i);
+    const pod = snap.workloadPods[i];
+    const record = lookup(records, name);
+    const addresses = record ? nslookupAddresses(record.output) : [];
+    evidence.push(`$ nslookup ${name}`);
+    evidence.push(...(record ? nslookupEvidence(record.output).map((l) => `  ${l}`) : ["  (no answer recorded)"]));
+    evidence.push(`  pod ${ctx.workload.name}-${i} has IP ${pod?.ip ?? "(none)"}`);
+    if (addresses.length === 0) problems.push(`${name} does not resolve`);
+    else if (!pod?.ip || addresses.length !== 1 || addresses[0] !== pod.ip) {
+      problems.push(`${name} resolves to ${addresses.join(", ")}, not to the pod's IP ${pod?.ip ?? "(none)"}`);
+    }
+  }
+  if (problems.length === 0) return { passed: true, evidence };
+  return {
+    passed: false,
+    evidence,
+    reason: `${problems.join("; ")}. Per-pod names exist only under the headless Service the StatefulSet names, for pods that are Ready.`,
+  };
+};
+
+export const serviceDns: CheckImplementation = async ({ ctx }) => {
+  const { snap, records } = await clusterProbe(ctx);
+  const name = ctx.serviceDnsName(snap);
+  const record = lookup(records, name);
+  const addresses = record ? nslookupAddresses(record.output).sort() : [];
+  const podIPs = snap.workloadPods.flatMap((p) => (p?.ip ? [p.ip] : [])).sort();
+  const evidence = [`$ nslookup ${name}`, ...(record ? nslookupEvidence(record.output).map((l) => `  ${l}`) : ["  (no answer)"])];
+  evidence.push(`  the pods' IPs: ${podIPs.join(", ") || "(none)"}`);
+  if (addresses.length > 0 && addresses.join() === podIPs.join()) return { passed: true, evidence };
+  const virtual = snap.governingService?.clusterIP;
+  const reason =
+    addresses.length === 1 && virtual && addresses[0] === virtual
+      ? `${name} answers with the virtual IP ${virtual}: the Service is not headless.`
+      : addresses.length === 0
+        ? `${name} does not resolve.`
+        : `${name} answers ${addresses.join(", ")}, which is not exactly the set of pod IPs.`;
+  return { passed: false, evidence, reason };
+};

@@ -1,0 +1,35 @@
+/** Bounded wait until every pod of the workload is Ready, with progress on the way. */
+import type { PodsReadySpec } from "./spec-types";
+import type { CheckImplementation } from "./check-types";
+
+export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec, progress }) => {
+  const timeoutMs = spec.params.timeoutSeconds * 1000;
+  const started = Date.now();
+  let snap = await ctx.snapshot();
+  for (;;) {
+    const ready = snap.workloadPods.filter((p) => p?.ready && !p.deleting).length;
+    const total = ctx.workload.replicas;
+    if (ready === total) break;
+    const waited = Date.now() - started;
+    if (waited >= timeoutMs) break;
+    progress(`${ready}/${total} pods ready, ${Math.round(waited / 1000)} s of ${spec.params.timeoutSeconds} s`);
+    await new Promise((r) => setTimeout(r, 1000));
+    snap = await ctx.refresh();
+  }
+  const evidence = snap.workloadPods.map((p, i) =>
+    p
+      ? `${p.name}: ${p.status}, ready=${p.ready}, IP ${p.ip ?? "(none)"}, restarts ${p.restarts}`
+      : `${ctx.workload.name}-${i}: not created`,
+  );
+  const notReady = snap.workloadPods.findIndex((p) => !p?.ready || p.deleting);
+  if (notReady === -1) return { passed: true, evidence };
+  const stuck = snap.workloadPods[notReady];
+  const name = `${ctx.workload.name}-${notReady}`;
+  const waiting = stuck?.initContainers.find((c) => !c.ready);
+  const reason = !stuck
+    ? `${name} was never created: a StatefulSet creates pods in order and waits for each to be Ready before the next.`
+    : waiting
+      ? `${name} is stuck in its init container ${waiting.name} (${stuck.status}). Read why with: kubectl logs ${name} -c ${waiting.name}`
+      : `${name} is ${stuck.status} and not Ready after ${spec.params.timeoutSeconds} s. Look at kubectl describe pod ${name} and its logs.`;
+  return { passed: false, evidence, reason };
+};

@@ -1,0 +1,108 @@
+/** Redis replication, seen from the primary and from each replica. */
+import { randomBytes } from "node:crypto";
+import { IPV4, type GradeContext } from "../grade-context";
+import type { ProbeRecord } from "../probe";
+import { clusterProbe } from "./dns-checks";
+import type { CheckImplementation } from "./check-types";
+import type { ReplicationDataSpec } from "./spec-types";
+
+/** `INFO replication` as key/value pairs. */
+export function parseInfo(output: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of output.split(/\r?\n/)) {
+    const i = line.indexOf(":");
+    if (i > 0 && !line.startsWith("#")) fields.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
+  }
+  return fields;
+}
+
+const SHOWN_INFO_FIELDS = /^(role|connected_slaves|slave\d+|master_host|master_port|master_link_status)$/;
+
+function infoEvidence(podName: string, record: ProbeRecord | undefined): string[] {
+  if (!record) return [`${podName}: no INFO replication answer`];
+  const lines = record.output
+    .split(/\r?\n/)
+    .filter((l) => SHOWN_INFO_FIELDS.test(l.split(":")[0] ?? ""))
+    .map((l) => `  ${l}`);
+  return [`$ redis-cli -h ${podName} INFO replication`, ...(lines.length ? lines : [`  ${record.output.trim() || "(no output)"}`])];
+}
+
+/** Is `host` a DNS name that means pod 0 (short or fully qualified, optional trailing dot)? */
+export function isPrimaryDnsName(host: string, ctx: GradeContext, serviceName: string): boolean {
+  const pod0 = `${ctx.workload.name}-0`;
+  const fq = `${pod0}.${serviceName}.${ctx.namespace}.svc.cluster.local`;
+  const h = host.replace(/\.$/, "");
+  return fq === h || fq.startsWith(`${h}.`) && h.startsWith(`${pod0}.${serviceName}`);
+}
+
+export const replicationTopology: CheckImplementation = async ({ ctx }) => {
+  const { snap, records } = await clusterProbe(ctx);
+  const infoFor = (ip: string | undefined) => records.find((r) => r.kind === "redis-info" && r.host === ip);
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  const replicas = ctx.workload.replicas;
+  snap.workloadPods.forEach((pod, i) => {
+    const name = `${ctx.workload.name}-${i}`;
+    const record = infoFor(pod?.ip);
+    evidence.push(...infoEvidence(name, record));
+    const info = parseInfo(record?.output ?? "");
+    if (i === 0) {
+      if (info.get("role") !== "master") problems.push(`${name} is not the primary (role:${info.get("role") ?? "?"})`);
+      else if (Number(info.get("connected_slaves")) !== replicas - 1) {
+        problems.push(`${name} has ${info.get("connected_slaves") ?? 0} connected replicas, expected ${replicas - 1}`);
+      }
+      return;
+    }
+    const host = info.get("master_host") ?? "";
+    if (info.get("role") !== "slave") problems.push(`${name} is not a replica (role:${info.get("role") ?? "?"})`);
+    else if (IPV4.test(host)) {
+      const today = host === snap.workloadPods[0]?.ip ? ` (redis-0's IP today)` : "";
+      problems.push(
+        `${name} follows the IP address ${host}${today}. Pod IPs change whenever redis-0 is rescheduled, and this replica would then lose its primary for good; follow ${ctx.podDnsName(snap, 0)} instead`,
+      );
+    } else if (!isPrimaryDnsName(host, ctx, snap.governingServiceName)) {
+      problems.push(`${name} follows ${host || "(nothing)"}, which is not redis-0's per-pod DNS name ${ctx.podDnsName(snap, 0)}`);
+    } else if (info.get("master_link_status") !== "up") {
+      problems.push(`${name}'s link to the primary is ${info.get("master_link_status") ?? "unknown"}`);
+    }
+  });
+  if (problems.length === 0) return { passed: true, evidence };
+  return { passed: false, evidence, reason: `${problems.join("; ")}.` };
+};
+
+export const replicationData: CheckImplementation<ReplicationDataSpec> = async ({ ctx, spec }) => {
+  const snap = await ctx.snapshot();
+  const primary = snap.workloadPods[0];
+  const replicas = snap.workloadPods.slice(1);
+  const key = `kubequest:grade:${randomBytes(4).toString("hex")}`;
+  const value = randomBytes(8).toString("hex");
+  if (!primary?.ip || replicas.some((p) => !p?.ip)) {
+    return { passed: false, evidence: ["Some Redis pods have no IP yet"], reason: "Every Redis pod must be running first." };
+  }
+  const records = await ctx.probe(
+    "data",
+    [
+      { kind: "redis-write", host: primary.ip, key, value },
+      ...replicas.map((p) => ({ kind: "redis-wait-key" as const, host: p!.ip!, key, value, timeoutMs: spec.params.timeoutMs })),
+      ...replicas.map((p) => ({ kind: "redis-write-expect-readonly" as const, host: p!.ip!, key: `${key}:replica-write` })),
+    ],
+    spec.params.timeoutMs + 15_000,
+  );
+  const byHost = (kind: string, ip: string) => records.find((r) => r.kind === kind && r.host === ip);
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  const write = byHost("redis-write", primary.ip);
+  evidence.push(`$ redis-cli -h ${primary.name} SET ${key} ${value}`, `  ${write?.output.trim() || "(no answer)"}`);
+  if (!write || !/\bOK\b/.test(write.output)) problems.push(`writing to ${primary.name} failed`);
+  for (const pod of replicas) {
+    const read = byHost("redis-wait-key", pod!.ip!);
+    evidence.push(`$ redis-cli -h ${pod!.name} GET ${key}   (waiting up to ${spec.params.timeoutMs} ms)`);
+    evidence.push(`  ${read?.output.trim() || "(no answer)"}`);
+    if (!read || read.exitCode !== 0) problems.push(`${pod!.name} did not receive the key within ${spec.params.timeoutMs} ms`);
+    const ro = byHost("redis-write-expect-readonly", pod!.ip!);
+    evidence.push(`$ redis-cli -h ${pod!.name} SET ${key}:replica-write x`, `  ${ro?.output.trim() || "(no answer)"}`);
+    if (!ro || !/READONLY/.test(ro.output)) problems.push(`${pod!.name} accepted a write: it is not a read-only replica`);
+  }
+  if (problems.length === 0) return { passed: true, evidence };
+  return { passed: false, evidence, reason: `${problems.join("; ")}.` };
+};

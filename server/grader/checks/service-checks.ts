@@ -1,0 +1,104 @@
+/** Checks on the Service objects: headless, governing the StatefulSet, EndpointSlice hostnames. */
+import { selectorMatches } from "../grade-context";
+import type { CheckImplementation } from "./check-types";
+
+const formatSelector = (s: Record<string, string>) =>
+  Object.keys(s).length ? Object.entries(s).map(([k, v]) => `${k}=${v}`).join(",") : "(none)";
+
+export const serviceHeadless: CheckImplementation = async ({ ctx }) => {
+  const snap = await ctx.snapshot();
+  const evidence: string[] = [];
+  if (snap.statefulSet) {
+    evidence.push(`StatefulSet ${snap.statefulSet.name}: spec.serviceName = ${snap.statefulSet.serviceName || "(empty)"}`);
+  } else {
+    evidence.push(`No StatefulSet ${ctx.workload.name}: looking at the level's Service ${snap.governingServiceName}`);
+  }
+  const svc = snap.governingService;
+  if (!svc) {
+    return {
+      passed: false,
+      evidence: [...evidence, `Service ${snap.governingServiceName}: not found`],
+      reason: `There is no Service named ${snap.governingServiceName}, so no pod can have a DNS name under it. Create it headless (clusterIP: None).`,
+    };
+  }
+  evidence.push(`Service ${svc.name}: type ${svc.type}, spec.clusterIP = ${svc.clusterIP || "(empty)"}`);
+  const otherHeadless = snap.services.filter((s) => s.name !== svc.name && s.clusterIP === "None");
+  for (const s of otherHeadless) evidence.push(`Service ${s.name}: spec.clusterIP = None (headless)`);
+  if (svc.clusterIP === "None") return { passed: true, evidence };
+  const reason =
+    otherHeadless.length > 0
+      ? `Service ${otherHeadless.map((s) => s.name).join(", ")} is headless, but the StatefulSet names ${svc.name} in spec.serviceName, and only that Service gives its pods DNS names. Make ${svc.name} itself headless (or point serviceName at the headless one — which means recreating the StatefulSet, since serviceName is immutable too).`
+      : `Service ${svc.name} has the virtual IP ${svc.clusterIP}, so DNS answers with that one address and publishes no per-pod names. clusterIP cannot be changed in place: delete the Service and create it again with clusterIP: None.`;
+  return { passed: false, evidence, reason };
+};
+
+export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
+  const snap = await ctx.snapshot();
+  const sts = snap.statefulSet;
+  if (!sts) {
+    const deployment = snap.deployments.find((d) => d.name === ctx.workload.name);
+    const evidence = [`StatefulSet ${ctx.workload.name}: not found`];
+    if (deployment) evidence.push(`Deployment ${deployment.name}: ${deployment.readyReplicas}/${deployment.replicas} ready`);
+    return {
+      passed: false,
+      evidence,
+      reason: deployment
+        ? `A Deployment's pods get random names (like ${deployment.name}-7c9f8-x2lqp) and no per-pod DNS records, so replicas cannot name their primary. Use a StatefulSet governed by the headless Service.`
+        : `The StatefulSet ${ctx.workload.name} is gone. Apply statefulset.yaml again.`,
+    };
+  }
+  const evidence = [`StatefulSet ${sts.name}: spec.serviceName = ${sts.serviceName}, pod template labels ${formatSelector(sts.selector)}`];
+  const svc = snap.governingService;
+  if (!svc) {
+    return { passed: false, evidence: [...evidence, `Service ${sts.serviceName}: not found`], reason: `spec.serviceName names ${sts.serviceName}, which does not exist.` };
+  }
+  evidence.push(`Service ${svc.name}: selector ${formatSelector(svc.selector)}`);
+  const stsPods = snap.pods.filter((p) => p.owner?.kind === "StatefulSet" && p.owner.name === sts.name);
+  const selected = snap.pods.filter((p) => selectorMatches(svc.selector, p.labels));
+  evidence.push(`Pods of the StatefulSet: ${stsPods.map((p) => p.name).join(", ") || "(none yet)"}`);
+  evidence.push(`Pods the Service selects: ${selected.map((p) => p.name).join(", ") || "(none)"}`);
+  const selectsTemplate = selectorMatches(svc.selector, sts.selector);
+  const strangers = selected.filter((p) => !stsPods.includes(p));
+  const missing = stsPods.filter((p) => !selected.includes(p));
+  if (!selectsTemplate || missing.length > 0) {
+    return {
+      passed: false,
+      evidence,
+      reason: `The Service's selector ${formatSelector(svc.selector)} does not match the StatefulSet's pod labels ${formatSelector(sts.selector)}, so its EndpointSlices stay empty and no pod gets a DNS record. Use the pods' own labels.`,
+    };
+  }
+  if (strangers.length > 0) {
+    return {
+      passed: false,
+      evidence,
+      reason: `The selector also matches ${strangers.map((p) => p.name).join(", ")}, which do not belong to the StatefulSet: their addresses would be mixed into the Service's DNS answers. Narrow the selector to the StatefulSet's pods.`,
+    };
+  }
+  return { passed: true, evidence };
+};
+
+export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
+  const snap = await ctx.snapshot();
+  const evidence: string[] = [];
+  const endpoints = snap.endpointSlices.flatMap((s) => s.endpoints.map((e) => ({ ...e, slice: s.name })));
+  if (snap.endpointSlices.length === 0) evidence.push(`No EndpointSlice for Service ${snap.governingServiceName}`);
+  for (const e of endpoints) {
+    evidence.push(
+      `${e.slice}: ${e.addresses.join(",")} hostname=${e.hostname ?? "(none)"} ready=${e.ready}${e.targetPod ? ` pod=${e.targetPod}` : ""}`,
+    );
+  }
+  const problems: string[] = [];
+  snap.workloadPods.forEach((pod, i) => {
+    const name = `${ctx.workload.name}-${i}`;
+    const entry = endpoints.find((e) => e.targetPod === name || (pod?.ip !== undefined && e.addresses.includes(pod.ip)));
+    if (!entry) problems.push(`${name} is not listed`);
+    else if (entry.hostname !== name) problems.push(`${name} is listed without hostname ${name}`);
+    else if (!entry.ready) problems.push(`${name} is listed but not ready`);
+  });
+  if (problems.length === 0) return { passed: true, evidence };
+  return {
+    passed: false,
+    evidence,
+    reason: `${problems.join("; ")}. The endpoints controller writes each pod's hostname only for the Service named in the StatefulSet's serviceName, and only lists Ready pods.`,
+  };
+};

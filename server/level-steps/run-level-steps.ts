@@ -1,0 +1,112 @@
+/**
+ * Carries out a level's declared steps (its solution, or one of its wrong fixes) against a
+ * learner namespace, through the Kubernetes adapter: what a learner would do by hand, done by
+ * a script, so tests and `npm run levels:verify` can prove a level's grader right.
+ */
+import type { LevelStep } from "../../lib/levels/level-schema";
+import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import type { LoadedLevel } from "../levels/level-catalog";
+
+const POD_IP = /\{\{podIP:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\}\}/g;
+
+/** The apiVersion of the kinds a step may delete by name. */
+const API_VERSIONS: Record<string, string> = {
+  StatefulSet: "apps/v1",
+  Deployment: "apps/v1",
+  Service: "v1",
+  Pod: "v1",
+  ConfigMap: "v1",
+};
+
+export interface StepLog {
+  step: LevelStep;
+  description: string;
+  durationMs: number;
+}
+
+export function describeStep(step: LevelStep): string {
+  switch (step.action) {
+    case "apply":
+      return `apply ${step.file}`;
+    case "recreate":
+      return `recreate from ${step.file}`;
+    case "delete":
+      return `delete ${step.kind} ${step.name}`;
+    case "waitReady":
+      return `wait up to ${step.timeoutSeconds} s for the workload's pods to be Ready`;
+    case "exec":
+      return `exec in ${step.pod}: ${step.command.join(" ")}`;
+  }
+}
+
+async function resolvePlaceholders(kube: KubeAdapter, namespace: string, argv: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const arg of argv) {
+    let resolved = arg;
+    for (const match of arg.matchAll(POD_IP)) {
+      const pod = await kube.getPod(namespace, match[1]!);
+      if (!pod?.ip) throw new Error(`pod ${match[1]} has no IP, so {{podIP:${match[1]}}} cannot be filled in`);
+      resolved = resolved.replace(match[0], pod.ip);
+    }
+    out.push(resolved);
+  }
+  return out;
+}
+
+export async function waitWorkloadReady(kube: KubeAdapter, level: LoadedLevel, namespace: string, timeoutMs: number): Promise<void> {
+  const { name, replicas } = level.manifest.workload;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pods = await kube.listPods(namespace);
+    const ready = Array.from({ length: replicas }, (_, i) => pods.find((p) => p.name === `${name}-${i}`)).filter(
+      (p) => p?.ready && !p.deleting,
+    ).length;
+    if (ready === replicas) return;
+    if (Date.now() > deadline) {
+      throw new Error(`only ${ready}/${replicas} pods of ${name} were Ready after ${timeoutMs / 1000} s`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export async function runLevelSteps(
+  kube: KubeAdapter,
+  level: LoadedLevel,
+  namespace: string,
+  steps: LevelStep[],
+  onStep?: (log: StepLog) => void,
+): Promise<StepLog[]> {
+  const logs: StepLog[] = [];
+  for (const step of steps) {
+    const started = Date.now();
+    switch (step.action) {
+      case "apply":
+        await kube.apply(namespace, level.readObjects(step.file), { force: true });
+        break;
+      case "recreate":
+        await kube.recreate(namespace, level.readObjects(step.file));
+        break;
+      case "delete": {
+        const apiVersion = API_VERSIONS[step.kind];
+        if (!apiVersion) throw new Error(`a delete step cannot name kind ${step.kind}`);
+        await kube.deleteObject(namespace, { apiVersion, kind: step.kind, name: step.name }, { wait: true });
+        break;
+      }
+      case "waitReady":
+        await waitWorkloadReady(kube, level, namespace, step.timeoutSeconds * 1000);
+        break;
+      case "exec": {
+        const argv = await resolvePlaceholders(kube, namespace, step.command);
+        const result = await kube.exec(namespace, step.pod, step.container, argv, { timeoutMs: 30_000 });
+        if (result.exitCode !== 0) {
+          throw new Error(`exec in ${step.pod} (${argv.join(" ")}) exited with ${result.exitCode}: ${result.stderr || result.stdout}`);
+        }
+        break;
+      }
+    }
+    const log = { step, description: describeStep(step), durationMs: Date.now() - started };
+    logs.push(log);
+    onStep?.(log);
+  }
+  return logs;
+}
