@@ -171,8 +171,8 @@ export async function clusterUp(opts: UpOptions = {}): Promise<ClusterInfo> {
   await runTimedStep(2, 5, `kind cluster "${CLUSTER_NAME}"`, async () => {
     mkdirSync(KUBEQUEST_HOME, { recursive: true });
     const state = nodeContainerState();
-    if (state === "running" && currentNodeImage() !== nodeImage) {
-      log(`  the running cluster uses ${currentNodeImage()}, not ${nodeImage}: recreating it`);
+    if (state !== "absent" && nodeImageId(nodeImage) !== "" && currentNodeImageId() !== nodeImageId(nodeImage)) {
+      log(`  the cluster runs an older build of ${nodeImage}: recreating it`);
       await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
       return createCluster(kind, nodeImage, mode === "offline");
     }
@@ -194,6 +194,23 @@ export async function clusterUp(opts: UpOptions = {}): Promise<ClusterInfo> {
   await runTimedStep(5, 5, "system pods Running", () => waitForSystemPods(180_000));
   log(`cluster "${CLUSTER_NAME}" is up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${KUBECONFIG_PATH}`);
   return { kubeconfig: KUBECONFIG_PATH, mode, nodeImage };
+}
+
+/** The image ID the node container runs (a rebuilt node image keeps its tag, not its ID). */
+function currentNodeImageId(): string {
+  try {
+    return docker(["inspect", "-f", "{{.Image}}", NODE_CONTAINER]);
+  } catch {
+    return "";
+  }
+}
+
+function nodeImageId(tag: string): string {
+  try {
+    return docker(["image", "inspect", "-f", "{{.Id}}", tag]);
+  } catch {
+    return "";
+  }
 }
 
 function currentNodeImage(): string {

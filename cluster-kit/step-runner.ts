@@ -38,7 +38,7 @@ export function runLogged(
   step: string,
   command: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+  opts: { env?: Record<string, string>; cwd?: string; input?: string } = {},
 ): Promise<string> {
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = path.join(LOG_DIR, `${step.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.log`);
@@ -67,8 +67,8 @@ export function runLogged(
       }
       if (isTTY) process.stdout.write(`\r\x1b[2K  … ${formatElapsed(Date.now() - started)} ${lastLine.slice(0, 100)}`);
     };
-    child.stdout.on("data", (c: Buffer) => onData(c, true));
-    child.stderr.on("data", (c: Buffer) => onData(c, false));
+    child.stdout?.on("data", (c: Buffer) => onData(c, true));
+    child.stderr?.on("data", (c: Buffer) => onData(c, false));
     const heartbeat = isTTY
       ? undefined
       : setInterval(() => log(`  … ${step}: ${formatElapsed(Date.now() - started)} — ${lastLine.slice(0, 120)}`), 15_000);
@@ -110,7 +110,7 @@ export interface CachedStep {
  */
 export async function runCachedStep(index: number, total: number, step: CachedStep): Promise<"cached" | "built"> {
   const marker = path.join(step.outDir, ".kit-key");
-  const label = `[${index}/${total}] ${step.name}`;
+  const label = total > 0 ? `[${index}/${total}] ${step.name}` : `  ${step.name}`;
   if (existsSync(marker) && readFileSync(marker, "utf8").trim() === step.key) {
     log(`${label}: cached (${step.outDir})`);
     return "cached";
