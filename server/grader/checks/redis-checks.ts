@@ -93,15 +93,15 @@ export const replicationData: CheckImplementation<ReplicationDataSpec> = async (
   const problems: string[] = [];
   const write = byHost("redis-write", primary.ip);
   evidence.push(`$ redis-cli -h ${primary.name} SET ${key} ${value}`, `  ${write?.output.trim() || "(no answer)"}`);
-  if (!write || !/\bOK\b/.test(write.output)) problems.push(`writing to ${primary.name} failed`);
+  if (!write || write.ok !== true) problems.push(`writing to ${primary.name} failed`);
   for (const pod of replicas) {
     const read = byHost("redis-wait-key", pod!.ip!);
     evidence.push(`$ redis-cli -h ${pod!.name} GET ${key}   (waiting up to ${spec.params.timeoutMs} ms)`);
     evidence.push(`  ${read?.output.trim() || "(no answer)"}`);
-    if (!read || read.exitCode !== 0) problems.push(`${pod!.name} did not receive the key within ${spec.params.timeoutMs} ms`);
+    if (!read || read.matched !== true) problems.push(`${pod!.name} did not receive the key within ${spec.params.timeoutMs} ms`);
     const ro = byHost("redis-write-expect-readonly", pod!.ip!);
     evidence.push(`$ redis-cli -h ${pod!.name} SET ${key}:replica-write x`, `  ${ro?.output.trim() || "(no answer)"}`);
-    if (!ro || !/READONLY/.test(ro.output)) problems.push(`${pod!.name} accepted a write: it is not a read-only replica`);
+    if (!ro || ro.readonly !== true) problems.push(`${pod!.name} accepted a write: it is not a read-only replica`);
   }
   if (problems.length === 0) return { passed: true, evidence };
   return { passed: false, evidence, reason: `${problems.join("; ")}.` };
