@@ -1,0 +1,129 @@
+// Level 30 graded against the real cluster: the broken state, the solution, every declared
+// wrong fix, the chaos round, and the learner's least-privilege kubectl.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckResult, GradeFinished } from "../../lib/protocol/socket-events";
+import { LevelEnvironments } from "../../server/environments/level-environment";
+import { runGrade } from "../../server/grader/run-grade";
+import { createKubeAdapter } from "../../server/kubernetes/kube-client";
+import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
+import { loadLevelCatalog, type LoadedLevel } from "../../server/levels/level-catalog";
+import { runLevelSteps } from "../../server/level-steps/run-level-steps";
+
+const LEVEL_ID = "headless-statefulset-dns";
+
+let kube: KubeAdapter;
+let level: LoadedLevel;
+let envs: LevelEnvironments;
+const namespaces: string[] = [];
+
+/** A fresh broken environment for a new anonymous learner. */
+async function freshEnvironment(): Promise<string> {
+  const status = await envs.start(randomUUID(), LEVEL_ID);
+  expect(status.phase, status.message).toBe("ready");
+  namespaces.push(status.namespace!);
+  return status.namespace!;
+}
+
+async function grade(namespace: string, round: "main" | "chaos" = "main") {
+  const streamed: CheckResult[] = [];
+  const finished: GradeFinished = await runGrade({ kube, level, namespace, round, onStarted: () => {}, onCheck: (r) => streamed.push(r) });
+  const firstFailure = finished.results.find((r) => r.status === "fail");
+  return { finished, streamed, firstFailure };
+}
+
+beforeAll(async () => {
+  kube = createKubeAdapter();
+  const catalog = await loadLevelCatalog();
+  level = catalog.get(LEVEL_ID)!;
+  envs = new LevelEnvironments({ kube: () => kube, levels: async () => catalog });
+});
+
+afterAll(async () => {
+  await Promise.all(namespaces.map((ns) => kube.deleteNamespace(ns).catch(() => undefined)));
+});
+
+describe("Level 30 against the real cluster", () => {
+  it("starts broken: redis-1 waits in its init container, redis-2 never appears, and the grade fails at check 1 with the evidence", async () => {
+    const ns = await freshEnvironment();
+    // Give the StatefulSet time to (not) make progress.
+    await new Promise((r) => setTimeout(r, 8000));
+    const pods = await kube.listPods(ns);
+    expect(pods.find((p) => p.name === "redis-0")?.status).toBe("Running");
+    expect(pods.find((p) => p.name === "redis-1")?.status).toBe("Init:0/1");
+    expect(pods.find((p) => p.name === "redis-2")).toBeUndefined();
+
+    const { finished, firstFailure, streamed } = await grade(ns);
+    expect(finished.passed).toBe(false);
+    expect(firstFailure?.id).toBe("service-headless");
+    const clusterIP = (await kube.getService(ns, "redis"))!.clusterIP;
+    expect(firstFailure?.evidence.join("\n")).toContain(`spec.clusterIP = ${clusterIP}`);
+    expect(firstFailure?.hint).toMatch(/delete the Service and create it again/);
+    // The rest is skipped with a reason, and results were streamed as they ran.
+    expect(finished.results.filter((r) => r.status === "skipped")).toHaveLength(7);
+    expect(streamed.some((r) => r.id === "service-headless" && r.status === "running")).toBe(true);
+    expect(finished.debrief).toBeUndefined();
+  });
+
+  it("refuses clusterIP: None over the existing Service (immutable), so the fix needs a recreate", async () => {
+    const ns = await freshEnvironment();
+    await expect(kube.apply(ns, level.readObjects("solution/service.yaml"))).rejects.toMatchObject({
+      code: "immutable-field",
+    });
+  });
+
+  it("passes checks 1–8 after the solution, passes again when re-graded, and survives the chaos round", async () => {
+    const ns = await freshEnvironment();
+    await runLevelSteps(kube, level, ns, level.manifest.solution);
+    const { finished, firstFailure } = await grade(ns);
+    expect(firstFailure, JSON.stringify(firstFailure, null, 2)).toBeUndefined();
+    expect(finished.passed).toBe(true);
+    expect(finished.results.map((r) => r.status)).toEqual(Array(8).fill("pass"));
+    expect(finished.debrief).toContain("headless");
+    // Evidence is the real thing: nslookup answers and INFO replication lines.
+    const dns = finished.results.find((r) => r.id === "per-pod-dns")!;
+    expect(dns.evidence.join("\n")).toMatch(/Address: 10\.244\./);
+    const topology = finished.results.find((r) => r.id === "replication-topology")!;
+    expect(topology.evidence.join("\n")).toMatch(/master_host:redis-0\.redis\./);
+
+    const again = await grade(ns);
+    expect(again.finished.passed).toBe(true);
+
+    const before = await kube.getPod(ns, "redis-1");
+    const chaos = await grade(ns, "chaos");
+    expect(chaos.firstFailure, JSON.stringify(chaos.firstFailure, null, 2)).toBeUndefined();
+    expect(chaos.finished.results.map((r) => r.id)).toEqual(["chaos-pod-replaced", "per-pod-dns", "replication-topology"]);
+    const after = await kube.getPod(ns, "redis-1");
+    expect(after?.uid).not.toBe(before?.uid);
+  });
+
+  it.each(["replicas-use-pod-ip", "second-headless-service", "headless-selector-matches-nothing", "deployment-instead-of-statefulset"])(
+    "fails the wrong fix %s at its declared check, with a reason",
+    async (id) => {
+      const fix = level.manifest.wrongFixes.find((f) => f.id === id)!;
+      const ns = await freshEnvironment();
+      await runLevelSteps(kube, level, ns, fix.steps);
+      const { finished, firstFailure } = await grade(ns);
+      expect(finished.passed).toBe(false);
+      expect(firstFailure?.id).toBe(fix.failsAt);
+      expect(firstFailure?.hint?.length).toBeGreaterThan(20);
+      if (id === "replicas-use-pod-ip") {
+        expect(firstFailure?.hint).toMatch(/IP address/);
+        // Replication itself works: the data check would pass, only the topology is fragile.
+        expect(firstFailure?.evidence.join("\n")).toMatch(/master_link_status:up/);
+      }
+    },
+  );
+
+  it("gives the toolbox's kubectl its own namespace only", async () => {
+    const ns = await freshEnvironment();
+    const own = await kube.exec(ns, "toolbox", undefined, ["kubectl", "get", "pods", "-o", "name"]);
+    expect(own.exitCode, own.stderr).toBe(0);
+    expect(own.stdout).toContain("pod/redis-0");
+    const other = await kube.exec(ns, "toolbox", undefined, ["kubectl", "get", "pods", "-n", "kube-system"]);
+    expect(other.exitCode).not.toBe(0);
+    expect(other.stderr).toMatch(/Forbidden/);
+    const nodes = await kube.exec(ns, "toolbox", undefined, ["kubectl", "get", "nodes"]);
+    expect(nodes.stderr).toMatch(/Forbidden/);
+  });
+});
