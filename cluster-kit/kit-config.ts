@@ -40,6 +40,6 @@ export interface LevelImage {
   needsKubectl?: boolean;
 }
 export const LEVEL_IMAGES: LevelImage[] = [
-  { tag: "kubequest/redis:7.0.15-1", context: "images/redis" },
+  { tag: "kubequest/redis:7.0.15-2", context: "images/redis" },
   { tag: "kubequest/toolbox:1.34.4-1", context: "images/toolbox", needsKubectl: true },
 ];

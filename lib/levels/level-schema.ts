@@ -1,0 +1,363 @@
+/**
+ * The schema of a level's manifest (`levels/<world>/<level>/level.yaml`) and the single source
+ * of its TypeScript types. The level catalog parses every manifest with it, `npm run
+ * levels:check` reports its errors, and the level runner and grader consume the parsed types.
+ *
+ * Browser-safe: imports only zod.
+ */
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+/** Kebab-case identifier: level ids, check ids, wrong-fix ids. Stable once published. */
+const kebabId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$/, "use lowercase letters, digits and dashes (e.g. per-pod-dns)");
+
+/**
+ * A file inside the level's directory, written relative to it with forward slashes. Segments
+ * start with a letter or digit, so `..`, absolute paths and hidden files cannot sneak in.
+ */
+const levelFile = z
+  .string()
+  .regex(
+    /^(?:[a-z0-9][a-z0-9._-]*\/)*[a-z0-9][a-z0-9._-]*\.ya?ml$/,
+    "a file is a lowercase relative path inside the level directory ending in .yaml, e.g. broken/service.yaml",
+  );
+
+/** A Kubernetes object or pod name (RFC 1123 label: pods of a workload are always labels). */
+const objectName = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a name is lowercase letters, digits and dashes, e.g. redis-0");
+
+const nonEmptyText = z.string().trim().min(1, "must not be empty");
+
+/** The only placeholder an exec argument may carry: the current IP of a pod of the level. */
+const POD_IP_PLACEHOLDER = /\{\{podIP:[a-z0-9]([-a-z0-9]*[a-z0-9])?\}\}/g;
+
+const execArgument = z
+  .string()
+  .max(1024)
+  .refine((arg) => !/\{\{|\}\}/.test(arg.replace(POD_IP_PLACEHOLDER, "")), {
+    message: "the only placeholder allowed in a command is {{podIP:<pod-name>}}",
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Steps: what the solution and the wrong fixes do to a fresh broken environment
+
+export const stepSchema = z.discriminatedUnion("action", [
+  /** Server-side apply of every object in `file` (what the editor's Apply button does). */
+  z.strictObject({ action: z.literal("apply"), file: levelFile }),
+  /**
+   * Delete every object in `file` and create it again: the way to change an immutable field
+   * such as a Service's clusterIP (the editor's Recreate button).
+   */
+  z.strictObject({ action: z.literal("recreate"), file: levelFile }),
+  /** Delete one object of the level's namespace, e.g. `{kind: StatefulSet, name: redis}`. */
+  z.strictObject({
+    action: z.literal("delete"),
+    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "kind is a Kubernetes kind such as StatefulSet"),
+    name: objectName,
+  }),
+  /** Wait until every pod of the level's workload is Ready, failing after `timeoutSeconds`. */
+  z.strictObject({
+    action: z.literal("waitReady"),
+    timeoutSeconds: z.number().int().min(1).max(600),
+  }),
+  /**
+   * Run a command (plain argv, never a shell line) in a pod of the level. An argument may
+   * contain `{{podIP:<pod-name>}}`, replaced by the runner with that pod's IP at run time.
+   */
+  z.strictObject({
+    action: z.literal("exec"),
+    pod: objectName,
+    /** Defaults to the pod's first container. */
+    container: objectName.optional(),
+    command: z.array(execArgument).min(1, "command needs at least the program to run"),
+  }),
+]);
+export type LevelStep = z.infer<typeof stepSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Grader checks
+
+/**
+ * Fields every check has. `id` is what results, wrong fixes and chaos rounds refer to;
+ * `type` selects the grader's implementation, so one implementation can serve many levels.
+ */
+const checkBase = {
+  /** Stable id, unique within the level, e.g. "per-pod-dns". */
+  id: kebabId,
+  /** Short name shown in the grade panel. */
+  title: nonEmptyText,
+  /** What the check verifies and why it matters, in one or two sentences (Markdown). */
+  explanation: nonEmptyText,
+  /** Optional: what to look at next when the check fails (Markdown). */
+  hint: nonEmptyText.optional(),
+};
+
+/** A check with no parameters: `params` may be left out or be an empty mapping. */
+const noParams = z.strictObject({}).optional();
+
+export const checkSpecSchema = z.discriminatedUnion("type", [
+  /**
+   * The Service named by the workload's `spec.serviceName` (or `workload.defaultServiceName`
+   * when the workload is missing) exists and has `clusterIP: None`.
+   */
+  z.strictObject({ ...checkBase, type: z.literal("service-headless"), params: noParams }),
+  /**
+   * The StatefulSet `workload.name` exists, and its `spec.serviceName` names an existing
+   * headless Service whose selector matches the StatefulSet's pod template labels.
+   */
+  z.strictObject({ ...checkBase, type: z.literal("statefulset-service-name"), params: noParams }),
+  /** All `workload.replicas` pods of the workload become Ready within `timeoutSeconds`. */
+  z.strictObject({
+    ...checkBase,
+    type: z.literal("pods-ready"),
+    params: z.strictObject({ timeoutSeconds: z.number().int().min(1).max(600) }),
+  }),
+  /**
+   * The EndpointSlices of the governing Service list every workload pod as ready, each with
+   * `hostname` equal to the pod's name (what cluster DNS builds per-pod records from).
+   */
+  z.strictObject({ ...checkBase, type: z.literal("endpointslice-hostnames"), params: noParams }),
+  /**
+   * From the toolbox, `<pod>.<service>.<namespace>.svc.cluster.local` resolves to that pod's
+   * current IP, for every workload pod.
+   */
+  z.strictObject({ ...checkBase, type: z.literal("per-pod-dns"), params: noParams }),
+  /**
+   * From the toolbox, `<service>.<namespace>.svc.cluster.local` resolves to exactly the pod
+   * IPs of the workload (no virtual IP).
+   */
+  z.strictObject({ ...checkBase, type: z.literal("service-dns"), params: noParams }),
+  /**
+   * Redis `INFO replication`: pod ordinal 0 is a master with `replicas - 1` connected
+   * replicas; every other pod is a replica whose `master_host` is pod 0's per-pod DNS name
+   * (not an IP) with `master_link_status:up`.
+   */
+  z.strictObject({ ...checkBase, type: z.literal("redis-replication-topology"), params: noParams }),
+  /**
+   * A key written to the primary is readable on every replica within `timeoutMs`, and a write
+   * sent to a replica is refused as read-only.
+   */
+  z.strictObject({
+    ...checkBase,
+    type: z.literal("redis-replication-data"),
+    params: z.strictObject({ timeoutMs: z.number().int().min(100).max(60_000) }),
+  }),
+]);
+export type CheckSpec = z.infer<typeof checkSpecSchema>;
+export type CheckType = CheckSpec["type"];
+
+// ---------------------------------------------------------------------------------------------
+// The manifest
+
+const hintSchema = z.strictObject({
+  /** Short title shown before the hint is revealed. */
+  title: nonEmptyText,
+  /** Markdown. Hints are ordered from a nudge to nearly the answer. */
+  body: nonEmptyText,
+  /** XP the learner gives up by revealing this hint. */
+  xpCost: z.number().int().min(0),
+});
+export type LevelHintSpec = z.infer<typeof hintSchema>;
+
+const editableFileSchema = z.strictObject({
+  /** Path of the file inside the level directory, e.g. "broken/service.yaml". */
+  file: levelFile,
+  /** Name shown in the editor's tab, e.g. "service.yaml". */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a tab name is a plain file name such as service.yaml"),
+});
+
+const workloadSchema = z.strictObject({
+  /** The kind of the workload the learner repairs. */
+  kind: z.enum(["StatefulSet", "Deployment"]),
+  /** Its name; a StatefulSet's pods are `<name>-0`, `<name>-1`, … */
+  name: objectName,
+  /** How many pods it should run once fixed. */
+  replicas: z.number().int().min(1).max(10),
+  /** The governing Service's name when the workload cannot tell (e.g. it was deleted). */
+  defaultServiceName: objectName,
+});
+
+const chaosSchema = z.strictObject({
+  /** The pod deleted once the main grade passes, e.g. "redis-1". */
+  deletePod: objectName,
+  /** Ids of grader checks that must pass again after the pod comes back. */
+  checks: z.array(kebabId).min(1),
+  /** How long the replacement pod and the checks get in total. */
+  timeoutSeconds: z.number().int().min(5).max(600),
+});
+
+const wrongFixSchema = z.strictObject({
+  /** Stable id; its files live under `wrong-fixes/<id>/`. */
+  id: kebabId,
+  /** The tempting but wrong idea, in one sentence. */
+  description: nonEmptyText,
+  /** Id of the first grader check that must fail once these steps ran on a fresh broken environment. */
+  failsAt: kebabId,
+  steps: z.array(stepSchema).min(1),
+});
+export type WrongFix = z.infer<typeof wrongFixSchema>;
+
+const levelManifestObject = z.strictObject({
+  /** Version of this format; bumped when a change would misread older manifests. */
+  formatVersion: z.literal(1),
+  /** Stable id used in URLs, progress records and the protocol; never change it once published. */
+  id: kebabId,
+  /** Number shown to learners; unique across all levels. */
+  number: z.number().int().min(1).max(999),
+  title: nonEmptyText,
+  world: z.strictObject({
+    number: z.number().int().min(1).max(99),
+    title: nonEmptyText,
+  }),
+  /** XP for passing the main grade. */
+  xp: z.number().int().min(0),
+  /** Extra XP for passing the chaos round too. */
+  chaosBonusXp: z.number().int().min(0),
+  difficulty: z.enum(["beginner", "intermediate", "advanced"]),
+  /** Kubernetes ideas the level teaches, shown as tags. */
+  concepts: z.array(nonEmptyText).min(1),
+  estimatedMinutes: z.number().int().min(1).max(240),
+  /** What the learner must achieve, one sentence each. */
+  objectives: z.array(nonEmptyText).min(1),
+  /** Files shown in the editor, in tab order. */
+  editableFiles: z.array(editableFileSchema).min(1),
+  /** Ordered from a gentle nudge to nearly the answer. */
+  hints: z.array(hintSchema).min(1),
+  /** XP given up by revealing the full solution (the whole level's XP by convention). */
+  solutionXpCost: z.number().int().min(0),
+  /** Manifest files applied, in order, to build the broken starting state. */
+  setup: z.array(levelFile).min(1),
+  /** The workload the level is about; graders and the live view look at its pods. */
+  workload: workloadSchema,
+  /** Checks run in order; a failed check skips the rest. */
+  grader: z.array(checkSpecSchema).min(1),
+  /** Optional round after the main grade passes: delete a pod and grade some checks again. */
+  chaos: chaosSchema.optional(),
+  /** Steps that turn the broken state into a passing one. */
+  solution: z.array(stepSchema).min(1),
+  /** Plausible fixes that must NOT pass, each with the check that catches it. */
+  wrongFixes: z.array(wrongFixSchema).default([]),
+});
+
+/** Rules spanning several fields; each issue points at the field to change. */
+export const levelManifestSchema = levelManifestObject.superRefine((m, ctx) => {
+  const checkIds = new Set<string>();
+  m.grader.forEach((check, i) => {
+    if (checkIds.has(check.id)) {
+      ctx.addIssue({ code: "custom", path: ["grader", i, "id"], message: `duplicate check id "${check.id}"` });
+    }
+    checkIds.add(check.id);
+  });
+  const knownChecks = [...checkIds].join(", ");
+
+  const wrongFixIds = new Set<string>();
+  m.wrongFixes.forEach((fix, i) => {
+    if (wrongFixIds.has(fix.id)) {
+      ctx.addIssue({ code: "custom", path: ["wrongFixes", i, "id"], message: `duplicate wrong-fix id "${fix.id}"` });
+    }
+    wrongFixIds.add(fix.id);
+    if (!checkIds.has(fix.failsAt)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["wrongFixes", i, "failsAt"],
+        message: `"${fix.failsAt}" is not a grader check id (known: ${knownChecks})`,
+      });
+    }
+  });
+
+  if (m.chaos) {
+    m.chaos.checks.forEach((id, i) => {
+      if (!checkIds.has(id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["chaos", "checks", i],
+          message: `"${id}" is not a grader check id (known: ${knownChecks})`,
+        });
+      }
+    });
+    if (!m.chaos.deletePod.startsWith(`${m.workload.name}-`)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["chaos", "deletePod"],
+        message: `the chaos round deletes a pod of the workload, so its name starts with "${m.workload.name}-"`,
+      });
+    }
+  }
+
+  const tabNames = new Set<string>();
+  const editable = new Set<string>();
+  m.editableFiles.forEach((f, i) => {
+    if (tabNames.has(f.name)) {
+      ctx.addIssue({ code: "custom", path: ["editableFiles", i, "name"], message: `duplicate tab name "${f.name}"` });
+    }
+    if (editable.has(f.file)) {
+      ctx.addIssue({ code: "custom", path: ["editableFiles", i, "file"], message: `"${f.file}" is listed twice` });
+    }
+    tabNames.add(f.name);
+    editable.add(f.file);
+  });
+
+  const hintCost = m.hints.reduce((sum, h) => sum + h.xpCost, 0);
+  if (hintCost > m.xp) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["hints"],
+      message: `the hints cost ${hintCost} XP in total, more than the level's ${m.xp} XP`,
+    });
+  }
+  if (m.solutionXpCost > m.xp) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["solutionXpCost"],
+      message: `revealing the solution cannot cost more than the level's ${m.xp} XP`,
+    });
+  }
+});
+
+/** The parsed manifest (after defaults). */
+export type LevelManifest = z.infer<typeof levelManifestSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Every file a manifest refers to (setup, editor tabs, solution and wrong-fix steps), sorted. */
+export function referencedFiles(manifest: LevelManifest): string[] {
+  const files = new Set<string>([...manifest.setup, ...manifest.editableFiles.map((f) => f.file)]);
+  const steps = [...manifest.solution, ...manifest.wrongFixes.flatMap((fix) => fix.steps)];
+  for (const step of steps) {
+    if (step.action === "apply" || step.action === "recreate") files.add(step.file);
+  }
+  return [...files].sort();
+}
+
+/** Turns a zod issue path into the notation a level author would write: `hints[2].xpCost`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+export type ManifestParseResult =
+  | { ok: true; manifest: LevelManifest }
+  | { ok: false; problems: string[] };
+
+/** Validates parsed YAML; each problem reads "field: what is wrong". */
+export function parseLevelManifest(data: unknown): ManifestParseResult {
+  const result = levelManifestSchema.safeParse(data);
+  if (result.success) return { ok: true, manifest: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`),
+  };
+}

@@ -1,0 +1,85 @@
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { checkLevels, formatLevelCheckReport } from "./level-check";
+
+const LEVELS = path.join(__dirname, "../../levels");
+const LEVEL_30_DIR = "03-networking-and-services/30-headless-statefulset-dns";
+
+const temps: string[] = [];
+async function copyOfLevels(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "kq-levels-check-"));
+  temps.push(dir);
+  await fs.cp(LEVELS, dir, { recursive: true });
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(temps.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
+});
+
+async function edit(file: string, change: (text: string) => string): Promise<void> {
+  await fs.writeFile(file, change(await fs.readFile(file, "utf8")));
+}
+
+const messages = async (root: string): Promise<string[]> =>
+  (await checkLevels(root)).problems.map((p) => `${p.file}: ${p.message}`);
+
+describe("checkLevels", () => {
+  it("finds nothing wrong with the real levels", async () => {
+    const report = await checkLevels(LEVELS);
+    expect(report.problems).toEqual([]);
+    expect(report.levels.map((l) => l.manifest?.id)).toContain("headless-statefulset-dns");
+    expect(formatLevelCheckReport(report, LEVELS)).toMatch(/✓ Level 30/);
+  });
+
+  it("catches a stray file", async () => {
+    const root = await copyOfLevels();
+    await fs.writeFile(path.join(root, LEVEL_30_DIR, "broken/old-service.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n");
+    expect(await messages(root)).toEqual([`${LEVEL_30_DIR}/broken/old-service.yaml: ${"stray file"}: no setup, editableFiles, solution or wrongFixes entry of level.yaml refers to it (reference it or delete it)`]);
+  });
+
+  it("catches :latest, untagged images and pull policy Always", async () => {
+    const root = await copyOfLevels();
+    const statefulSet = path.join(root, LEVEL_30_DIR, "broken/statefulset.yaml");
+    await edit(statefulSet, (t) => t.replace("image: kubequest/redis:7.0.15-2", "image: kubequest/redis:latest"));
+    await edit(statefulSet, (t) => t.replace("image: kubequest/redis:7.0.15-2", "image: kubequest/redis"));
+    await edit(path.join(root, "_platform/60-toolbox.yaml"), (t) => t.replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Always"));
+    const found = await messages(root);
+    expect(found).toEqual([
+      "_platform/60-toolbox.yaml: Pod toolbox: spec.containers[0].imagePullPolicy: Always needs a registry; use IfNotPresent",
+      expect.stringMatching(/broken\/statefulset\.yaml: StatefulSet redis: spec\.template\.spec\.initContainers\[0\]: image "kubequest\/redis:latest" uses :latest/),
+      expect.stringMatching(/broken\/statefulset\.yaml: StatefulSet redis: spec\.template\.spec\.containers\[0\]: image "kubequest\/redis" has no tag/),
+    ]);
+  });
+
+  it("catches a namespace in an object and a stray placeholder", async () => {
+    const root = await copyOfLevels();
+    await edit(path.join(root, LEVEL_30_DIR, "solution/service.yaml"), (t) => t.replace("  name: redis\n", "  name: redis\n  namespace: default\n"));
+    await edit(path.join(root, LEVEL_30_DIR, "broken/service.yaml"), (t) => t.replace("app: redis\nspec", "app: \"{{namespace}}\"\nspec"));
+    const found = await messages(root);
+    expect(found).toEqual([
+      expect.stringMatching(/broken\/service\.yaml: Service redis: metadata\.labels\.app: "\{\{namespace\}\}": level files take no placeholders/),
+      expect.stringMatching(/solution\/service\.yaml: Service redis: remove metadata\.namespace/),
+    ]);
+  });
+
+  it("catches duplicate ids and numbers across levels", async () => {
+    const root = await copyOfLevels();
+    await fs.cp(path.join(root, LEVEL_30_DIR), path.join(root, "03-networking-and-services/31-headless-statefulset-dns"), { recursive: true });
+    const found = await messages(root);
+    expect(found).toEqual([
+      "03-networking-and-services/31-headless-statefulset-dns: the directory of level 30 \"headless-statefulset-dns\" must be named 30-headless-statefulset-dns",
+      "03-networking-and-services/31-headless-statefulset-dns/level.yaml: id \"headless-statefulset-dns\" is already used by 03-networking-and-services/30-headless-statefulset-dns",
+      "03-networking-and-services/31-headless-statefulset-dns/level.yaml: number 30 is already used by 03-networking-and-services/30-headless-statefulset-dns",
+    ]);
+  });
+
+  it("reports schema problems with the file and field", async () => {
+    const root = await copyOfLevels();
+    await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace("failsAt: service-headless", "failsAt: service-is-headless"));
+    expect(await messages(root)).toEqual([
+      expect.stringMatching(new RegExp(`^${LEVEL_30_DIR}/level.yaml: wrongFixes\\[1\\]\\.failsAt: "service-is-headless" is not a grader check id`)),
+    ]);
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * Content rules for `levels/`, beyond what the catalog needs to load: no stray files, objects
+ * that never pin a namespace, images the offline cluster can actually run. `npm run
+ * levels:check` prints the report; tests call `checkLevels` on temporary copies.
+ */
+import path from "node:path";
+import type { KubeObject } from "../../lib/levels/kube-object";
+import { formatIssuePath, referencedFiles } from "../../lib/levels/level-schema";
+import {
+  BRIEFING_FILE,
+  DEBRIEF_FILE,
+  MANIFEST_FILE,
+  PLATFORM_DIR,
+  discoverLevelDirs,
+  duplicateProblems,
+  listFilesRecursively,
+  readLevelSource,
+  readPlatformSource,
+  type LevelProblem,
+  type LevelSource,
+} from "./level-source";
+
+export interface LevelReport {
+  /** Level directory relative to the levels root. */
+  relDir: string;
+  /** Set when the manifest could be read. */
+  manifest?: { id: string; number: number; title: string; checks: number; wrongFixes: number };
+  problems: LevelProblem[];
+}
+
+export interface LevelCheckReport {
+  levels: LevelReport[];
+  /** Problems outside any level: layout of levels/, _platform/. */
+  general: LevelProblem[];
+  /** All problems, general ones first. Empty means the content is good. */
+  problems: LevelProblem[];
+}
+
+const FIXED_FILES = new Set([MANIFEST_FILE, BRIEFING_FILE, DEBRIEF_FILE]);
+const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
+
+function describe(o: KubeObject): string {
+  return `${o.kind} ${o.metadata.name}`;
+}
+
+/** Problems with an image reference, or undefined when the offline cluster can run it. */
+function imageProblem(image: unknown): string | undefined {
+  if (typeof image !== "string" || image.trim() === "") return "has no image";
+  if (image.includes("@sha256:")) return undefined;
+  const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+  const colon = lastSegment.indexOf(":");
+  if (colon === -1) return `image "${image}" has no tag; pin one (e.g. kubequest/redis:7.0.15-2): there is no registry to resolve :latest`;
+  if (lastSegment.slice(colon + 1) === "latest") return `image "${image}" uses :latest; pin the tag the cluster kit builds`;
+  return undefined;
+}
+
+/** Rules every object must follow, wherever it lives. */
+export function objectProblems(o: KubeObject, file: string, opts: { allowNamespacePlaceholder: boolean }): LevelProblem[] {
+  const problems: LevelProblem[] = [];
+  const where = describe(o);
+  if (o.metadata.namespace !== undefined) {
+    problems.push({ file, message: `${where}: remove metadata.namespace; the server puts every object in the learner's namespace` });
+  }
+
+  // Pod specs sit at different depths (Pod, StatefulSet, CronJob…): look for container lists anywhere.
+  const visit = (value: unknown, at: PropertyKey[]): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, [...at, i]));
+      return;
+    }
+    if (value === null || typeof value !== "object") {
+      if (typeof value === "string" && /\{\{|\}\}/.test(value)) {
+        const rest = opts.allowNamespacePlaceholder ? value.split("{{namespace}}").join("") : value;
+        if (/\{\{|\}\}/.test(rest)) {
+          const allowed = opts.allowNamespacePlaceholder ? "the only placeholder allowed is {{namespace}}" : "level files take no placeholders";
+          problems.push({ file, message: `${where}: ${formatIssuePath(at)}: "${value}": ${allowed}` });
+        }
+      }
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    for (const list of CONTAINER_LISTS) {
+      const containers = record[list];
+      if (!Array.isArray(containers)) continue;
+      containers.forEach((c: unknown, i) => {
+        const container = (c ?? {}) as Record<string, unknown>;
+        const cPath = formatIssuePath([...at, list, i]);
+        const image = imageProblem(container.image);
+        if (image) problems.push({ file, message: `${where}: ${cPath}: ${image}` });
+        if (container.imagePullPolicy === "Always") {
+          problems.push({ file, message: `${where}: ${cPath}.imagePullPolicy: Always needs a registry; use IfNotPresent` });
+        }
+      });
+    }
+    for (const [k, v] of Object.entries(record)) visit(v, [...at, k]);
+  };
+  visit(o, []);
+  return problems;
+}
+
+/** Rules about one level beyond its schema. */
+async function levelContentProblems(source: LevelSource): Promise<LevelProblem[]> {
+  const { manifest, relDir } = source;
+  const problems: LevelProblem[] = [];
+  const manifestFile = `${relDir}/${MANIFEST_FILE}`;
+
+  const referenced = new Set(referencedFiles(manifest));
+  for (const file of await listFilesRecursively(source.dir)) {
+    if (!FIXED_FILES.has(file) && !referenced.has(file)) {
+      problems.push({
+        file: `${relDir}/${file}`,
+        message: "stray file: no setup, editableFiles, solution or wrongFixes entry of level.yaml refers to it (reference it or delete it)",
+      });
+    }
+  }
+
+  for (const [file, { objects }] of source.files) {
+    for (const o of objects) problems.push(...objectProblems(o, `${relDir}/${file}`, { allowNamespacePlaceholder: false }));
+  }
+
+  const setupObjects = manifest.setup.flatMap((f) => source.files.get(f)?.objects ?? []);
+  const { workload } = manifest;
+  const workloadObject = setupObjects.find((o) => o.kind === workload.kind && o.metadata.name === workload.name);
+  if (!workloadObject) {
+    problems.push({ file: manifestFile, message: `workload: no ${workload.kind} named "${workload.name}" in the setup files` });
+  } else {
+    const replicas = (workloadObject.spec as { replicas?: unknown } | undefined)?.replicas;
+    if (replicas !== workload.replicas) {
+      problems.push({ file: manifestFile, message: `workload.replicas is ${workload.replicas} but the setup's ${workload.kind} asks for ${String(replicas)}` });
+    }
+  }
+
+  manifest.editableFiles.forEach((f, i) => {
+    if (!manifest.setup.includes(f.file)) {
+      problems.push({
+        file: manifestFile,
+        message: `editableFiles[${i}].file: "${f.file}" is not in setup, so the editor would show something the cluster does not run`,
+      });
+    }
+  });
+
+  manifest.wrongFixes.forEach((fix, i) => {
+    fix.steps.forEach((step, j) => {
+      if ((step.action === "apply" || step.action === "recreate") && !step.file.startsWith(`wrong-fixes/${fix.id}/`) && !manifest.solution.some((s) => "file" in s && s.file === step.file)) {
+        problems.push({
+          file: manifestFile,
+          message: `wrongFixes[${i}].steps[${j}].file: keep this wrong fix's files under wrong-fixes/${fix.id}/ (or reuse a solution file)`,
+        });
+      }
+    });
+  });
+  return problems;
+}
+
+/** Checks everything under `rootDir` (normally `levels/`). */
+export async function checkLevels(rootDir: string): Promise<LevelCheckReport> {
+  const general: LevelProblem[] = [];
+  const { platform, problems: platformProblems } = await readPlatformSource(rootDir);
+  general.push(...platformProblems);
+  for (const f of platform?.files ?? []) {
+    for (const o of f.objects) general.push(...objectProblems(o, `${PLATFORM_DIR}/${f.file}`, { allowNamespacePlaceholder: true }));
+  }
+  const { dirs, problems: layoutProblems } = await discoverLevelDirs(rootDir);
+  general.push(...layoutProblems);
+  if (dirs.length === 0 && layoutProblems.length === 0) general.push({ file: ".", message: "no level found" });
+
+  const levels: LevelReport[] = [];
+  const sources: LevelSource[] = [];
+  for (const relDir of dirs) {
+    const { source, problems } = await readLevelSource(rootDir, relDir);
+    const report: LevelReport = { relDir, problems: [...problems] };
+    if (source) {
+      sources.push(source);
+      const m = source.manifest;
+      report.manifest = { id: m.id, number: m.number, title: m.title, checks: m.grader.length, wrongFixes: m.wrongFixes.length };
+      report.problems.push(...(await levelContentProblems(source)));
+    }
+    levels.push(report);
+  }
+  for (const dup of duplicateProblems(sources)) {
+    levels.find((l) => dup.file.startsWith(`${l.relDir}/`))?.problems.push(dup);
+  }
+  return { levels, general, problems: [...general, ...levels.flatMap((l) => l.problems)] };
+}
+
+/** The report as text for a terminal. */
+export function formatLevelCheckReport(report: LevelCheckReport, rootDir: string): string {
+  const lines: string[] = [`Checking ${path.relative(process.cwd(), rootDir) || "."}/`];
+  if (report.general.length > 0) {
+    lines.push("", "levels/ layout and _platform/:");
+    for (const p of report.general) lines.push(`  ✗ ${p.file}: ${p.message}`);
+  }
+  for (const level of report.levels) {
+    const m = level.manifest;
+    const name = m ? `Level ${m.number} "${m.title}" (${m.id}), ${m.checks} checks, ${m.wrongFixes} wrong fixes` : level.relDir;
+    lines.push("", `${level.problems.length === 0 ? "✓" : "✗"} ${name}`, `  ${level.relDir}`);
+    for (const p of level.problems) lines.push(`  ✗ ${p.file}: ${p.message}`);
+  }
+  const n = report.problems.length;
+  lines.push("", n === 0 ? `All ${report.levels.length} level(s) are valid.` : `${n} problem(s) to fix.`);
+  return lines.join("\n");
+}
