@@ -1,0 +1,103 @@
+"use client";
+
+import { useId, useState } from "react";
+import type { CheckResult, CheckStatus } from "@/lib/protocol/socket-events";
+import { Spinner } from "@/components/ui/spinner";
+import { formatSeconds } from "@/components/level-page/environment-view";
+
+const statusText: Record<CheckStatus, string> = {
+  pending: "Pending",
+  running: "Running",
+  pass: "Passed",
+  fail: "Failed",
+  skipped: "Skipped",
+};
+
+function StatusIcon({ status }: { status: CheckStatus }) {
+  switch (status) {
+    case "running":
+      return <Spinner className="h-4 w-4 text-accent" />;
+    case "pass":
+      return (
+        <span aria-hidden="true" className="flex h-4 w-4 items-center justify-center rounded-full bg-ok text-[10px] font-bold text-canvas">
+          ✓
+        </span>
+      );
+    case "fail":
+      return (
+        <span aria-hidden="true" className="flex h-4 w-4 items-center justify-center rounded-full bg-bad text-[10px] font-bold text-canvas">
+          ✕
+        </span>
+      );
+    case "skipped":
+      return (
+        <span aria-hidden="true" className="flex h-4 w-4 items-center justify-center rounded-full border border-line-strong text-[10px] text-faint">
+          –
+        </span>
+      );
+    case "pending":
+      return <span aria-hidden="true" className="h-4 w-4 rounded-full border-2 border-dashed border-line-strong" />;
+  }
+}
+
+/** One grader check: status at a glance, and on expansion why it matters and what was seen. */
+export function CheckRow({ check, defaultOpen }: { check: CheckResult; defaultOpen: boolean }) {
+  const [open, setOpen] = useState(defaultOpen);
+  const [seenDefault, setSeenDefault] = useState(defaultOpen);
+  // Open a check when it newly fails (the learner wants to see why), without fighting a manual close.
+  if (defaultOpen !== seenDefault) {
+    setSeenDefault(defaultOpen);
+    if (defaultOpen) setOpen(true);
+  }
+  const id = useId();
+  const hasDetails = check.explanation !== "" || check.evidence.length > 0 || Boolean(check.hint);
+
+  return (
+    <li data-testid={`grade-check-${check.id}`} data-status={check.status} className="rounded-lg border border-line bg-surface">
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={`${id}-details`}
+        onClick={() => setOpen((value) => !value)}
+        disabled={!hasDetails}
+        className="flex w-full items-start gap-2.5 rounded-lg px-3 py-2.5 text-left disabled:cursor-default"
+      >
+        <span className="mt-0.5">
+          <StatusIcon status={check.status} />
+        </span>
+        <span className="min-w-0 flex-1">
+          <span className="block text-sm leading-snug font-medium text-fg">{check.title}</span>
+          <span className="sr-only">: {statusText[check.status]}</span>
+          {check.status === "running" && check.progress && (
+            <span className="mt-0.5 block font-mono text-[11px] text-accent">{check.progress}</span>
+          )}
+        </span>
+        {check.durationMs !== undefined && check.status !== "running" && (
+          <span className="mt-0.5 shrink-0 font-mono text-[11px] text-faint tabular-nums">{formatSeconds(check.durationMs)}</span>
+        )}
+        {hasDetails && (
+          <span aria-hidden="true" className={`mt-0.5 shrink-0 text-xs text-faint transition ${open ? "rotate-90" : ""}`}>
+            ▸
+          </span>
+        )}
+      </button>
+      <div id={`${id}-details`} hidden={!open} className="space-y-2.5 border-t border-line px-3 py-3 text-[13px]">
+        {check.explanation && <p className="leading-relaxed text-muted">{check.explanation}</p>}
+        {check.evidence.length > 0 && (
+          <div>
+            <p className="mb-1 text-[11px] font-semibold tracking-wide text-faint uppercase">What the grader saw</p>
+            <pre className="max-h-48 overflow-auto rounded-md border border-line bg-canvas px-2.5 py-2 font-mono text-[11.5px] leading-relaxed whitespace-pre-wrap text-fg">
+              {check.evidence.join("\n")}
+            </pre>
+          </div>
+        )}
+        {check.status === "fail" && check.hint && (
+          <p className="rounded-md border border-warn/30 bg-warn-soft px-2.5 py-2 leading-relaxed text-fg">
+            <span className="font-semibold text-warn">Look next: </span>
+            {check.hint}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,135 @@
+"use client";
+// Components never import `@/server/*`: they get plain props and talk to the server through the socket.
+
+import type { GradeRound } from "@/lib/protocol/socket-events";
+import { buttonStyles } from "@/components/ui/button-styles";
+import { ErrorCallout } from "@/components/ui/error-callout";
+import { BoltIcon, BookIcon } from "@/components/ui/icons";
+import { Kbd } from "@/components/ui/kbd";
+import { Spinner } from "@/components/ui/spinner";
+import { formatSeconds } from "@/components/level-page/environment-view";
+import { CheckRow } from "./check-row";
+import { isRunning, summarizeRun, type GradeState } from "./grade-state";
+
+/**
+ * "Check my work": runs the grader and shows each check live, then the verdict, the chaos
+ * round once the main round passed, and the way to the debrief.
+ */
+export function GradePanel({
+  state,
+  onRun,
+  canRun,
+  blockedReason,
+  modKey,
+  onReadDebrief,
+}: {
+  state: GradeState;
+  onRun: (round: GradeRound) => void;
+  canRun: boolean;
+  /** Why the button is disabled, shown under it. */
+  blockedReason: string | null;
+  modKey: string;
+  onReadDebrief: () => void;
+}) {
+  const running = isRunning(state);
+  const summary = summarizeRun(state);
+  const finished = state.phase === "finished" ? state.finished : null;
+  const firstFailure = state.checks.find((check) => check.status === "fail")?.id;
+
+  return (
+    <section aria-labelledby="grade-heading" className="flex min-h-0 flex-col">
+      <div className="flex items-center justify-between gap-3">
+        <h2 id="grade-heading" className="text-xs font-semibold tracking-wider text-muted uppercase">
+          Grader
+        </h2>
+        {state.phase !== "idle" && (
+          <span className="text-[11px] font-medium text-faint">{state.round === "chaos" ? "Chaos round" : "Main round"}</span>
+        )}
+      </div>
+      <button
+        type="button"
+        data-testid="grade-run"
+        onClick={() => onRun("main")}
+        disabled={!canRun || running}
+        aria-keyshortcuts="Control+Enter Meta+Enter"
+        className={`${buttonStyles.primary} mt-2 h-10 w-full`}
+      >
+        {running && state.round === "main" ? <Spinner /> : <span aria-hidden="true">✓</span>}
+        {running && state.round === "main" ? "Checking…" : "Check my work"}
+        <span className="ml-1 hidden items-center gap-0.5 opacity-80 sm:inline-flex">
+          <Kbd>{modKey}</Kbd>
+          <Kbd>↵</Kbd>
+        </span>
+      </button>
+      {blockedReason && !running && <p className="mt-1.5 text-xs text-faint">{blockedReason}</p>}
+
+      <div className="sr-only" role="status" aria-live="polite">
+        {summary}
+      </div>
+
+      {state.error && <ErrorCallout error={state.error} className="mt-3" testId="grade-error" />}
+
+      {state.phase === "requesting" && state.checks.length === 0 && (
+        <p className="mt-3 flex items-center gap-2 text-sm text-muted">
+          <Spinner /> Starting the grader…
+        </p>
+      )}
+
+      {state.checks.length > 0 && (
+        <ol aria-label="Checks" className="mt-3 space-y-1.5">
+          {state.checks.map((check) => (
+            <CheckRow key={`${state.runId ?? "run"}-${check.id}`} check={check} defaultOpen={check.id === firstFailure} />
+          ))}
+        </ol>
+      )}
+
+      {finished && (
+        <div
+          data-testid="grade-summary"
+          data-passed={finished.passed}
+          data-round={finished.round}
+          className={`mt-3 rounded-lg border px-3.5 py-3 ${finished.passed ? "border-ok/40 bg-ok-soft" : "border-bad/40 bg-bad-soft/60"}`}
+        >
+          <p className={`text-sm font-semibold ${finished.passed ? "text-ok" : "text-bad"}`}>{summary}</p>
+          <p className="mt-0.5 text-xs text-muted">
+            {finished.passed
+              ? finished.round === "main"
+                ? "Your namespace does what the level asked for."
+                : "Kubernetes replaced the pod and replication came back on its own."
+              : "Open a failed check to see what the grader saw and where to look next."}{" "}
+            <span className="font-mono text-faint">{formatSeconds(finished.durationMs)}</span>
+          </p>
+        </div>
+      )}
+
+      {state.mainPassed && (
+        <div className="mt-3 space-y-3">
+          {state.debrief !== null && (
+            <button type="button" onClick={onReadDebrief} className={`${buttonStyles.success} w-full`}>
+              <BookIcon /> Read the debrief
+            </button>
+          )}
+          <div className="rounded-lg border border-xp/30 bg-xp/5 px-3.5 py-3">
+            <p className="text-sm font-semibold text-white">
+              Chaos round <span className="ml-1 text-xs font-medium text-xp">bonus XP</span>
+            </p>
+            <p className="mt-1 text-xs leading-relaxed text-muted">
+              The platform deletes one replica pod, waits for the StatefulSet to bring it back, and checks again: a real
+              fix survives a pod restart.
+            </p>
+            <button
+              type="button"
+              data-testid="chaos-run"
+              onClick={() => onRun("chaos")}
+              disabled={!canRun || running}
+              className={`${buttonStyles.secondary} mt-2.5 w-full`}
+            >
+              {running && state.round === "chaos" ? <Spinner /> : <BoltIcon className="h-4 w-4 text-xp" />}
+              {running && state.round === "chaos" ? "Chaos round running…" : state.chaosPassed ? "Run the chaos round again" : "Run the chaos round"}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { CheckResult, GradeFinished, GradeStarted } from "@/lib/protocol/socket-events";
+import { countChecks, gradeReducer, initialGradeState, summarizeRun, type GradeAction, type GradeState } from "./grade-state";
+
+const started: GradeStarted = {
+  runId: "r1",
+  levelId: "l",
+  round: "main",
+  checks: [
+    { id: "headless", title: "Service is headless", explanation: "e1" },
+    { id: "dns", title: "Per-pod DNS", explanation: "e2" },
+  ],
+};
+
+function result(id: string, status: CheckResult["status"], extra: Partial<CheckResult> = {}): CheckResult {
+  return { id, title: id, explanation: "", status, evidence: [], ...extra };
+}
+
+function finished(passed: boolean, extra: Partial<GradeFinished> = {}): GradeFinished {
+  return {
+    runId: "r1",
+    levelId: "l",
+    round: "main",
+    passed,
+    results: [result("headless", passed ? "pass" : "fail"), result("dns", passed ? "pass" : "skipped")],
+    durationMs: 1200,
+    ...extra,
+  };
+}
+
+function run(actions: GradeAction[], from: GradeState = initialGradeState) {
+  return actions.reduce(gradeReducer, from);
+}
+
+describe("gradeReducer", () => {
+  it("lists every check as pending when a run starts", () => {
+    const s = run([{ type: "request", round: "main" }, { type: "started", started }]);
+    expect(s.phase).toBe("running");
+    expect(s.checks.map((c) => c.status)).toEqual(["pending", "pending"]);
+  });
+
+  it("updates checks live and ignores other runs", () => {
+    const s = run([
+      { type: "request", round: "main" },
+      { type: "started", started },
+      { type: "check", runId: "r1", result: result("headless", "running", { progress: "1/3 pods ready" }) },
+      { type: "check", runId: "old", result: result("dns", "fail") },
+    ]);
+    expect(s.checks[0]).toMatchObject({ status: "running", progress: "1/3 pods ready" });
+    expect(s.checks[1]?.status).toBe("pending");
+    expect(summarizeRun(s)).toBe("Check: 0 of 2 checks done.");
+  });
+
+  it("finishes, remembers a passed main round and keeps the debrief", () => {
+    const s = run([
+      { type: "request", round: "main" },
+      { type: "started", started },
+      { type: "finished", finished: finished(true, { debrief: "# Well done" }) },
+    ]);
+    expect(s).toMatchObject({ phase: "finished", mainPassed: true, debrief: "# Well done" });
+    expect(summarizeRun(s)).toBe("All 2 checks passed.");
+    const again = run([{ type: "request", round: "chaos" }], s);
+    expect(again).toMatchObject({ mainPassed: true, debrief: "# Well done", checks: [] });
+  });
+
+  it("summarises failures", () => {
+    const s = run([{ type: "request", round: "main" }, { type: "finished", finished: finished(false) }]);
+    expect(s.mainPassed).toBe(false);
+    expect(summarizeRun(s)).toBe("1 of 2 checks failed, 1 skipped.");
+    expect(countChecks(s.checks).byStatus).toMatchObject({ fail: 1, skipped: 1 });
+  });
+
+  it("does not let a late timeout hide a finished run", () => {
+    const s = run([
+      { type: "request", round: "main" },
+      { type: "finished", finished: finished(true) },
+      { type: "failed", error: { code: "timeout", message: "slow" } },
+    ]);
+    expect(s.phase).toBe("finished");
+  });
+
+  it("applies the ack and the event for the same run once", () => {
+    const s = run([
+      { type: "request", round: "main" },
+      { type: "finished", finished: finished(true, { debrief: "d" }) },
+      { type: "finished", finished: finished(true) },
+    ]);
+    expect(s.debrief).toBe("d");
+  });
+
+  it("restores what an earlier visit unlocked", () => {
+    const s = run([{ type: "restore", mainPassed: true, debrief: "saved" }]);
+    expect(s).toMatchObject({ mainPassed: true, debrief: "saved", phase: "idle" });
+  });
+});

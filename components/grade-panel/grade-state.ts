@@ -1,0 +1,151 @@
+/**
+ * Grading as a reducer over the server's events: `grade:started` lists the checks (all
+ * pending), `grade:check` updates one, `grade:finished` (or the request's answer) closes the
+ * run. Events of other runs are ignored, so a late event of an old run never mixes in.
+ */
+import type {
+  ActionableError,
+  CheckResult,
+  CheckStatus,
+  GradeFinished,
+  GradeRound,
+  GradeStarted,
+} from "@/lib/protocol/socket-events";
+
+export type RunPhase = "idle" | "requesting" | "running" | "finished" | "error";
+
+export interface GradeState {
+  phase: RunPhase;
+  round: GradeRound;
+  runId: string | null;
+  checks: CheckResult[];
+  finished: GradeFinished | null;
+  error: ActionableError | null;
+  /** The main round passed at least once (here or as the server told us on open). */
+  mainPassed: boolean;
+  chaosPassed: boolean;
+  /** Markdown debrief, once unlocked. */
+  debrief: string | null;
+}
+
+export type GradeAction =
+  | { type: "request"; round: GradeRound }
+  | { type: "started"; started: GradeStarted }
+  | { type: "check"; runId: string; result: CheckResult }
+  | { type: "finished"; finished: GradeFinished }
+  | { type: "failed"; error: ActionableError }
+  | { type: "restore"; mainPassed: boolean; debrief: string | null };
+
+export const initialGradeState: GradeState = {
+  phase: "idle",
+  round: "main",
+  runId: null,
+  checks: [],
+  finished: null,
+  error: null,
+  mainPassed: false,
+  chaosPassed: false,
+  debrief: null,
+};
+
+export function isRunning(state: GradeState): boolean {
+  return state.phase === "requesting" || state.phase === "running";
+}
+
+export function gradeReducer(state: GradeState, action: GradeAction): GradeState {
+  switch (action.type) {
+    case "request":
+      return { ...state, phase: "requesting", round: action.round, runId: null, checks: [], finished: null, error: null };
+
+    case "started": {
+      // Accept a run we asked for, or one started elsewhere (another tab) while we are idle.
+      if (state.phase === "running" && state.runId !== action.started.runId) return state;
+      return {
+        ...state,
+        phase: "running",
+        round: action.started.round,
+        runId: action.started.runId,
+        finished: null,
+        error: null,
+        checks: action.started.checks.map((check) => ({ ...check, status: "pending", evidence: [] })),
+      };
+    }
+
+    case "check": {
+      if (state.runId !== action.runId || state.phase !== "running") return state;
+      const index = state.checks.findIndex((check) => check.id === action.result.id);
+      const checks =
+        index === -1
+          ? [...state.checks, action.result]
+          : state.checks.map((check, i) => (i === index ? action.result : check));
+      return { ...state, checks };
+    }
+
+    case "finished": {
+      const { finished } = action;
+      const ours = state.runId === finished.runId || (state.phase === "requesting" && state.round === finished.round);
+      if (!ours && isRunning(state)) return state;
+      if (state.finished?.runId === finished.runId) return state;
+      return {
+        ...state,
+        phase: "finished",
+        round: finished.round,
+        runId: finished.runId,
+        checks: finished.results,
+        finished,
+        error: null,
+        mainPassed: state.mainPassed || (finished.round === "main" && finished.passed),
+        chaosPassed: state.chaosPassed || (finished.round === "chaos" && finished.passed),
+        debrief: finished.debrief ?? state.debrief,
+      };
+    }
+
+    case "failed":
+      // The answer may time out although the run finished through events meanwhile.
+      if (state.phase === "finished") return state;
+      return { ...state, phase: "error", error: action.error };
+
+    case "restore":
+      return {
+        ...state,
+        mainPassed: state.mainPassed || action.mainPassed,
+        debrief: state.debrief ?? action.debrief,
+      };
+  }
+}
+
+export interface GradeCounts {
+  total: number;
+  byStatus: Record<CheckStatus, number>;
+}
+
+export function countChecks(checks: readonly CheckResult[]): GradeCounts {
+  const byStatus: Record<CheckStatus, number> = { pending: 0, running: 0, pass: 0, fail: 0, skipped: 0 };
+  for (const check of checks) byStatus[check.status] += 1;
+  return { total: checks.length, byStatus };
+}
+
+/** One sentence for the summary and for screen readers. */
+export function summarizeRun(state: GradeState): string {
+  const { total, byStatus } = countChecks(state.checks);
+  const round = state.round === "chaos" ? "Chaos round" : "Check";
+  switch (state.phase) {
+    case "idle":
+      return "";
+    case "requesting":
+      return `${round}: starting…`;
+    case "running":
+      return `${round}: ${byStatus.pass + byStatus.fail + byStatus.skipped} of ${total} checks done.`;
+    case "error":
+      return `${round} could not run.`;
+    case "finished": {
+      if (state.finished?.passed) {
+        return state.round === "chaos"
+          ? `Chaos round passed: your fix survived losing a replica (${total} checks).`
+          : `All ${total} checks passed.`;
+      }
+      const skipped = byStatus.skipped > 0 ? `, ${byStatus.skipped} skipped` : "";
+      return `${byStatus.fail} of ${total} ${total === 1 ? "check" : "checks"} failed${skipped}.`;
+    }
+  }
+}

@@ -1,0 +1,289 @@
+"use client";
+// Components never import `@/server/*` (browser code): the page passes the level as plain
+// props, and everything live goes through the socket. The lead's ESLint rule enforces it.
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { LevelDetail } from "@/lib/protocol/socket-events";
+import { readStored, storageKeys, writeStored } from "@/lib/client/local-store";
+import { useConnection, useSocket } from "@/lib/client/use-socket";
+import { GradePanel } from "@/components/grade-panel/grade-panel";
+import { isRunning } from "@/components/grade-panel/grade-state";
+import { useGrading } from "@/components/grade-panel/use-grading";
+import { LiveView } from "@/components/live-view/live-view";
+import { useLiveSnapshot } from "@/components/live-view/use-live-snapshot";
+import { LevelTerminal, type LevelTerminalHandle } from "@/components/terminal/level-terminal";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ErrorCallout } from "@/components/ui/error-callout";
+import { parseStoredSize } from "@/components/ui/split-size";
+import { Splitter } from "@/components/ui/splitter";
+import { YamlEditor, type YamlEditorHandle } from "@/components/yaml-editor/yaml-editor";
+import { parseOpenedCount } from "./hint-progress";
+import { LevelHeader } from "./level-header";
+import { LevelSidebar, type GuideTab } from "./level-sidebar";
+import type { ShortcutAction } from "./shortcuts";
+import { ShortcutsHelp } from "./shortcuts-help";
+import { useLevelEnvironment } from "./use-level-environment";
+import { useLevelShortcuts } from "./use-level-shortcuts";
+import { useModKey } from "./use-mod-key";
+import { useDelayedFlag, useNow } from "./use-ticker";
+
+const TERMINAL = { initial: 260, min: 120, max: 640 };
+const SIDEBAR = { initial: 360, min: 280, max: 560 };
+
+/**
+ * The level screen: header with environment controls, the guide and grader on the left, the
+ * YAML editor in the centre, the live view on the right and the terminal docked at the bottom.
+ */
+export function LevelPage({ level }: { level: LevelDetail }) {
+  const socket = useSocket();
+  const connection = useConnection(socket);
+  const connected = connection.state === "connected";
+  const environment = useLevelEnvironment(socket, level.id);
+  const phase = environment.status?.phase;
+  const ready = phase === "ready";
+  const grading = useGrading(socket, level.id, environment.status?.passed ?? false);
+  const snapshot = useLiveSnapshot(socket, level.id);
+  const modKey = useModKey();
+
+  const [tab, setTab] = useState<GuideTab>("briefing");
+  const [centerPane, setCenterPane] = useState<"editor" | "live">("editor");
+  const [confirmReset, setConfirmReset] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [hintsOpened, setHintsOpened] = useState(0);
+  const [terminalHeight, setTerminalHeight] = useState(TERMINAL.initial);
+  const [sidebarWidth, setSidebarWidth] = useState(SIDEBAR.initial);
+
+  const editor = useRef<YamlEditorHandle>(null);
+  const terminal = useRef<LevelTerminalHandle>(null);
+  const guidePanel = useRef<HTMLDivElement>(null);
+  const livePane = useRef<HTMLDivElement>(null);
+
+  // Browser-only state, read after mount so the server render and hydration agree.
+  useEffect(() => {
+    setHintsOpened(parseOpenedCount(readStored(storageKeys.hintsOpened(level.id)), level.hints.length));
+    setTerminalHeight(parseStoredSize(readStored(storageKeys.terminalHeight()), TERMINAL.initial));
+    setSidebarWidth(parseStoredSize(readStored(storageKeys.sidebarWidth()), SIDEBAR.initial));
+  }, [level.id, level.hints.length]);
+
+  // Progress for anything that takes more than a second.
+  const busy =
+    environment.pending === "start" ||
+    environment.pending === "reset" ||
+    phase === "provisioning" ||
+    phase === "resetting";
+  const showProgress = useDelayedFlag(busy, 1000);
+  const now = useNow(busy);
+  const elapsedMs = environment.progress
+    ? environment.progress.elapsedMs + (environment.progressAt ? now - environment.progressAt : 0)
+    : environment.progressAt
+      ? now - environment.progressAt
+      : 0;
+
+  const openHint = useCallback(
+    (count: number) => {
+      setHintsOpened(count);
+      writeStored(storageKeys.hintsOpened(level.id), String(count));
+    },
+    [level.id],
+  );
+
+  const showTab = useCallback((next: GuideTab) => {
+    setTab(next);
+    // Focus after the panel is shown.
+    requestAnimationFrame(() => guidePanel.current?.focus());
+  }, []);
+
+  const gradeBlocked = !connected
+    ? "The grader needs a connection to the server."
+    : !ready
+      ? "Start the level first: the grader checks your live namespace."
+      : null;
+
+  function onShortcut(action: ShortcutAction) {
+    switch (action) {
+      case "apply":
+        editor.current?.apply();
+        return;
+      case "grade":
+        if (!gradeBlocked && !isRunning(grading.state)) grading.run("main");
+        return;
+      case "pane-briefing":
+        showTab("briefing");
+        return;
+      case "pane-editor":
+        setCenterPane("editor");
+        requestAnimationFrame(() => editor.current?.focus());
+        return;
+      case "pane-terminal":
+        terminal.current?.focus();
+        return;
+      case "pane-live":
+        setCenterPane("live");
+        requestAnimationFrame(() => livePane.current?.focus());
+        return;
+      case "help":
+        setHelpOpen(true);
+        return;
+    }
+  }
+  useLevelShortcuts(onShortcut);
+
+  const statusBanner =
+    phase === "failed" && environment.status?.message
+      ? {
+          code: "environment-failed",
+          message: environment.status.message,
+          action: "Start the level again, or reset it if that keeps failing.",
+        }
+      : null;
+
+  return (
+    <div className="flex h-screen min-h-[600px] flex-col overflow-hidden">
+      <LevelHeader
+        level={level}
+        connection={connection}
+        environment={environment}
+        showProgress={showProgress}
+        elapsedMs={elapsedMs}
+        connected={connected}
+        onStart={environment.start}
+        onReset={() => setConfirmReset(true)}
+        onRetryConnection={() => socket?.connect()}
+        onShowShortcuts={() => setHelpOpen(true)}
+      />
+
+      {(environment.error || statusBanner) && (
+        <div className="shrink-0 border-b border-line bg-surface px-4 py-2">
+          {environment.error ? (
+            <ErrorCallout
+              error={environment.error}
+              testId="env-error"
+              onRetry={environment.pending ? undefined : environment.reopen}
+              retryLabel="Check again"
+            />
+          ) : statusBanner ? (
+            <ErrorCallout error={statusBanner} testId="env-error" />
+          ) : null}
+        </div>
+      )}
+
+      <main id="main" className="flex min-h-0 flex-1">
+        <div id="level-guide" style={{ width: sidebarWidth }} className="min-h-0 shrink-0">
+          <LevelSidebar
+            level={level}
+            tab={tab}
+            onTab={setTab}
+            hintsOpened={hintsOpened}
+            onOpenHint={openHint}
+            passed={grading.state.mainPassed}
+            debrief={grading.state.debrief}
+            panelRef={guidePanel}
+            grader={
+              <GradePanel
+                state={grading.state}
+                onRun={grading.run}
+                canRun={gradeBlocked === null}
+                blockedReason={gradeBlocked}
+                modKey={modKey}
+                onReadDebrief={() => showTab("debrief")}
+              />
+            }
+          />
+        </div>
+        <Splitter
+          orientation="vertical"
+          value={sidebarWidth}
+          min={SIDEBAR.min}
+          max={SIDEBAR.max}
+          direction={1}
+          onChange={setSidebarWidth}
+          onCommit={(size) => writeStored(storageKeys.sidebarWidth(), String(size))}
+          label="Resize the level guide"
+          controls="level-guide"
+        />
+
+        <div className="flex min-w-0 flex-1 flex-col">
+          {/* Below 1280 px the editor and the live view share the centre. */}
+          <div role="group" aria-label="Centre pane" className="flex h-9 shrink-0 items-center gap-1 border-b border-line bg-surface px-2 xl:hidden">
+            {(["editor", "live"] as const).map((pane) => (
+              <button
+                key={pane}
+                type="button"
+                aria-pressed={centerPane === pane}
+                onClick={() => setCenterPane(pane)}
+                className={`rounded-md px-3 py-1 text-xs font-medium ${
+                  centerPane === pane ? "bg-overlay text-white" : "text-muted hover:text-fg"
+                }`}
+              >
+                {pane === "editor" ? "Editor" : "Live view"}
+              </button>
+            ))}
+          </div>
+
+          <div className="flex min-h-0 flex-1">
+            <div className={`min-w-0 flex-1 ${centerPane === "editor" ? "flex" : "hidden"} flex-col xl:flex`}>
+              <YamlEditor
+                ref={editor}
+                levelId={level.id}
+                files={level.editableFiles}
+                socket={socket}
+                connected={connected}
+                environmentReady={ready}
+                modKey={modKey}
+              />
+            </div>
+            <div
+              ref={livePane}
+              tabIndex={-1}
+              aria-label="Live view of your namespace"
+              className={`min-w-0 border-line outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset xl:block xl:w-[440px] xl:shrink-0 xl:border-l 2xl:w-[500px] ${
+                centerPane === "live" ? "block flex-1" : "hidden"
+              }`}
+            >
+              <LiveView snapshot={snapshot} environmentReady={ready} stale={!ready || !connected} />
+            </div>
+          </div>
+
+          <Splitter
+            orientation="horizontal"
+            value={terminalHeight}
+            min={TERMINAL.min}
+            max={TERMINAL.max}
+            direction={-1}
+            onChange={setTerminalHeight}
+            onCommit={(size) => writeStored(storageKeys.terminalHeight(), String(size))}
+            label="Resize the terminal"
+            controls="level-terminal"
+          />
+          <div id="level-terminal" style={{ height: terminalHeight }} className="min-h-0 shrink-0">
+            <LevelTerminal
+              ref={terminal}
+              socket={socket}
+              levelId={level.id}
+              environmentReady={ready}
+              namespace={environment.status?.namespace ?? null}
+            />
+          </div>
+        </div>
+      </main>
+
+      <ConfirmDialog
+        open={confirmReset}
+        title="Reset this level?"
+        confirmLabel="Reset level"
+        onCancel={() => setConfirmReset(false)}
+        onConfirm={() => {
+          setConfirmReset(false);
+          environment.reset();
+        }}
+      >
+        <p>
+          Everything in your namespace is deleted and the level starts again from its broken state. Your terminal
+          session restarts.
+        </p>
+        <p className="mt-2">Your edits in the editor are kept; use “Reset file” there to undo them.</p>
+      </ConfirmDialog>
+      <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} modKey={modKey} />
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+"use client";
+// Browser-only: loaded through next/dynamic with ssr: false (see yaml-editor.tsx).
+
+import Editor, { loader, type BeforeMount, type OnMount } from "@monaco-editor/react";
+import type { editor as MonacoEditorApi } from "monaco-editor";
+import { useEffect, useRef } from "react";
+import { FOCUSABLE_SELECTOR } from "@/components/ui/focus-trap";
+import type { MarkerData } from "./yaml-issues";
+
+// Monaco's AMD build is served by us from /monaco/vs (copied there at postinstall by
+// scripts/copy-monaco.ts); without this the loader would fetch it from a CDN.
+loader.config({ paths: { vs: "/monaco/vs" } });
+
+const MARKER_OWNER = "kubequest";
+
+export interface MonacoYamlHandle {
+  focus(): void;
+  /** Replaces the model's text as one undoable edit (Ctrl+Z brings the old text back). */
+  replaceAll(text: string): void;
+}
+
+/** Focuses the next (or previous) focusable element outside `container`, in document order. */
+function focusOutside(container: HTMLElement, backwards: boolean): boolean {
+  const candidates = [...document.querySelectorAll<HTMLElement>(FOCUSABLE_SELECTOR)].filter(
+    (element) => !container.contains(element) && element.tabIndex >= 0 && element.getClientRects().length > 0,
+  );
+  const after = (element: HTMLElement) =>
+    Boolean(container.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const target = backwards ? candidates.filter((e) => !after(e)).at(-1) : candidates.find(after);
+  target?.focus();
+  return target !== undefined;
+}
+
+const defineTheme: BeforeMount = (monaco) => {
+  monaco.editor.defineTheme("kubequest-dark", {
+    base: "vs-dark",
+    inherit: true,
+    rules: [
+      { token: "type", foreground: "7cb7ff" },
+      { token: "string", foreground: "a5e3b5" },
+      { token: "number", foreground: "f2b84b" },
+      { token: "keyword", foreground: "c59bff" },
+      { token: "comment", foreground: "6b7a90", fontStyle: "italic" },
+    ],
+    colors: {
+      "editor.background": "#0a0d12",
+      "editor.lineHighlightBackground": "#141a24",
+      "editorLineNumber.foreground": "#3d4a5e",
+      "editorLineNumber.activeForeground": "#93a0b4",
+      "editorGutter.background": "#0a0d12",
+      "editorIndentGuide.background1": "#1c2230",
+      "editor.selectionBackground": "#24406e",
+      "editorCursor.foreground": "#5b9dff",
+      "focusBorder": "#5b9dff00",
+      "scrollbarSlider.background": "#33405566",
+    },
+  });
+};
+
+export default function MonacoYaml({
+  path,
+  defaultValue,
+  markers,
+  onChange,
+  onApplyShortcut,
+  handleRef,
+  ariaLabel,
+}: {
+  path: string;
+  defaultValue: string;
+  markers: readonly MarkerData[];
+  onChange: (value: string) => void;
+  onApplyShortcut: () => void;
+  handleRef: { current: MonacoYamlHandle | null };
+  ariaLabel: string;
+}) {
+  const editorRef = useRef<MonacoEditorApi.IStandaloneCodeEditor | null>(null);
+  const monacoRef = useRef<Parameters<OnMount>[1] | null>(null);
+  const applyRef = useRef(onApplyShortcut);
+  useEffect(() => {
+    applyRef.current = onApplyShortcut;
+  });
+
+  const onMount: OnMount = (editor, monaco) => {
+    editorRef.current = editor;
+    monacoRef.current = monaco;
+    // The level page also catches Ctrl/Cmd+S before Monaco sees it; this keeps the editor
+    // self-sufficient where it is used alone.
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => applyRef.current());
+    // Tab indents YAML, so it cannot also leave the editor. Escape, then Tab (or Shift+Tab),
+    // moves focus on, the pattern of accessible code editors; any other key disarms it.
+    // (Monaco's own tab-focus mode is a global toggle shared by every editor on the page.)
+    let escaped = false;
+    editor.addCommand(
+      monaco.KeyCode.Escape,
+      () => {
+        escaped = true;
+      },
+      "editorTextFocus && !suggestWidgetVisible && !findWidgetVisible && !renameInputVisible && !parameterHintsVisible && !inSnippetMode && !editorHasMultipleSelections && !markersNavigationVisible",
+    );
+    editor.onKeyDown((event) => {
+      if (event.keyCode === monaco.KeyCode.Escape || event.keyCode === monaco.KeyCode.Shift) return;
+      if (escaped && event.keyCode === monaco.KeyCode.Tab) {
+        const container = editor.getContainerDomNode();
+        if (focusOutside(container, event.shiftKey)) {
+          event.preventDefault();
+          event.stopPropagation();
+        }
+      }
+      escaped = false;
+    });
+    editor.onDidBlurEditorText(() => {
+      escaped = false;
+    });
+    handleRef.current = {
+      focus: () => editor.focus(),
+      replaceAll: (text) => {
+        const model = editor.getModel();
+        if (!model) return;
+        editor.pushUndoStop();
+        editor.executeEdits("kubequest-reset", [{ range: model.getFullModelRange(), text }]);
+        editor.pushUndoStop();
+      },
+    };
+    setMarkers();
+  };
+
+  function setMarkers() {
+    const editor = editorRef.current;
+    const monaco = monacoRef.current;
+    const model = editor?.getModel();
+    if (!monaco || !model) return;
+    monaco.editor.setModelMarkers(
+      model,
+      MARKER_OWNER,
+      markers.map((marker) => ({
+        ...marker,
+        severity: marker.severity === "error" ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+      })),
+    );
+  }
+
+  // Markers follow the issues and the open file.
+  useEffect(setMarkers);
+
+  useEffect(
+    () => () => {
+      handleRef.current = null;
+    },
+    [handleRef],
+  );
+
+  return (
+    <Editor
+      path={path}
+      defaultValue={defaultValue}
+      defaultLanguage="yaml"
+      language="yaml"
+      theme="kubequest-dark"
+      beforeMount={defineTheme}
+      onMount={onMount}
+      onChange={(value) => onChange(value ?? "")}
+      loading={<span className="text-sm text-muted">Loading the editor…</span>}
+      options={{
+        ariaLabel,
+        automaticLayout: true,
+        fontFamily: 'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+        fontSize: 13,
+        lineHeight: 20,
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        tabSize: 2,
+        insertSpaces: true,
+        detectIndentation: false,
+        renderWhitespace: "boundary",
+        padding: { top: 12, bottom: 12 },
+        smoothScrolling: true,
+        fixedOverflowWidgets: true,
+        // Tab inserts spaces in YAML; Escape then Tab (above), or Ctrl+M, moves focus out.
+        tabFocusMode: false,
+        scrollbar: { verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
+      }}
+    />
+  );
+}
