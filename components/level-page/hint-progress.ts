@@ -14,17 +14,8 @@ export interface HintView {
   title: string;
   body: string;
   state: HintState;
-  /** XP the hint costs, when the level says. */
-  xpCost: number | null;
-}
-
-/**
- * The protocol's `LevelHint` has no cost yet; levels may already send `xpCost`. Read it
- * defensively so the UI shows it as soon as the server does.
- */
-export function hintCost(hint: LevelHint): number | null {
-  const cost: unknown = (hint as LevelHint & { xpCost?: unknown }).xpCost;
-  return typeof cost === "number" && Number.isFinite(cost) && cost >= 0 ? cost : null;
+  /** XP the learner gives up by opening the hint. */
+  xpCost: number;
 }
 
 export function hintViews(hints: readonly LevelHint[], opened: number): HintView[] {
@@ -34,7 +25,7 @@ export function hintViews(hints: readonly LevelHint[], opened: number): HintView
     title: hint.title,
     body: hint.body,
     state: index < openCount ? "open" : index === openCount ? "next" : "locked",
-    xpCost: hintCost(hint),
+    xpCost: hint.xpCost,
   }));
 }
 

@@ -39,7 +39,7 @@ export function HintsPanel({
                     <span className="mr-1.5 font-mono text-xs text-accent">Hint {hint.number}</span>
                     {hint.title}
                   </span>
-                  {hint.xpCost !== null && (
+                  {hint.xpCost > 0 && (
                     <span className="shrink-0 text-[11px] font-medium text-faint">−{hint.xpCost} XP</span>
                   )}
                 </h3>
@@ -59,7 +59,7 @@ export function HintsPanel({
                   <p className="mt-0.5 text-xs text-muted">
                     {hint.state === "locked"
                       ? `Open hint ${hint.number - 1} first.`
-                      : hint.xpCost !== null
+                      : hint.xpCost > 0
                         ? `Opening this hint costs ${hint.xpCost} XP.`
                         : "Reveals the next step."}
                   </p>
@@ -72,7 +72,7 @@ export function HintsPanel({
                     className={`${buttonStyles.secondary} h-8 shrink-0`}
                   >
                     Open hint
-                    {hint.xpCost !== null && <span className="text-faint">(−{hint.xpCost} XP)</span>}
+                    {hint.xpCost > 0 && <span className="text-faint">(−{hint.xpCost} XP)</span>}
                   </button>
                 )}
               </div>

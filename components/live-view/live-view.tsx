@@ -31,8 +31,8 @@ function ServiceCard({ node, primary }: { node: ServiceNode; primary: boolean })
   const tone: Tone = node.headless ? "ok" : "warn";
   const ip = node.headless ? "None (headless)" : node.clusterIP;
   const note = node.headless
-    ? "DNS answers with pod IPs; each pod gets its own name"
-    : "Virtual IP: per-pod names (redis-0.…) don't exist";
+    ? "Its name answers with every ready pod's IP"
+    : "Virtual IP: its name hides the pods behind one address";
   return (
     <g
       data-testid={primary ? "live-service" : `live-service-${node.name}`}

@@ -63,6 +63,8 @@ export interface EditableFile {
 export interface LevelHint {
   title: string;
   body: string;
+  /** XP the learner gives up by opening this hint, shown before it is opened. */
+  xpCost: number;
 }
 
 export interface LevelDetail extends LevelSummary {

@@ -109,7 +109,7 @@ function makeLoadedLevel(source: LevelSource, platform: PlatformSource): LoadedL
       ...summary(),
       briefing: source.briefing,
       objectives: [...manifest.objectives],
-      hints: manifest.hints.map((h) => ({ title: h.title, body: h.body })),
+      hints: manifest.hints.map((h) => ({ title: h.title, body: h.body, xpCost: h.xpCost })),
       editableFiles: editableFiles.map((f) => ({ ...f })),
     }),
   };
