@@ -282,7 +282,8 @@ export type TerminalInputPayload = z.infer<typeof terminalInputPayloadSchema>;
 export const terminalResizePayloadSchema = z.object(terminalSize).strict();
 export type TerminalResizePayload = z.infer<typeof terminalResizePayloadSchema>;
 
-export const terminalAckPayloadSchema = z.object({ bytes: z.number().int().min(0).max(1 << 30) }).strict();
+/** Cumulative bytes the browser has written to its screen since the terminal opened. */
+export const terminalAckPayloadSchema = z.object({ bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict();
 export type TerminalAckPayload = z.infer<typeof terminalAckPayloadSchema>;
 
 export const gradePayloadSchema = z

@@ -41,7 +41,7 @@ describe("loadLevelCatalog", () => {
     expect(detail.briefing).toMatch(/^# Mission/);
     expect(detail.objectives.length).toBeGreaterThan(0);
     expect(detail.hints).toHaveLength(4);
-    expect(Object.keys(detail.hints[0] ?? {}).sort()).toEqual(["body", "title"]);
+    expect(Object.keys(detail.hints[0] ?? {}).sort()).toEqual(["body", "title", "xpCost"]);
     expect(detail.editableFiles.map((f) => f.name)).toEqual(["service.yaml", "statefulset.yaml"]);
     expect(detail.editableFiles[0]?.content).toMatch(/kind: Service/);
     expect(detail.editableFiles[0]?.content).not.toMatch(/clusterIP: None/);

@@ -7,13 +7,17 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
-import type {
-  ClientToServerEvents,
-  EnvironmentStatus,
-  LiveViewSnapshot,
-  ProgressEvent,
-  Result,
-  ServerToClientEvents,
+import {
+  LIMITS,
+  type CheckResult,
+  type ClientToServerEvents,
+  type GradeFinished,
+  type GradeStarted,
+  type EnvironmentStatus,
+  type LiveViewSnapshot,
+  type ProgressEvent,
+  type Result,
+  type ServerToClientEvents,
 } from "../../lib/protocol/socket-events";
 import { environmentNamespace } from "../../server/environments/environment-naming";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
@@ -175,6 +179,9 @@ describe("a learner's path through level 30 on the real cluster", () => {
   const progress: ProgressEvent[] = [];
   const snapshots: LiveViewSnapshot[] = [];
   let terminalOutput = "";
+  /** Bytes of terminal output received, and whether they are acknowledged like xterm does. */
+  let received = 0;
+  let acking = true;
 
   beforeAll(async () => {
     const session = await newSession();
@@ -182,11 +189,10 @@ describe("a learner's path through level 30 on the real cluster", () => {
     socket = client({ cookie: session.cookie });
     socket.on("environment:progress", (p) => progress.push(p));
     socket.on("liveview:snapshot", (s) => snapshots.push(s));
-    let acked = 0;
     socket.on("terminal:output", (chunk) => {
-      terminalOutput += chunk.data;
-      acked += chunk.bytes;
-      socket.emit("terminal:ack", { bytes: acked });
+      terminalOutput = (terminalOutput + chunk.data).slice(-100_000);
+      received += chunk.bytes;
+      if (acking) socket.emit("terminal:ack", { bytes: received });
     });
     await connected(socket);
   });
@@ -226,6 +232,31 @@ describe("a learner's path through level 30 on the real cluster", () => {
     const deadline = Date.now() + 20_000;
     while (!terminalOutput.includes(`kq-42 1000 ${namespace}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(terminalOutput).toContain(`kq-42 1000 ${namespace}`);
+  });
+
+  it("stops sending terminal output the browser has not acknowledged (flow control)", async () => {
+    acking = false;
+    const ackedUpTo = received;
+    socket.emit("terminal:input", { data: "yes kq-flow-control\r" });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(3000);
+    const stalledAt = received;
+    await sleep(2000);
+    expect(received).toBe(stalledAt);
+    const unacked = stalledAt - ackedUpTo;
+    expect(unacked).toBeGreaterThan(LIMITS.terminalUnackedBytes);
+    // At most one more websocket frame than the window.
+    expect(unacked).toBeLessThan(LIMITS.terminalUnackedBytes + 64 * 1024);
+    acking = true;
+    socket.emit("terminal:ack", { bytes: received });
+    await sleep(500);
+    expect(received).toBeGreaterThan(stalledAt);
+    socket.emit("terminal:input", { data: "\u0003" });
+    // The shell answers again once `yes` is interrupted (the typed text alone has no "kq-2-done").
+    socket.emit("terminal:input", { data: "clear; echo kq-$((1+1))-done\r" });
+    const deadline = Date.now() + 30_000;
+    while (!terminalOutput.includes("kq-2-done") && Date.now() < deadline) await sleep(100);
+    expect(terminalOutput).toContain("kq-2-done");
   });
 
   it("validates, refuses an in-place clusterIP change, and recreates the Service", async () => {
@@ -279,6 +310,24 @@ describe("a learner's path through level 30 on the real cluster", () => {
     expect(snap.dns.map((d) => d.name)).toEqual([0, 1, 2].map((i) => `redis-${i}.redis.${namespace}.svc.cluster.local`).concat(`redis.${namespace}.svc.cluster.local`));
   });
 
+  it("grades the fixed level, streaming each check to the room", async () => {
+    const started: GradeStarted[] = [];
+    const checks: { runId: string; result: CheckResult }[] = [];
+    socket.on("grade:started", (s) => started.push(s));
+    socket.on("grade:check", (c) => checks.push(c));
+    const finished = await ask<GradeFinished>(socket, "grade:run", { levelId: LEVEL });
+    expect(finished.ok).toBe(true);
+    if (!finished.ok) return;
+    console.log(`grade: passed=${finished.value.passed} in ${(finished.value.durationMs / 1000).toFixed(1)} s: ${finished.value.results.map((r) => `${r.id}=${r.status}`).join(", ")}`);
+    expect(started).toHaveLength(1);
+    expect(started[0]!.runId).toBe(finished.value.runId);
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.every((c) => c.runId === finished.value.runId)).toBe(true);
+    if (finished.value.passed) {
+      expect(await ask(socket, "level:open", { levelId: LEVEL })).toMatchObject({ ok: true, value: { phase: "ready", passed: true } });
+    }
+  });
+
   it("resets the level back to its broken state", async () => {
     const exits: string[] = [];
     socket.on("terminal:exit", (e) => exits.push(e.reason));
@@ -286,5 +335,18 @@ describe("a learner's path through level 30 on the real cluster", () => {
     expect(reset).toEqual({ ok: true, value: { levelId: LEVEL, phase: "ready", namespace, passed: false } });
     expect(exits[0]).toMatch(/being reset/);
     expect((await kube.getService(namespace, "redis"))!.clusterIP).not.toBe("None");
+  });
+
+  it("stops watching the namespace and closes the terminal when the last socket leaves", async () => {
+    expect(kq.services.liveViews.isWatching(namespace)).toBe(true);
+    await ask(socket, "terminal:open", { levelId: LEVEL, cols: 80, rows: 24 }, 30_000);
+    expect(kq.services.terminals.size).toBe(1);
+    socket.disconnect();
+    const deadline = Date.now() + 5_000;
+    while ((kq.services.liveViews.isWatching(namespace) || kq.services.terminals.size > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(kq.services.liveViews.isWatching(namespace)).toBe(false);
+    expect(kq.services.terminals.size).toBe(0);
   });
 });

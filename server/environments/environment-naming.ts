@@ -1,0 +1,65 @@
+/**
+ * How a learner's attempt at a level is named and labelled in the cluster. Names come from
+ * server-side ids only (the signed session id and the level's number), never from user text.
+ */
+import { createHash } from "node:crypto";
+import { NAMESPACE_PATTERN } from "../../lib/levels/kube-object";
+
+export const LABELS = {
+  managedBy: "app.kubernetes.io/managed-by",
+  session: "kubequest.dev/session",
+  level: "kubequest.dev/level",
+  /** Unix seconds; the idle reaper deletes environments older than the TTL. */
+  createdAt: "kubequest.dev/created-at",
+  /** "true" once the main grade passed; kept on the namespace so it survives restarts. */
+  passed: "kubequest.dev/passed",
+} as const;
+
+export const MANAGED_BY = "kubequest";
+
+/**
+ * The first 10 hex characters of sha256(session id): enough to keep learners apart (2^40), and
+ * the session id itself (a bearer secret) never appears in the cluster.
+ */
+export function sessionHash(sessionId: string): string {
+  return createHash("sha256").update(sessionId).digest("hex").slice(0, 10);
+}
+
+/** `kq-<session hash>-<level number>`, an RFC 1123 label. */
+export function environmentNamespace(sessionId: string, levelNumber: number): string {
+  if (!Number.isInteger(levelNumber) || levelNumber < 0) throw new Error(`invalid level number ${levelNumber}`);
+  const name = `kq-${sessionHash(sessionId)}-${levelNumber}`;
+  if (!NAMESPACE_PATTERN.test(name)) throw new Error(`"${name}" is not a valid namespace name`);
+  return name;
+}
+
+/** Labels of a new environment namespace, Pod Security included. */
+export function environmentLabels(sessionId: string, levelId: string, nowMs: number): Record<string, string> {
+  return {
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.session]: sessionHash(sessionId),
+    [LABELS.level]: levelId,
+    [LABELS.createdAt]: String(Math.floor(nowMs / 1000)),
+    // Baseline is enforced (no privileged pods, host namespaces or host paths); restricted
+    // only warns, so a level may show a pod that is merely not hardened.
+    "pod-security.kubernetes.io/enforce": "baseline",
+    "pod-security.kubernetes.io/warn": "restricted",
+  };
+}
+
+/** Finds one learner's environment for one level, whatever its namespace is called. */
+export function environmentSelector(sessionId: string, levelId: string): string {
+  return `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}=${sessionHash(sessionId)},${LABELS.level}=${levelId}`;
+}
+
+/**
+ * Every learner environment KubeQuest made (for the reaper). The session label matters:
+ * KubeQuest's own namespaces (the grader's kubequest-system) are managed-by=kubequest too.
+ */
+export const ALL_ENVIRONMENTS_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}`;
+
+/** Whether an environment created at `createdAtLabel` (unix seconds) is older than `ttlMs`. */
+export function isExpired(createdAtLabel: string | undefined, nowMs: number, ttlMs: number): boolean {
+  if (!createdAtLabel || !/^\d+$/.test(createdAtLabel)) return false;
+  return nowMs - Number(createdAtLabel) * 1000 > ttlMs;
+}

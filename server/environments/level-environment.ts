@@ -1,0 +1,375 @@
+/**
+ * A learner's attempt at a level: its own namespace holding the platform objects (toolbox pod,
+ * ServiceAccount, RBAC, quota, limits) and the level's broken setup. This module opens, starts,
+ * resets and reaps those environments; every Kubernetes call goes through the KubeAdapter.
+ *
+ * Node only.
+ */
+import type { KubeObject } from "../../lib/levels/kube-object";
+import type { EnvironmentStatus, ProgressEvent } from "../../lib/protocol/socket-events";
+import { ActionableFailure, asActionableError, failure } from "../errors/actionable-failure";
+import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
+import type { LoadedLevel } from "../levels/level-catalog";
+import {
+  ALL_ENVIRONMENTS_SELECTOR,
+  LABELS,
+  environmentLabels,
+  environmentNamespace,
+  environmentSelector,
+  isExpired,
+} from "./environment-naming";
+
+/** Where progress and status changes go (the socket layer sends them to the namespace's room). */
+export interface EnvironmentEvents {
+  progress(namespace: string, progress: ProgressEvent): void;
+  status(namespace: string, status: EnvironmentStatus): void;
+}
+
+export interface LevelEnvironmentOptions {
+  /** A getter, so a cluster started after the server is picked up. */
+  kube: () => KubeAdapter;
+  levels: () => Promise<{ get(id: string): LoadedLevel | undefined }>;
+  events?: EnvironmentEvents;
+  /** How long the toolbox and the workload's first pod get to reach Running. */
+  readyTimeoutMs?: number;
+  /** Environments older than this are deleted by the reaper. */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/** What a ready environment gives the editor, the terminal, the live view and the grader. */
+export interface ReadyEnvironment {
+  namespace: string;
+  level: LoadedLevel;
+  /** The pod the learner's terminal and the probes exec into. */
+  toolboxPod: string;
+}
+
+const POLL_MS = 300;
+const REAP_EVERY_MS = 10 * 60_000;
+/** Waiting reasons that will not fix themselves while we wait: fail at once, saying which. */
+const HOPELESS_WAITING = new Set(["ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"]);
+
+export function envTtlMs(env: Record<string, string | undefined> = process.env): number {
+  const hours = Number(env.KUBEQUEST_ENV_TTL_HOURS);
+  return (Number.isFinite(hours) && hours > 0 ? hours : 24) * 3600_000;
+}
+
+function toolboxPodOf(objects: KubeObject[]): string {
+  return objects.find((o) => o.kind === "Pod")?.metadata.name ?? "toolbox";
+}
+
+/** The pods that must be Running before the learner gets the level. */
+function podsToWaitFor(level: LoadedLevel, toolbox: string): { toolbox: string; workload: (pods: PodInfo[]) => PodInfo | undefined; workloadLabel: string } {
+  const { workload } = level.manifest;
+  if (workload.kind === "StatefulSet") {
+    const name = `${workload.name}-0`;
+    return { toolbox, workload: (pods) => pods.find((p) => p.name === name), workloadLabel: name };
+  }
+  // A Deployment's pods have generated names: any pod of one of its ReplicaSets will do.
+  return {
+    toolbox,
+    workload: (pods) => pods.find((p) => p.owner?.kind === "ReplicaSet" && p.owner.name.startsWith(`${workload.name}-`) && p.phase === "Running") ?? pods.find((p) => p.owner?.kind === "ReplicaSet" && p.owner.name.startsWith(`${workload.name}-`)),
+    workloadLabel: `a pod of Deployment ${workload.name}`,
+  };
+}
+
+function statusMessage(err: unknown): string {
+  const e = asActionableError(err);
+  if (!e) return "Setting up the level failed on the server.";
+  return e.action ? `${e.message} ${e.action}` : e.message;
+}
+
+export class LevelEnvironments {
+  private readonly inflight = new Map<string, { phase: "provisioning" | "resetting"; promise: Promise<EnvironmentStatus> }>();
+  /** Namespaces known to be ready, so every apply or terminal does not have to ask the cluster. */
+  private readonly ready = new Map<string, ReadyEnvironment>();
+  private readonly readyTimeoutMs: number;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private reaper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: LevelEnvironmentOptions) {
+    this.readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
+    this.ttlMs = opts.ttlMs ?? envTtlMs();
+    this.now = opts.now ?? Date.now;
+  }
+
+  private key(sessionId: string, levelId: string): string {
+    return `${sessionId}:${levelId}`;
+  }
+
+  private async level(levelId: string): Promise<LoadedLevel> {
+    const level = (await this.opts.levels()).get(levelId);
+    if (!level) throw failure("unknown-level", `There is no level "${levelId}".`, "Pick a level from the level list.");
+    return level;
+  }
+
+  /** The namespace of this learner's attempt (whether or not it exists). */
+  async namespaceOf(sessionId: string, levelId: string): Promise<string> {
+    return environmentNamespace(sessionId, (await this.level(levelId)).manifest.number);
+  }
+
+  /** Finds the learner's environment again (after a reload or a server restart) and says how it is. */
+  async open(sessionId: string, levelId: string): Promise<EnvironmentStatus> {
+    const level = await this.level(levelId);
+    const namespace = environmentNamespace(sessionId, level.manifest.number);
+    const running = this.inflight.get(this.key(sessionId, levelId));
+    if (running) return { levelId, phase: running.phase, namespace, passed: false };
+    try {
+      return await this.inspect(sessionId, level);
+    } catch (err) {
+      return { levelId, phase: "failed", namespace, passed: false, message: statusMessage(err) };
+    }
+  }
+
+  private async inspect(sessionId: string, level: LoadedLevel): Promise<EnvironmentStatus> {
+    const levelId = level.manifest.id;
+    const kube = this.opts.kube();
+    const found = (await kube.listNamespaces(environmentSelector(sessionId, levelId)))[0];
+    if (!found) {
+      this.ready.delete(this.key(sessionId, levelId));
+      return { levelId, phase: "absent", namespace: null, passed: false };
+    }
+    const namespace = found.name;
+    const passed = found.labels[LABELS.passed] === "true";
+    if (found.deleting) {
+      return { levelId, phase: "absent", namespace: null, passed: false, message: "Your previous environment is still being removed; Start waits for it." };
+    }
+    const toolboxPod = toolboxPodOf(level.platformObjects(namespace));
+    const toolbox = await kube.getPod(namespace, toolboxPod);
+    if (toolbox?.phase !== "Running" || toolbox.deleting) {
+      return {
+        levelId,
+        phase: "failed",
+        namespace,
+        passed,
+        message: `Your environment is incomplete: the ${toolboxPod} pod is ${toolbox ? toolbox.status : "missing"}. Reset the level to rebuild it.`,
+      };
+    }
+    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod });
+    return { levelId, phase: "ready", namespace, passed };
+  }
+
+  /**
+   * Creates the environment, or answers with the existing one. Concurrent calls for the same
+   * learner and level share one run. Never throws for cluster trouble: that is a "failed" status.
+   */
+  async start(sessionId: string, levelId: string): Promise<EnvironmentStatus> {
+    const level = await this.level(levelId);
+    const key = this.key(sessionId, levelId);
+    const running = this.inflight.get(key);
+    if (running) return running.promise;
+    const promise = (async (): Promise<EnvironmentStatus> => {
+      const namespace = environmentNamespace(sessionId, level.manifest.number);
+      try {
+        const current = await this.inspect(sessionId, level);
+        // Start never rebuilds an environment that exists: that would undo the learner's work.
+        if (current.phase === "ready" || current.phase === "failed") return current;
+        return await this.provision(sessionId, level, namespace, []);
+      } catch (err) {
+        return this.failed(level, namespace, err);
+      }
+    })();
+    return this.track(key, "provisioning", promise);
+  }
+
+  /** Deletes the environment (waiting until it is gone) and builds it again from the level. */
+  async reset(sessionId: string, levelId: string): Promise<EnvironmentStatus> {
+    const level = await this.level(levelId);
+    const key = this.key(sessionId, levelId);
+    const running = this.inflight.get(key);
+    if (running?.phase === "resetting") return running.promise;
+    const promise = (async (): Promise<EnvironmentStatus> => {
+      // A start in progress finishes first; the reset then replaces what it built.
+      await running?.promise.catch(() => undefined);
+      const namespace = environmentNamespace(sessionId, level.manifest.number);
+      this.ready.delete(key);
+      try {
+        return await this.provision(sessionId, level, namespace, [
+          {
+            step: "Removing your old environment",
+            run: async () => {
+              const kube = this.opts.kube();
+              const existing = await kube.listNamespaces(environmentSelector(sessionId, levelId));
+              await Promise.all(existing.map((ns) => kube.deleteNamespace(ns.name, { wait: true, timeoutMs: 120_000 })));
+            },
+          },
+        ]);
+      } catch (err) {
+        return this.failed(level, namespace, err);
+      }
+    })();
+    return this.track(key, "resetting", promise);
+  }
+
+  private track(key: string, phase: "provisioning" | "resetting", promise: Promise<EnvironmentStatus>): Promise<EnvironmentStatus> {
+    this.inflight.set(key, { phase, promise });
+    void promise.finally(() => {
+      if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
+    });
+    return promise;
+  }
+
+  private failed(level: LoadedLevel, namespace: string, err: unknown): EnvironmentStatus {
+    if (!asActionableError(err)) console.error(`[environments] ${namespace}:`, err);
+    const status: EnvironmentStatus = { levelId: level.manifest.id, phase: "failed", namespace, passed: false, message: statusMessage(err) };
+    this.opts.events?.status(namespace, status);
+    return status;
+  }
+
+  /** The steps that build an environment, after any `before` steps (the reset's deletion). */
+  private async provision(
+    sessionId: string,
+    level: LoadedLevel,
+    namespace: string,
+    before: { step: string; run: () => Promise<void> }[],
+  ): Promise<EnvironmentStatus> {
+    const kube = this.opts.kube();
+    const levelId = level.manifest.id;
+    const platform = level.platformObjects(namespace);
+    const toolboxPod = toolboxPodOf(platform);
+    const wait = podsToWaitFor(level, toolboxPod);
+    // Read every setup file before touching the cluster: a broken level fails before anything exists.
+    const setup = level.manifest.setup.map((file) => level.readObjects(file));
+
+    const steps: { step: string; run: () => Promise<void> }[] = [
+      ...before,
+      {
+        step: "Creating your namespace",
+        run: () => kube.ensureNamespace(namespace, environmentLabels(sessionId, levelId, this.now())),
+      },
+      {
+        // ServiceAccount, Role, quota and limits must exist before any pod: admission checks
+        // the pod's ServiceAccount and applies the LimitRange's defaults at creation.
+        step: "Setting up permissions and limits",
+        run: async () => {
+          await Promise.all(platform.filter((o) => o.kind !== "Pod").map((o) => kube.apply(namespace, [o], { force: true })));
+        },
+      },
+      {
+        // The toolbox pod and the level's files are independent; the files go in their order.
+        step: "Creating your terminal and the level's (broken) workload",
+        run: async () => {
+          const toolbox = kube.apply(namespace, platform.filter((o) => o.kind === "Pod"), { force: true });
+          for (const objects of setup) await kube.apply(namespace, objects, { force: true });
+          await toolbox;
+        },
+      },
+      {
+        step: `Waiting for ${toolboxPod} and ${wait.workloadLabel} to start`,
+        run: () => this.waitForPods(namespace, wait),
+      },
+    ];
+
+    const started = this.now();
+    for (const [i, s] of steps.entries()) {
+      this.opts.events?.progress(namespace, { levelId, step: s.step, index: i + 1, total: steps.length, elapsedMs: this.now() - started, done: false });
+      await s.run();
+    }
+    const last = steps[steps.length - 1]!;
+    this.opts.events?.progress(namespace, { levelId, step: last.step, index: steps.length, total: steps.length, elapsedMs: this.now() - started, done: true });
+    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod });
+    const status: EnvironmentStatus = { levelId, phase: "ready", namespace, passed: false };
+    this.opts.events?.status(namespace, status);
+    return status;
+  }
+
+  private async waitForPods(namespace: string, wait: ReturnType<typeof podsToWaitFor>): Promise<void> {
+    const kube = this.opts.kube();
+    const deadline = this.now() + this.readyTimeoutMs;
+    for (;;) {
+      const pods = await kube.listPods(namespace);
+      const toolbox = pods.find((p) => p.name === wait.toolbox);
+      const workload = wait.workload(pods);
+      const notRunning = [
+        { label: wait.toolbox, pod: toolbox },
+        { label: wait.workloadLabel, pod: workload },
+      ].filter((x) => x.pod?.phase !== "Running");
+      if (notRunning.length === 0) return;
+      for (const { label, pod } of notRunning) {
+        const stuck = pod && [...pod.initContainers, ...pod.containers].find((c) => c.reason && HOPELESS_WAITING.has(c.reason));
+        if (stuck) {
+          throw failure(
+            "pod-cannot-start",
+            `${label} cannot start: container ${stuck.name} is ${stuck.reason}.`,
+            /Image/.test(stuck.reason ?? "")
+              ? "The level's images are not loaded into the cluster: run npm run cluster:up (it loads them), then reset the level."
+              : "Reset the level; if it keeps failing, the level's setup is broken.",
+          );
+        }
+      }
+      if (this.now() > deadline) {
+        const detail = notRunning.map(({ label, pod }) => `${label} is ${pod ? pod.status : "not created yet"}`).join(", ");
+        throw failure("timeout", `The level did not come up within ${Math.round(this.readyTimeoutMs / 1000)} s: ${detail}.`, "Reset the level to try again; if the cluster is busy, wait a minute first.");
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  /**
+   * The ready environment of this learner's attempt, for the editor, terminal and grader.
+   * Throws an ActionableFailure telling the learner to start the level when there is none.
+   */
+  async requireReady(sessionId: string, levelId: string): Promise<ReadyEnvironment> {
+    const key = this.key(sessionId, levelId);
+    const known = this.ready.get(key);
+    if (known) return known;
+    if (this.inflight.has(key)) {
+      throw failure("environment-not-ready", "Your level's environment is still being set up.", "Wait until it says Ready, then try again.");
+    }
+    const status = await this.open(sessionId, levelId);
+    const ready = this.ready.get(key);
+    if (status.phase === "ready" && ready) return ready;
+    throw new ActionableFailure({
+      code: "environment-not-ready",
+      message: status.phase === "failed" ? (status.message ?? "Your level's environment is broken.") : "Your level's environment is not running.",
+      action: status.phase === "failed" ? "Reset the level." : "Start the level first.",
+    });
+  }
+
+  /** Remembers on the namespace that the learner passed the main grade. */
+  async markPassed(sessionId: string, levelId: string): Promise<void> {
+    const kube = this.opts.kube();
+    const found = (await kube.listNamespaces(environmentSelector(sessionId, levelId)))[0];
+    if (!found || found.deleting) return;
+    const ours = Object.fromEntries(
+      Object.entries(found.labels).filter(([k]) => k.startsWith("kubequest.dev/") || k.startsWith("pod-security.kubernetes.io/") || k === LABELS.managedBy),
+    );
+    await kube.ensureNamespace(found.name, { ...ours, [LABELS.passed]: "true" });
+  }
+
+  /** Deletes environments older than the TTL. Returns their names. */
+  async reapExpired(): Promise<string[]> {
+    const kube = this.opts.kube();
+    const all = await kube.listNamespaces(ALL_ENVIRONMENTS_SELECTOR);
+    const expired = all.filter((ns) => !ns.deleting && isExpired(ns.labels[LABELS.createdAt], this.now(), this.ttlMs));
+    await Promise.all(expired.map((ns) => kube.deleteNamespace(ns.name)));
+    for (const [key, r] of this.ready) if (expired.some((ns) => ns.name === r.namespace)) this.ready.delete(key);
+    return expired.map((ns) => ns.name);
+  }
+
+  /** Runs the reaper now and every 10 minutes. */
+  startReaper(): void {
+    if (this.reaper) return;
+    const run = (): void => {
+      this.reapExpired()
+        .then((names) => {
+          if (names.length > 0) console.log(`[environments] deleted ${names.length} expired environment(s): ${names.join(", ")}`);
+        })
+        .catch((err: unknown) => {
+          // A stopped cluster is normal in development; the next round tries again.
+          const e = asActionableError(err);
+          if (e?.code !== "cluster-unreachable") console.error("[environments] reaper:", e?.message ?? err);
+        });
+    };
+    run();
+    this.reaper = setInterval(run, REAP_EVERY_MS);
+    this.reaper.unref();
+  }
+
+  stop(): void {
+    if (this.reaper) clearInterval(this.reaper);
+    this.reaper = undefined;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The contract of the one Kubernetes adapter: the only code in KubeQuest that talks to the
+ * cluster. Graders, environments, the live view and the terminal call these methods and get
+ * our own small types back; nothing else builds kubectl strings or knows API paths.
+ *
+ * Implemented in `kube-client.ts` with @kubernetes/client-node.
+ */
+import type { Readable, Writable } from "node:stream";
+import type { KubeObject } from "../../lib/levels/kube-object";
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+}
+
+export type ApplyAction = "created" | "configured" | "unchanged" | "deleted";
+
+export interface AppliedObject extends ObjectRef {
+  action: ApplyAction;
+}
+
+/** A failure of the cluster, turned into words a learner (or operator) can act on. */
+export class KubeError extends Error {
+  constructor(
+    /** e.g. "immutable-field", "forbidden", "not-found", "invalid", "conflict", "cluster-unreachable", "timeout". */
+    readonly code: string,
+    message: string,
+    readonly details: {
+      status?: number;
+      resource?: ObjectRef;
+      /** For "immutable-field" / "invalid": the field path the API server named, e.g. "spec.clusterIP". */
+      field?: string;
+      /** What to do about it. */
+      action?: string;
+      /** For "invalid" / "immutable-field": every field-level complaint of the API server (V1Status causes). */
+      causes?: { field?: string; message: string }[];
+    } = {},
+  ) {
+    super(message);
+    this.name = "KubeError";
+  }
+}
+
+export interface ServiceInfo {
+  name: string;
+  type: string;
+  /** "None" for a headless Service. */
+  clusterIP: string;
+  selector: Record<string, string>;
+  ports: { name?: string; port: number; targetPort?: number | string }[];
+  uid: string;
+}
+
+export interface StatefulSetInfo {
+  name: string;
+  serviceName: string;
+  replicas: number;
+  readyReplicas: number;
+  selector: Record<string, string>;
+  uid: string;
+}
+
+export interface ContainerStatusInfo {
+  name: string;
+  ready: boolean;
+  restartCount: number;
+  /** "running" | "waiting" | "terminated", with the reason when not running. */
+  state: string;
+  reason?: string;
+}
+
+export interface PodInfo {
+  name: string;
+  uid: string;
+  phase: string;
+  /** kubectl-style status column, e.g. "Init:0/1", "Running", "CrashLoopBackOff", "Terminating". */
+  status: string;
+  ready: boolean;
+  ip?: string;
+  labels: Record<string, string>;
+  /** Name of the owning controller, e.g. { kind: "StatefulSet", name: "redis" }. */
+  owner?: { kind: string; name: string };
+  hostname?: string;
+  subdomain?: string;
+  restarts: number;
+  initContainers: ContainerStatusInfo[];
+  containers: ContainerStatusInfo[];
+  deleting: boolean;
+  createdAt: string;
+}
+
+export interface EndpointInfo {
+  addresses: string[];
+  hostname?: string;
+  ready: boolean;
+  targetPod?: string;
+}
+
+export interface EndpointSliceInfo {
+  name: string;
+  serviceName: string;
+  endpoints: EndpointInfo[];
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code of the command; null when the exec ended without one (killed, timed out). */
+  exitCode: number | null;
+}
+
+export interface InteractiveExec {
+  /** Sends keystrokes to the process. */
+  stdin: Writable;
+  /** The terminal's output. Pausing it applies backpressure all the way to the process. */
+  stdout: Readable;
+  resize(cols: number, rows: number): void;
+  close(): void;
+  /** Resolves when the process or connection ends, with a reason to show. */
+  closed: Promise<{ reason: string }>;
+}
+
+export type WatchedKind = "Pod" | "Service" | "StatefulSet" | "EndpointSlice" | "Deployment";
+
+export interface WatchEvent {
+  kind: WatchedKind;
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  name: string;
+}
+
+export interface KubeAdapter {
+  /** Answers quickly whether the API server is reachable; throws KubeError("cluster-unreachable"). */
+  ping(): Promise<{ version: string }>;
+
+  ensureNamespace(name: string, labels: Record<string, string>): Promise<void>;
+  /** Deletes and, when `wait` is set, resolves only once the namespace is gone. */
+  deleteNamespace(name: string, opts?: { wait?: boolean; timeoutMs?: number }): Promise<void>;
+  listNamespaces(labelSelector: string): Promise<{ name: string; labels: Record<string, string>; deleting: boolean }[]>;
+
+  /** Server-side apply (field manager "kubequest"), namespace forced to `namespace`. */
+  apply(namespace: string, objects: KubeObject[], opts?: { dryRun?: boolean; force?: boolean }): Promise<AppliedObject[]>;
+  /** Deletes then creates each object (for immutable fields), waiting for each deletion. */
+  recreate(namespace: string, objects: KubeObject[]): Promise<AppliedObject[]>;
+  deleteObject(namespace: string, ref: ObjectRef, opts?: { wait?: boolean }): Promise<boolean>;
+
+  getService(namespace: string, name: string): Promise<ServiceInfo | null>;
+  listServices(namespace: string): Promise<ServiceInfo[]>;
+  getStatefulSet(namespace: string, name: string): Promise<StatefulSetInfo | null>;
+  listStatefulSets(namespace: string): Promise<StatefulSetInfo[]>;
+  listPods(namespace: string, labelSelector?: string): Promise<PodInfo[]>;
+  getPod(namespace: string, name: string): Promise<PodInfo | null>;
+  /** EndpointSlices of one Service (label kubernetes.io/service-name), or all when omitted. */
+  listEndpointSlices(namespace: string, serviceName?: string): Promise<EndpointSliceInfo[]>;
+  listDeployments(namespace: string): Promise<{ name: string; replicas: number; readyReplicas: number }[]>;
+  deletePod(namespace: string, name: string): Promise<void>;
+
+  /** Runs argv (never a shell string) in a container and collects its output. */
+  exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** A TTY exec for the learner's terminal. */
+  execInteractive(namespace: string, pod: string, container: string | undefined, argv: string[], size: { cols: number; rows: number }): Promise<InteractiveExec>;
+
+  /** Watches the given kinds in a namespace; calls back on every change; returns a stop function. Re-establishes dropped watches. */
+  watch(namespace: string, kinds: WatchedKind[], onEvent: (event: WatchEvent) => void): () => void;
+}

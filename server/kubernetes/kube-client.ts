@@ -1,0 +1,751 @@
+/**
+ * The KubeAdapter implemented with @kubernetes/client-node: the one module that talks to the
+ * Kubernetes API. Everything it returns is one of the small types of kube-adapter.ts, and
+ * everything it throws is a KubeError (see kube-errors.ts).
+ *
+ * Node only.
+ */
+import fs from "node:fs";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough, Writable } from "node:stream";
+import {
+  AppsV1Api,
+  CoreV1Api,
+  DiscoveryV1Api,
+  Exec,
+  HttpMethod,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  ServerConfiguration,
+  VersionApi,
+  Watch,
+  createConfiguration,
+  type Configuration,
+  type KubernetesObject,
+  type Middleware,
+  type RequestContext,
+} from "@kubernetes/client-node";
+import type WebSocket from "ws";
+import type { KubeObject } from "../../lib/levels/kube-object";
+import {
+  KubeError,
+  type AppliedObject,
+  type ExecResult,
+  type InteractiveExec,
+  type KubeAdapter,
+  type ObjectRef,
+  type WatchEvent,
+  type WatchedKind,
+} from "./kube-adapter";
+import { START_CLUSTER_ACTION, toKubeError } from "./kube-errors";
+import { parseExecStatus, type ExecStatusResult } from "./exec-status";
+import {
+  SERVICE_NAME_LABEL,
+  byName,
+  toDeploymentInfo,
+  toEndpointSliceInfo,
+  toPodInfo,
+  toServiceInfo,
+  toStatefulSetInfo,
+} from "./kube-object-mappers";
+
+/** Who owns the fields KubeQuest applies (server-side apply's field manager). */
+export const FIELD_MANAGER = "kubequest";
+
+/** Written by `npm run cluster:up`. */
+export const DEFAULT_KUBECONFIG = path.join(os.homedir(), ".kubequest", "kubeconfig");
+
+/** Any single API request; a healthy local API server answers in milliseconds. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** ping() must answer fast: it decides whether the UI says "cluster down". */
+const PING_TIMEOUT_MS = 5_000;
+/** Output an exec may collect per stream; graders and probes print a few KiB. */
+const MAX_EXEC_OUTPUT_BYTES = 1024 * 1024;
+/** Output buffered for a paused terminal before the websocket stops being read. */
+const TERMINAL_BUFFER_BYTES = 64 * 1024;
+const DELETE_POLL_MS = 250;
+
+/** Fields the API server sets; a manifest copied from `kubectl get -o yaml` carries them and apply would refuse them. */
+const SERVER_SET_METADATA = ["resourceVersion", "uid", "creationTimestamp", "generation", "selfLink", "managedFields"] as const;
+
+const WATCH_PATHS: Record<WatchedKind, (ns: string) => string> = {
+  Pod: (ns) => `/api/v1/namespaces/${ns}/pods`,
+  Service: (ns) => `/api/v1/namespaces/${ns}/services`,
+  StatefulSet: (ns) => `/apis/apps/v1/namespaces/${ns}/statefulsets`,
+  EndpointSlice: (ns) => `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`,
+  Deployment: (ns) => `/apis/apps/v1/namespaces/${ns}/deployments`,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+/**
+ * Finds the cluster: `KUBECONFIG` when set, else `~/.kubequest/kubeconfig`, else the in-cluster
+ * service account. Throws KubeError("cluster-unreachable") saying what to do when none is usable.
+ */
+export function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): KubeConfig {
+  const kc = new KubeConfig();
+  const fromEnv = process.env.KUBECONFIG?.trim();
+  let source: string;
+  try {
+    if (opts.kubeconfigPath) {
+      source = opts.kubeconfigPath;
+      kc.loadFromFile(opts.kubeconfigPath);
+    } else if (fromEnv) {
+      source = `KUBECONFIG=${fromEnv}`;
+      // loadFromDefault merges every file of a colon-separated KUBECONFIG, like kubectl.
+      kc.loadFromDefault();
+    } else if (fs.existsSync(DEFAULT_KUBECONFIG)) {
+      source = DEFAULT_KUBECONFIG;
+      kc.loadFromFile(DEFAULT_KUBECONFIG);
+    } else if (process.env.KUBERNETES_SERVICE_HOST) {
+      source = "the in-cluster service account";
+      kc.loadFromCluster();
+    } else {
+      throw new KubeError("cluster-unreachable", `No Kubernetes cluster is configured: ${DEFAULT_KUBECONFIG} does not exist and KUBECONFIG is not set.`, {
+        action: START_CLUSTER_ACTION,
+      });
+    }
+  } catch (err) {
+    if (err instanceof KubeError) throw err;
+    throw new KubeError("cluster-unreachable", `The kubeconfig could not be read (${(err as Error).message}).`, {
+      action: START_CLUSTER_ACTION,
+    });
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new KubeError("cluster-unreachable", `The kubeconfig from ${source} names no current cluster.`, { action: START_CLUSTER_ACTION });
+  }
+  return kc;
+}
+
+/**
+ * client-node gives every request a fresh https.Agent, i.e. a new TCP and TLS handshake per
+ * call. Starting a level makes a few dozen calls, so one keep-alive agent (same TLS options)
+ * is shared; every request also gets a time bound, which client-node does not set.
+ */
+function requestMiddleware(kc: KubeConfig): Middleware {
+  let shared: Promise<https.Agent | undefined> | undefined;
+  const buildAgent = async (): Promise<https.Agent | undefined> => {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster || cluster.proxyUrl || !cluster.server.startsWith("https:")) return undefined;
+    const opts: https.RequestOptions = {};
+    await kc.applyToHTTPSOptions(opts);
+    if (!(opts.agent instanceof https.Agent)) return undefined;
+    return new https.Agent({ ...opts.agent.options, keepAlive: true, maxSockets: 32 });
+  };
+  return {
+    async pre(ctx: RequestContext): Promise<RequestContext> {
+      shared ??= buildAgent().catch(() => undefined);
+      const agent = await shared;
+      if (agent) ctx.setAgent(agent);
+      if (!ctx.getSignal()) ctx.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+      return ctx;
+    },
+    post: async (rsp) => rsp,
+  };
+}
+
+function apiConfiguration(kc: KubeConfig): Configuration {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new KubeError("cluster-unreachable", "The kubeconfig names no current cluster.", { action: START_CLUSTER_ACTION });
+  return createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [requestMiddleware(kc)],
+  });
+}
+
+/**
+ * KubernetesObjectApi plus the two calls KubeQuest needs that it does not offer as such.
+ *
+ * `patch()` serialises the object through client-node's typed models, which silently drops every
+ * field the model does not know: a learner's misspelt `clusterIp` would vanish and the apply would
+ * "succeed". The apply here sends the object exactly as written (same path, headers and
+ * discovery as `patch(..., PatchStrategy.ServerSideApply)`) with `fieldValidation=Strict`, so the
+ * API server names the unknown field instead.
+ */
+class ObjectClient extends KubernetesObjectApi {
+  /** The resource of a kind from API discovery (cached per apiVersion); undefined when unknown. */
+  async lookup(apiVersion: string, kind: string): Promise<{ namespaced: boolean; plural: string } | undefined> {
+    const r = await this.resource(apiVersion, kind);
+    return r ? { namespaced: r.namespaced, plural: r.name } : undefined;
+  }
+
+  async serverSideApply(obj: KubernetesObject, opts: { dryRun: boolean; force: boolean }): Promise<KubernetesObject> {
+    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, "patch"), HttpMethod.PATCH);
+    ctx.setHeaderParam("Accept", "application/json");
+    ctx.setHeaderParam("Content-Type", PatchStrategy.ServerSideApply);
+    ctx.setQueryParam("fieldManager", FIELD_MANAGER);
+    ctx.setQueryParam("fieldValidation", "Strict");
+    if (opts.dryRun) ctx.setQueryParam("dryRun", "All");
+    if (opts.force) ctx.setQueryParam("force", "true");
+    ctx.setBody(JSON.stringify(obj));
+    return this.requestPromise(ctx);
+  }
+
+  /**
+   * A dry-run create: runs validation and admission (quota, Pod Security) for the object as if it
+   * were new. An object that passes and already exists answers 409 AlreadyExists.
+   */
+  async dryRunCreate(obj: KubernetesObject): Promise<void> {
+    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, "create"), HttpMethod.POST);
+    ctx.setHeaderParam("Accept", "application/json");
+    ctx.setHeaderParam("Content-Type", "application/json");
+    ctx.setQueryParam("fieldManager", FIELD_MANAGER);
+    ctx.setQueryParam("fieldValidation", "Strict");
+    ctx.setQueryParam("dryRun", "All");
+    ctx.setBody(JSON.stringify(obj));
+    await this.requestPromise(ctx);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function statusCodeOf(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "number" ? code : undefined;
+}
+
+/** Runs a read and answers null on 404. */
+async function orNull<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (err) {
+    if (statusCodeOf(err) === 404) return null;
+    throw err;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rejects with a TimeoutError (mapped to "cluster-unreachable") when `promise` takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: "TimeoutError" })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function refOf(obj: KubeObject): ObjectRef {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
+}
+
+/** What KubernetesObjectApi needs to address one object. */
+function headerOf(namespace: string, ref: ObjectRef): { apiVersion: string; kind: string; metadata: { name: string; namespace: string } } {
+  return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace } };
+}
+
+/** A copy of the object placed in `namespace`, without the fields the API server owns. */
+function prepareForApply(obj: KubeObject, namespace: string): KubeObject {
+  const copy = structuredClone(obj);
+  const metadata: Record<string, unknown> = { ...copy.metadata, namespace };
+  for (const field of SERVER_SET_METADATA) delete metadata[field];
+  copy.metadata = metadata as KubeObject["metadata"];
+  delete copy.status;
+  return copy;
+}
+
+/** What an object looks like for "did anything change": without bookkeeping the server updates on every write. */
+function comparable(obj: KubernetesObject | null): string {
+  if (!obj) return "";
+  const { metadata, ...rest } = obj as KubernetesObject & { status?: unknown };
+  const meta: Record<string, unknown> = { ...(metadata ?? {}) };
+  for (const field of ["resourceVersion", "managedFields", "generation"]) delete meta[field];
+  delete (rest as { status?: unknown }).status;
+  return JSON.stringify({ ...rest, metadata: meta });
+}
+
+/** Collects an exec stream, keeping at most `limit` bytes so a chatty command cannot fill memory. */
+class OutputCollector extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(private readonly limit: number) {
+    super();
+    // Exec ends the stream on the status message; a late frame must not crash the process.
+    this.on("error", () => undefined);
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    const room = this.limit - this.size;
+    if (room > 0) {
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.chunks.push(Buffer.from(part));
+      this.size += part.length;
+    }
+    if (chunk.length > room) this.truncated = true;
+    done();
+  }
+
+  text(): string {
+    const text = Buffer.concat(this.chunks).toString("utf8");
+    return this.truncated ? `${text}\n[output truncated after ${this.limit} bytes]` : text;
+  }
+}
+
+/**
+ * The terminal's output stream, with the `rows`/`columns` and "resize" event that client-node's
+ * Exec looks for (isResizable) to send terminal sizes on the resize channel.
+ */
+class ResizableOutput extends PassThrough {
+  rows: number;
+  columns: number;
+
+  constructor(size: { cols: number; rows: number }) {
+    super({ highWaterMark: TERMINAL_BUFFER_BYTES });
+    this.rows = size.rows;
+    this.columns = size.cols;
+  }
+
+  resize(cols: number, rows: number): void {
+    this.columns = cols;
+    this.rows = rows;
+    this.emit("resize");
+  }
+}
+
+function waitForClose(ws: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (ws.readyState === ws.CLOSED) resolve();
+    else ws.once("close", () => resolve());
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter
+
+class ClientNodeKubeAdapter implements KubeAdapter {
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly discovery: DiscoveryV1Api;
+  private readonly version: VersionApi;
+  private readonly objects: ObjectClient;
+  private readonly execClient: Exec;
+  private readonly watcher: Watch;
+
+  constructor(kc: KubeConfig) {
+    const config = apiConfiguration(kc);
+    this.core = new CoreV1Api(config);
+    this.apps = new AppsV1Api(config);
+    this.discovery = new DiscoveryV1Api(config);
+    this.version = new VersionApi(config);
+    this.objects = new ObjectClient(config);
+    this.execClient = new Exec(kc);
+    this.watcher = new Watch(kc);
+  }
+
+  /** Runs one API call, turning anything it throws into a KubeError. */
+  private async call<T>(operation: string, fn: () => Promise<T>, resource?: ObjectRef): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toKubeError(err, { operation, resource });
+    }
+  }
+
+  async ping(): Promise<{ version: string }> {
+    return this.call("checking the cluster", async () => {
+      const info = await withTimeout(this.version.getCode(), PING_TIMEOUT_MS);
+      return { version: info.gitVersion };
+    });
+  }
+
+  async ensureNamespace(name: string, labels: Record<string, string>): Promise<void> {
+    const ref: ObjectRef = { apiVersion: "v1", kind: "Namespace", name };
+    await this.call(`creating namespace ${name}`, async () => {
+      const existing = await orNull(this.core.readNamespace({ name }));
+      // A namespace being deleted refuses new content; wait until it is gone, then create it afresh.
+      if (existing?.metadata?.deletionTimestamp) await this.waitNamespaceGone(name, 120_000);
+      await this.objects.serverSideApply(
+        { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
+        { dryRun: false, force: true },
+      );
+    }, ref);
+  }
+
+  private async waitNamespaceGone(name: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await orNull(this.core.readNamespace({ name }))) !== null) {
+      if (Date.now() > deadline) {
+        throw new KubeError("timeout", `Namespace ${name} is still being deleted after ${Math.round(timeoutMs / 1000)} s.`, {
+          action: "Wait a minute and try again; if it stays stuck, check it with kubectl get namespace " + name + " -o yaml.",
+        });
+      }
+      await sleep(DELETE_POLL_MS);
+    }
+  }
+
+  async deleteNamespace(name: string, opts: { wait?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    await this.call(`deleting namespace ${name}`, async () => {
+      const deleted = await orNull(this.core.deleteNamespace({ name, propagationPolicy: "Background" }));
+      if (deleted === null) return;
+      // The namespace is Terminating now, so no controller can add pods back. Its pods are
+      // throwaway: removing them without a grace period saves the 30 s a shell that ignores
+      // SIGTERM would otherwise hold the deletion for.
+      await orNull(this.core.deleteCollectionNamespacedPod({ namespace: name, gracePeriodSeconds: 0 }));
+      if (opts.wait) await this.waitNamespaceGone(name, opts.timeoutMs ?? 120_000);
+    });
+  }
+
+  async listNamespaces(labelSelector: string): Promise<{ name: string; labels: Record<string, string>; deleting: boolean }[]> {
+    return this.call("listing namespaces", async () => {
+      const list = await this.core.listNamespace({ labelSelector });
+      return list.items.map((ns) => ({
+        name: ns.metadata?.name ?? "",
+        labels: { ...(ns.metadata?.labels ?? {}) },
+        deleting: Boolean(ns.metadata?.deletionTimestamp) || ns.status?.phase === "Terminating",
+      }));
+    });
+  }
+
+  /** The discovery check every object passes before it is sent: known kind, namespaced. */
+  private async checkKind(obj: KubeObject): Promise<void> {
+    const ref = refOf(obj);
+    let found: { namespaced: boolean } | undefined;
+    try {
+      found = await this.objects.lookup(obj.apiVersion, obj.kind);
+    } catch (err) {
+      // Discovery of an unknown group/version answers 404.
+      if (statusCodeOf(err) !== 404) throw toKubeError(err, { operation: "looking up the kind", resource: ref });
+    }
+    if (!found) {
+      throw new KubeError("invalid", `The cluster has no kind ${obj.kind} in apiVersion ${obj.apiVersion}.`, {
+        resource: ref,
+        field: "apiVersion",
+        causes: [{ field: "apiVersion", message: `no kind ${obj.kind} in ${obj.apiVersion}` }],
+        action: "Check apiVersion and kind (for example a StatefulSet is apps/v1, a Service is v1).",
+      });
+    }
+    if (!found.namespaced) {
+      throw new KubeError("cluster-scoped", `${obj.kind} ${obj.metadata.name} is cluster-scoped: KubeQuest only applies objects inside your level's namespace.`, {
+        resource: ref,
+        action: `Remove the ${obj.kind} from your YAML; levels only need namespaced objects such as Services, StatefulSets and Pods.`,
+      });
+    }
+  }
+
+  async apply(namespace: string, objects: KubeObject[], opts: { dryRun?: boolean; force?: boolean } = {}): Promise<AppliedObject[]> {
+    const dryRun = opts.dryRun ?? false;
+    const force = opts.force ?? false;
+    const prepared = objects.map((o) => prepareForApply(o, namespace));
+    // Discovery and the "before" reads are independent: do them together, then apply in order.
+    await Promise.all(prepared.map((o) => this.checkKind(o)));
+    const before = await Promise.all(
+      prepared.map((o) =>
+        this.call("reading the current object", () => orNull(this.objects.read<KubernetesObject>(headerOf(namespace, refOf(o)))), refOf(o)),
+      ),
+    );
+    const results: AppliedObject[] = [];
+    for (const [i, obj] of prepared.entries()) {
+      const ref = refOf(obj);
+      const previous = before[i] ?? null;
+      const after = await this.call(dryRun ? "validating" : "applying", () => this.objects.serverSideApply(obj as KubernetesObject, { dryRun, force }), ref);
+      let action: AppliedObject["action"];
+      if (!previous) action = "created";
+      else if (dryRun) action = comparable(previous) === comparable(after) ? "unchanged" : "configured";
+      else action = previous.metadata?.resourceVersion === after.metadata?.resourceVersion ? "unchanged" : "configured";
+      results.push({ ...ref, action });
+    }
+    return results;
+  }
+
+  async recreate(namespace: string, objects: KubeObject[]): Promise<AppliedObject[]> {
+    const prepared = objects.map((o) => prepareForApply(o, namespace));
+    await Promise.all(prepared.map((o) => this.checkKind(o)));
+    // Validate every object as if new before deleting anything, so a typo cannot leave the
+    // learner with a deleted Service and nothing in its place.
+    await Promise.all(
+      prepared.map(async (o) => {
+        try {
+          await this.objects.dryRunCreate(o as KubernetesObject);
+        } catch (err) {
+          if (statusCodeOf(err) === 409) return; // valid, and exists: about to be deleted
+          throw toKubeError(err, { operation: "validating", resource: refOf(o) });
+        }
+      }),
+    );
+    const results: AppliedObject[] = [];
+    for (const obj of prepared) {
+      const ref = refOf(obj);
+      if (await this.deleteObject(namespace, ref, { wait: true })) results.push({ ...ref, action: "deleted" });
+      await this.call("creating", () => this.objects.serverSideApply(obj as KubernetesObject, { dryRun: false, force: true }), ref);
+      results.push({ ...ref, action: "created" });
+    }
+    return results;
+  }
+
+  async deleteObject(namespace: string, ref: ObjectRef, opts: { wait?: boolean } = {}): Promise<boolean> {
+    const spec = headerOf(namespace, ref);
+    return this.call(`deleting ${ref.kind} ${ref.name}`, async () => {
+      const current = await orNull(this.objects.read<KubernetesObject>(spec));
+      if (!current) return false;
+      const deleted = await orNull(this.objects.delete(spec, undefined, undefined, undefined, undefined, "Background"));
+      if (deleted === null) return false;
+      if (opts.wait) {
+        const uid = current.metadata?.uid;
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const now = await orNull(this.objects.read<KubernetesObject>(spec));
+          if (!now || now.metadata?.uid !== uid) break;
+          if (Date.now() > deadline) {
+            throw new KubeError("timeout", `${ref.kind} ${ref.name} is still being deleted after 60 s.`, {
+              resource: ref,
+              action: "Something holds it (a finalizer?): check kubectl get " + ref.kind.toLowerCase() + " " + ref.name + " -o yaml.",
+            });
+          }
+          await sleep(DELETE_POLL_MS);
+        }
+      }
+      return true;
+    }, ref);
+  }
+
+  async getService(namespace: string, name: string) {
+    return this.call(`reading Service ${name}`, async () => {
+      const svc = await orNull(this.core.readNamespacedService({ name, namespace }));
+      return svc ? toServiceInfo(svc) : null;
+    });
+  }
+
+  async listServices(namespace: string) {
+    return this.call("listing Services", async () => byName((await this.core.listNamespacedService({ namespace })).items.map(toServiceInfo)));
+  }
+
+  async getStatefulSet(namespace: string, name: string) {
+    return this.call(`reading StatefulSet ${name}`, async () => {
+      const sts = await orNull(this.apps.readNamespacedStatefulSet({ name, namespace }));
+      return sts ? toStatefulSetInfo(sts) : null;
+    });
+  }
+
+  async listStatefulSets(namespace: string) {
+    return this.call("listing StatefulSets", async () =>
+      byName((await this.apps.listNamespacedStatefulSet({ namespace })).items.map(toStatefulSetInfo)),
+    );
+  }
+
+  async listPods(namespace: string, labelSelector?: string) {
+    return this.call("listing pods", async () =>
+      byName((await this.core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) })).items.map(toPodInfo)),
+    );
+  }
+
+  async getPod(namespace: string, name: string) {
+    return this.call(`reading pod ${name}`, async () => {
+      const pod = await orNull(this.core.readNamespacedPod({ name, namespace }));
+      return pod ? toPodInfo(pod) : null;
+    });
+  }
+
+  async listEndpointSlices(namespace: string, serviceName?: string) {
+    return this.call("listing EndpointSlices", async () => {
+      const list = await this.discovery.listNamespacedEndpointSlice({
+        namespace,
+        ...(serviceName ? { labelSelector: `${SERVICE_NAME_LABEL}=${serviceName}` } : {}),
+      });
+      return byName(list.items.map(toEndpointSliceInfo));
+    });
+  }
+
+  async listDeployments(namespace: string) {
+    return this.call("listing Deployments", async () =>
+      byName((await this.apps.listNamespacedDeployment({ namespace })).items.map(toDeploymentInfo)),
+    );
+  }
+
+  async deletePod(namespace: string, name: string): Promise<void> {
+    await this.call(`deleting pod ${name}`, () => orNull(this.core.deleteNamespacedPod({ name, namespace })));
+  }
+
+  /** Opens an exec websocket; failures of the handshake become KubeErrors naming the pod. */
+  private async openExec(
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    argv: string[],
+    streams: { stdout: Writable; stderr: Writable | null; stdin: PassThrough | null; tty: boolean },
+    onStatus: (s: ExecStatusResult) => void,
+  ): Promise<WebSocket> {
+    const podRef: ObjectRef = { apiVersion: "v1", kind: "Pod", name: pod };
+    try {
+      return await this.execClient.exec(namespace, pod, container ?? "", argv, streams.stdout, streams.stderr, streams.stdin, streams.tty, (status) =>
+        onStatus(parseExecStatus(status)),
+      );
+    } catch (err) {
+      const mapped = toKubeError(err, { operation: `exec into pod ${pod}`, resource: podRef });
+      if (mapped.details.status === 404) {
+        throw new KubeError("not-found", `Pod ${pod} was not found in namespace ${namespace}.`, { ...mapped.details, action: "Start or reset the level to create it again." });
+      }
+      if (mapped.details.status === 400) {
+        // The API server answers 400 both for a pod that is not running and for an unknown container.
+        const what = container ? `Pod ${pod} is not running or has no container ${container}` : `Pod ${pod} is not running`;
+        throw new KubeError("pod-not-running", `${what}, so nothing can run inside it yet.`, {
+          ...mapped.details,
+          action: `Wait until kubectl get pod ${pod} shows Running, then try again.`,
+        });
+      }
+      throw mapped;
+    }
+  }
+
+  async exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const stdout = new OutputCollector(MAX_EXEC_OUTPUT_BYTES);
+    const stderr = new OutputCollector(MAX_EXEC_OUTPUT_BYTES);
+    let status: ExecStatusResult | undefined;
+    const ws = await this.openExec(namespace, pod, container, argv, { stdout, stderr, stdin: null, tty: false }, (s) => {
+      status = s;
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ws.terminate();
+    }, timeoutMs);
+    await waitForClose(ws);
+    clearTimeout(timer);
+    let errText = stderr.text();
+    if (timedOut) errText += `${errText ? "\n" : ""}[timed out after ${timeoutMs} ms]`;
+    else if (status?.failure) errText += `${errText ? "\n" : ""}${status.failure}`;
+    return { stdout: stdout.text(), stderr: errText, exitCode: timedOut ? null : (status?.exitCode ?? null) };
+  }
+
+  async execInteractive(
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    argv: string[],
+    size: { cols: number; rows: number },
+  ): Promise<InteractiveExec> {
+    const output = new ResizableOutput(size);
+    output.on("error", () => undefined);
+    const input = new PassThrough();
+    let status: ExecStatusResult | undefined;
+    let closedByUs = false;
+    const ws = await this.openExec(namespace, pod, container, argv, { stdout: output, stderr: null, stdin: input, tty: true }, (s) => {
+      status = s;
+    });
+
+    // Backpressure: Exec writes every frame into `output` and ignores write()'s answer. When the
+    // consumer stops reading, `output` fills up; then the websocket stops being read, TCP
+    // pushes back to the API server and kubelet, and the process blocks on its terminal.
+    let paused = false;
+    ws.on("message", () => {
+      if (!paused && output.writableNeedDrain) {
+        paused = true;
+        ws.pause();
+        output.once("drain", () => {
+          paused = false;
+          ws.resume();
+        });
+      }
+    });
+
+    const closed = waitForClose(ws).then(() => {
+      input.destroy();
+      if (!output.writableEnded) output.end();
+      if (closedByUs) return { reason: "closed" };
+      if (status?.exitCode !== undefined && status.exitCode !== null) {
+        return { reason: status.exitCode === 0 ? "the shell exited" : `the shell exited with code ${status.exitCode}` };
+      }
+      if (status?.failure) return { reason: status.failure };
+      return { reason: "the connection to the cluster was lost" };
+    });
+
+    return {
+      stdin: input,
+      stdout: output,
+      resize: (cols, rows) => output.resize(cols, rows),
+      close: () => {
+        if (ws.readyState === ws.CLOSED) return;
+        closedByUs = true;
+        ws.close();
+        // A server that never answers the close frame must not keep the exec alive.
+        setTimeout(() => ws.terminate(), 2_000).unref();
+      },
+      closed,
+    };
+  }
+
+  watch(namespace: string, kinds: WatchedKind[], onEvent: (event: WatchEvent) => void): () => void {
+    let stopped = false;
+    const running = new Set<{ controller?: AbortController; finished: boolean }>();
+    const timers = new Set<NodeJS.Timeout>();
+
+    const start = (kind: WatchedKind, failures: number): void => {
+      if (stopped) return;
+      const run: { controller?: AbortController; finished: boolean } = { finished: false };
+      running.add(run);
+      const startedAt = Date.now();
+      let sawEvent = false;
+      const done = (err: unknown): void => {
+        if (run.finished) return;
+        run.finished = true;
+        running.delete(run);
+        if (stopped) return;
+        // A watch the server ended normally after a while restarts at once; one that failed
+        // (cluster down, 410 Gone) backs off: 0.5 s, 1 s, 2 s, ... up to 30 s.
+        const healthy = !err && (sawEvent || Date.now() - startedAt > 5_000);
+        const nextFailures = healthy ? 0 : failures + 1;
+        const delay = healthy ? 0 : Math.min(30_000, 500 * 2 ** failures);
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          start(kind, nextFailures);
+        }, delay);
+        timers.add(timer);
+      };
+      this.watcher
+        .watch(
+          WATCH_PATHS[kind](encodeURIComponent(namespace)),
+          // The server closes the watch after this long; restarting re-lists every object
+          // (ADDED events), which also repairs anything missed.
+          { timeoutSeconds: 300 },
+          (type: string, obj: { metadata?: { name?: string } } | undefined) => {
+            if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
+              sawEvent = true;
+              onEvent({ kind, type, name: obj?.metadata?.name ?? "" });
+            } else if (type === "ERROR") {
+              run.controller?.abort();
+              done(new Error("watch error event"));
+            }
+          },
+          done,
+        )
+        .then((controller) => {
+          run.controller = controller;
+          if (stopped || run.finished) controller.abort();
+        })
+        .catch(done);
+    };
+
+    for (const kind of new Set(kinds)) start(kind, 0);
+    return () => {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const run of running) run.controller?.abort();
+      running.clear();
+    };
+  }
+}
+
+/** An adapter for the configured cluster. Throws KubeError("cluster-unreachable") when there is none. */
+export function createKubeAdapter(opts: { kubeconfigPath?: string } = {}): KubeAdapter {
+  return new ClientNodeKubeAdapter(loadKubeConfig(opts));
+}
+
+let cachedAdapter: KubeAdapter | undefined;
+
+/**
+ * The process-wide adapter, created on first use. A failure is not cached, so a cluster started
+ * after the server (npm run cluster:up) is picked up by the next call.
+ */
+export function getKubeAdapter(): KubeAdapter {
+  cachedAdapter ??= createKubeAdapter();
+  return cachedAdapter;
+}

@@ -1,0 +1,153 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
+import { TMUX_ARGV, TerminalSessions, type TerminalSink } from "./terminal-session";
+
+/** An exec whose streams the test drives: what the real adapter hands out, minus the cluster. */
+function fakeExec() {
+  const stdout = new PassThrough();
+  const stdin = new PassThrough();
+  let resolveClosed: (v: { reason: string }) => void = () => undefined;
+  const exec: InteractiveExec & { closedCalls: number; sizes: [number, number][]; paused: () => boolean } = {
+    stdin,
+    stdout,
+    closedCalls: 0,
+    sizes: [],
+    resize(cols, rows) {
+      exec.sizes.push([cols, rows]);
+    },
+    close() {
+      exec.closedCalls++;
+      resolveClosed({ reason: "closed" });
+    },
+    closed: new Promise((r) => (resolveClosed = r)),
+    paused: () => stdout.isPaused(),
+  };
+  return { exec, out: stdout, end: (reason: string) => resolveClosed({ reason }) };
+}
+
+function setup(opts: { idleMs?: number; limit?: number } = {}) {
+  const execs: ReturnType<typeof fakeExec>[] = [];
+  const calls: { namespace: string; pod: string; argv: string[]; size: { cols: number; rows: number } }[] = [];
+  const kube = {
+    execInteractive: async (namespace: string, pod: string, _c: string | undefined, argv: string[], size: { cols: number; rows: number }) => {
+      calls.push({ namespace, pod, argv, size });
+      const e = fakeExec();
+      execs.push(e);
+      return e.exec;
+    },
+  } as unknown as KubeAdapter;
+  let now = 0;
+  const terminals = new TerminalSessions({ kube: () => kube, idleMs: opts.idleMs ?? 1000, unackedLimit: opts.limit ?? 100, now: () => now });
+  const sink = () => {
+    const out: { data: string; bytes: number }[] = [];
+    const exits: string[] = [];
+    const s: TerminalSink = { output: (c) => out.push(c), exit: (i) => exits.push(i.reason) };
+    return { s, out, exits };
+  };
+  return { terminals, execs, calls, sink, advance: (ms: number) => (now += ms) };
+}
+
+const target = { attemptKey: "session:level", namespace: "kq-0123456789-30", pod: "toolbox" };
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe("TerminalSessions", () => {
+  it("execs tmux in the toolbox of the given namespace with the initial size", async () => {
+    const { terminals, calls, sink } = setup();
+    await terminals.open("sock1", target, { cols: 100, rows: 30 }, sink().s);
+    expect(calls).toEqual([{ namespace: target.namespace, pod: "toolbox", argv: TMUX_ARGV, size: { cols: 100, rows: 30 } }]);
+    expect(TMUX_ARGV).toEqual(["tmux", "new-session", "-A", "-s", "main"]);
+  });
+
+  it("never splits a UTF-8 character between two output events, and counts raw bytes", async () => {
+    const { terminals, execs, sink } = setup();
+    const { s, out } = sink();
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, s);
+    const bytes = Buffer.from("héllo ✓", "utf8");
+    const cut = bytes.indexOf(0xe2) + 1; // inside the 3-byte check mark
+    execs[0]!.out.write(bytes.subarray(0, cut));
+    execs[0]!.out.write(bytes.subarray(cut));
+    await tick();
+    expect(out.map((c) => c.data).join("")).toBe("héllo ✓");
+    expect(out.every((c) => !c.data.includes("\uFFFD"))).toBe(true);
+    expect(out.reduce((n, c) => n + c.bytes, 0)).toBe(bytes.length);
+  });
+
+  it("pauses the exec's output above the unacknowledged limit and resumes on acks", async () => {
+    const { terminals, execs, sink } = setup({ limit: 100 });
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, sink().s);
+    const { exec, out } = execs[0]!;
+    out.write(Buffer.alloc(150, 0x61));
+    await tick();
+    expect(exec.stdout.isPaused()).toBe(true);
+    terminals.ack("sock1", 60);
+    expect(exec.stdout.isPaused()).toBe(true);
+    terminals.ack("sock1", 150);
+    expect(exec.stdout.isPaused()).toBe(false);
+  });
+
+  it("passes input and resizes to the exec", async () => {
+    const { terminals, execs, sink } = setup();
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, sink().s);
+    let typed = "";
+    execs[0]!.exec.stdin.on("data", (d: Buffer) => (typed += d.toString()));
+    terminals.input("sock1", "ls\r");
+    terminals.resize("sock1", 120, 40);
+    await tick();
+    expect(typed).toBe("ls\r");
+    expect(execs[0]!.exec.sizes).toEqual([[120, 40]]);
+  });
+
+  it("re-opening on the same socket replaces the terminal quietly; another tab's terminal is told why", async () => {
+    const { terminals, execs, sink } = setup();
+    const first = sink();
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, first.s);
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, first.s);
+    expect(execs[0]!.exec.closedCalls).toBe(1);
+    await tick();
+    expect(first.exits).toEqual([]);
+    const other = sink();
+    await terminals.open("sock2", target, { cols: 80, rows: 24 }, other.s);
+    expect(first.exits).toEqual(["This terminal was opened in another tab or window."]);
+    expect(terminals.size).toBe(1);
+  });
+
+  it("tells the browser when the shell ends, and forgets a disconnected socket silently", async () => {
+    const { terminals, execs, sink } = setup();
+    const a = sink();
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, a.s);
+    execs[0]!.end("the shell exited");
+    await tick();
+    expect(a.exits).toEqual(["the shell exited"]);
+    const b = sink();
+    await terminals.open("sock2", { ...target, attemptKey: "other" }, { cols: 80, rows: 24 }, b.s);
+    terminals.detach("sock2");
+    await tick();
+    expect(execs[1]!.exec.closedCalls).toBe(1);
+    expect(b.exits).toEqual([]);
+    expect(terminals.size).toBe(0);
+  });
+
+  it("closes terminals idle for too long, keeping those with recent input", async () => {
+    const { terminals, sink, advance } = setup({ idleMs: 1000 });
+    const idle = sink();
+    const busy = sink();
+    await terminals.open("idle", target, { cols: 80, rows: 24 }, idle.s);
+    await terminals.open("busy", { ...target, attemptKey: "other" }, { cols: 80, rows: 24 }, busy.s);
+    advance(900);
+    terminals.input("busy", "x");
+    advance(200);
+    terminals.closeIdle();
+    expect(idle.exits[0]).toMatch(/without input\. Your shell is still running/);
+    expect(busy.exits).toEqual([]);
+  });
+
+  it("drops an open that finished after its socket went away", async () => {
+    const { terminals, execs, sink } = setup();
+    const pending = terminals.open("sock1", target, { cols: 80, rows: 24 }, sink().s);
+    terminals.detach("sock1");
+    await pending;
+    expect(execs[0]!.exec.closedCalls).toBe(1);
+    expect(terminals.size).toBe(0);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * The learner's web terminal: a TTY exec into the toolbox pod of their level namespace,
+ * attached to a tmux session so that a reload or a dropped connection finds the same shell
+ * (and its history) again. The shell runs in the cluster, never on the host.
+ *
+ * One live terminal per socket, and one per learner and level: opening it in a second tab
+ * closes it in the first. Output goes out with flow control (see flow-control.ts).
+ *
+ * Node only.
+ */
+import { StringDecoder } from "node:string_decoder";
+import { LIMITS } from "../../lib/protocol/socket-events";
+import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
+import { OutputFlowControl } from "./flow-control";
+
+/** Attach to the session "main", creating it the first time (`-A`). Fixed argv: no user text. */
+export const TMUX_ARGV = ["tmux", "new-session", "-A", "-s", "main"];
+
+const IDLE_CHECK_MS = 60_000;
+
+/** Where a terminal's output and end go (the socket layer emits terminal:output / terminal:exit). */
+export interface TerminalSink {
+  output(chunk: { data: string; bytes: number }): void;
+  exit(info: { reason: string }): void;
+}
+
+export interface TerminalTarget {
+  /** Identifies the learner's attempt (session and level): one terminal per attempt. */
+  attemptKey: string;
+  namespace: string;
+  pod: string;
+}
+
+interface LiveTerminal {
+  socketId: string;
+  attemptKey: string;
+  exec: InteractiveExec;
+  flow: OutputFlowControl;
+  sink: TerminalSink;
+  lastInputAt: number;
+  ended: boolean;
+}
+
+export interface TerminalSessionOptions {
+  kube: () => KubeAdapter;
+  /** Closes a terminal after this long without input; tmux keeps the shell. */
+  idleMs?: number;
+  unackedLimit?: number;
+  now?: () => number;
+}
+
+export class TerminalSessions {
+  private readonly bySocket = new Map<string, LiveTerminal>();
+  /** Opens in progress per socket; a newer open or a close makes an older one give up. */
+  private readonly opening = new Map<string, symbol>();
+  private readonly idleMs: number;
+  private readonly unackedLimit: number;
+  private readonly now: () => number;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: TerminalSessionOptions) {
+    this.idleMs = opts.idleMs ?? 30 * 60_000;
+    this.unackedLimit = opts.unackedLimit ?? LIMITS.terminalUnackedBytes;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Opens the socket's terminal, replacing its previous one and the attempt's terminal elsewhere. */
+  async open(socketId: string, target: TerminalTarget, size: { cols: number; rows: number }, sink: TerminalSink): Promise<void> {
+    // The socket's own previous terminal goes quietly: an exit event would reach the very
+    // page that is attaching again. Another tab's terminal for this attempt is told why.
+    this.detach(socketId);
+    this.closeAttempt(target.attemptKey, "This terminal was opened in another tab or window.");
+    const token = Symbol("open");
+    this.opening.set(socketId, token);
+
+    let exec: InteractiveExec;
+    try {
+      exec = await this.opts.kube().execInteractive(target.namespace, target.pod, undefined, TMUX_ARGV, size);
+    } catch (err) {
+      if (this.opening.get(socketId) === token) this.opening.delete(socketId);
+      throw err;
+    }
+    if (this.opening.get(socketId) !== token) {
+      // The socket closed or opened another terminal while this one connected.
+      exec.close();
+      return;
+    }
+    this.opening.delete(socketId);
+
+    const terminal: LiveTerminal = {
+      socketId,
+      attemptKey: target.attemptKey,
+      exec,
+      sink,
+      lastInputAt: this.now(),
+      ended: false,
+      flow: new OutputFlowControl(this.unackedLimit, {
+        pause: () => exec.stdout.pause(),
+        resume: () => exec.stdout.resume(),
+      }),
+    };
+    this.bySocket.set(socketId, terminal);
+
+    // A multi-byte character split between two chunks must not become two broken ones.
+    const decoder = new StringDecoder("utf8");
+    let carried = 0;
+    exec.stdout.on("data", (chunk: Buffer) => {
+      const data = decoder.write(chunk);
+      carried += chunk.length;
+      if (data === "") return;
+      const bytes = carried;
+      carried = 0;
+      terminal.flow.sent(bytes);
+      sink.output({ data, bytes });
+    });
+    void exec.closed.then(({ reason }) => this.end(terminal, reason));
+  }
+
+  input(socketId: string, data: string): void {
+    const t = this.bySocket.get(socketId);
+    if (!t || t.ended) return;
+    t.lastInputAt = this.now();
+    t.exec.stdin.write(data);
+  }
+
+  resize(socketId: string, cols: number, rows: number): void {
+    const t = this.bySocket.get(socketId);
+    if (t && !t.ended) t.exec.resize(cols, rows);
+  }
+
+  ack(socketId: string, bytes: number): void {
+    this.bySocket.get(socketId)?.flow.acked(bytes);
+  }
+
+  /** Closes the socket's terminal (tmux keeps the shell). `reason` is sent to the browser. */
+  close(socketId: string, reason: string): void {
+    this.opening.delete(socketId);
+    const t = this.bySocket.get(socketId);
+    if (t) this.end(t, reason);
+  }
+
+  /** Closes the terminal of one learner's attempt wherever it is open (e.g. before a reset). */
+  closeAttempt(attemptKey: string, reason: string): void {
+    for (const t of [...this.bySocket.values()]) if (t.attemptKey === attemptKey) this.end(t, reason);
+  }
+
+  /** Forgets a socket that went away: nothing is sent to it. */
+  detach(socketId: string): void {
+    this.opening.delete(socketId);
+    const t = this.bySocket.get(socketId);
+    if (!t) return;
+    t.ended = true;
+    this.bySocket.delete(socketId);
+    t.exec.close();
+  }
+
+  private end(t: LiveTerminal, reason: string): void {
+    if (t.ended) return;
+    t.ended = true;
+    if (this.bySocket.get(t.socketId) === t) this.bySocket.delete(t.socketId);
+    t.exec.close();
+    t.sink.exit({ reason });
+  }
+
+  /** Closes terminals nobody typed into for `idleMs`; checks every minute. */
+  startIdleReaper(): void {
+    if (this.idleTimer) return;
+    this.idleTimer = setInterval(() => this.closeIdle(), IDLE_CHECK_MS);
+    this.idleTimer.unref();
+  }
+
+  closeIdle(): void {
+    const minutes = Math.round(this.idleMs / 60_000);
+    for (const t of [...this.bySocket.values()]) {
+      if (this.now() - t.lastInputAt > this.idleMs) {
+        this.end(t, `Closed after ${minutes} minutes without input. Your shell is still running: reopen the terminal to continue.`);
+      }
+    }
+  }
+
+  closeAll(reason: string): void {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = undefined;
+    this.opening.clear();
+    for (const t of [...this.bySocket.values()]) this.end(t, reason);
+  }
+
+  get size(): number {
+    return this.bySocket.size;
+  }
+}
