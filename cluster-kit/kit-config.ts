@@ -5,6 +5,7 @@
  * default (failCgroupV1 turns true in 1.35), and kind v0.30.0 is the last release with a
  * bookworm base that kind's own CI ran on cgroup v1. Our VMs are cgroup v1.
  */
+import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -25,7 +26,17 @@ export const KUBEQUEST_HOME = process.env.KUBEQUEST_HOME ?? path.join(os.homedir
 export const KUBECONFIG_PATH = path.join(KUBEQUEST_HOME, "kubeconfig");
 export const LOG_DIR = path.join(KIT_CACHE, "..", "logs");
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, "..");
+/**
+ * The repository root: the nearest folder upward from the working directory that holds the
+ * cluster kit. (Not `import.meta`: Playwright loads this file as CommonJS, tsx as ESM.)
+ */
+function findRepoRoot(from: string): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "cluster-kit", "kit-config.ts"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`run KubeQuest's commands from inside its repository (not found above ${from})`);
+  }
+}
+export const REPO_ROOT = findRepoRoot(process.cwd());
 export const STEPS_DIR = path.join(REPO_ROOT, "cluster-kit", "steps");
 
 /**
