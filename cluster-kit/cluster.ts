@@ -188,7 +188,7 @@ export async function clusterUp(opts: UpOptions = {}): Promise<ClusterInfo> {
 
   await runTimedStep(4, 5, "level images", async () => {
     for (const image of LEVEL_IMAGES) await buildLevelImage(image, kubectlForImages);
-    await runLogged("kind load", kind, ["load", "docker-image", "--name", CLUSTER_NAME, ...LEVEL_IMAGES.map((i) => i.tag)]);
+    await loadLevelImages(kind);
   });
 
   await runTimedStep(5, 5, "system pods Running", () => waitForSystemPods(180_000));
@@ -211,6 +211,21 @@ function nodeImageId(tag: string): string {
   } catch {
     return "";
   }
+}
+
+/**
+ * `kind load` saves every image before it checks whether the node has it (15 s for ours), so
+ * remember what was loaded into which node container and skip the load when nothing changed.
+ */
+async function loadLevelImages(kind: string): Promise<void> {
+  const stamp = path.join(KUBEQUEST_HOME, "loaded-images.json");
+  const wanted = JSON.stringify({
+    node: docker(["inspect", "-f", "{{.Id}}", NODE_CONTAINER]),
+    images: LEVEL_IMAGES.map((i) => `${i.tag}@${docker(["image", "inspect", "-f", "{{.Id}}", i.tag])}`),
+  });
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return;
+  await runLogged("kind load", kind, ["load", "docker-image", "--name", CLUSTER_NAME, ...LEVEL_IMAGES.map((i) => i.tag)]);
+  writeFileSync(stamp, wanted);
 }
 
 function currentNodeImage(): string {

@@ -1,0 +1,196 @@
+/**
+ * `npm run bench`: the speed targets of issue 3, measured on a warm cluster against a real
+ * server (production build) and a real Chromium. Prints medians and p95 with the ratio to each
+ * target, and writes bench/results/latest.json. Figures are noisy on a 2-core VM: compare
+ * medians across runs, not single samples.
+ *
+ *   level start   Start click → environment ready and terminal attached   p50 ≤ 5 s
+ *   grade         checks 1–8 on a fixed, passing environment               p50 ≤ 1 s, p95 ≤ 2 s
+ *   keystroke     terminal key → its echo back in the browser's socket     p95 ≤ 30 ms
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { chromium } from "@playwright/test";
+import { io, type Socket } from "socket.io-client";
+import { clusterUp } from "../cluster-kit/cluster";
+import type { ClientToServerEvents, Result, ServerToClientEvents } from "../lib/protocol/socket-events";
+import { createKubeAdapter } from "../server/kubernetes/kube-client";
+import { getLevelCatalog } from "../server/levels/level-catalog";
+
+const LEVEL = "headless-statefulset-dns";
+const PORT = Number(process.env.BENCH_PORT ?? 3200);
+const BASE = `http://127.0.0.1:${PORT}`;
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}`))));
+  });
+}
+
+async function startServer(): Promise<ChildProcess> {
+  if (!existsSync(".next/BUILD_ID")) await run("npx", ["next", "build"]);
+  const server = spawn("npx", ["tsx", "server/main.ts"], {
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server did not start within 60 s")), 60_000);
+    server.stdout!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("KubeQuest ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return server;
+}
+
+async function sessionClient(): Promise<Client> {
+  const res = await fetch(`${BASE}/`);
+  const cookie = /kq_session=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0];
+  if (!cookie) throw new Error("no session cookie");
+  const socket: Client = io(BASE, { transports: ["websocket"], extraHeaders: { cookie, origin: BASE }, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+function ask<T>(socket: Client, event: keyof ClientToServerEvents, payload: unknown): Promise<T> {
+  return (socket.timeout(300_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<Result<T>> })
+    .emitWithAck(event, payload)
+    .then((r) => {
+      if (!r.ok) throw new Error(`${event}: ${r.error.message}`);
+      return r.value;
+    });
+}
+
+async function benchLevelStart(): Promise<number[]> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } }); // a new learner each time
+      const page = await context.newPage();
+      await page.goto(`${BASE}/levels/${LEVEL}`);
+      await page.getByTestId("start-level").waitFor();
+      const t0 = Date.now();
+      await page.getByTestId("start-level").click();
+      await page.locator('[data-testid="env-status"][data-phase="ready"]').waitFor({ timeout: 120_000 });
+      await page.locator('[data-testid="terminal"][data-status="attached"]').waitFor({ timeout: 60_000 });
+      samples.push(Date.now() - t0);
+      process.stdout.write(`  level start ${i + 1}/${RUNS}: ${samples.at(-1)} ms\n`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return samples;
+}
+
+async function benchGradeAndKeystrokes(): Promise<{ grade: number[]; keystroke: number[] }> {
+  const socket = await sessionClient();
+  try {
+    await ask(socket, "level:start", { levelId: LEVEL });
+    const level = (await getLevelCatalog()).get(LEVEL)!;
+    const solution = level.manifest.solution.find((s) => s.action === "recreate")!;
+    const { readFileSync } = await import("node:fs");
+    const yaml = readFileSync(path.join(level.dir, solution.file), "utf8");
+    await ask(socket, "yaml:recreate", { levelId: LEVEL, yaml, confirmed: true });
+    // Let the fixed environment settle: grade until it passes once.
+    for (let tries = 0; ; tries++) {
+      const r = await ask<{ passed: boolean }>(socket, "grade:run", { levelId: LEVEL, round: "main" });
+      if (r.passed) break;
+      if (tries > 20) throw new Error("the solution never passed");
+      await new Promise((res) => setTimeout(res, 2000));
+    }
+    const grade: number[] = [];
+    for (let i = 0; i < Math.max(RUNS, 12); i++) {
+      const t0 = performance.now();
+      const r = await ask<{ passed: boolean }>(socket, "grade:run", { levelId: LEVEL, round: "main" });
+      grade.push(performance.now() - t0);
+      if (!r.passed) throw new Error("a grade of the fixed environment failed");
+    }
+    process.stdout.write(`  grade: ${grade.length} runs\n`);
+
+    let screen = "";
+    let acked = 0;
+    socket.on("terminal:output", (chunk) => {
+      screen += chunk.data;
+      acked += chunk.bytes;
+      socket.emit("terminal:ack", { bytes: acked });
+    });
+    await ask(socket, "terminal:open", { levelId: LEVEL, cols: 120, rows: 30 });
+    await new Promise((r) => setTimeout(r, 1500)); // prompt drawn
+    const keystroke: number[] = [];
+    const letters = "abcdefghijklmnopqrstuvwxyz";
+    for (let i = 0; i < 60; i++) {
+      const key = letters[i % letters.length]!;
+      screen = "";
+      const t0 = performance.now();
+      socket.emit("terminal:input", { data: key });
+      while (!screen.includes(key)) {
+        if (performance.now() - t0 > 2000) throw new Error(`no echo of "${key}"`);
+        await new Promise((r) => setImmediate(r));
+      }
+      keystroke.push(performance.now() - t0);
+      if (i % 20 === 19) socket.emit("terminal:input", { data: "\u0015" }); // Ctrl+U clears the line
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { grade, keystroke };
+  } finally {
+    socket.close();
+  }
+}
+
+function report(name: string, samples: number[], targets: { p50?: number; p95?: number }, unit = "ms") {
+  const p50 = percentile(samples, 50);
+  const p95 = percentile(samples, 95);
+  const fmt = (v: number) => (unit === "s" ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
+  const verdict = (v: number, t?: number) => (t === undefined ? "" : ` (target ${fmt(t)}, ${(v / t).toFixed(2)}× ${v <= t ? "✓" : "✗"})`);
+  console.log(`${name.padEnd(12)} n=${String(samples.length).padEnd(3)} p50 ${fmt(p50)}${verdict(p50, targets.p50)}   p95 ${fmt(p95)}${verdict(p95, targets.p95)}`);
+  return { name, n: samples.length, p50, p95, targets, met: (targets.p50 === undefined || p50 <= targets.p50) && (targets.p95 === undefined || p95 <= targets.p95) };
+}
+
+async function main(): Promise<void> {
+  await clusterUp();
+  const kube = createKubeAdapter();
+  const before = new Set((await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest")).map((n) => n.name));
+  const server = await startServer();
+  try {
+    console.log(`\nbenchmarking against ${BASE} (${RUNS} runs)`);
+    const start = await benchLevelStart();
+    const { grade, keystroke } = await benchGradeAndKeystrokes();
+    console.log("\nresults");
+    const results = [
+      report("level start", start, { p50: 5000 }, "s"),
+      report("grade", grade, { p50: 1000, p95: 2000 }),
+      report("keystroke", keystroke, { p95: 30 }),
+    ];
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
+    if (results.some((r) => !r.met)) process.exitCode = 1;
+  } finally {
+    server.kill("SIGTERM");
+    const created = (await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest")).filter((n) => !before.has(n.name));
+    await Promise.all(created.map((n) => kube.deleteNamespace(n.name).catch(() => undefined)));
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
