@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   }
 
   log(`[4/${TOTAL}] server (ready in ${formatElapsed(Date.now() - started)} so far; Ctrl+C stops it)`);
-  const server = spawn("npx", ["tsx", "server/main.ts"], {
+  // node --import tsx: the server is this child itself, so Ctrl+C reaches it directly.
+  const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     stdio: "inherit",
     env: { ...process.env, NODE_ENV: "production", KUBEQUEST_DATA_DIR: dataDir },
   });
