@@ -42,7 +42,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx tsx server/main.ts",
+    command: "node --import tsx server/main.ts",
     url: `http://127.0.0.1:${PORT}/`,
     env: { PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     reuseExistingServer: !isCI,
