@@ -1,5 +1,6 @@
 import { connection } from "next/server";
 import { getLevelCatalog } from "@/server/levels/level-catalog";
+import { AccountMenu } from "@/components/account/account-menu";
 import { Logo } from "@/components/brand/logo";
 import { LevelList } from "@/components/level-list/level-list";
 
@@ -15,9 +16,12 @@ export default async function HomePage() {
       <header className="border-b border-line bg-surface/60">
         <div className="mx-auto flex h-14 max-w-7xl items-center justify-between px-6">
           <Logo />
-          <p className="text-sm text-muted">
-            {levels.length} {levels.length === 1 ? "level" : "levels"} · {totalXp} XP to earn
-          </p>
+          <div className="flex items-center gap-4">
+            <p className="hidden text-sm text-muted sm:block">
+              {levels.length} {levels.length === 1 ? "level" : "levels"} · {totalXp} XP to earn
+            </p>
+            <AccountMenu />
+          </div>
         </div>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-6 pt-12 pb-20">

@@ -6,13 +6,18 @@
  * Node only.
  */
 import http from "node:http";
-import { LevelEnvironments, type LevelEnvironmentOptions } from "./environments/level-environment";
+import { AccountStore } from "./database/account-store";
+import { databaseConfigFromEnv, openDatabase, type DatabaseHandle } from "./database/database";
+import { ProgressStore } from "./database/progress-store";
+import { createAccountApi, type SignInLimits } from "./http/account-api";
+import { LevelEnvironments } from "./environments/level-environment";
 import { runGrade } from "./grader/run-grade";
 import type { KubeAdapter } from "./kubernetes/kube-adapter";
 import { getKubeAdapter } from "./kubernetes/kube-client";
-import { getLevelCatalog } from "./levels/level-catalog";
+import { getLevelCatalog, type LevelCatalog } from "./levels/level-catalog";
 import { NamespaceLiveViews } from "./live-view/namespace-live-view";
-import { ensureSession, type SessionSigner } from "./session/anonymous-session";
+import { worldsOf } from "./progress/level-rules";
+import { SESSION_MAX_AGE_SECONDS, ensureSession, type SessionSigner } from "./session/anonymous-session";
 import { originPolicyFromEnv, type OriginPolicy } from "./socket/origin-check";
 import { createSocketServer, type SocketServerDeps } from "./socket/socket-server";
 import { TerminalSessions } from "./terminal/terminal-session";
@@ -25,24 +30,70 @@ export interface KubeQuestServerOptions {
   handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
   origins?: OriginPolicy;
   kube?: () => KubeAdapter;
-  levels?: LevelEnvironmentOptions["levels"];
+  levels?: () => Promise<LevelCatalog>;
   rateLimit?: SocketServerDeps["rateLimit"];
+  /** The database; by default the one DATABASE_URL / KUBEQUEST_DATA_DIR name (migrated at start). */
+  database?: DatabaseHandle;
+  /** Sign-in rate limits (tests shorten them). */
+  signInLimits?: SignInLimits;
+  /** How long a signed-in session lasts; default KUBEQUEST_ACCOUNT_SESSION_HOURS or 14 days. */
+  accountSessionTtlMs?: number;
+}
+
+/** Signed-in sessions last two weeks unless KUBEQUEST_ACCOUNT_SESSION_HOURS says otherwise. */
+export function accountSessionTtlMs(env: Record<string, string | undefined> = process.env): number {
+  const hours = Number(env.KUBEQUEST_ACCOUNT_SESSION_HOURS ?? 14 * 24);
+  if (!Number.isFinite(hours) || hours <= 0) throw new Error(`KUBEQUEST_ACCOUNT_SESSION_HOURS must be a positive number of hours, got "${env.KUBEQUEST_ACCOUNT_SESSION_HOURS}"`);
+  return hours * 3_600_000;
 }
 
 export interface KubeQuestServer {
   server: http.Server;
   url: string;
   /** The feature services behind the sockets (for diagnostics and tests). */
-  services: { environments: LevelEnvironments; terminals: TerminalSessions; liveViews: NamespaceLiveViews };
+  services: {
+    environments: LevelEnvironments;
+    terminals: TerminalSessions;
+    liveViews: NamespaceLiveViews;
+    accounts: AccountStore;
+    progress: ProgressStore;
+    database: DatabaseHandle;
+  };
   /** Closes terminals (tmux keeps the shells), watches, sockets, reapers and the HTTP server. */
   close(): Promise<void>;
 }
 
 export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promise<KubeQuestServer> {
   const kube = opts.kube ?? getKubeAdapter;
+  const levels: () => Promise<LevelCatalog> = opts.levels ?? getLevelCatalog;
+  const ownDatabase = opts.database === undefined;
+  const database = opts.database ?? (await openDatabase(databaseConfigFromEnv()));
+  // "World done" achievements need the catalog's worlds; it is loaded before the first grade.
+  let worlds: Map<number, string[]> = new Map();
+  void levels()
+    .then((catalog) => (worlds = worldsOf(catalog)))
+    .catch(() => undefined);
+  const progress = new ProgressStore(database.db, () => worlds);
+  const accounts = new AccountStore(database.db, {
+    anonymousTtlMs: SESSION_MAX_AGE_SECONDS * 1000,
+    accountTtlMs: opts.accountSessionTtlMs ?? accountSessionTtlMs(),
+  });
+  const origins = opts.origins ?? originPolicyFromEnv(process.env, opts.port, opts.host);
+  const rooms: { io?: ReturnType<typeof createSocketServer>["io"] } = {};
+  const api = createAccountApi({
+    signer: opts.signer,
+    origins,
+    accounts,
+    progress,
+    levels,
+    ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
+    onLeaderboardChanged: () => rooms.io?.emit("leaderboard:changed", { at: new Date().toISOString() }),
+  });
   const server = http.createServer((req, res) => {
     ensureSession(req, res, opts.signer);
-    opts.handle(req, res).catch((err: unknown) => {
+    api(req, res)
+      .then((handled) => (handled ? undefined : opts.handle(req, res)))
+      .catch((err: unknown) => {
       console.error("[http]", req.url, err);
       if (!res.headersSent) res.statusCode = 500;
       res.end();
@@ -50,10 +101,9 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   });
 
   // The socket server is created after the services that send events through it.
-  const rooms: { io?: ReturnType<typeof createSocketServer>["io"] } = {};
   const environments = new LevelEnvironments({
     kube,
-    levels: opts.levels ?? getLevelCatalog,
+    levels,
     events: {
       progress: (ns, p) => rooms.io?.to(ns).emit("environment:progress", p),
       status: (ns, s) => rooms.io?.to(ns).emit("environment:status", s),
@@ -66,8 +116,11 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   });
   const sockets = createSocketServer(server, {
     signer: opts.signer,
-    origins: opts.origins ?? originPolicyFromEnv(process.env, opts.port, opts.host),
+    origins,
     kube,
+    accounts,
+    progress,
+    levels,
     environments,
     terminals,
     liveViews,
@@ -85,6 +138,11 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   });
   environments.startReaper();
   terminals.startIdleReaper();
+  // Expired sessions (and anonymous learners left without one) go hourly, and once at start.
+  const purge = () => void accounts.purgeExpired().catch((err: unknown) => console.error("[sessions] purge:", err));
+  purge();
+  const purger = setInterval(purge, 3_600_000);
+  purger.unref();
 
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
@@ -92,10 +150,12 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   return {
     server,
     url: `http://${shownHost}:${port}`,
-    services: { environments, terminals, liveViews },
+    services: { environments, terminals, liveViews, accounts, progress, database },
     async close() {
+      clearInterval(purger);
       environments.stop();
       await sockets.close();
+      if (ownDatabase) await database.close();
     },
   };
 }

@@ -3,7 +3,7 @@
  *
  *   npm run dev      → tsx server/main.ts --dev
  *   PORT (3000), HOST (127.0.0.1; "0.0.0.0" to listen on every interface), KUBECONFIG,
- *   KUBEQUEST_DATA_DIR, KUBEQUEST_SESSION_SECRET, KUBEQUEST_ALLOWED_ORIGINS, KUBEQUEST_ENV_TTL_HOURS
+ *   KUBEQUEST_DATA_DIR, DATABASE_URL, KUBEQUEST_ACCOUNT_SESSION_HOURS, KUBEQUEST_SESSION_SECRET, KUBEQUEST_ALLOWED_ORIGINS, KUBEQUEST_ENV_TTL_HOURS
  *
  * The Kubernetes cluster is optional at start-up: without it the pages work and each level
  * says how to start the cluster.
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
 
   const kq = await startKubeQuestServer({ port, host, signer, handle: (req, res) => handle(req, res) });
   console.log(`KubeQuest ready on ${kq.url}${dev ? " (development)" : ""}`);
+  console.log(`Database: ${kq.services.database.engine} (${kq.services.database.describe}), migrations applied`);
 
   // Say early when the cluster is missing; the server keeps running either way.
   Promise.resolve()

@@ -1,5 +1,7 @@
 import type { LevelDetail } from "@/lib/protocol/socket-events";
 import type { ConnectionSnapshot } from "@/lib/client/connection-state";
+import type { KubeQuestSocket } from "@/lib/client/socket";
+import { AccountMenu } from "@/components/account/account-menu";
 import { Logo } from "@/components/brand/logo";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { DifficultyBadge } from "@/components/ui/difficulty-badge";
@@ -19,6 +21,7 @@ const pillClass = {
 
 export function LevelHeader({
   level,
+  socket,
   connection,
   environment,
   showProgress,
@@ -30,6 +33,8 @@ export function LevelHeader({
   onShowShortcuts,
 }: {
   level: LevelDetail;
+  /** The level page's socket: the account's XP follows awards live through it. */
+  socket: KubeQuestSocket | null;
   connection: ConnectionSnapshot;
   environment: LevelEnvironment;
   showProgress: boolean;
@@ -119,6 +124,7 @@ export function LevelHeader({
       </div>
 
       <ConnectionIndicator connection={connection} onRetry={onRetryConnection} />
+      <AccountMenu compact socket={socket} />
       <button
         type="button"
         onClick={onShowShortcuts}

@@ -17,12 +17,13 @@ import { ErrorCallout } from "@/components/ui/error-callout";
 import { parseStoredSize } from "@/components/ui/split-size";
 import { Splitter } from "@/components/ui/splitter";
 import { YamlEditor, type YamlEditorHandle } from "@/components/yaml-editor/yaml-editor";
-import { parseOpenedCount } from "./hint-progress";
 import { LevelHeader } from "./level-header";
 import { LevelSidebar, type GuideTab } from "./level-sidebar";
 import type { ShortcutAction } from "./shortcuts";
 import { ShortcutsHelp } from "./shortcuts-help";
 import { useLevelEnvironment } from "./use-level-environment";
+import { useLevelHelp } from "./use-level-help";
+import { XpAwardNotice } from "./xp-award-notice";
 import { useLevelShortcuts } from "./use-level-shortcuts";
 import { useModKey } from "./use-mod-key";
 import { useDelayedFlag, useNow } from "./use-ticker";
@@ -49,7 +50,6 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   const [centerPane, setCenterPane] = useState<"editor" | "live">("editor");
   const [confirmReset, setConfirmReset] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
-  const [hintsOpened, setHintsOpened] = useState(0);
   const [terminalHeight, setTerminalHeight] = useState(TERMINAL.initial);
   const [sidebarWidth, setSidebarWidth] = useState(SIDEBAR.initial);
 
@@ -60,10 +60,9 @@ export function LevelPage({ level }: { level: LevelDetail }) {
 
   // Browser-only state, read after mount so the server render and hydration agree.
   useEffect(() => {
-    setHintsOpened(parseOpenedCount(readStored(storageKeys.hintsOpened(level.id)), level.hints.length));
     setTerminalHeight(parseStoredSize(readStored(storageKeys.terminalHeight()), TERMINAL.initial));
     setSidebarWidth(parseStoredSize(readStored(storageKeys.sidebarWidth()), SIDEBAR.initial));
-  }, [level.id, level.hints.length]);
+  }, []);
 
   // Progress for anything that takes more than a second.
   const busy =
@@ -79,13 +78,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
       ? now - environment.progressAt
       : 0;
 
-  const openHint = useCallback(
-    (count: number) => {
-      setHintsOpened(count);
-      writeStored(storageKeys.hintsOpened(level.id), String(count));
-    },
-    [level.id],
-  );
+  const help = useLevelHelp(socket, level.id, connected);
 
   const showTab = useCallback((next: GuideTab) => {
     setTab(next);
@@ -141,6 +134,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
     <div className="flex h-screen min-h-[600px] flex-col overflow-hidden">
       <LevelHeader
         level={level}
+        socket={socket}
         connection={connection}
         environment={environment}
         showProgress={showProgress}
@@ -173,8 +167,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
             level={level}
             tab={tab}
             onTab={setTab}
-            hintsOpened={hintsOpened}
-            onOpenHint={openHint}
+            help={help}
             passed={grading.state.mainPassed}
             debrief={grading.state.debrief}
             panelRef={guidePanel}
@@ -284,6 +277,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
         <p className="mt-2">Your edits in the editor are kept; use “Reset file” there to undo them.</p>
       </ConfirmDialog>
       <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} modKey={modKey} />
+      <XpAwardNotice socket={socket} levelId={level.id} />
     </div>
   );
 }

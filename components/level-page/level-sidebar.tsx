@@ -8,6 +8,7 @@ import { TabList, tabPanelProps } from "@/components/ui/tabs";
 import { DebriefPanel } from "./debrief-panel";
 import { HintsPanel } from "./hints-panel";
 import { ObjectivesPanel } from "./objectives-panel";
+import type { LevelHelp } from "./use-level-help";
 
 export type GuideTab = "briefing" | "objectives" | "hints" | "debrief";
 
@@ -18,8 +19,7 @@ export function LevelSidebar({
   level,
   tab,
   onTab,
-  hintsOpened,
-  onOpenHint,
+  help,
   passed,
   debrief,
   panelRef,
@@ -28,14 +28,14 @@ export function LevelSidebar({
   level: LevelDetail;
   tab: GuideTab;
   onTab: (tab: GuideTab) => void;
-  hintsOpened: number;
-  onOpenHint: (count: number) => void;
+  help: LevelHelp;
   passed: boolean;
   debrief: string | null;
   /** The visible panel, for the Alt+1 shortcut to focus. */
   panelRef: RefObject<HTMLDivElement | null>;
   grader: ReactNode;
 }) {
+  const hintsOpened = help.state?.openedHints.length ?? 0;
   const tabs = [
     { id: "briefing" as const, label: "Briefing" },
     { id: "objectives" as const, label: "Objectives" },
@@ -91,7 +91,7 @@ export function LevelSidebar({
       />
       {panel("briefing", <Markdown>{level.briefing}</Markdown>)}
       {panel("objectives", <ObjectivesPanel objectives={level.objectives} passed={passed} />)}
-      {panel("hints", <HintsPanel hints={level.hints} opened={hintsOpened} onOpen={onOpenHint} />)}
+      {panel("hints", <HintsPanel level={level} help={help} />)}
       {panel("debrief", <DebriefPanel debrief={debrief} />)}
       <div className="max-h-[50%] shrink-0 overflow-y-auto border-t border-line bg-surface/50 px-4 py-4">{grader}</div>
     </aside>

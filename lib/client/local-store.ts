@@ -23,7 +23,6 @@ export function writeStored(key: string, value: string | null): void {
 /** Keys of everything KubeQuest keeps in the browser, in one place. */
 export const storageKeys = {
   editorFile: (levelId: string, fileName: string) => `kq:v1:level:${levelId}:file:${fileName}`,
-  hintsOpened: (levelId: string) => `kq:v1:level:${levelId}:hints-opened`,
   debrief: (levelId: string) => `kq:v1:level:${levelId}:debrief`,
   terminalHeight: () => "kq:v1:layout:terminal-height",
   sidebarWidth: () => "kq:v1:layout:sidebar-width",

@@ -60,9 +60,9 @@ export interface EditableFile {
   content: string;
 }
 
+/** A hint as the level page first sees it: its body opens on the server (`hint:open`). */
 export interface LevelHint {
   title: string;
-  body: string;
   /** XP the learner gives up by opening this hint, shown before it is opened. */
   xpCost: number;
 }
@@ -72,7 +72,43 @@ export interface LevelDetail extends LevelSummary {
   briefing: string;
   objectives: string[];
   hints: LevelHint[];
+  /** XP revealing the solution gives up (the whole level by convention). */
+  solutionXpCost: number;
+  /** Extra XP for passing the chaos round after the main round. */
+  chaosBonusXp: number;
   editableFiles: EditableFile[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Help and XP: hints and the solution open on the server, which records their cost
+
+/** The learner's help and XP state on one level, as the server records it. */
+export interface LevelHelpState {
+  levelId: string;
+  /** Markdown bodies of the hints opened so far, in order (hint 1 first). */
+  openedHints: string[];
+  /** XP given up by those hints. */
+  hintXpCost: number;
+  solutionRevealed: boolean;
+  /** Markdown of the solution, once revealed. */
+  solution: string | null;
+  /** XP the main round awards if it passes now (0 once awarded or the solution is revealed). */
+  worth: number;
+  /** XP awarded on this level so far (main and chaos), null before the first award. */
+  xpAwarded: number | null;
+  passed: boolean;
+  chaosPassed: boolean;
+  /** Set for a signed-in learner: their XP over all levels. */
+  totalXp: number;
+}
+
+export interface XpAwarded {
+  levelId: string;
+  kind: GradeRound;
+  xp: number;
+  totalXp: number;
+  /** Achievements this award earned. */
+  achievements: { id: string; title: string; earnedAt: string }[];
 }
 
 /** What the learner's environment is doing. */
@@ -227,12 +263,20 @@ export interface ServerToClientEvents {
   "grade:started": (started: GradeStarted) => void;
   "grade:check": (update: { runId: string; result: CheckResult }) => void;
   "grade:finished": (finished: GradeFinished) => void;
+  /** To every tab of the learner, after a grade made an award. */
+  "xp:awarded": (award: XpAwarded) => void;
+  /** To everyone: someone scored; leaderboards refetch. */
+  "leaderboard:changed": (info: { at: string }) => void;
+  /** To the learner's other tabs, after a hint or the solution opened in one of them. */
+  "help:changed": (state: LevelHelpState) => void;
 }
 
 export interface ClientToServerEvents {
   "level:open": (payload: LevelPayload, ack: Ack<EnvironmentStatus>) => void;
   "level:start": (payload: LevelPayload, ack: Ack<EnvironmentStatus>) => void;
   "level:reset": (payload: LevelPayload, ack: Ack<EnvironmentStatus>) => void;
+  /** Deletes the learner's environment of this level (its namespace); answers with phase "absent". */
+  "level:abandon": (payload: LevelPayload, ack: Ack<EnvironmentStatus>) => void;
   "yaml:validate": (payload: YamlPayload, ack: Ack<{ issues: YamlIssue[] }>) => void;
   "yaml:apply": (payload: YamlPayload, ack: Ack<ApplyOutcome>) => void;
   "yaml:recreate": (payload: RecreatePayload, ack: Ack<ApplyOutcome>) => void;
@@ -241,6 +285,9 @@ export interface ClientToServerEvents {
   "terminal:resize": (payload: TerminalResizePayload) => void;
   "terminal:ack": (payload: TerminalAckPayload) => void;
   "grade:run": (payload: GradePayload, ack: Ack<GradeFinished>) => void;
+  "level:help": (payload: LevelPayload, ack: Ack<LevelHelpState>) => void;
+  "hint:open": (payload: HintOpenPayload, ack: Ack<LevelHelpState>) => void;
+  "solution:reveal": (payload: SolutionRevealPayload, ack: Ack<LevelHelpState>) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,3 +337,11 @@ export const gradePayloadSchema = z
   .object({ levelId, round: z.enum(["main", "chaos"]).default("main") })
   .strict();
 export type GradePayload = z.input<typeof gradePayloadSchema>;
+
+/** Opens hint `index` (0-based; hints open in order). Its cost is recorded as shown. */
+export const hintOpenPayloadSchema = z.object({ levelId, index: z.number().int().min(0).max(50) }).strict();
+export type HintOpenPayload = z.infer<typeof hintOpenPayloadSchema>;
+
+/** Reveals the solution; `confirmed` says the learner saw that the level will be worth nothing. */
+export const solutionRevealPayloadSchema = z.object({ levelId, confirmed: z.literal(true) }).strict();
+export type SolutionRevealPayload = z.infer<typeof solutionRevealPayloadSchema>;

@@ -328,6 +328,22 @@ export class LevelEnvironments {
     });
   }
 
+  /**
+   * Deletes this learner's environment of the level (waiting until the namespace is gone), so
+   * an instructor's grading run leaves nothing behind. Reset rebuilds; this only deletes.
+   * A start or reset in progress finishes first, so it cannot recreate what was just deleted.
+   */
+  async abandon(sessionId: string, levelId: string): Promise<EnvironmentStatus> {
+    const level = await this.level(levelId);
+    const key = this.key(sessionId, levelId);
+    await this.inflight.get(key)?.promise.catch(() => undefined);
+    this.ready.delete(key);
+    const kube = this.opts.kube();
+    const existing = await kube.listNamespaces(environmentSelector(sessionId, level.manifest.id));
+    await Promise.all(existing.map((ns) => kube.deleteNamespace(ns.name, { wait: true, timeoutMs: 120_000 })));
+    return { levelId, phase: "absent", namespace: null, passed: false };
+  }
+
   /** Remembers on the namespace that the learner passed the main grade. */
   async markPassed(sessionId: string, levelId: string): Promise<void> {
     const kube = this.opts.kube();

@@ -41,7 +41,12 @@ describe("loadLevelCatalog", () => {
     expect(detail.briefing).toMatch(/^# Mission/);
     expect(detail.objectives.length).toBeGreaterThan(0);
     expect(detail.hints).toHaveLength(4);
-    expect(Object.keys(detail.hints[0] ?? {}).sort()).toEqual(["body", "title", "xpCost"]);
+    // Hint bodies stay on the server until the learner opens them (hint:open records the cost).
+    expect(Object.keys(detail.hints[0] ?? {}).sort()).toEqual(["title", "xpCost"]);
+    expect(level.hintBody(0)).toMatch(/kubectl logs redis-1/);
+    expect(level.hintBody(4)).toBeUndefined();
+    expect(detail).toMatchObject({ solutionXpCost: 250, chaosBonusXp: 100 });
+    expect(level.solutionMarkdown()).toMatch(/Recreate \(delete and create again\) `service\.yaml`[\s\S]*clusterIP: None/);
     expect(detail.editableFiles.map((f) => f.name)).toEqual(["service.yaml", "statefulset.yaml"]);
     expect(detail.editableFiles[0]?.content).toMatch(/kind: Service/);
     expect(detail.editableFiles[0]?.content).not.toMatch(/clusterIP: None/);

@@ -42,7 +42,12 @@ export interface LoadedLevel {
   /** The objects of a file the manifest references (e.g. "solution/service.yaml"). Fresh copies. */
   readObjects(file: string): KubeObject[];
   summary(): LevelSummary;
+  /** What the level page needs; hints carry titles and costs only (bodies open on the server). */
   detail(): LevelDetail;
+  /** Markdown body of hint `index` (0-based), or undefined when there is no such hint. */
+  hintBody(index: number): string | undefined;
+  /** The solution as Markdown: each step, with the YAML of the files it applies. */
+  solutionMarkdown(): string;
 }
 
 export interface LevelCatalog {
@@ -67,6 +72,29 @@ function withNamespace<T>(value: T, namespace: string): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNamespace(v, namespace)])) as T;
   }
   return value;
+}
+
+/** The solution steps in words, with the YAML the learner would put in the editor. */
+function solutionMarkdown(manifest: LevelManifest, source: LevelSource): string {
+  return manifest.solution
+    .map((step, i) => {
+      const n = `${i + 1}.`;
+      switch (step.action) {
+        case "apply":
+        case "recreate": {
+          const name = manifest.editableFiles.find((f) => f.file.split("/").pop() === step.file.split("/").pop())?.name ?? step.file;
+          const verb = step.action === "apply" ? "Apply" : "Recreate (delete and create again)";
+          return `${n} ${verb} \`${name}\` with:\n\n\`\`\`yaml\n${(source.files.get(step.file)?.text ?? "").trimEnd()}\n\`\`\``;
+        }
+        case "delete":
+          return `${n} Delete ${step.kind} \`${step.name}\`.`;
+        case "waitReady":
+          return `${n} Wait until every pod is Ready (up to ${step.timeoutSeconds} s).`;
+        case "exec":
+          return `${n} Run in pod \`${step.pod}\`: \`${step.command.join(" ")}\``;
+      }
+    })
+    .join("\n\n");
 }
 
 function makeLoadedLevel(source: LevelSource, platform: PlatformSource): LoadedLevel {
@@ -105,18 +133,22 @@ function makeLoadedLevel(source: LevelSource, platform: PlatformSource): LoadedL
       return structuredClone(found.objects);
     },
     summary,
+    hintBody: (index) => manifest.hints[index]?.body,
+    solutionMarkdown: () => solutionMarkdown(manifest, source),
     detail: () => ({
       ...summary(),
       briefing: source.briefing,
       objectives: [...manifest.objectives],
-      hints: manifest.hints.map((h) => ({ title: h.title, body: h.body, xpCost: h.xpCost })),
+      solutionXpCost: manifest.solutionXpCost,
+      chaosBonusXp: manifest.chaosBonusXp,
+      hints: manifest.hints.map((h) => ({ title: h.title, xpCost: h.xpCost })),
       editableFiles: editableFiles.map((f) => ({ ...f })),
     }),
   };
 }
 
 /** Reads and validates every level under `rootDir`; rejects with a LevelCatalogError on any problem. */
-export async function loadLevelCatalog(rootDir: string = path.join(process.cwd(), "levels")): Promise<LevelCatalog> {
+export async function loadLevelCatalog(rootDir: string = process.env.KUBEQUEST_LEVELS_DIR ?? path.join(process.cwd(), "levels")): Promise<LevelCatalog> {
   const problems: LevelProblem[] = [];
   const { platform, problems: platformProblems } = await readPlatformSource(rootDir);
   problems.push(...platformProblems);

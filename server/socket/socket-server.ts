@@ -14,8 +14,10 @@ import { Server, type Socket } from "socket.io";
 import type { ZodType } from "zod";
 import {
   gradePayloadSchema,
+  hintOpenPayloadSchema,
   levelPayloadSchema,
   recreatePayloadSchema,
+  solutionRevealPayloadSchema,
   terminalAckPayloadSchema,
   terminalInputPayloadSchema,
   terminalOpenPayloadSchema,
@@ -24,10 +26,16 @@ import {
   type ActionableError,
   type ClientToServerEvents,
   type EnvironmentStatus,
+  type LevelHelpState,
   type Result,
   type ServerToClientEvents,
 } from "../../lib/protocol/socket-events";
+import { achievementById } from "../../lib/progress/achievements";
+import type { AccountStore } from "../database/account-store";
+import { ProgressRuleError, type ProgressStore } from "../database/progress-store";
 import { INTERNAL_ERROR, asActionableError, failure } from "../errors/actionable-failure";
+import type { LevelCatalog, LoadedLevel } from "../levels/level-catalog";
+import { levelRulesOf } from "../progress/level-rules";
 import type { LevelEnvironments, ReadyEnvironment } from "../environments/level-environment";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
@@ -49,18 +57,28 @@ export interface SocketServerDeps {
   terminals: TerminalSessions;
   liveViews: NamespaceLiveViews;
   runGrade: typeof RunGrade;
+  /** Who plays behind a session (anonymous learner or account): environments are keyed by it. */
+  accounts: AccountStore;
+  /** Grades, hints, the solution and XP awards. */
+  progress: ProgressStore;
+  levels: () => Promise<LevelCatalog>;
   /** Expensive requests per learner: a burst of `capacity` per `perMs`. */
   rateLimit?: { capacity: number; perMs: number };
 }
 
 interface SocketData {
   sessionId: string;
+  /** The learner (anonymous or account) this session plays as; names environments and XP. */
+  learnerId?: string;
   /** The namespace room of the level this socket has open. */
   room?: string;
 }
 
 type KqServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type KqSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The room of every socket of one learner (all their tabs and devices). */
+const learnerRoom = (learnerId: string): string => `learner:${learnerId}`;
 
 /** Why a handshake was refused; socket.io answers 403 with this message. */
 export const HANDSHAKE_ERRORS = {
@@ -127,7 +145,8 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       run(parsed.data).then(
         (value) => answer(ack, { ok: true, value }),
         (err: unknown) => {
-          const known = asActionableError(err);
+          const known =
+            err instanceof ProgressRuleError ? { code: err.code, message: err.message, action: err.action } : asActionableError(err);
           if (!known) console.error(`[socket] ${event} failed:`, err);
           answer(ack, { ok: false, error: known ?? INTERNAL_ERROR });
         },
@@ -151,13 +170,39 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     await socket.join(namespace);
   }
 
-  async function followStatus(socket: KqSocket, sessionId: string, status: EnvironmentStatus): Promise<EnvironmentStatus> {
+  async function followStatus(socket: KqSocket, learnerId: string, status: EnvironmentStatus): Promise<EnvironmentStatus> {
     if (status.phase === "ready") {
-      const env = await deps.environments.requireReady(sessionId, status.levelId);
+      const env = await deps.environments.requireReady(learnerId, status.levelId);
       await enterRoom(socket, env.namespace);
       deps.liveViews.subscribe(env);
     }
     return status;
+  }
+
+  const levelOf = async (levelId: string): Promise<LoadedLevel> => {
+    const level = (await deps.levels()).get(levelId);
+    if (!level) throw failure("unknown-level", `There is no level "${levelId}".`, "Pick a level from the level list.");
+    return level;
+  };
+
+  /** What the level page shows about hints, the solution and XP. */
+  async function helpState(learnerId: string, level: LoadedLevel): Promise<LevelHelpState> {
+    const view = await deps.progress.levelProgress(learnerId, levelRulesOf(level));
+    const openedHints: string[] = [];
+    for (let i = 0; i < view.hintsOpened; i++) openedHints.push(level.hintBody(i) ?? "");
+    const awarded = view.mainXp === null && view.chaosXp === null ? null : (view.mainXp ?? 0) + (view.chaosXp ?? 0);
+    return {
+      levelId: level.manifest.id,
+      openedHints,
+      hintXpCost: view.hintXpCost,
+      solutionRevealed: view.solutionRevealed,
+      solution: view.solutionRevealed ? level.solutionMarkdown() : null,
+      worth: view.worth,
+      xpAwarded: awarded,
+      passed: view.passedAt !== null,
+      chaosPassed: view.chaosPassedAt !== null,
+      totalXp: await deps.progress.learnerXp(learnerId),
+    };
   }
 
   const learnerYaml = (env: ReadyEnvironment): LearnerYamlContext => ({
@@ -174,45 +219,70 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       return;
     }
     socket.data.sessionId = sessionId;
-    const attempt = (levelId: string) => `${sessionId}:${levelId}`;
+    // The learner behind the session, resolved once per socket. Environments, terminals and XP
+    // are keyed by the learner, not the session: signing in on another device, or signing up
+    // (which rotates the session id), finds the same namespace and progress.
+    const learner = deps.accounts.resolveSession(sessionId).then(async (s) => {
+      socket.data.learnerId = s.learner.id;
+      await socket.join(learnerRoom(s.learner.id));
+      return s.learner.id;
+    });
+    learner.catch((err: unknown) => console.error("[socket] resolving the session's learner:", err));
+    const attempt = async (levelId: string) => `${await learner}:${levelId}`;
 
     request(socket, "level:open", levelPayloadSchema, { limited: false }, async ({ levelId }) => {
-      const status = await deps.environments.open(sessionId, levelId);
-      return followStatus(socket, sessionId, status);
+      const learnerId = await learner;
+      const status = await deps.environments.open(learnerId, levelId);
+      return followStatus(socket, learnerId, status);
     });
 
     request(socket, "level:start", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
+      const learnerId = await learner;
+      await deps.progress.recordStart(learnerId, (await levelOf(levelId)).manifest.id);
       // Join before starting, so this socket sees the progress events.
-      await enterRoom(socket, await deps.environments.namespaceOf(sessionId, levelId));
-      return followStatus(socket, sessionId, await deps.environments.start(sessionId, levelId));
+      await enterRoom(socket, await deps.environments.namespaceOf(learnerId, levelId));
+      return followStatus(socket, learnerId, await deps.environments.start(learnerId, levelId));
     });
 
     request(socket, "level:reset", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
-      const namespace = await deps.environments.namespaceOf(sessionId, levelId);
+      const learnerId = await learner;
+      const namespace = await deps.environments.namespaceOf(learnerId, levelId);
       await enterRoom(socket, namespace);
-      deps.terminals.closeAttempt(attempt(levelId), "The level is being reset; the terminal reconnects when it is ready.");
+      deps.terminals.closeAttempt(await attempt(levelId), "The level is being reset; the terminal reconnects when it is ready.");
       io.to(namespace).emit("environment:status", { levelId, phase: "resetting", namespace, passed: false });
-      return followStatus(socket, sessionId, await deps.environments.reset(sessionId, levelId));
+      return followStatus(socket, learnerId, await deps.environments.reset(learnerId, levelId));
+    });
+
+    request(socket, "level:abandon", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
+      const learnerId = await learner;
+      const namespace = await deps.environments.namespaceOf(learnerId, levelId);
+      deps.terminals.closeAttempt(await attempt(levelId), "This level's environment was deleted.");
+      const status = await deps.environments.abandon(learnerId, levelId);
+      // Nothing left to watch; a later start subscribes again.
+      deps.liveViews.unsubscribe(namespace);
+      // Every tab of this learner shows the level as not started again.
+      io.to(namespace).emit("environment:status", status);
+      return status;
     });
 
     request(socket, "yaml:validate", yamlPayloadSchema, { limited: true }, async ({ levelId, yaml }) => {
-      const env = await deps.environments.requireReady(sessionId, levelId);
+      const env = await deps.environments.requireReady(await learner, levelId);
       return validateLearnerYaml(learnerYaml(env), yaml);
     });
 
     request(socket, "yaml:apply", yamlPayloadSchema, { limited: true }, async ({ levelId, yaml }) => {
-      const env = await deps.environments.requireReady(sessionId, levelId);
+      const env = await deps.environments.requireReady(await learner, levelId);
       return applyLearnerYaml(learnerYaml(env), yaml);
     });
 
     request(socket, "yaml:recreate", recreatePayloadSchema, { limited: true }, async ({ levelId, yaml }) => {
-      const env = await deps.environments.requireReady(sessionId, levelId);
+      const env = await deps.environments.requireReady(await learner, levelId);
       return recreateLearnerYaml(learnerYaml(env), yaml);
     });
 
     request(socket, "terminal:open", terminalOpenPayloadSchema, { limited: true }, async ({ levelId, cols, rows }) => {
-      const env = await deps.environments.requireReady(sessionId, levelId);
-      await deps.terminals.open(socket.id, { attemptKey: attempt(levelId), namespace: env.namespace, pod: env.toolboxPod }, { cols, rows }, {
+      const env = await deps.environments.requireReady(await learner, levelId);
+      await deps.terminals.open(socket.id, { attemptKey: await attempt(levelId), namespace: env.namespace, pod: env.toolboxPod }, { cols, rows }, {
         output: (chunk) => socket.emit("terminal:output", chunk),
         exit: (info) => socket.emit("terminal:exit", info),
       });
@@ -223,7 +293,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     notice(socket, "terminal:ack", terminalAckPayloadSchema, ({ bytes }) => deps.terminals.ack(socket.id, bytes));
 
     request(socket, "grade:run", gradePayloadSchema, { limited: true }, async ({ levelId, round }) => {
-      const env = await deps.environments.requireReady(sessionId, levelId);
+      const env = await deps.environments.requireReady(await learner, levelId);
       if (grading.has(env.namespace)) {
         throw failure("grading-in-progress", "A grading run is already in progress for this level.", "Wait for its result (it shows in the grade panel).");
       }
@@ -242,8 +312,36 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       grading.set(env.namespace, run);
       try {
         const finished = await run;
+        const learnerId = await learner;
+        // The grade and its award in one transaction. If this fails the grade is not recorded
+        // and no XP is lost: the level stays unpassed in the database and grading again awards it.
+        const outcome = await deps.progress
+          .recordGrade(learnerId, levelRulesOf(env.level), {
+            round: finished.round,
+            passed: finished.passed,
+            results: finished.results,
+            durationMs: finished.durationMs,
+          })
+          .catch((err: unknown) => {
+            console.error("[socket] recording a grade:", err);
+            throw failure(
+              "grade-not-saved",
+              finished.passed ? "Your fix passed, but the result could not be saved." : "The grade could not be saved.",
+              "Grade again in a moment; your XP is awarded once the result is saved.",
+            );
+          });
+        if (outcome.award) {
+          io.to(learnerRoom(learnerId)).emit("xp:awarded", {
+            levelId,
+            kind: outcome.award.kind,
+            xp: outcome.award.xp,
+            totalXp: outcome.totalXp,
+            achievements: outcome.newAchievements.map((a) => ({ id: a.id, title: achievementById(a.id)?.title ?? a.id, earnedAt: a.earnedAt })),
+          });
+          io.emit("leaderboard:changed", { at: new Date().toISOString() });
+        }
         if (finished.passed && finished.round === "main") {
-          await deps.environments.markPassed(sessionId, levelId).catch((err: unknown) => console.error("[socket] marking passed:", err));
+          await deps.environments.markPassed(learnerId, levelId).catch((err: unknown) => console.error("[socket] marking passed:", err));
         }
         // The other tabs of this learner learn the outcome too; the requester gets it as the answer.
         socket.to(env.namespace).emit("grade:finished", finished);
@@ -251,6 +349,29 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       } finally {
         grading.delete(env.namespace);
       }
+    });
+
+    request(socket, "level:help", levelPayloadSchema, { limited: false }, async ({ levelId }) => {
+      return helpState(await learner, await levelOf(levelId));
+    });
+
+    request(socket, "hint:open", hintOpenPayloadSchema, { limited: false }, async ({ levelId, index }) => {
+      const level = await levelOf(levelId);
+      const learnerId = await learner;
+      await deps.progress.openHint(learnerId, levelRulesOf(level), index);
+      const state = await helpState(learnerId, level);
+      // The learner's other tabs show the hint open too.
+      socket.to(learnerRoom(learnerId)).emit("help:changed", state);
+      return state;
+    });
+
+    request(socket, "solution:reveal", solutionRevealPayloadSchema, { limited: false }, async ({ levelId }) => {
+      const level = await levelOf(levelId);
+      const learnerId = await learner;
+      await deps.progress.revealSolution(learnerId, levelRulesOf(level));
+      const state = await helpState(learnerId, level);
+      socket.to(learnerRoom(learnerId)).emit("help:changed", state);
+      return state;
     });
 
     socket.on("disconnect", () => {

@@ -20,6 +20,7 @@ import {
   type ServerToClientEvents,
 } from "../../lib/protocol/socket-events";
 import { environmentNamespace } from "../../server/environments/environment-naming";
+import { openDatabase, type DatabaseHandle } from "../../server/database/database";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
 import { startKubeQuestServer, type KubeQuestServer } from "../../server/kubequest-server";
 import { getLevelCatalog } from "../../server/levels/level-catalog";
@@ -32,7 +33,13 @@ const LEVEL = "headless-statefulset-dns";
 let kq: KubeQuestServer;
 let signer: SessionSigner;
 let dataDir: string;
+let database: DatabaseHandle;
 const clients: Client[] = [];
+
+/** Environments are named after the learner a session plays as, not the session itself. */
+async function learnerOf(sessionId: string): Promise<string> {
+  return (await kq.services.accounts.resolveSession(sessionId)).learner.id;
+}
 
 /** A new session cookie, as the server hands it to a first page load. */
 async function newSession(): Promise<{ cookie: string; id: string }> {
@@ -72,7 +79,9 @@ async function polling(headers: Record<string, string>): Promise<{ status: numbe
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-socket-"));
   signer = new SessionSigner(loadSessionSecret({ KUBEQUEST_DATA_DIR: dataDir }));
+  database = await openDatabase({ dataDir });
   kq = await startKubeQuestServer({
+    database,
     port: 0,
     host: "127.0.0.1",
     signer,
@@ -87,6 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.disconnect();
   await kq?.close();
+  await database?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -185,7 +195,7 @@ describe("a learner's path through level 30 on the real cluster", () => {
 
   beforeAll(async () => {
     const session = await newSession();
-    namespace = environmentNamespace(session.id, (await getLevelCatalog()).get(LEVEL)!.manifest.number);
+    namespace = environmentNamespace(await learnerOf(session.id), (await getLevelCatalog()).get(LEVEL)!.manifest.number);
     socket = client({ cookie: session.cookie });
     socket.on("environment:progress", (p) => progress.push(p));
     socket.on("liveview:snapshot", (s) => snapshots.push(s));
@@ -348,5 +358,35 @@ describe("a learner's path through level 30 on the real cluster", () => {
     }
     expect(kq.services.liveViews.isWatching(namespace)).toBe(false);
     expect(kq.services.terminals.size).toBe(0);
+  });
+});
+
+describe("abandoning a level (what an instructor's grading run cleans up with)", () => {
+  const kube = createKubeAdapter();
+  let namespace = "";
+
+  afterAll(async () => {
+    if (namespace) await kube.deleteNamespace(namespace, { wait: false }).catch(() => undefined);
+  });
+
+  it("deletes the learner's namespace, tells every tab, and opens as absent afterwards", async () => {
+    const session = await newSession();
+    namespace = environmentNamespace(await learnerOf(session.id), (await getLevelCatalog()).get(LEVEL)!.manifest.number);
+    const socket = client({ cookie: session.cookie });
+    const other = client({ cookie: session.cookie });
+    await Promise.all([connected(socket), connected(other)]);
+    const absent = { ok: true, value: { levelId: LEVEL, phase: "absent", namespace: null, passed: false } };
+    // Nothing to delete yet: still an answer, not an error.
+    expect(await ask(socket, "level:abandon", { levelId: LEVEL })).toEqual(absent);
+
+    expect(await ask(socket, "level:start", { levelId: LEVEL })).toMatchObject({ ok: true, value: { phase: "ready", namespace } });
+    expect(await ask(other, "level:open", { levelId: LEVEL })).toMatchObject({ ok: true, value: { phase: "ready", namespace } });
+    const seenByOther = new Promise<EnvironmentStatus>((resolve) => other.once("environment:status", resolve));
+
+    expect(await ask(socket, "level:abandon", { levelId: LEVEL })).toEqual(absent);
+    expect((await kube.listNamespaces(`kubequest.dev/level=${LEVEL}`)).find((n) => n.name === namespace)).toBeUndefined();
+    expect(await seenByOther).toEqual(absent.value);
+    expect(await ask(socket, "level:open", { levelId: LEVEL })).toEqual(absent);
+    expect(await ask(socket, "level:abandon", { levelId: "no-such-level" })).toMatchObject({ ok: false, error: { code: "unknown-level" } });
   });
 });

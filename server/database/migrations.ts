@@ -1,0 +1,115 @@
+/**
+ * Migrations, in order, written once with Kysely's schema builder so the same code creates
+ * the same tables on SQLite and PostgreSQL. Never edit a migration that has shipped: add one.
+ *
+ * Node only.
+ */
+import { type Kysely, type Migration, type MigrationProvider } from "kysely";
+
+const migrations: Record<string, Migration> = {
+  "0001-accounts-and-progress": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("learners")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("username", "varchar(32)", (c) => c.unique())
+        .addColumn("password_hash", "text")
+        .addColumn("display_name", "varchar(64)")
+        .addColumn("role", "varchar(16)", (c) => c.notNull().defaultTo("learner"))
+        .addColumn("public_on_leaderboard", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("learner_id", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
+        .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("expires_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("csrf_token", "varchar(64)", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("sessions_learner").on("sessions").column("learner_id").execute();
+
+      await db.schema
+        .createTable("sign_in_attempts")
+        .addColumn("key", "varchar(128)", (c) => c.primaryKey())
+        .addColumn("window_start", "varchar(32)", (c) => c.notNull())
+        .addColumn("count", "integer", (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("level_progress")
+        .addColumn("learner_id", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
+        .addColumn("level_id", "varchar(64)", (c) => c.notNull())
+        .addColumn("started_at", "varchar(32)")
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("hints_opened", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("hint_xp_cost", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("solution_revealed", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("passed_at", "varchar(32)")
+        .addColumn("chaos_passed_at", "varchar(32)")
+        .addPrimaryKeyConstraint("level_progress_pk", ["learner_id", "level_id"])
+        .execute();
+
+      await db.schema
+        .createTable("grades")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("learner_id", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
+        .addColumn("level_id", "varchar(64)", (c) => c.notNull())
+        .addColumn("round", "varchar(8)", (c) => c.notNull())
+        .addColumn("passed", "integer", (c) => c.notNull())
+        .addColumn("results_json", "text", (c) => c.notNull())
+        .addColumn("duration_ms", "integer", (c) => c.notNull())
+        .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("grades_learner_level").on("grades").columns(["learner_id", "level_id"]).execute();
+
+      await db.schema
+        .createTable("xp_awards")
+        .addColumn("learner_id", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
+        .addColumn("level_id", "varchar(64)", (c) => c.notNull())
+        .addColumn("kind", "varchar(8)", (c) => c.notNull())
+        .addColumn("xp", "integer", (c) => c.notNull())
+        .addColumn("grade_id", "varchar(36)", (c) => c.notNull().references("grades.id").onDelete("cascade"))
+        .addColumn("awarded_at", "varchar(32)", (c) => c.notNull())
+        // The exactly-once guarantee: a second award of the same kind cannot be inserted.
+        .addPrimaryKeyConstraint("xp_awards_pk", ["learner_id", "level_id", "kind"])
+        .execute();
+      await db.schema.createIndex("xp_awards_awarded_at").on("xp_awards").column("awarded_at").execute();
+
+      await db.schema
+        .createTable("achievements_earned")
+        .addColumn("learner_id", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
+        .addColumn("achievement_id", "varchar(64)", (c) => c.notNull())
+        .addColumn("earned_at", "varchar(32)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("achievements_earned_pk", ["learner_id", "achievement_id"])
+        .execute();
+
+      await db.schema
+        .createTable("cohorts")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("name", "varchar(100)", (c) => c.notNull())
+        .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("cohort_members")
+        .addColumn("cohort_id", "varchar(36)", (c) => c.notNull().references("cohorts.id").onDelete("cascade"))
+        .addColumn("learner_id", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
+        .addColumn("joined_at", "varchar(32)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("cohort_members_pk", ["cohort_id", "learner_id"])
+        .execute();
+
+      await db.schema
+        .createTable("instructor_invites")
+        .addColumn("token", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("created_by", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
+        .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("used_at", "varchar(32)")
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

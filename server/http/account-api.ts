@@ -1,0 +1,352 @@
+/**
+ * The HTTP API under `/api/` (accounts, profile, leaderboard), served by the custom server
+ * before Next sees the request, so it works (and is tested) without a Next build.
+ *
+ * Defences: every state-changing request passes the CSRF check (Origin + session-bound token,
+ * see csrf.ts); sign-in is rate-limited per username and per client IP in fixed windows kept
+ * in the database (so limits survive restarts and hold across processes sharing PostgreSQL);
+ * sign-up and sign-in rotate the session id (no session fixation); bodies are capped.
+ *
+ * Node only.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ZodType } from "zod";
+import { ACHIEVEMENTS, achievementById } from "../../lib/progress/achievements";
+import {
+  deleteAccountSchema,
+  settingsSchema,
+  signInSchema,
+  signUpSchema,
+  type AccountView,
+  type LeaderboardRowView,
+  type LeaderboardView,
+  type ProfileView,
+  type SessionInfo,
+} from "../../lib/protocol/account-api";
+import type { ActionableError } from "../../lib/protocol/socket-events";
+import { dummyHash, hashPassword, verifyPassword } from "../accounts/password-hash";
+import { AccountError, type AccountStore, type Learner, type SessionView } from "../database/account-store";
+import type { LeaderboardRow, ProgressStore } from "../database/progress-store";
+import type { LevelCatalog } from "../levels/level-catalog";
+import { isHttps, sessionCookieHeader, sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
+import type { OriginPolicy } from "../socket/origin-check";
+import { CSRF_HEADER, checkCsrf } from "./csrf";
+
+/** JSON bodies of this API are a few hundred bytes; anything beyond this is refused. */
+const MAX_BODY_BYTES = 16 * 1024;
+const LEADERBOARD_PAGE_SIZE = 20;
+
+export interface SignInLimits {
+  perUser: number;
+  perIp: number;
+  windowMs: number;
+}
+
+/** 5 tries per username and 30 per IP per 15 minutes: a person who mistypes is never stopped,
+ * a password-guessing script gets 480 guesses a day per account at most. */
+export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = { perUser: 5, perIp: 30, windowMs: 15 * 60_000 };
+
+export interface AccountApiDeps {
+  signer: SessionSigner;
+  origins: OriginPolicy;
+  accounts: AccountStore;
+  progress: ProgressStore;
+  levels: () => Promise<LevelCatalog>;
+  signInLimits?: SignInLimits;
+  /** Called after changes that move the leaderboard (a deleted account, an anonymity switch). */
+  onLeaderboardChanged?: () => void;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ActionableError,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(body.message);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  // Per-person answers: never cached by a browser or a proxy.
+  res.setHeader("Cache-Control", "no-store");
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, { code: "body-too-large", message: "The request is too large.", action: "Send less data." });
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+  } catch {
+    throw new HttpError(400, { code: "bad-json", message: "The request body is not valid JSON.", action: "Reload the page and try again." });
+  }
+}
+
+function parse<T>(schema: ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const field = first?.path.map(String).join(".") || undefined;
+    throw new HttpError(400, {
+      code: "invalid-field",
+      message: first?.message ?? "The form has an invalid value.",
+      action: field ? `Correct the ${field} field and send the form again.` : "Correct the form and send it again.",
+      ...(field ? { field } : {}),
+    } as ActionableError);
+  }
+  return parsed.data;
+}
+
+function setSessionCookie(req: IncomingMessage, res: ServerResponse, signer: SessionSigner, sessionId: string): void {
+  res.setHeader("Set-Cookie", sessionCookieHeader(signer.sign(sessionId), isHttps(req)));
+}
+
+function clientIp(req: IncomingMessage): string {
+  // The socket's address, not X-Forwarded-For: a client could forge that header to dodge the
+  // per-IP limit. Behind a reverse proxy every client shares the proxy's address and the
+  // per-username limit still holds.
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const limits = deps.signInLimits ?? DEFAULT_SIGN_IN_LIMITS;
+
+  async function accountView(learner: Learner): Promise<AccountView> {
+    return {
+      username: learner.username,
+      displayName: learner.displayName,
+      role: learner.role,
+      publicOnLeaderboard: learner.publicOnLeaderboard,
+      xp: await deps.progress.learnerXp(learner.id),
+    };
+  }
+
+  function requireAccount(session: SessionView): Learner {
+    if (!session.learner.username) {
+      throw new HttpError(401, { code: "not-signed-in", message: "You are not signed in.", action: "Sign in or create an account first." });
+    }
+    return session.learner;
+  }
+
+  function rowView(row: LeaderboardRow, viewer: string): LeaderboardRowView {
+    return { rank: row.rank, displayName: row.displayName, xp: row.xp, reachedAt: row.reachedAt, you: row.learnerId === viewer };
+  }
+
+  const tooMany = (waitMs: number) =>
+    new HttpError(
+      429,
+      {
+        code: "rate-limited",
+        message: "Too many sign-in attempts.",
+        action: `Wait ${Math.ceil(waitMs / 60_000)} minute(s), then try again.`,
+      },
+      { "Retry-After": String(Math.ceil(waitMs / 1000)) },
+    );
+
+  type Handler = (ctx: { req: IncomingMessage; res: ServerResponse; session: SessionView; url: URL }) => Promise<void>;
+  const routes: Record<string, Handler> = {
+    "GET /api/session": async ({ res, session }) => {
+      const info: SessionInfo = { account: await accountView(session.learner), csrfToken: session.csrfToken };
+      sendJson(res, 200, info);
+    },
+
+    "POST /api/auth/sign-up": async ({ req, res, session }) => {
+      const body = parse(signUpSchema, await readJson(req));
+      let role: Learner["role"] = "learner";
+      if (body.invite) {
+        if (!(await deps.accounts.takeInvite(body.invite))) {
+          throw new HttpError(400, { code: "bad-invite", message: "This invitation is not valid or was already used.", action: "Ask your instructor for a new invitation link." });
+        }
+        role = "instructor";
+      }
+      const learner = await deps.accounts.attachAccount(session.learner.id, {
+        username: body.username,
+        passwordHash: await hashPassword(body.password),
+        displayName: body.displayName,
+        role,
+      });
+      const next = await deps.accounts.startSession(learner, session.sessionId);
+      setSessionCookie(req, res, deps.signer, next.sessionId);
+      deps.onLeaderboardChanged?.();
+      sendJson(res, 201, { account: await accountView(learner), csrfToken: next.csrfToken } satisfies SessionInfo);
+    },
+
+    "POST /api/auth/sign-in": async ({ req, res, session }) => {
+      const body = parse(signInSchema, await readJson(req));
+      const userKey = `user:${body.username}`;
+      const ipWait = await deps.accounts.takeSignInAttempt(`ip:${clientIp(req)}`, limits.perIp, limits.windowMs);
+      const userWait = await deps.accounts.takeSignInAttempt(userKey, limits.perUser, limits.windowMs);
+      if (ipWait > 0 || userWait > 0) throw tooMany(Math.max(ipWait, userWait));
+      const found = await deps.accounts.learnerByUsername(body.username);
+      // Hash even for unknown usernames, so timing does not tell which usernames exist.
+      const ok = await verifyPassword(body.password, found?.passwordHash ?? (await dummyHash()));
+      if (!found || !found.passwordHash || !ok) {
+        throw new HttpError(401, { code: "bad-credentials", message: "That username and password do not match.", action: "Check both and try again." });
+      }
+      await deps.accounts.clearSignInAttempts(userKey);
+      const next = await deps.accounts.startSession(found, session.sessionId);
+      setSessionCookie(req, res, deps.signer, next.sessionId);
+      sendJson(res, 200, { account: await accountView(found), csrfToken: next.csrfToken } satisfies SessionInfo);
+    },
+
+    "POST /api/auth/sign-out": async ({ req, res, session }) => {
+      await deps.accounts.endSession(session.sessionId);
+      // A fresh anonymous session; the account's progress stays with the account.
+      const anonymous = await deps.accounts.startSession(await deps.accounts.createAnonymousLearner());
+      setSessionCookie(req, res, deps.signer, anonymous.sessionId);
+      sendJson(res, 200, { account: await accountView(anonymous.learner), csrfToken: anonymous.csrfToken } satisfies SessionInfo);
+    },
+
+    "GET /api/profile": async ({ res, session }) => {
+      const learner = session.learner;
+      const catalog = await deps.levels();
+      const [history, earned, allTime, week] = await Promise.all([
+        deps.progress.historyOf(learner.id),
+        deps.progress.achievementsOf(learner.id),
+        deps.progress.placeOf(learner.id, { period: "all" }),
+        deps.progress.placeOf(learner.id, { period: "week" }),
+      ]);
+      const profile: ProfileView = {
+        account: await accountView(learner),
+        levelsPassed: history.levels.filter((l) => l.passedAt !== null).length,
+        levels: history.levels.map((l) => {
+          const level = catalog.get(l.levelId);
+          return {
+            levelId: l.levelId,
+            title: level?.manifest.title ?? l.levelId,
+            number: level?.manifest.number ?? null,
+            attempts: l.attempts,
+            hintsOpened: l.hintsOpened,
+            solutionRevealed: l.solutionRevealed,
+            passedAt: l.passedAt,
+            chaosPassedAt: l.chaosPassedAt,
+            xp: l.xp,
+            timeSpentMs: l.timeSpentMs,
+          };
+        }),
+        achievements: earned.map((e) => {
+          const def = achievementById(e.id);
+          return { id: e.id, title: def?.title ?? e.id, description: def?.description ?? "", earnedAt: e.earnedAt };
+        }),
+        attempts: history.grades.slice(0, 100).map((g) => ({
+          levelId: g.levelId,
+          round: g.round,
+          passed: g.passed,
+          createdAt: g.createdAt,
+          durationMs: g.durationMs,
+          checksPassed: g.results.filter((r) => r.status === "pass").length,
+          checks: g.results.length,
+        })),
+        place: { allTime: allTime?.rank ?? null, week: week?.rank ?? null },
+      };
+      sendJson(res, 200, profile);
+    },
+
+    "GET /api/profile/export": async ({ res, session }) => {
+      const data = await deps.accounts.exportLearner(session.learner.id);
+      const earned = await deps.progress.achievementsOf(session.learner.id);
+      sendJson(
+        res,
+        200,
+        { ...data, achievementDefinitions: ACHIEVEMENTS.filter((a) => earned.some((e) => e.id === a.id)) },
+        { "Content-Disposition": 'attachment; filename="kubequest-my-data.json"' },
+      );
+    },
+
+    "PATCH /api/profile/settings": async ({ req, res, session }) => {
+      const learner = requireAccount(session);
+      const body = parse(settingsSchema, await readJson(req));
+      const updated = await deps.accounts.updateSettings(learner.id, body);
+      deps.onLeaderboardChanged?.();
+      sendJson(res, 200, { account: await accountView(updated), csrfToken: session.csrfToken } satisfies SessionInfo);
+    },
+
+    "DELETE /api/profile": async ({ req, res, session }) => {
+      const learner = requireAccount(session);
+      const body = parse(deleteAccountSchema, await readJson(req));
+      if (body.confirmUsername !== learner.username) {
+        throw new HttpError(400, { code: "confirm-mismatch", message: "The username you typed is not this account's.", action: `Type ${learner.username} to confirm.` });
+      }
+      await deps.accounts.deleteLearner(learner.id);
+      const anonymous = await deps.accounts.startSession(await deps.accounts.createAnonymousLearner());
+      setSessionCookie(req, res, deps.signer, anonymous.sessionId);
+      deps.onLeaderboardChanged?.();
+      sendJson(res, 200, { account: await accountView(anonymous.learner), csrfToken: anonymous.csrfToken } satisfies SessionInfo);
+    },
+
+    "POST /api/instructor/invites": async ({ res, session }) => {
+      const learner = requireAccount(session);
+      if (learner.role !== "instructor") {
+        throw new HttpError(403, { code: "not-instructor", message: "Only instructors can invite instructors.", action: "Ask an instructor to invite you." });
+      }
+      sendJson(res, 201, { invite: await deps.accounts.createInvite(learner.id) });
+    },
+
+    "GET /api/leaderboard": async ({ res, session, url }) => {
+      const period = url.searchParams.get("period") === "week" ? "week" : "all";
+      const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
+      const cohorts = await deps.progress.cohorts();
+      const cohortParam = url.searchParams.get("cohort");
+      const cohort = cohorts.find((c) => c.id === cohortParam) ?? null;
+      const q = { period, cohortId: cohort?.id, page, pageSize: LEADERBOARD_PAGE_SIZE } as const;
+      const [board, mine] = await Promise.all([deps.progress.leaderboard(q), deps.progress.placeOf(session.learner.id, q)]);
+      const view: LeaderboardView = {
+        period,
+        cohort,
+        rows: board.rows.map((r) => rowView(r, session.learner.id)),
+        total: board.total,
+        page: board.page,
+        pageSize: board.pageSize,
+        you: mine ? rowView(mine, session.learner.id) : null,
+        cohorts,
+      };
+      sendJson(res, 200, view);
+    },
+  };
+
+  return async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (!url.pathname.startsWith("/api/")) return false;
+    const route = routes[`${(req.method ?? "GET").toUpperCase()} ${url.pathname}`];
+    try {
+      if (!route) throw new HttpError(404, { code: "not-found", message: `No API at ${req.method} ${url.pathname}.`, action: "Check the address." });
+      // ensureSession ran before us, so a signed session id is always present.
+      const sessionId = sessionFromRequest(req, deps.signer);
+      if (!sessionId) throw new HttpError(401, { code: "no-session", message: "No session.", action: "Reload the page (cookies must be enabled)." });
+      const session = await deps.accounts.resolveSession(sessionId);
+      const header = req.headers[CSRF_HEADER];
+      const verdict = checkCsrf(
+        { method: req.method, origin: req.headers.origin, host: req.headers.host, token: Array.isArray(header) ? header[0] : header },
+        session.csrfToken,
+        deps.origins,
+      );
+      if (!verdict.ok) {
+        throw new HttpError(403, {
+          code: "csrf",
+          message: verdict.reason === "origin" ? "This request did not come from a KubeQuest page." : "This page's security token is missing or out of date.",
+          action: "Reload the page and try again.",
+        });
+      }
+      await route({ req, res, session, url });
+    } catch (err) {
+      if (err instanceof HttpError) sendJson(res, err.status, { error: err.body }, err.headers);
+      else if (err instanceof AccountError) sendJson(res, err.status, { error: { code: err.code, message: err.message, action: err.action } });
+      else {
+        console.error("[api]", req.method, url.pathname, err);
+        sendJson(res, 500, { error: { code: "internal", message: "Something went wrong on the server.", action: "Try again in a moment." } });
+      }
+    }
+    return true;
+  };
+}
