@@ -4,6 +4,7 @@
  * line that counts every test that ran ("N passed, N failed").
  *
  *   typecheck → lint → levels:check → unit → integration (brings the cluster up) → build → e2e
+ *   → levels:verify (every level played in Chromium: broken state, wrong fixes, solution)
  *
  * A stage that fails does not stop later independent stages, so one run shows everything that
  * is wrong; the exit code is non-zero if anything failed.
@@ -16,9 +17,11 @@ interface Stage {
   name: string;
   command: string[];
   /** JSON report to count tests from. */
-  report?: { file: string; kind: "vitest" | "playwright" };
+  report?: { file: string; kind: "vitest" | "playwright" | "levels-verify" };
   /** Skip this stage when an earlier one it needs failed. */
   needs?: string[];
+  /** Runs after the stage, whatever its outcome (e.g. to say where its report is). */
+  after?: () => void;
 }
 
 const reports = path.join(process.cwd(), "test-results");
@@ -42,8 +45,18 @@ const stages: Stage[] = [
   { name: "production build", command: ["npx", "next", "build"] },
   {
     name: "end-to-end tests (Chromium)",
-    command: ["npx", "playwright", "test"],
+    // --forbid-only: a stray test.only must fail the test command, on CI or not.
+    command: ["npx", "playwright", "test", "--forbid-only"],
     report: { file: `${reports}/e2e.json`, kind: "playwright" },
+    needs: ["production build"],
+    // Where a person opens the result (traces and screenshots of failures are linked from it).
+    after: () => console.log(`\nPlaywright HTML report: ${path.join(process.cwd(), "playwright-report", "index.html")}`),
+  },
+  {
+    name: "levels:verify (every level, real cluster, Chromium)",
+    command: ["npx", "tsx", "scripts/levels-verify.ts", "--report", `${reports}/levels-verify.json`],
+    // Each scenario of each level (broken, every wrong fix, solution, regrade) counts as a test.
+    report: { file: `${reports}/levels-verify.json`, kind: "levels-verify" },
     needs: ["production build"],
   },
 ];
@@ -75,6 +88,12 @@ function countReport(report: NonNullable<Stage["report"]>): Counts | undefined {
       skipped: Number(data.numPendingTests ?? 0) + Number(data.numTodoTests ?? 0),
     };
   }
+  if (report.kind === "levels-verify") {
+    const scenarios = ((data.levels ?? []) as { ok: boolean; error?: string; scenarios: { ok: boolean }[] }[]).flatMap((l) =>
+      l.error ? [...l.scenarios, { ok: false }] : l.scenarios,
+    );
+    return { passed: scenarios.filter((s) => s.ok).length, failed: scenarios.filter((s) => !s.ok).length, skipped: 0 };
+  }
   const stats = data.stats as Record<string, number> | undefined;
   return {
     passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0),
@@ -97,6 +116,7 @@ async function main(): Promise<void> {
     console.log(`\n━━ ${stage.name} ━━`);
     const t0 = Date.now();
     const code = await run(stage.command);
+    stage.after?.();
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     const counts = stage.report ? countReport(stage.report) : undefined;
     if (counts) {

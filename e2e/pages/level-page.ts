@@ -3,6 +3,7 @@
  * terminal, edit and apply YAML, recreate, grade, open hints, reset.
  */
 import { expect, type Locator, type Page } from "@playwright/test";
+import type { EnvironmentStatus, GradeFinished, XpAwarded } from "../../lib/protocol/socket-events";
 
 declare global {
   interface Window {
@@ -10,11 +11,76 @@ declare global {
   }
 }
 
+/** What the grade panel shows for one check once a run has finished. */
+export interface ShownCheck {
+  id: string;
+  status: string;
+}
+
+/** Result of a shell command typed into the learner's terminal. */
+export interface ShellResult {
+  exitCode: number;
+  /** The terminal's visible rows once the command finished (what a learner would read). */
+  screen: string;
+}
+
+/** socket.io's wire format for an acknowledgement: "43<id>[<answer>]". */
+const ACK_FRAME = /^43\d+(\[.*\])$/s;
+
+/** The value of a successful acknowledgement, if `frame` is one. */
+function ackValue(frame: string): Record<string, unknown> | undefined {
+  const m = ACK_FRAME.exec(frame);
+  if (!m) return undefined;
+  try {
+    const [answer] = JSON.parse(m[1]!) as [{ ok?: boolean; value?: unknown }];
+    return answer.ok && answer.value !== null && typeof answer.value === "object" ? (answer.value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The payload of a server event frame ("42[<event>,<payload>]") named `event`. */
+function eventPayload(frame: string, event: string): Record<string, unknown> | undefined {
+  if (!frame.startsWith(`42["${event}"`)) return undefined;
+  try {
+    const [, payload] = JSON.parse(frame.slice(2)) as [string, unknown];
+    return payload !== null && typeof payload === "object" ? (payload as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Quotes one argument for bash, so level data never becomes shell syntax. */
+export function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 export class LevelPage {
+  /** Every grade result the server sent this page (read off the WebSocket, for timings). */
+  readonly gradeResults: GradeFinished[] = [];
+  /** Every environment status the server answered this page with (open, start, reset). */
+  readonly environmentAnswers: EnvironmentStatus[] = [];
+  /** Every XP award the server announced to this page ("xp:awarded"), for this level. */
+  readonly xpAwards: XpAwarded[] = [];
+  private marker = 0;
+
   constructor(
     readonly page: Page,
     readonly levelId: string,
-  ) {}
+  ) {
+    // The answer to "grade:run" arrives as an acknowledgement frame; its per-check durations are
+    // what a report needs, and its arrival is the unambiguous "this run is over" signal.
+    page.on("websocket", (ws) => {
+      ws.on("framereceived", ({ payload }) => {
+        const award = typeof payload === "string" ? eventPayload(payload, "xp:awarded") : undefined;
+        if (award?.levelId === this.levelId) this.xpAwards.push(award as unknown as XpAwarded);
+        const value = typeof payload === "string" ? ackValue(payload) : undefined;
+        if (!value || value.levelId !== this.levelId) return;
+        if (typeof value.runId === "string" && Array.isArray(value.results)) this.gradeResults.push(value as unknown as GradeFinished);
+        else if (typeof value.phase === "string") this.environmentAnswers.push(value as unknown as EnvironmentStatus);
+      });
+    });
+  }
 
   async goto(): Promise<void> {
     await this.page.goto(`/levels/${this.levelId}`);
@@ -73,19 +139,102 @@ export class LevelPage {
     await this.page.getByTestId("recreate-resource").click();
     await expect(this.page.getByTestId("confirm-dialog")).toBeVisible();
     await this.page.getByTestId("confirm-yes").click();
-    await expect(this.page.getByTestId("apply-result")).toContainText("created");
+    // Deleting and creating again waits on the cluster: allow for a busy one.
+    await expect(this.page.getByTestId("apply-result")).toContainText("created", { timeout: 90_000 });
   }
 
   check(id: string): Locator {
     return this.page.getByTestId(`grade-check-${id}`);
   }
 
-  /** Runs "Check my work" (or the chaos round) and waits for the summary. */
+  /**
+   * Runs "Check my work" (or the chaos round) and waits for the summary of *this* run (an
+   * earlier run's summary may still be on screen when the button is clicked).
+   */
   async grade(round: "main" | "chaos" = "main"): Promise<Locator> {
-    await this.page.getByTestId(round === "main" ? "grade-run" : "chaos-run").click();
+    const before = this.gradeResults.length;
+    const button = this.page.getByTestId(round === "main" ? "grade-run" : "chaos-run");
+    await expect(button).toBeEnabled({ timeout: 60_000 });
+    await button.click();
+    await expect.poll(() => this.gradeResults.length, { timeout: 240_000, message: `the ${round} grade did not finish` }).toBeGreaterThan(before);
+    const finished = this.gradeResults.at(-1)!;
     const summary = this.page.getByTestId("grade-summary");
-    await expect(summary).toBeVisible({ timeout: 180_000 });
+    await expect(summary).toHaveAttribute("data-round", finished.round);
+    await expect(summary).toHaveAttribute("data-passed", String(finished.passed));
     return summary;
+  }
+
+  /** The last grade result the server sent (with evidence and durations). */
+  lastGrade(): GradeFinished {
+    const last = this.gradeResults.at(-1);
+    if (!last) throw new Error("no grade has finished on this page yet");
+    return last;
+  }
+
+  /** Each check as the grade panel shows it, in order. */
+  async shownChecks(): Promise<ShownCheck[]> {
+    return this.page.locator('[data-testid^="grade-check-"]').evaluateAll((rows) =>
+      rows.map((row) => ({ id: (row.getAttribute("data-testid") ?? "").replace(/^grade-check-/, ""), status: row.getAttribute("data-status") ?? "" })),
+    );
+  }
+
+  /** Opens a check's details (evidence and hint); a failed check opens by itself. */
+  async expandCheck(id: string): Promise<Locator> {
+    const row = this.check(id);
+    const toggle = row.getByRole("button").first();
+    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    return row;
+  }
+
+  /**
+   * Types a shell command and waits for it to finish, reading its exit status from a marker the
+   * command prints (the marker text in the typed line itself has no digits, so it cannot match).
+   */
+  async runShell(command: string, timeoutMs = 120_000): Promise<ShellResult> {
+    const id = `KQ${Date.now().toString(36)}${++this.marker}`;
+    await expect(this.terminal).toHaveAttribute("data-status", "attached", { timeout: 60_000 });
+    await this.terminal.locator(".xterm").click();
+    await this.page.keyboard.type(`${command}; echo ${id}=$?`);
+    await this.page.keyboard.press("Enter");
+    const rows = this.terminal.locator(".xterm-rows");
+    const done = new RegExp(`${id}=(\\d+)`);
+    await expect(rows).toContainText(done, { timeout: timeoutMs });
+    const screen = (await rows.textContent()) ?? "";
+    return { exitCode: Number(done.exec(screen)?.[1] ?? -1), screen };
+  }
+
+  /** Puts `yaml` in the editor (in `tab`) and applies it; Recreates when the apply is refused as immutable. */
+  async applyText(yaml: string, opts: { tab: string; recreateIfImmutable: boolean }): Promise<"applied" | "recreated"> {
+    await this.openEditorTab(opts.tab);
+    await this.setEditorText(yaml);
+    const result = await this.apply();
+    await expect(result).toHaveAttribute("data-phase", /done|error/, { timeout: 60_000 });
+    if ((await result.getAttribute("data-phase")) === "done") return "applied";
+    if (opts.recreateIfImmutable && (await this.page.getByTestId("immutable-explanation").isVisible())) {
+      await this.recreate();
+      return "recreated";
+    }
+    throw new Error(`applying in ${opts.tab} failed: ${((await result.textContent()) ?? "").trim()}`);
+  }
+
+  /** Waits until the live view shows `replicas` ready pods named `<workload>-…`. */
+  async waitForReadyPods(workload: string, replicas: number, timeoutMs: number): Promise<void> {
+    const ready = this.page.locator(`[data-testid^="live-pod-${workload}-"][data-ready="true"]`);
+    await expect.poll(() => ready.count(), { timeout: timeoutMs, message: `${replicas} ready ${workload} pods in the live view` }).toBeGreaterThanOrEqual(replicas);
+  }
+
+  /** Opens the Debrief tab and returns its text. */
+  async readDebrief(): Promise<string> {
+    await this.page.getByRole("tab", { name: /Debrief/ }).click();
+    const debrief = this.page.getByTestId("debrief");
+    await expect(debrief).toBeVisible();
+    return (await debrief.textContent()) ?? "";
+  }
+
+  /** Reloads the page as a learner pressing F5 would, and waits for the connection. */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await expect(this.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
   }
 
   async openHint(n: number): Promise<Locator> {
@@ -94,9 +243,18 @@ export class LevelPage {
     return this.page.getByTestId(`hint-${n}`);
   }
 
+  /**
+   * Resets and waits for the server's answer to *this* reset: the status pill still says
+   * "ready" for a moment after the click, so waiting on it alone would race the reset.
+   */
   async reset(): Promise<void> {
+    const before = this.environmentAnswers.length;
     await this.page.getByTestId("reset-level").click();
     await this.page.getByTestId("confirm-yes").click();
-    await expect(this.page.getByTestId("env-status")).toHaveAttribute("data-phase", "ready", { timeout: 180_000 });
+    await expect
+      .poll(() => this.environmentAnswers.slice(before).some((s) => s.phase === "ready" || s.phase === "failed"), { timeout: 240_000, message: "the reset did not finish" })
+      .toBe(true);
+    await expect(this.page.getByTestId("env-status")).toHaveAttribute("data-phase", "ready", { timeout: 30_000 });
+    await expect(this.page.getByTestId("reset-level")).toBeEnabled();
   }
 }

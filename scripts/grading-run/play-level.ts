@@ -1,0 +1,279 @@
+/**
+ * Plays one level the way a learner does, in a real browser against a real server: start it,
+ * grade the broken state, try each declared wrong fix, apply the solution, grade twice. Shared
+ * by `npm run levels:verify` and `npm run grade:installation`.
+ *
+ * Every step goes through the level page (the LevelPage page object):
+ *   start, grade, reset                 the page's buttons
+ *   apply / recreate steps              the YAML editor (Recreate after the immutable-field refusal)
+ *   waitReady steps                     the live view (its pod cards turning ready)
+ *   exec / delete steps                 the learner's terminal (kubectl exec / kubectl delete)
+ * so a level that passes here can be passed by a learner with the same tools.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, type BrowserContext } from "@playwright/test";
+import type { LevelStep } from "../../lib/levels/level-schema";
+import type { GradeFinished } from "../../lib/protocol/socket-events";
+import type { LoadedLevel } from "../../server/levels/level-catalog";
+import { LevelPage, shellQuote } from "../../e2e/pages/level-page";
+
+export type ScenarioKind = "broken" | "wrong-fix" | "solution" | "regrade";
+
+export interface CheckReport {
+  id: string;
+  /** What the grade panel showed: pass, fail, skipped. */
+  status: string;
+  durationMs?: number;
+  /** On a failed check: the grader's evidence and hint (as the learner saw them). */
+  evidence?: string[];
+  hint?: string;
+}
+
+export interface StepReport {
+  description: string;
+  /** Which part of the UI carried the step out. */
+  via: "editor" | "editor (Recreate)" | "terminal" | "live view";
+  durationMs: number;
+}
+
+export interface ScenarioReport {
+  /** e.g. "broken start", "wrong fix replicas-use-pod-ip", "solution", "solution, graded again". */
+  name: string;
+  kind: ScenarioKind;
+  /** "fail", "fail at <check>" or "pass". */
+  expected: string;
+  ok: boolean;
+  /** What was off, naming the check when there is one. */
+  problem?: string;
+  /** The check the scenario is about: the first failing one, or the declared one when it passed. */
+  check?: string;
+  passed?: boolean;
+  steps: StepReport[];
+  checks: CheckReport[];
+  /** Time of the grade run itself, as the server measured it. */
+  gradeMs?: number;
+  totalMs: number;
+  screenshot?: string;
+}
+
+export interface LevelReport {
+  id: string;
+  number: number;
+  title: string;
+  ok: boolean;
+  scenarios: ScenarioReport[];
+  /** The learner namespace the run created (deleted again afterwards). */
+  namespace?: string;
+  /** XP the first passing grade awarded ("xp:awarded"); null when none was announced. */
+  award?: number | null;
+  /** Start time of the environment (click → ready). */
+  startMs?: number;
+  totalMs: number;
+  /** Set when the level could not be played at all (e.g. it never started). */
+  error?: string;
+  trace?: string;
+}
+
+export interface PlayOptions {
+  baseURL: string;
+  /** Which scenarios to play; the start is always played. */
+  scenarios: Set<ScenarioKind>;
+  /** Where screenshots of failures go. */
+  artifactsDir: string;
+  log?: (line: string) => void;
+}
+
+/** The editor tab a step's file goes into: the tab of the same file name, else the first tab. */
+function tabFor(level: LoadedLevel, file: string): string {
+  const base = path.posix.basename(file);
+  const tabs = level.manifest.editableFiles;
+  return (tabs.find((t) => t.name === base) ?? tabs[0]!).name;
+}
+
+/** The kubectl argv of an exec step, with {{podIP:x}} filled in by the shell from the live pod. */
+export function execLine(step: Extract<LevelStep, { action: "exec" }>): string {
+  const args = step.command.map((arg) =>
+    shellQuote(arg).replace(/\{\{podIP:([a-z0-9-]+)\}\}/g, (_m, pod: string) => `'"$(kubectl get pod ${pod} -o jsonpath='{.status.podIP}')"'`),
+  );
+  return `kubectl exec ${step.pod}${step.container ? ` -c ${step.container}` : ""} -- ${args.join(" ")}`;
+}
+
+async function runStep(lp: LevelPage, level: LoadedLevel, step: LevelStep): Promise<StepReport> {
+  const t0 = Date.now();
+  const done = (description: string, via: StepReport["via"]): StepReport => ({ description, via, durationMs: Date.now() - t0 });
+  switch (step.action) {
+    case "apply":
+    case "recreate": {
+      const yaml = readFileSync(path.join(level.dir, step.file), "utf8");
+      const how = await lp.applyText(yaml, { tab: tabFor(level, step.file), recreateIfImmutable: step.action === "recreate" });
+      const description = step.action === "recreate" && how === "applied" ? `${step.action} ${step.file} (applied: no immutable field changed, so no Recreate was needed)` : `${step.action} ${step.file}`;
+      return done(description, how === "recreated" ? "editor (Recreate)" : "editor");
+    }
+    case "delete": {
+      const r = await lp.runShell(`kubectl delete ${step.kind.toLowerCase()} ${step.name} --wait=true`);
+      if (r.exitCode !== 0) throw new Error(`kubectl delete ${step.kind} ${step.name} exited with ${r.exitCode}`);
+      return done(`delete ${step.kind} ${step.name}`, "terminal");
+    }
+    case "waitReady": {
+      const { name, replicas } = level.manifest.workload;
+      await lp.waitForReadyPods(name, replicas, step.timeoutSeconds * 1000);
+      return done(`wait for ${replicas} ready ${name} pods`, "live view");
+    }
+    case "exec": {
+      const line = execLine(step);
+      const r = await lp.runShell(line);
+      if (r.exitCode !== 0) throw new Error(`${line} exited with ${r.exitCode}`);
+      return done(line, "terminal");
+    }
+  }
+}
+
+function checksOf(finished: GradeFinished, shown: { id: string; status: string }[]): CheckReport[] {
+  return finished.results.map((r) => {
+    const seen = shown.find((s) => s.id === r.id);
+    return {
+      id: r.id,
+      status: seen?.status ?? `${r.status} (not shown)`,
+      durationMs: r.durationMs,
+      ...(r.status === "fail" ? { evidence: r.evidence, hint: r.hint } : {}),
+    };
+  });
+}
+
+/**
+ * Plays the level in `context` (a new learner: one session cookie, one namespace). Never
+ * throws for a level problem: every problem lands in the report, with a screenshot.
+ */
+export async function playLevel(context: BrowserContext, level: LoadedLevel, opts: PlayOptions): Promise<LevelReport> {
+  const started = Date.now();
+  const { manifest } = level;
+  const log = opts.log ?? (() => undefined);
+  const report: LevelReport = { id: manifest.id, number: manifest.number, title: manifest.title, ok: true, scenarios: [], totalMs: 0 };
+  const page = await context.newPage();
+  const lp = new LevelPage(page, manifest.id);
+  let shots = 0;
+
+  const screenshot = async (label: string): Promise<string | undefined> => {
+    const file = path.join(opts.artifactsDir, `${manifest.id}-${++shots}-${label.replace(/[^a-z0-9]+/gi, "-")}.png`);
+    return page.screenshot({ path: file, fullPage: true }).then(
+      () => file,
+      () => undefined,
+    );
+  };
+
+  /** Grades and checks the outcome against what the scenario expects. */
+  const scenario = async (name: string, kind: ScenarioKind, expectFailAt: string | null | undefined, before: (s: ScenarioReport) => Promise<void>): Promise<void> => {
+    const t0 = Date.now();
+    const expected = expectFailAt === undefined ? "pass" : expectFailAt === null ? "fail" : `fail at ${expectFailAt}`;
+    const s: ScenarioReport = { name, kind, expected, ok: false, steps: [], checks: [], totalMs: 0 };
+    report.scenarios.push(s);
+    log(`  ${manifest.id}: ${name} (expect ${expected})`);
+    try {
+      await before(s);
+      await lp.grade();
+      const finished = lp.lastGrade();
+      s.passed = finished.passed;
+      s.gradeMs = finished.durationMs;
+      s.checks = checksOf(finished, await lp.shownChecks());
+      const firstFail = finished.results.find((r) => r.status === "fail");
+      s.check = firstFail?.id ?? expectFailAt ?? undefined;
+      // The page must show what the server decided, check by check.
+      const mismatch = s.checks.find((c) => c.status !== finished.results.find((r) => r.id === c.id)?.status);
+      if (mismatch) {
+        s.problem = `check ${mismatch.id}: the grade panel shows "${mismatch.status}" but the grader answered "${finished.results.find((r) => r.id === mismatch.id)?.status}"`;
+      } else if (expectFailAt === undefined) {
+        if (!finished.passed) {
+          const ev = firstFail ? `: ${firstFail.evidence.slice(0, 3).join(" | ")}` : "";
+          s.problem = `expected to pass, but check ${firstFail?.id ?? "(none)"} failed${ev}`;
+        }
+      } else if (finished.passed) {
+        s.problem = expectFailAt ? `expected to fail at check ${expectFailAt}, but every check passed` : "the broken starting state passed the grader";
+      } else if (expectFailAt && firstFail?.id !== expectFailAt) {
+        s.problem = `expected to fail at check ${expectFailAt}, but it failed at check ${firstFail?.id ?? "(none)"}`;
+      }
+      if (!s.problem && expectFailAt === undefined && kind === "solution" && level.debrief.trim() !== "") {
+        // Passing unlocks the debrief; a learner must be able to read it.
+        const text = await lp.readDebrief();
+        if (text.trim() === "") s.problem = "the level passed but its debrief is empty";
+      }
+    } catch (err) {
+      s.problem = `${kind === "solution" ? "solution" : "scenario"} could not be played: ${(err as Error).message.split("\n")[0]}`;
+    }
+    s.ok = !s.problem;
+    s.totalMs = Date.now() - t0;
+    if (!s.ok) {
+      report.ok = false;
+      s.screenshot = await screenshot(name);
+      log(`  ✗ ${manifest.id}: ${name}: ${s.problem}`);
+    }
+  };
+
+  try {
+    await page.goto(`${opts.baseURL}/levels/${manifest.id}`);
+    await expect(page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
+    const t0 = Date.now();
+    try {
+      await lp.start();
+    } catch (err) {
+      const shown = (await page.getByTestId("env-error").innerText({ timeout: 1000 }).catch(() => null))?.replace(/^\s*!\s*/, "").replace(/\s*\n\s*/g, " ").trim();
+      throw new Error(`the level did not start: ${shown || (err as Error).message.split("\n")[0]}`);
+    }
+    report.startMs = Date.now() - t0;
+    report.namespace = (await page.getByTestId("env-status").getAttribute("title"))?.replace(/^Namespace /, "") ?? undefined;
+    let dirty = false;
+    const fresh = async (): Promise<void> => {
+      if (dirty) await lp.reset();
+      dirty = true;
+    };
+
+    if (opts.scenarios.has("broken")) {
+      await scenario("broken start", "broken", null, async () => undefined);
+    }
+    if (opts.scenarios.has("wrong-fix")) {
+      for (const fix of manifest.wrongFixes) {
+        await scenario(`wrong fix ${fix.id}`, "wrong-fix", fix.failsAt, async (s) => {
+          await fresh();
+          for (const step of fix.steps) s.steps.push(await runStep(lp, level, step));
+        });
+      }
+    }
+    if (opts.scenarios.has("solution")) {
+      await scenario("solution", "solution", undefined, async (s) => {
+        await fresh();
+        for (const step of manifest.solution) s.steps.push(await runStep(lp, level, step));
+        // As a learner does: watch the live view heal, then grade. A solution that never heals
+        // is graded anyway after 90 s, so the report says which check it fails.
+        const { name, replicas } = manifest.workload;
+        const t = Date.now();
+        await lp.waitForReadyPods(name, replicas, 90_000).catch(() => undefined);
+        s.steps.push({ description: `watch the live view until ${replicas} ${name} pods are ready`, via: "live view", durationMs: Date.now() - t });
+      });
+      if (opts.scenarios.has("regrade") && report.scenarios.at(-1)?.ok) {
+        // A second grade of a passing environment must pass again (graders must not depend on
+        // state the first run changed), and must not award the level's XP a second time.
+        const mainAwards = (): number => lp.xpAwards.filter((a) => a.kind === "main").length;
+        // The award event may trail the grade's answer by a moment.
+        await page.waitForTimeout(1500);
+        report.award = lp.xpAwards.find((a) => a.kind === "main")?.xp ?? null;
+        const awardsBefore = mainAwards();
+        await scenario("solution, graded again", "regrade", undefined, async () => undefined);
+        const last = report.scenarios.at(-1)!;
+        await page.waitForTimeout(1500);
+        if (last.ok && mainAwards() > awardsBefore) {
+          last.ok = false;
+          last.problem = `grading a passed level again awarded XP a second time (${lp.xpAwards.filter((a) => a.kind === "main").map((a) => a.xp).join(" + ")} XP)`;
+          report.ok = false;
+          last.screenshot = await screenshot(last.name);
+        }
+      }
+    }
+  } catch (err) {
+    report.ok = false;
+    report.error = (err as Error).message.split("\n")[0];
+    await screenshot("error");
+    log(`  ✗ ${manifest.id}: ${report.error}`);
+  }
+  report.totalMs = Date.now() - started;
+  return report;
+}

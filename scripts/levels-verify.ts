@@ -1,0 +1,161 @@
+/**
+ * `npm run levels:verify`: proves against the real cluster, in a real browser, that every
+ * level's grader is right. For each level, as a new learner:
+ *
+ *   start it                       → ready
+ *   grade the broken state         → must fail
+ *   each declared wrong fix        → Reset, play its steps, grade: must fail at its `failsAt` check
+ *   the solution                   → Reset, play its steps, watch the live view heal, grade: must pass
+ *   grade again                    → must still pass
+ *
+ * Start, grade and Reset are the page's buttons; apply/recreate steps go through the YAML
+ * editor; exec and delete steps are typed into the learner's terminal (kubectl exec / delete),
+ * waitReady watches the live view (see scripts/grading-run/play-level.ts).
+ *
+ * Starts its own production server on a free port or LEVELS_VERIFY_PORT (the levels come from KUBEQUEST_LEVELS_DIR,
+ * or ./levels), unless --url names one already running. Prints a table per level, scenario and
+ * check with timings, writes a JSON report (--report, default test-results/levels-verify.json)
+ * and keeps traces and screenshots of failures next to it. Exits 1 naming the level, the
+ * scenario and the check when anything is not as declared.
+ *
+ *   npm run levels:verify [-- --level <id>] [--scenarios broken,wrong-fix,solution,regrade] [--url http://…]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { clusterUp } from "../cluster-kit/cluster";
+import { createKubeAdapter } from "../server/kubernetes/kube-client";
+import { loadLevelCatalog } from "../server/levels/level-catalog";
+import { printRun, writeReport, type GradingRunReport } from "./grading-run/grading-report";
+import { finishLearner, launchChromium, newLearner } from "./grading-run/learner-browser";
+import { abandonLevel } from "../e2e/support/environment-cleanup";
+import { playLevel, type LevelReport, type ScenarioKind } from "./grading-run/play-level";
+
+const MANAGED = "app.kubernetes.io/managed-by=kubequest";
+const ALL_SCENARIOS: ScenarioKind[] = ["broken", "wrong-fix", "solution", "regrade"];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The production server, like `npm start` runs it; resolves once it says it is ready. */
+async function startServer(port: number): Promise<ChildProcess> {
+  if (!existsSync(".next/BUILD_ID")) throw new Error("there is no production build: run npx next build (or npm start once) first");
+  const server = spawn("npx", ["tsx", "server/main.ts"], {
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start within 90 s:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes("KubeQuest ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout!.on("data", onData);
+    server.stderr!.on("data", onData);
+    server.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}:\n${output}`));
+    });
+  });
+  return server;
+}
+
+function stopServer(server: ChildProcess): void {
+  // npx → tsx → node: stop the whole process group this script started.
+  if (server.pid) {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      server.kill("SIGTERM");
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: "string" },
+      level: { type: "string", multiple: true },
+      scenarios: { type: "string" },
+      report: { type: "string", default: path.join("test-results", "levels-verify.json") },
+    },
+  });
+  const scenarios = new Set((values.scenarios?.split(",") ?? ALL_SCENARIOS).map((s) => s.trim()) as ScenarioKind[]);
+  for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(", ")})`);
+  const reportFile = path.resolve(values.report);
+  const artifactsDir = path.join(path.dirname(reportFile), "levels-verify-artifacts");
+  mkdirSync(artifactsDir, { recursive: true });
+
+  const levelsDir = process.env.KUBEQUEST_LEVELS_DIR ?? path.join(process.cwd(), "levels");
+  const catalog = await loadLevelCatalog(levelsDir);
+  const levels = catalog.list().filter((l) => !values.level || values.level.includes(l.manifest.id));
+  if (levels.length === 0) throw new Error(`no level to verify in ${levelsDir}${values.level ? ` named ${values.level.join(", ")}` : ""}`);
+
+  await clusterUp();
+  const kube = createKubeAdapter();
+  const before = new Set((await kube.listNamespaces(MANAGED)).map((n) => n.name));
+  const started = Date.now();
+  let server: ChildProcess | undefined;
+  const results: LevelReport[] = [];
+  let baseURL = values.url;
+  try {
+    if (!baseURL) {
+      // LEVELS_VERIFY_PORT pins the port (e.g. to stay clear of other servers on a shared machine).
+      const port = Number(process.env.LEVELS_VERIFY_PORT) || (await freePort());
+      console.log(`starting the server on port ${port} (levels from ${levelsDir})`);
+      server = await startServer(port);
+      baseURL = `http://127.0.0.1:${port}`;
+    }
+    console.log(`verifying ${levels.length} level(s) against ${baseURL}: ${[...scenarios].join(", ")}`);
+    const browser = await launchChromium();
+    try {
+      for (const level of levels) {
+        const context = await newLearner(browser, baseURL);
+        const report = await playLevel(context, level, { baseURL, scenarios, artifactsDir, log: (l) => console.log(l) });
+        await abandonLevel(context, baseURL, level.manifest.id).catch((err: unknown) => console.warn(`  cleanup of ${level.manifest.id}: ${(err as Error).message}`));
+        report.trace = await finishLearner(context, report.ok ? null : artifactsDir, level.manifest.id);
+        results.push(report);
+      }
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    if (server) stopServer(server);
+    // Whatever the run created and did not abandon (e.g. after a crash) goes too.
+    const created = (await kube.listNamespaces(MANAGED).catch(() => [])).filter((n) => !before.has(n.name) && !n.deleting);
+    await Promise.all(created.map((n) => kube.deleteNamespace(n.name).catch(() => undefined)));
+  }
+
+  const report: GradingRunReport = {
+    kind: "levels-verify",
+    url: baseURL,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    ok: results.every((r) => r.ok),
+    levels: results,
+  };
+  return printRun(report, writeReport(reportFile, report));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`✗ levels:verify could not run: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);
