@@ -249,9 +249,19 @@ describe("a learner's path through level 30 on the real cluster", () => {
     const ackedUpTo = received;
     socket.emit("terminal:input", { data: "yes kq-flow-control\r" });
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    await sleep(3000);
-    const stalledAt = received;
-    await sleep(2000);
+    // tmux forwards `yes` at whatever pace it redraws (tens of KiB/s on a busy 2-core VM), so
+    // wait, bounded, until the output stops growing rather than assuming a speed.
+    let stalledAt = received;
+    let stillSince = Date.now();
+    const deadline = Date.now() + 90_000;
+    while (Date.now() - stillSince < 2000 && Date.now() < deadline) {
+      await sleep(250);
+      if (received !== stalledAt) {
+        stalledAt = received;
+        stillSince = Date.now();
+      }
+    }
+    await sleep(1000);
     expect(received).toBe(stalledAt);
     const unacked = stalledAt - ackedUpTo;
     expect(unacked).toBeGreaterThan(LIMITS.terminalUnackedBytes);
@@ -264,8 +274,8 @@ describe("a learner's path through level 30 on the real cluster", () => {
     socket.emit("terminal:input", { data: "\u0003" });
     // The shell answers again once `yes` is interrupted (the typed text alone has no "kq-2-done").
     socket.emit("terminal:input", { data: "clear; echo kq-$((1+1))-done\r" });
-    const deadline = Date.now() + 30_000;
-    while (!terminalOutput.includes("kq-2-done") && Date.now() < deadline) await sleep(100);
+    const doneBy = Date.now() + 30_000;
+    while (!terminalOutput.includes("kq-2-done") && Date.now() < doneBy) await sleep(100);
     expect(terminalOutput).toContain("kq-2-done");
   });
 
