@@ -52,5 +52,5 @@ export interface LevelImage {
 }
 export const LEVEL_IMAGES: LevelImage[] = [
   { tag: "kubequest/redis:7.0.15-2", context: "images/redis" },
-  { tag: "kubequest/toolbox:1.34.4-1", context: "images/toolbox", needsKubectl: true },
+  { tag: "kubequest/toolbox:1.34.4-2", context: "images/toolbox", needsKubectl: true },
 ];

@@ -66,6 +66,19 @@ export class GradeContext {
     return p;
   }
 
+  /**
+   * Starts the shared DNS/Redis probe early (errors surface in the checks that await it).
+   * Imported lazily: the request list lives with the DNS checks.
+   */
+  async prefetchClusterProbe(): Promise<void> {
+    try {
+      const { clusterProbe } = await import("./checks/dns-checks");
+      await clusterProbe(this);
+    } catch {
+      // The check that needs the probe reports the failure with its own words.
+    }
+  }
+
   private async read(): Promise<ClusterSnapshot> {
     const ns = this.namespace;
     const [statefulSet, services, pods, endpointSlices, deployments] = await Promise.all([

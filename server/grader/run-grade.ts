@@ -92,6 +92,10 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
   }
 
   const deadline = started + (chaos?.timeoutSeconds ?? 0) * 1000;
+  // One context per round: the snapshot and the in-cluster probes are shared by every check.
+  let ctx = new GradeContext(kube, level, namespace);
+  // The DNS/Redis probe needs only the snapshot: start it while the API checks run.
+  void ctx.prefetchClusterProbe();
   for (const spec of specs) {
     if (failed) {
       const skipped: CheckResult = {
@@ -105,11 +109,13 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
       onCheck(skipped);
       continue;
     }
-    let result = await runCheck(new GradeContext(kube, level, namespace), spec, onCheck);
-    // In the chaos round a replica that just came back may still be syncing: retry until the deadline.
+    let result = await runCheck(ctx, spec, onCheck);
+    // In the chaos round a replica that just came back may still be syncing: retry, with a
+    // fresh look at the cluster each time, until the deadline.
     while (round === "chaos" && result.status === "fail" && Date.now() + 1000 < deadline) {
       await new Promise((r) => setTimeout(r, 1000));
-      result = await runCheck(new GradeContext(kube, level, namespace), spec, onCheck);
+      ctx = new GradeContext(kube, level, namespace);
+      result = await runCheck(ctx, spec, onCheck);
     }
     results.push(result);
     onCheck(result);

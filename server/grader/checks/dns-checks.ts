@@ -6,8 +6,10 @@ import type { CheckImplementation } from "./check-types";
 /** The probe every DNS and topology check shares: all lookups and every pod's INFO replication. */
 export function clusterProbeRequests(ctx: GradeContext, snap: ClusterSnapshot): ProbeRequest[] {
   const requests: ProbeRequest[] = [];
-  for (let i = 0; i < ctx.workload.replicas; i++) requests.push({ kind: "nslookup", name: ctx.podDnsName(snap, i) });
-  requests.push({ kind: "nslookup", name: ctx.serviceDnsName(snap) });
+  // A trailing dot makes each name absolute: one query instead of a walk through the probe
+  // pod's search domains first (some of which are forwarded outside the cluster).
+  for (let i = 0; i < ctx.workload.replicas; i++) requests.push({ kind: "nslookup", name: `${ctx.podDnsName(snap, i)}.` });
+  requests.push({ kind: "nslookup", name: `${ctx.serviceDnsName(snap)}.` });
   for (const pod of snap.workloadPods) if (pod?.ip) requests.push({ kind: "redis-info", host: pod.ip });
   return requests;
 }
@@ -39,7 +41,7 @@ export function nslookupEvidence(output: string): string[] {
 }
 
 function lookup(records: ProbeRecord[], name: string): ProbeRecord | undefined {
-  return records.find((r) => r.kind === "nslookup" && r.name === name);
+  return records.find((r) => r.kind === "nslookup" && (r.name === name || r.name === `${name}.`));
 }
 
 export const perPodDns: CheckImplementation = async ({ ctx }) => {
