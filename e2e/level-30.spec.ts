@@ -24,11 +24,12 @@ test.afterEach(async ({ context, page, baseURL }, testInfo) => {
 });
 
 test("a learner fixes the headless Service and passes Level 30", async ({ page }) => {
+  // Before any page opens its socket: the page object reads grade answers off the WebSocket.
+  const level = new LevelPage(page, LEVEL_ID);
   await page.goto("/");
   await page.getByTestId(`level-card-${LEVEL_ID}`).click();
   await expect(page).toHaveURL(new RegExp(`/levels/${LEVEL_ID}$`));
 
-  const level = new LevelPage(page, LEVEL_ID);
   await expect(page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
   await level.start();
 
