@@ -6,6 +6,15 @@
  * Node-only modules.
  */
 import { z } from "zod";
+import type {
+  AuditAppended,
+  CohortGradeProgress,
+  CohortWatchPayload,
+  LearnerWatchPayload,
+  LearnerWatchState,
+  RosterRowChanged,
+  RosterView,
+} from "./instructor-api";
 
 // ---------------------------------------------------------------------------------------------
 // Results: every request the browser makes is answered through a socket.io acknowledgement
@@ -269,6 +278,19 @@ export interface ServerToClientEvents {
   "leaderboard:changed": (info: { at: string }) => void;
   /** To the learner's other tabs, after a hint or the solution opened in one of them. */
   "help:changed": (state: LevelHelpState) => void;
+  /** Instructor dashboard: to a cohort's watchers, when a member's progress changed. */
+  "cohort:roster-row": (changed: RosterRowChanged) => void;
+  /** Instructor dashboard: one learner's verdict while the cohort is graded. */
+  "cohort:grade-progress": (progress: CohortGradeProgress) => void;
+  /** Instructor dashboard: an action was written to the cohort's audit log. */
+  "cohort:audit": (appended: AuditAppended) => void;
+}
+
+/** Answer to `terminal:open`: whether this terminal is recorded for the learner's instructors. */
+export interface TerminalOpened {
+  attached: true;
+  /** null: not recorded (the learner is in no cohort). */
+  recording: { retentionDays: number; maxBytes: number } | null;
 }
 
 export interface ClientToServerEvents {
@@ -280,7 +302,7 @@ export interface ClientToServerEvents {
   "yaml:validate": (payload: YamlPayload, ack: Ack<{ issues: YamlIssue[] }>) => void;
   "yaml:apply": (payload: YamlPayload, ack: Ack<ApplyOutcome>) => void;
   "yaml:recreate": (payload: RecreatePayload, ack: Ack<ApplyOutcome>) => void;
-  "terminal:open": (payload: TerminalOpenPayload, ack: Ack<{ attached: true }>) => void;
+  "terminal:open": (payload: TerminalOpenPayload, ack: Ack<TerminalOpened>) => void;
   "terminal:input": (payload: TerminalInputPayload) => void;
   "terminal:resize": (payload: TerminalResizePayload) => void;
   "terminal:ack": (payload: TerminalAckPayload) => void;
@@ -288,6 +310,15 @@ export interface ClientToServerEvents {
   "level:help": (payload: LevelPayload, ack: Ack<LevelHelpState>) => void;
   "hint:open": (payload: HintOpenPayload, ack: Ack<LevelHelpState>) => void;
   "solution:reveal": (payload: SolutionRevealPayload, ack: Ack<LevelHelpState>) => void;
+  /** Instructor: receive `cohort:roster-row`, `cohort:grade-progress` and `cohort:audit` of a cohort. */
+  "cohort:watch": (payload: CohortWatchPayload, ack: Ack<RosterView>) => void;
+  "cohort:unwatch": (payload: CohortWatchPayload, ack: Ack<{ watching: false }>) => void;
+  /**
+   * Instructor: watch one member's environment of a level: its live view (`liveview:snapshot`),
+   * status and grading events, exactly as the learner's own tabs receive them.
+   */
+  "learner:watch": (payload: LearnerWatchPayload, ack: Ack<LearnerWatchState>) => void;
+  "learner:unwatch": (payload: LearnerWatchPayload, ack: Ack<{ watching: false }>) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
