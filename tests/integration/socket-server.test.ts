@@ -2,39 +2,28 @@
 // session, foreign Origin), payload validation and rate limits, then a learner's whole path on
 // the real kind cluster: start a level (with progress), open the terminal, validate / apply /
 // recreate YAML, receive live-view snapshots, reset.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io as connect, type Socket } from "socket.io-client";
 import {
   LIMITS,
   type CheckResult,
-  type ClientToServerEvents,
   type GradeFinished,
   type GradeStarted,
   type EnvironmentStatus,
   type LiveViewSnapshot,
   type ProgressEvent,
-  type Result,
-  type ServerToClientEvents,
 } from "../../lib/protocol/socket-events";
 import { environmentNamespace } from "../../server/environments/environment-naming";
-import { openDatabase, type DatabaseHandle } from "../../server/database/database";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
-import { startKubeQuestServer, type KubeQuestServer } from "../../server/kubequest-server";
 import { getLevelCatalog } from "../../server/levels/level-catalog";
-import { SESSION_COOKIE, SessionSigner, loadSessionSecret } from "../../server/session/anonymous-session";
 import { HANDSHAKE_ERRORS } from "../../server/socket/socket-server";
+import { SESSION_COOKIE } from "../../server/session/anonymous-session";
+import { ask, connected, startTestServer, type TestServer, type TestSocket } from "./support/test-server";
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Client = TestSocket;
 const LEVEL = "headless-statefulset-dns";
 
-let kq: KubeQuestServer;
-let signer: SessionSigner;
-let dataDir: string;
-let database: DatabaseHandle;
-const clients: Client[] = [];
+let server: TestServer;
+let kq: TestServer["kq"];
 
 /** Environments are named after the learner a session plays as, not the session itself. */
 async function learnerOf(sessionId: string): Promise<string> {
@@ -47,29 +36,10 @@ async function newSession(): Promise<{ cookie: string; id: string }> {
   const setCookie = res.headers.get("set-cookie") ?? "";
   const value = new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(setCookie)?.[1];
   if (!value) throw new Error(`no session cookie in ${setCookie}`);
-  return { cookie: `${SESSION_COOKIE}=${value}`, id: signer.verify(value)! };
+  return { cookie: `${SESSION_COOKIE}=${value}`, id: server.signer.verify(value)! };
 }
 
-function client(opts: { cookie?: string; origin?: string; transports?: ("websocket" | "polling")[] } = {}): Client {
-  const headers: Record<string, string> = {};
-  if (opts.cookie) headers.cookie = opts.cookie;
-  if (opts.origin) headers.origin = opts.origin;
-  const socket: Client = connect(kq.url, { transports: opts.transports ?? ["websocket"], extraHeaders: headers, reconnection: false, forceNew: true });
-  clients.push(socket);
-  return socket;
-}
-
-function connected(socket: Client): Promise<void> {
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", (err) => reject(err));
-  });
-}
-
-/** Emits with an acknowledgement; socket.io's typed emit cannot take a computed event name. */
-function ask<T>(socket: Client, event: keyof ClientToServerEvents, payload: unknown, timeoutMs = 300_000): Promise<Result<T>> {
-  return (socket.timeout(timeoutMs) as unknown as { emitWithAck(e: string, p: unknown): Promise<Result<T>> }).emitWithAck(event, payload);
-}
+const client = (opts: Parameters<TestServer["socket"]>[0] = {}): Client => server.socket(opts);
 
 async function polling(headers: Record<string, string>): Promise<{ status: number; body: string }> {
   const res = await fetch(`${kq.url}/socket.io/?EIO=4&transport=polling`, { headers });
@@ -77,27 +47,12 @@ async function polling(headers: Record<string, string>): Promise<{ status: numbe
 }
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-socket-"));
-  signer = new SessionSigner(loadSessionSecret({ KUBEQUEST_DATA_DIR: dataDir }));
-  database = await openDatabase({ dataDir });
-  kq = await startKubeQuestServer({
-    database,
-    port: 0,
-    host: "127.0.0.1",
-    signer,
-    handle: async (_req, res) => {
-      res.setHeader("content-type", "text/plain");
-      res.end("page");
-    },
-    rateLimit: { capacity: 20, perMs: 10_000 },
-  });
+  server = await startTestServer({ name: "kq-socket-", rateLimit: { capacity: 20, perMs: 10_000 } });
+  kq = server.kq;
 });
 
 afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await kq?.close();
-  await database?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe("HTTP sessions", () => {
