@@ -9,9 +9,17 @@ import http from "node:http";
 import { AccountStore } from "./database/account-store";
 import { databaseConfigFromEnv, openDatabase, type DatabaseHandle } from "./database/database";
 import { ProgressStore } from "./database/progress-store";
+import { RecordingStore } from "./database/recording-store";
 import { createAccountApi, type SignInLimits } from "./http/account-api";
 import { LevelEnvironments } from "./environments/level-environment";
 import { runGrade } from "./grader/run-grade";
+import { GradeService } from "./grader/grade-service";
+import { CohortStore } from "./database/cohort-store";
+import { createCohortApi } from "./http/cohort-api";
+import { AuditLog } from "./instructor/audit-log";
+import { CohortBroadcast } from "./instructor/cohort-broadcast";
+import { InstructorActions } from "./instructor/instructor-actions";
+import { RosterNotifier } from "./instructor/roster-notifier";
 import type { KubeAdapter } from "./kubernetes/kube-adapter";
 import { getKubeAdapter } from "./kubernetes/kube-client";
 import { getLevelCatalog, type LevelCatalog } from "./levels/level-catalog";
@@ -21,6 +29,7 @@ import { SESSION_MAX_AGE_SECONDS, ensureSession, type SessionSigner } from "./se
 import { originPolicyFromEnv, type OriginPolicy } from "./socket/origin-check";
 import { createSocketServer, type SocketServerDeps } from "./socket/socket-server";
 import { TerminalSessions } from "./terminal/terminal-session";
+import { recordingPolicyFromEnv, type RecordingPolicy } from "./terminal/terminal-recorder";
 
 export interface KubeQuestServerOptions {
   port: number;
@@ -38,6 +47,8 @@ export interface KubeQuestServerOptions {
   signInLimits?: SignInLimits;
   /** How long a signed-in session lasts; default KUBEQUEST_ACCOUNT_SESSION_HOURS or 14 days. */
   accountSessionTtlMs?: number;
+  /** Terminal recording size cap and retention; default KUBEQUEST_RECORDING_MAX_BYTES / _RETENTION_DAYS. */
+  recording?: Partial<RecordingPolicy>;
 }
 
 /** Signed-in sessions last two weeks unless KUBEQUEST_ACCOUNT_SESSION_HOURS says otherwise. */
@@ -58,6 +69,12 @@ export interface KubeQuestServer {
     accounts: AccountStore;
     progress: ProgressStore;
     database: DatabaseHandle;
+    /** Terminal recordings of learners in a cohort, for their instructors to replay. */
+    recordings: RecordingStore;
+    /** Instructor dashboard: cohorts, roster, audit log. */
+    cohorts: CohortStore;
+    /** Grading runs, the learner's and the instructor's. */
+    grades: GradeService;
   };
   /** Closes terminals (tmux keeps the shells), watches, sockets, reapers and the HTTP server. */
   close(): Promise<void>;
@@ -78,6 +95,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     anonymousTtlMs: SESSION_MAX_AGE_SECONDS * 1000,
     accountTtlMs: opts.accountSessionTtlMs ?? accountSessionTtlMs(),
   });
+  const recordingPolicy: RecordingPolicy = { ...recordingPolicyFromEnv(), ...opts.recording };
+  const recordings = new RecordingStore(database.db);
   const origins = opts.origins ?? originPolicyFromEnv(process.env, opts.port, opts.host);
   const rooms: { io?: ReturnType<typeof createSocketServer>["io"] } = {};
   const api = createAccountApi({
@@ -89,9 +108,14 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
     onLeaderboardChanged: () => rooms.io?.emit("leaderboard:changed", { at: new Date().toISOString() }),
   });
+  const cohorts = new CohortStore(database.db);
+  // Made once the services it drives exist (below); requests only arrive after listen().
+  const dashboard: { api?: ReturnType<typeof createCohortApi> } = {};
   const server = http.createServer((req, res) => {
     ensureSession(req, res, opts.signer);
-    api(req, res)
+    // The dashboard's routes first: the account API answers 404 for every /api/ path it lacks.
+    (dashboard.api ? dashboard.api(req, res) : Promise.resolve(false))
+      .then((handled) => (handled ? true : api(req, res)))
       .then((handled) => (handled ? undefined : opts.handle(req, res)))
       .catch((err: unknown) => {
       console.error("[http]", req.url, err);
@@ -114,6 +138,32 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     kube,
     emit: (ns, snapshot) => rooms.io?.to(ns).emit("liveview:snapshot", snapshot),
   });
+  /** Sockets in a room now (an empty room is deleted by socket.io). */
+  const occupied = (room: string): boolean => (rooms.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+  // Dashboard events go only to watchers whose access still holds (checked on every send).
+  const broadcast = new CohortBroadcast({ io: () => rooms.io, accounts, cohorts });
+  const roster = new RosterNotifier({
+    cohorts,
+    emit: (cohortId, changed) => void broadcast.send(cohortId, "cohort:roster-row", changed),
+    watched: (cohortId) => broadcast.watched(cohortId),
+  });
+  const audit = new AuditLog({ cohorts, emit: (cohortId, appended) => void broadcast.send(cohortId, "cohort:audit", appended) });
+  const grades = new GradeService({ kube, environments, progress, runGrade, io: () => rooms.io, onGraded: (learnerId) => roster.learnerActed(learnerId) });
+  const actions = new InstructorActions({
+    cohorts,
+    progress,
+    environments,
+    terminals,
+    liveViews,
+    grades,
+    audit,
+    roster,
+    levels,
+    emitStatus: (ns, status) => rooms.io?.to(ns).emit("environment:status", status),
+    emitGradeProgress: (cohortId, p) => void broadcast.send(cohortId, "cohort:grade-progress", p),
+    watched: occupied,
+  });
+  dashboard.api = createCohortApi({ signer: opts.signer, origins, accounts, cohorts, levels, actions, audit, roster, recordings });
   const sockets = createSocketServer(server, {
     signer: opts.signer,
     origins,
@@ -124,7 +174,10 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     environments,
     terminals,
     liveViews,
-    runGrade,
+    grades,
+    cohorts,
+    onLearnerActivity: (learnerId) => roster.learnerActed(learnerId),
+    recordings: { store: recordings, policy: recordingPolicy },
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });
   rooms.io = sockets.io;
@@ -143,6 +196,14 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   purge();
   const purger = setInterval(purge, 3_600_000);
   purger.unref();
+  // Terminal recordings older than the retention the learner was told about go the same way.
+  const purgeRecordings = () =>
+    void recordings
+      .purgeOlderThan(new Date(Date.now() - recordingPolicy.retentionDays * 86_400_000))
+      .catch((err: unknown) => console.error("[recordings] purge:", err));
+  purgeRecordings();
+  const recordingPurger = setInterval(purgeRecordings, 3_600_000);
+  recordingPurger.unref();
 
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
@@ -150,11 +211,14 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   return {
     server,
     url: `http://${shownHost}:${port}`,
-    services: { environments, terminals, liveViews, accounts, progress, database },
+    services: { environments, terminals, liveViews, accounts, progress, database, recordings, cohorts, grades },
     async close() {
       clearInterval(purger);
+      clearInterval(recordingPurger);
       environments.stop();
       await sockets.close();
+      // Closed terminals' recordings write their last frames before the database closes.
+      await terminals.recordingsWritten();
       if (ownDatabase) await database.close();
     },
   };

@@ -2,8 +2,9 @@
 // Components never import `@/server/*`; the terminal talks to the server only through the socket.
 
 import dynamic from "next/dynamic";
-import { useImperativeHandle, useRef, useState, type Ref } from "react";
+import { useCallback, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { KubeQuestSocket } from "@/lib/client/socket";
+import type { TerminalOpened } from "@/lib/protocol/socket-events";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { Spinner } from "@/components/ui/spinner";
 import type { TerminalStatus, XtermHandle } from "./xterm-view";
@@ -46,6 +47,12 @@ export function LevelTerminal({
   namespace: string | null;
 }) {
   const [status, setStatus] = useState<TerminalStatus>({ phase: "waiting" });
+  // What the server said at the last attach: the notice stays through reconnections.
+  const [recording, setRecording] = useState<TerminalOpened["recording"]>(null);
+  const onStatus = useCallback((next: TerminalStatus) => {
+    setStatus(next);
+    if (next.phase === "attached") setRecording(next.recording);
+  }, []);
   const xterm = useRef<XtermHandle | null>(null);
 
   useImperativeHandle(ref, () => ({ focus: () => xterm.current?.focus() }));
@@ -88,6 +95,7 @@ export function LevelTerminal({
       data-testid="terminal"
       data-status={status.phase}
       aria-labelledby="terminal-heading"
+      aria-describedby={recording ? "terminal-recording-notice" : undefined}
       className="relative flex h-full min-h-0 flex-col bg-canvas"
     >
       <div className="flex h-8 shrink-0 items-center justify-between gap-3 border-b border-line bg-surface px-3">
@@ -100,8 +108,20 @@ export function LevelTerminal({
           {line.text}
         </span>
       </div>
+      {recording && (
+        // Learners are told, in plain words, that their terminal is recorded and for how long.
+        <p
+          id="terminal-recording-notice"
+          data-testid="terminal-recording-notice"
+          className="flex shrink-0 items-center gap-1.5 border-b border-line bg-surface px-3 py-1 text-[11px] text-muted"
+        >
+          <span aria-hidden="true" className="inline-block h-1.5 w-1.5 rounded-full bg-bad" />
+          Your instructor can replay this terminal. Recordings are kept {recording.retentionDays}{" "}
+          {recording.retentionDays === 1 ? "day" : "days"}.
+        </p>
+      )}
       <div className="relative min-h-0 flex-1" aria-label="Shell in your namespace">
-        <XtermView socket={socket} levelId={levelId} ready={environmentReady} onStatus={setStatus} handleRef={xterm} />
+        <XtermView socket={socket} levelId={levelId} ready={environmentReady} onStatus={onStatus} handleRef={xterm} />
         {overlay && (
           <div className="absolute inset-0 flex items-center justify-center bg-canvas/85 p-6 text-center text-sm backdrop-blur-[1px]">
             <div className="max-w-md">{overlay}</div>

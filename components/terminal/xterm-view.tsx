@@ -5,7 +5,7 @@ import "@xterm/xterm/css/xterm.css";
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import { useCallback, useEffect, useRef } from "react";
-import { LIMITS, type ActionableError } from "@/lib/protocol/socket-events";
+import { LIMITS, type ActionableError, type TerminalOpened } from "@/lib/protocol/socket-events";
 import { request, REQUEST_TIMEOUTS } from "@/lib/client/request";
 import type { KubeQuestSocket } from "@/lib/client/socket";
 import { useSocketEvent } from "@/lib/client/use-socket";
@@ -16,7 +16,8 @@ import { clampTerminalSize, sameSize, type TerminalSize } from "./terminal-size"
 export type TerminalStatus =
   | { phase: "waiting" }
   | { phase: "attaching" }
-  | { phase: "attached" }
+  /** `recording`: whether (and how) the server records this attach for the learner's instructors. */
+  | { phase: "attached"; recording: TerminalOpened["recording"] }
   | { phase: "disconnected" }
   | { phase: "exited"; reason: string }
   | { phase: "error"; error: ActionableError };
@@ -29,7 +30,8 @@ export interface XtermHandle {
 /** Batches acknowledgements: at most one per this many ms unless the server's window fills up. */
 const ACK_INTERVAL_MS = 50;
 
-const theme = {
+/** Also the terminal replay's colours (components/terminal-replay), so a replay looks like the terminal. */
+export const theme = {
   background: "#0a0d12",
   foreground: "#e6ebf2",
   cursor: "#5b9dff",
@@ -123,7 +125,7 @@ export default function XtermView({
       if (result.ok) {
         attached.current = true;
         sentSize.current = size;
-        latest.current.onStatus({ phase: "attached" });
+        latest.current.onStatus({ phase: "attached", recording: result.value.recording });
         // The pane may have changed size while the request was in flight.
         const now = measure();
         if (!sameSize(sentSize.current, now)) {

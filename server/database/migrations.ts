@@ -4,7 +4,7 @@
  *
  * Node only.
  */
-import { type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 
 const migrations: Record<string, Migration> = {
   "0001-accounts-and-progress": {
@@ -105,6 +105,73 @@ const migrations: Record<string, Migration> = {
         .addColumn("created_by", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
         .addColumn("created_at", "varchar(32)", (c) => c.notNull())
         .addColumn("used_at", "varchar(32)")
+        .execute();
+    },
+  },
+  "0002-instructor-dashboard": {
+    async up(db: Kysely<unknown>) {
+      // Nullable columns: SQLite adds a column to an existing table only with a NULL default,
+      // and cohorts made before this migration have no owner or code.
+      await db.schema
+        .alterTable("cohorts")
+        .addColumn("owner_id", "varchar(36)", (c) => c.references("learners.id").onDelete("cascade"))
+        .execute();
+      await db.schema.alterTable("cohorts").addColumn("invite_code", "varchar(16)").execute();
+      // NULLs never collide in a unique index (both engines), so old cohorts without a code fit.
+      await db.schema.createIndex("cohorts_invite_code").unique().on("cohorts").column("invite_code").execute();
+      await db.schema.createIndex("cohorts_owner").on("cohorts").column("owner_id").execute();
+      // "Which cohorts is this learner in", asked on every action of theirs (live roster).
+      await db.schema.createIndex("cohort_members_learner").on("cohort_members").column("learner_id").execute();
+
+      await db.schema.alterTable("level_progress").addColumn("last_activity_at", "varchar(32)").execute();
+      await sql`update level_progress set last_activity_at = started_at`.execute(db);
+
+      await db.schema
+        .alterTable("grades")
+        .addColumn("graded_by", "varchar(36)", (c) => c.references("learners.id").onDelete("set null"))
+        .execute();
+
+      await db.schema
+        .createTable("audit_log")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("at", "varchar(32)", (c) => c.notNull())
+        .addColumn("action", "varchar(32)", (c) => c.notNull())
+        // No foreign key on the actor or learner: the log outlives an account's deletion.
+        .addColumn("actor_id", "varchar(36)", (c) => c.notNull())
+        .addColumn("cohort_id", "varchar(36)", (c) => c.notNull().references("cohorts.id").onDelete("cascade"))
+        .addColumn("learner_id", "varchar(36)")
+        .addColumn("level_id", "varchar(64)")
+        .addColumn("detail", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("audit_log_cohort_at").on("audit_log").columns(["cohort_id", "at"]).execute();
+    },
+  },
+  "0003-terminal-recordings": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("terminal_recordings")
+        .addColumn("id", "varchar(36)", (c) => c.primaryKey())
+        .addColumn("learner_id", "varchar(36)", (c) => c.notNull().references("learners.id").onDelete("cascade"))
+        .addColumn("level_id", "varchar(64)", (c) => c.notNull())
+        .addColumn("started_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("cols", "integer", (c) => c.notNull())
+        .addColumn("rows", "integer", (c) => c.notNull())
+        .addColumn("bytes", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("truncated", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex("terminal_recordings_learner").on("terminal_recordings").columns(["learner_id", "started_at"]).execute();
+      // The retention purge deletes by age.
+      await db.schema.createIndex("terminal_recordings_updated_at").on("terminal_recordings").column("updated_at").execute();
+
+      await db.schema
+        .createTable("terminal_recording_frames")
+        .addColumn("recording_id", "varchar(36)", (c) => c.notNull().references("terminal_recordings.id").onDelete("cascade"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("t_ms", "integer", (c) => c.notNull())
+        .addColumn("kind", "varchar(1)", (c) => c.notNull())
+        .addColumn("data", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("terminal_recording_frames_pk", ["recording_id", "seq"])
         .execute();
     },
   },

@@ -117,16 +117,52 @@ export class ProgressStore {
       .execute();
   }
 
-  /** Notes the first start of a level (time spent counts from here). */
+  /** Notes the first start of a level (time spent counts from here) and the learner's activity. */
   async recordStart(learnerId: string, levelId: string): Promise<void> {
     await this.ensureProgress(this.db, learnerId, levelId);
+    const at = this.now().toISOString();
     await this.db
       .updateTable("level_progress")
-      .set({ started_at: this.now().toISOString() })
+      .set({ started_at: at })
       .where("learner_id", "=", learnerId)
       .where("level_id", "=", levelId)
       .where("started_at", "is", null)
       .execute();
+    await this.touch(this.db, learnerId, levelId, at);
+  }
+
+  /** Notes that the learner acted on the level (a reset): the roster's "current level" and "last activity". */
+  async recordActivity(learnerId: string, levelId: string): Promise<void> {
+    await this.ensureProgress(this.db, learnerId, levelId);
+    await this.touch(this.db, learnerId, levelId, this.now().toISOString());
+  }
+
+  private async touch(db: Transaction<Database> | Kysely<Database>, learnerId: string, levelId: string, at: string): Promise<void> {
+    await db.updateTable("level_progress").set({ last_activity_at: at }).where("learner_id", "=", learnerId).where("level_id", "=", levelId).execute();
+  }
+
+  /**
+   * Records a grade an instructor ran on the learner's environment: kept in the learner's grade
+   * history with `graded_by`, but not an attempt of theirs, and it never awards XP or passes
+   * the level (the learner does that by grading themselves).
+   */
+  async recordInstructorGrade(learnerId: string, levelId: string, instructorId: string, grade: GradeInput): Promise<{ gradeId: string }> {
+    const gradeId = randomUUID();
+    await this.db
+      .insertInto("grades")
+      .values({
+        id: gradeId,
+        learner_id: learnerId,
+        level_id: levelId,
+        round: grade.round,
+        passed: grade.passed ? 1 : 0,
+        results_json: JSON.stringify(grade.results),
+        duration_ms: Math.round(grade.durationMs),
+        created_at: this.now().toISOString(),
+        graded_by: instructorId,
+      })
+      .execute();
+    return { gradeId };
   }
 
   /** Records a grade and, when it passes, makes its award, all in one transaction. */
@@ -148,6 +184,7 @@ export class ProgressStore {
         })
         .execute();
       await this.ensureProgress(trx, learnerId, rules.levelId);
+      await this.touch(trx, learnerId, rules.levelId, at);
       if (grade.round === "main") {
         await trx
           .updateTable("level_progress")
@@ -269,7 +306,7 @@ export class ProgressStore {
       // The `hints_opened = index` guard makes two tabs opening the same hint pay once.
       await trx
         .updateTable("level_progress")
-        .set((eb) => ({ hints_opened: index + 1, hint_xp_cost: eb("hint_xp_cost", "+", rules.hintCosts[index] ?? 0) }))
+        .set((eb) => ({ hints_opened: index + 1, hint_xp_cost: eb("hint_xp_cost", "+", rules.hintCosts[index] ?? 0), last_activity_at: this.now().toISOString() }))
         .where("learner_id", "=", learnerId)
         .where("level_id", "=", rules.levelId)
         .where("hints_opened", "=", index)
@@ -283,7 +320,7 @@ export class ProgressStore {
     await this.ensureProgress(this.db, learnerId, rules.levelId);
     await this.db
       .updateTable("level_progress")
-      .set({ solution_revealed: 1 })
+      .set({ solution_revealed: 1, last_activity_at: this.now().toISOString() })
       .where("learner_id", "=", learnerId)
       .where("level_id", "=", rules.levelId)
       .execute();
@@ -391,7 +428,7 @@ export class ProgressStore {
     return rows.map((r) => ({ id: r.achievement_id, earnedAt: r.earned_at }));
   }
 
-  /** The learner's per-level progress and grade history (newest first). */
+  /** The learner's per-level progress and their own grade history (newest first; instructors' grades are not their attempts). */
   async historyOf(learnerId: string): Promise<{
     levels: (Omit<LevelProgressView, "worth" | "mainXp" | "chaosXp"> & { xp: number; timeSpentMs: number | null })[];
     grades: { id: string; levelId: string; round: GradeRound; passed: boolean; durationMs: number; createdAt: string; results: CheckResult[] }[];
@@ -402,6 +439,7 @@ export class ProgressStore {
       .selectFrom("grades")
       .selectAll()
       .where("learner_id", "=", learnerId)
+      .where("graded_by", "is", null)
       .orderBy("created_at", "desc")
       .limit(500)
       .execute();

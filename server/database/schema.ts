@@ -59,6 +59,11 @@ export interface LevelProgressTable {
   solution_revealed: number;
   passed_at: string | null;
   chaos_passed_at: string | null;
+  /**
+   * Last time the learner started, graded, opened a hint on, revealed the solution of or reset
+   * this level (migration 0002). The roster's "current level" is the one with the latest.
+   */
+  last_activity_at: string | null;
 }
 
 /** Every grade run with its check results (JSON), passing or not. */
@@ -71,6 +76,8 @@ export interface GradesTable {
   results_json: string;
   duration_ms: number;
   created_at: string;
+  /** null: the learner graded themselves; otherwise the instructor who ran it (migration 0002). */
+  graded_by: string | null;
 }
 
 /**
@@ -92,11 +99,15 @@ export interface AchievementsEarnedTable {
   earned_at: string;
 }
 
-/** Minimal cohorts; the instructor dashboard builds on them. */
+/** A class of learners; its instructor (owner) sees their progress on the dashboard. */
 export interface CohortsTable {
   id: string;
   name: string;
   created_at: string;
+  /** The instructor who created it (migration 0002); null for cohorts made before. */
+  owner_id: string | null;
+  /** Unique join code from INVITE_CODE_ALPHABET (migration 0002); rotating it retires the old one. */
+  invite_code: string | null;
 }
 
 export interface CohortMembersTable {
@@ -113,6 +124,48 @@ export interface InstructorInvitesTable {
   used_at: string | null;
 }
 
+/**
+ * One recorded terminal attach of a learner who is in a cohort (their instructor can replay it).
+ * `updated_at` is the time of the last kept frame; `bytes` the UTF-8 bytes of output kept.
+ */
+export interface TerminalRecordingsTable {
+  id: string;
+  learner_id: string;
+  level_id: string;
+  started_at: string;
+  updated_at: string;
+  /** Terminal size when the recording started (later sizes are "r" frames). */
+  cols: number;
+  rows: number;
+  bytes: number;
+  /** 1 once the size cap was reached: later output was not kept. */
+  truncated: number;
+}
+
+/** The frames of a recording, in order: `o` output as the learner's screen got it, `r` a resize. */
+export interface TerminalRecordingFramesTable {
+  recording_id: string;
+  seq: number;
+  /** Milliseconds since the recording started. */
+  t_ms: number;
+  kind: "o" | "r";
+  data: string;
+}
+
+/** What instructors did to a cohort and its learners (create, invite, join, grade, reset…). */
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  /** An AuditAction of lib/protocol/instructor-api.ts. */
+  action: string;
+  actor_id: string;
+  cohort_id: string;
+  learner_id: string | null;
+  level_id: string | null;
+  /** One line: the outcome. */
+  detail: string;
+}
+
 export interface Database {
   learners: LearnersTable;
   sessions: SessionsTable;
@@ -124,4 +177,7 @@ export interface Database {
   cohorts: CohortsTable;
   cohort_members: CohortMembersTable;
   instructor_invites: InstructorInvitesTable;
+  audit_log: AuditLogTable;
+  terminal_recordings: TerminalRecordingsTable;
+  terminal_recording_frames: TerminalRecordingFramesTable;
 }

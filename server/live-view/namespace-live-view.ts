@@ -140,6 +140,11 @@ export class NamespaceLiveViews {
     return this.subs.has(namespace);
   }
 
+  /** The last picture sent for the namespace (null before the first), e.g. for an instructor who starts watching. */
+  lastSnapshot(namespace: string): LiveViewSnapshot | null {
+    return this.subs.get(namespace)?.last ?? null;
+  }
+
   private schedule(sub: Subscription): void {
     if (sub.stopped) return;
     if (sub.debounce) clearTimeout(sub.debounce);

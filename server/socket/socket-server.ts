@@ -6,9 +6,12 @@
  *
  * Rooms: each socket joins the room named after the namespace of the level it has open, so
  * progress, status, live view and grading events reach every tab of that learner and level.
+ * An instructor's socket may also join a learner's namespace room (`learner:watch`, kept in
+ * `socket.data.watching`) and `cohort:<id>` rooms; see server/instructor/dashboard-socket.ts.
  *
  * Node only.
  */
+import { randomUUID } from "node:crypto";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
 import type { ZodType } from "zod";
@@ -29,8 +32,8 @@ import {
   type LevelHelpState,
   type Result,
   type ServerToClientEvents,
+  type TerminalOpened,
 } from "../../lib/protocol/socket-events";
-import { achievementById } from "../../lib/progress/achievements";
 import type { AccountStore } from "../database/account-store";
 import { ProgressRuleError, type ProgressStore } from "../database/progress-store";
 import { INTERNAL_ERROR, asActionableError, failure } from "../errors/actionable-failure";
@@ -39,9 +42,12 @@ import { levelRulesOf } from "../progress/level-rules";
 import type { LevelEnvironments, ReadyEnvironment } from "../environments/level-environment";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
-import type { runGrade as RunGrade } from "../grader/run-grade";
+import type { GradeService } from "../grader/grade-service";
+import { registerDashboardEvents, type DashboardSocketDeps } from "../instructor/dashboard-socket";
 import { sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
 import type { TerminalSessions } from "../terminal/terminal-session";
+import { TerminalRecorder, type RecordingPolicy } from "../terminal/terminal-recorder";
+import type { RecordingStore } from "../database/recording-store";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";
 import { isAllowedOrigin, type OriginPolicy } from "./origin-check";
 import { RateLimiter } from "./rate-limit";
@@ -56,12 +62,19 @@ export interface SocketServerDeps {
   environments: LevelEnvironments;
   terminals: TerminalSessions;
   liveViews: NamespaceLiveViews;
-  runGrade: typeof RunGrade;
+  /** Grading runs (shared with the instructor dashboard): one per namespace at a time. */
+  grades: GradeService;
+  /** Instructor dashboard: cohorts, for `cohort:*` and `learner:*` events. */
+  cohorts: DashboardSocketDeps["cohorts"];
+  /** Called after the learner acted on a level (start, reset, abandon, hint, solution): the live roster follows. */
+  onLearnerActivity?: (learnerId: string) => void;
   /** Who plays behind a session (anonymous learner or account): environments are keyed by it. */
   accounts: AccountStore;
   /** Grades, hints, the solution and XP awards. */
   progress: ProgressStore;
   levels: () => Promise<LevelCatalog>;
+  /** Terminal recordings of learners in a cohort; absent: nothing is recorded. */
+  recordings?: { store: RecordingStore; policy: RecordingPolicy };
   /** Expensive requests per learner: a burst of `capacity` per `perMs`. */
   rateLimit?: { capacity: number; perMs: number };
 }
@@ -72,13 +85,15 @@ interface SocketData {
   learnerId?: string;
   /** The namespace room of the level this socket has open. */
   room?: string;
+  /** Instructor dashboard: the namespace room of the learner this socket watches (see dashboard-socket.ts). */
+  watching?: string | undefined;
 }
 
-type KqServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type KqSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type KqServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type KqSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** The room of every socket of one learner (all their tabs and devices). */
-const learnerRoom = (learnerId: string): string => `learner:${learnerId}`;
+export const learnerRoom = (learnerId: string): string => `learner:${learnerId}`;
 
 /** Why a handshake was refused; socket.io answers 403 with this message. */
 export const HANDSHAKE_ERRORS = {
@@ -111,7 +126,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
   });
 
   const limiter = new RateLimiter(deps.rateLimit?.capacity ?? 10, deps.rateLimit?.perMs ?? 10_000);
-  const grading = new Map<string, Promise<unknown>>();
+  const acted = (learnerId: string): void => deps.onLearnerActivity?.(learnerId);
 
   /** Sends `result` through the ack when the client asked for one. */
   const answer = <T>(ack: unknown, result: Result<T>): void => {
@@ -165,7 +180,8 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
   /** Puts the socket in the room of `namespace` (leaving the previous level's room). */
   async function enterRoom(socket: KqSocket, namespace: string): Promise<void> {
     if (socket.data.room === namespace) return;
-    if (socket.data.room) await socket.leave(socket.data.room);
+    // A room the socket also watches as an instructor stays joined.
+    if (socket.data.room && socket.data.room !== socket.data.watching) await socket.leave(socket.data.room);
     socket.data.room = namespace;
     await socket.join(namespace);
   }
@@ -239,6 +255,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     request(socket, "level:start", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
       const learnerId = await learner;
       await deps.progress.recordStart(learnerId, (await levelOf(levelId)).manifest.id);
+      acted(learnerId);
       // Join before starting, so this socket sees the progress events.
       await enterRoom(socket, await deps.environments.namespaceOf(learnerId, levelId));
       return followStatus(socket, learnerId, await deps.environments.start(learnerId, levelId));
@@ -250,6 +267,8 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       await enterRoom(socket, namespace);
       deps.terminals.closeAttempt(await attempt(levelId), "The level is being reset; the terminal reconnects when it is ready.");
       io.to(namespace).emit("environment:status", { levelId, phase: "resetting", namespace, passed: false });
+      await deps.progress.recordActivity(learnerId, (await levelOf(levelId)).manifest.id);
+      acted(learnerId);
       return followStatus(socket, learnerId, await deps.environments.reset(learnerId, levelId));
     });
 
@@ -262,6 +281,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       deps.liveViews.unsubscribe(namespace);
       // Every tab of this learner shows the level as not started again.
       io.to(namespace).emit("environment:status", status);
+      acted(learnerId);
       return status;
     });
 
@@ -280,75 +300,50 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       return recreateLearnerYaml(learnerYaml(env), yaml);
     });
 
-    request(socket, "terminal:open", terminalOpenPayloadSchema, { limited: true }, async ({ levelId, cols, rows }) => {
-      const env = await deps.environments.requireReady(await learner, levelId);
-      await deps.terminals.open(socket.id, { attemptKey: await attempt(levelId), namespace: env.namespace, pod: env.toolboxPod }, { cols, rows }, {
-        output: (chunk) => socket.emit("terminal:output", chunk),
-        exit: (info) => socket.emit("terminal:exit", info),
-      });
-      return { attached: true as const };
+    request(socket, "terminal:open", terminalOpenPayloadSchema, { limited: true }, async ({ levelId, cols, rows }): Promise<TerminalOpened> => {
+      const learnerId = await learner;
+      const env = await deps.environments.requireReady(learnerId, levelId);
+      // Only learners in a cohort are recorded: only their instructors replay terminals. If the
+      // membership cannot be read, nothing is recorded, and the answer says so truthfully.
+      const recordings = deps.recordings;
+      const recorded = recordings
+        ? await recordings.store.isRecorded(learnerId).catch((err: unknown) => {
+            console.error("[socket] checking whether to record a terminal:", err);
+            return false;
+          })
+        : false;
+      // One recording per attach: a reconnect starts a new one, beginning with tmux's redraw.
+      const record =
+        recorded && recordings
+          ? () =>
+              new TerminalRecorder(
+                recordings.store,
+                { id: randomUUID(), learnerId, levelId: env.level.manifest.id, cols, rows },
+                { maxBytes: recordings.policy.maxBytes },
+              )
+          : undefined;
+      await deps.terminals.open(
+        socket.id,
+        { attemptKey: await attempt(levelId), namespace: env.namespace, pod: env.toolboxPod },
+        { cols, rows },
+        {
+          output: (chunk) => socket.emit("terminal:output", chunk),
+          exit: (info) => socket.emit("terminal:exit", info),
+        },
+        record,
+      );
+      return {
+        attached: true as const,
+        recording: record && recordings ? { retentionDays: recordings.policy.retentionDays, maxBytes: recordings.policy.maxBytes } : null,
+      };
     });
     notice(socket, "terminal:input", terminalInputPayloadSchema, ({ data }) => deps.terminals.input(socket.id, data));
     notice(socket, "terminal:resize", terminalResizePayloadSchema, ({ cols, rows }) => deps.terminals.resize(socket.id, cols, rows));
     notice(socket, "terminal:ack", terminalAckPayloadSchema, ({ bytes }) => deps.terminals.ack(socket.id, bytes));
 
     request(socket, "grade:run", gradePayloadSchema, { limited: true }, async ({ levelId, round }) => {
-      const env = await deps.environments.requireReady(await learner, levelId);
-      if (grading.has(env.namespace)) {
-        throw failure("grading-in-progress", "A grading run is already in progress for this level.", "Wait for its result (it shows in the grade panel).");
-      }
-      let runId = "";
-      const run = deps.runGrade({
-        kube: deps.kube(),
-        level: env.level,
-        namespace: env.namespace,
-        round,
-        onStarted: (started) => {
-          runId = started.runId;
-          io.to(env.namespace).emit("grade:started", started);
-        },
-        onCheck: (result) => io.to(env.namespace).emit("grade:check", { runId, result }),
-      });
-      grading.set(env.namespace, run);
-      try {
-        const finished = await run;
-        const learnerId = await learner;
-        // The grade and its award in one transaction. If this fails the grade is not recorded
-        // and no XP is lost: the level stays unpassed in the database and grading again awards it.
-        const outcome = await deps.progress
-          .recordGrade(learnerId, levelRulesOf(env.level), {
-            round: finished.round,
-            passed: finished.passed,
-            results: finished.results,
-            durationMs: finished.durationMs,
-          })
-          .catch((err: unknown) => {
-            console.error("[socket] recording a grade:", err);
-            throw failure(
-              "grade-not-saved",
-              finished.passed ? "Your fix passed, but the result could not be saved." : "The grade could not be saved.",
-              "Grade again in a moment; your XP is awarded once the result is saved.",
-            );
-          });
-        if (outcome.award) {
-          io.to(learnerRoom(learnerId)).emit("xp:awarded", {
-            levelId,
-            kind: outcome.award.kind,
-            xp: outcome.award.xp,
-            totalXp: outcome.totalXp,
-            achievements: outcome.newAchievements.map((a) => ({ id: a.id, title: achievementById(a.id)?.title ?? a.id, earnedAt: a.earnedAt })),
-          });
-          io.emit("leaderboard:changed", { at: new Date().toISOString() });
-        }
-        if (finished.passed && finished.round === "main") {
-          await deps.environments.markPassed(learnerId, levelId).catch((err: unknown) => console.error("[socket] marking passed:", err));
-        }
-        // The other tabs of this learner learn the outcome too; the requester gets it as the answer.
-        socket.to(env.namespace).emit("grade:finished", finished);
-        return finished;
-      } finally {
-        grading.delete(env.namespace);
-      }
+      // Streams the checks to the namespace room, records the grade and its award (see grade-service.ts).
+      return deps.grades.grade(await learner, levelId, round, { kind: "learner", socketId: socket.id });
     });
 
     request(socket, "level:help", levelPayloadSchema, { limited: false }, async ({ levelId }) => {
@@ -359,6 +354,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       const level = await levelOf(levelId);
       const learnerId = await learner;
       await deps.progress.openHint(learnerId, levelRulesOf(level), index);
+      acted(learnerId);
       const state = await helpState(learnerId, level);
       // The learner's other tabs show the hint open too.
       socket.to(learnerRoom(learnerId)).emit("help:changed", state);
@@ -369,9 +365,19 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       const level = await levelOf(levelId);
       const learnerId = await learner;
       await deps.progress.revealSolution(learnerId, levelRulesOf(level));
+      acted(learnerId);
       const state = await helpState(learnerId, level);
       socket.to(learnerRoom(learnerId)).emit("help:changed", state);
       return state;
+    });
+
+    // Instructor dashboard: cohort:watch / unwatch, learner:watch / unwatch (guarded per event).
+    registerDashboardEvents(socket, (event, schema, run) => request(socket, event, schema, { limited: false }, run), {
+      accounts: deps.accounts,
+      cohorts: deps.cohorts,
+      levels: deps.levels,
+      environments: deps.environments,
+      liveViews: deps.liveViews,
     });
 
     socket.on("disconnect", () => {

@@ -12,6 +12,7 @@ import { StringDecoder } from "node:string_decoder";
 import { LIMITS } from "../../lib/protocol/socket-events";
 import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
 import { OutputFlowControl } from "./flow-control";
+import type { TerminalOutputRecorder } from "./terminal-recorder";
 
 /** Attach to the session "main", creating it the first time (`-A`). Fixed argv: no user text. */
 export const TMUX_ARGV = ["tmux", "new-session", "-A", "-s", "main"];
@@ -39,6 +40,8 @@ interface LiveTerminal {
   sink: TerminalSink;
   lastInputAt: number;
   ended: boolean;
+  /** Records what this attach shows, for the learner's instructors (learners in a cohort only). */
+  recorder: TerminalOutputRecorder | undefined;
 }
 
 export interface TerminalSessionOptions {
@@ -57,6 +60,8 @@ export class TerminalSessions {
   private readonly unackedLimit: number;
   private readonly now: () => number;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Recordings still writing their last frames after their terminal closed. */
+  private readonly closingRecordings = new Set<Promise<void>>();
 
   constructor(private readonly opts: TerminalSessionOptions) {
     this.idleMs = opts.idleMs ?? 30 * 60_000;
@@ -64,8 +69,18 @@ export class TerminalSessions {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Opens the socket's terminal, replacing its previous one and the attempt's terminal elsewhere. */
-  async open(socketId: string, target: TerminalTarget, size: { cols: number; rows: number }, sink: TerminalSink): Promise<void> {
+  /**
+   * Opens the socket's terminal, replacing its previous one and the attempt's terminal elsewhere.
+   * `record`, when given, makes the recorder of this attach once the shell is reached (so a
+   * failed attach leaves no empty recording behind).
+   */
+  async open(
+    socketId: string,
+    target: TerminalTarget,
+    size: { cols: number; rows: number },
+    sink: TerminalSink,
+    record?: () => TerminalOutputRecorder,
+  ): Promise<void> {
     // The socket's own previous terminal goes quietly: an exit event would reach the very
     // page that is attaching again. Another tab's terminal for this attempt is told why.
     this.detach(socketId);
@@ -94,6 +109,7 @@ export class TerminalSessions {
       sink,
       lastInputAt: this.now(),
       ended: false,
+      recorder: record?.(),
       flow: new OutputFlowControl(this.unackedLimit, {
         pause: () => exec.stdout.pause(),
         resume: () => exec.stdout.resume(),
@@ -112,6 +128,8 @@ export class TerminalSessions {
       carried = 0;
       terminal.flow.sent(bytes);
       sink.output({ data, bytes });
+      // The very string the learner's screen gets, so a replay shows what they saw.
+      terminal.recorder?.output(data);
     });
     void exec.closed.then(({ reason }) => this.end(terminal, reason));
   }
@@ -125,7 +143,10 @@ export class TerminalSessions {
 
   resize(socketId: string, cols: number, rows: number): void {
     const t = this.bySocket.get(socketId);
-    if (t && !t.ended) t.exec.resize(cols, rows);
+    if (t && !t.ended) {
+      t.exec.resize(cols, rows);
+      t.recorder?.resize(cols, rows);
+    }
   }
 
   ack(socketId: string, bytes: number): void {
@@ -152,6 +173,7 @@ export class TerminalSessions {
     t.ended = true;
     this.bySocket.delete(socketId);
     t.exec.close();
+    this.closeRecording(t);
   }
 
   private end(t: LiveTerminal, reason: string): void {
@@ -159,7 +181,22 @@ export class TerminalSessions {
     t.ended = true;
     if (this.bySocket.get(t.socketId) === t) this.bySocket.delete(t.socketId);
     t.exec.close();
+    this.closeRecording(t);
     t.sink.exit({ reason });
+  }
+
+  /** Lets the attach's recording write its last frames, without the terminal waiting for it. */
+  private closeRecording(t: LiveTerminal): void {
+    if (!t.recorder) return;
+    const closing = t.recorder.close();
+    t.recorder = undefined;
+    this.closingRecordings.add(closing);
+    void closing.finally(() => this.closingRecordings.delete(closing));
+  }
+
+  /** Resolves once closed terminals' recordings are written (before the database closes). */
+  async recordingsWritten(): Promise<void> {
+    await Promise.all([...this.closingRecordings]);
   }
 
   /** Closes terminals nobody typed into for `idleMs`; checks every minute. */

@@ -192,7 +192,7 @@ describe("a learner's path through level 30 on the real cluster", () => {
   });
 
   it("attaches a terminal to tmux in the toolbox pod, as the learner", async () => {
-    expect(await ask(socket, "terminal:open", { levelId: LEVEL, cols: 100, rows: 30 }, 30_000)).toEqual({ ok: true, value: { attached: true } });
+    expect(await ask(socket, "terminal:open", { levelId: LEVEL, cols: 100, rows: 30 }, 30_000)).toEqual({ ok: true, value: { attached: true, recording: null } });
     socket.emit("terminal:input", { data: "echo kq-$((6*7)) $(id -u) $POD_NAMESPACE\r" });
     const deadline = Date.now() + 20_000;
     while (!terminalOutput.includes(`kq-42 1000 ${namespace}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -10,11 +10,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
+import { SessionHttpClient } from "../../../lib/api-client/session-http-client";
 import type { SessionInfo } from "../../../lib/protocol/account-api";
 import type { ClientToServerEvents, Result, ServerToClientEvents } from "../../../lib/protocol/socket-events";
 import { openDatabase, type DatabaseHandle } from "../../../server/database/database";
 import { startKubeQuestServer, type KubeQuestServer, type KubeQuestServerOptions } from "../../../server/kubequest-server";
-import { SESSION_COOKIE, SessionSigner, loadSessionSecret } from "../../../server/session/anonymous-session";
+import { SessionSigner, loadSessionSecret } from "../../../server/session/anonymous-session";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -62,7 +63,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     dataDir,
     origin: kq.url,
     async browser() {
-      const b = new TestBrowser(kq.url, kq.url);
+      const b = new TestBrowser(kq.url);
       await b.session();
       return b;
     },
@@ -90,32 +91,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
 }
 
 /** A browser in miniature: one session cookie, the session's CSRF token, our Origin. */
-export class TestBrowser {
-  cookie = "";
-  csrf = "";
-  constructor(
-    readonly baseUrl: string,
-    readonly origin: string,
-  ) {}
-
-  async call<T>(method: string, url: string, body?: unknown, opts: { origin?: string | null; csrf?: string | null } = {}) {
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (this.cookie) headers.cookie = this.cookie;
-    const o = opts.origin === undefined ? this.origin : opts.origin;
-    if (o) headers.origin = o;
-    const token = opts.csrf === undefined ? this.csrf : opts.csrf;
-    if (token && method !== "GET") headers["x-kq-csrf"] = token;
-    const res = await fetch(`${this.baseUrl}${url}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const set = res.headers.get("set-cookie");
-    const value = set ? new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(set)?.[1] : undefined;
-    if (value) this.cookie = `${SESSION_COOKIE}=${value}`;
-    const text = await res.text();
-    const isJson = (res.headers.get("content-type") ?? "").includes("application/json");
-    const json = (isJson && text ? JSON.parse(text) : {}) as T & { csrfToken?: string; error?: { code: string; message: string; action?: string } };
-    if (json.csrfToken) this.csrf = json.csrfToken;
-    return { status: res.status, json, text, headers: res.headers };
-  }
-
+export class TestBrowser extends SessionHttpClient {
   async session(): Promise<SessionInfo> {
     return (await this.call<SessionInfo>("GET", "/api/session")).json;
   }
