@@ -7,12 +7,16 @@
  *   level start   Start click → environment ready and terminal attached   p50 ≤ 5 s
  *   grade         checks 1–8 on a fixed, passing environment               p50 ≤ 1 s, p95 ≤ 2 s
  *   keystroke     terminal key → its echo back in the browser's socket     p95 ≤ 30 ms
+ *   roster        a learner's action (a hint opened) → the change in their instructor's
+ *                 live roster (`cohort:roster-row`)                        p95 ≤ 1 s  (issue 5)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { io, type Socket } from "socket.io-client";
+import { SessionHttpClient } from "../lib/api-client/session-http-client";
+import type { CohortSummary, RosterRowChanged } from "../lib/protocol/instructor-api";
 import { clusterUp } from "../cluster-kit/cluster";
 import type { ClientToServerEvents, Result, ServerToClientEvents } from "../lib/protocol/socket-events";
 import { createKubeAdapter } from "../server/kubernetes/kube-client";
@@ -26,7 +30,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 /** Keystrokes sampled: a p95 needs more samples than a median to settle. */
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 /** Run only some sections, e.g. BENCH_ONLY=grade,keystroke. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke").split(","));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke,roster").split(","));
+/** Learners in the roster benchmark's cohort; each opens every hint of Level 30 once. */
+const ROSTER_LEARNERS = Number(process.env.BENCH_ROSTER_LEARNERS ?? 10);
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 function percentile(samples: number[], p: number): number {
@@ -60,9 +66,8 @@ async function startServer(): Promise<ChildProcess> {
   return server;
 }
 
-async function sessionClient(): Promise<Client> {
-  const res = await fetch(`${BASE}/`);
-  const cookie = /kq_session=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0];
+async function sessionClient(existingCookie?: string): Promise<Client> {
+  const cookie = existingCookie ?? /kq_session=[^;]+/.exec((await fetch(`${BASE}/`)).headers.get("set-cookie") ?? "")?.[0];
   if (!cookie) throw new Error("no session cookie");
   const socket: Client = io(BASE, { transports: ["websocket"], extraHeaders: { cookie, origin: BASE }, forceNew: true });
   await new Promise<void>((resolve, reject) => {
@@ -169,6 +174,62 @@ async function benchGradeAndKeystrokes(): Promise<{ grade: number[]; keystroke: 
   }
 }
 
+/** A signed-up account, as a browser would make it. */
+async function signUp(username: string, displayName: string): Promise<SessionHttpClient> {
+  const api = new SessionHttpClient(BASE);
+  await api.call("GET", "/api/session");
+  const res = await api.call("POST", "/api/auth/sign-up", { username, password: "bench password 1234", displayName });
+  if (res.status !== 201) throw new Error(`sign-up of ${username}: ${res.json.error?.message ?? res.status}`);
+  return api;
+}
+
+/**
+ * An instructor watches a cohort's roster while its learners open hints: the time from a
+ * learner's `hint:open` to the instructor's socket receiving that learner's updated row. No
+ * cluster work is involved, so this measures the dashboard's own path (database, notifier,
+ * access check per send, socket.io).
+ */
+async function benchRoster(): Promise<number[]> {
+  const tag = Date.now().toString(36);
+  const instructor = await signUp(`bench-teacher-${tag}`, "Bench Teacher");
+  await run("npx", ["tsx", "scripts/create-instructor.ts", `bench-teacher-${tag}`]);
+  const cohort = await instructor.call<CohortSummary>("POST", "/api/cohorts", { name: `Bench ${tag}` });
+  if (cohort.status !== 201) throw new Error(`creating a cohort: ${cohort.json.error?.message ?? cohort.status}`);
+  const watcher = await sessionClient(instructor.cookie);
+  const rows: RosterRowChanged[] = [];
+  watcher.on("cohort:roster-row", (changed) => rows.push(changed));
+  await ask(watcher, "cohort:watch", { cohortId: cohort.json.id });
+  const hints = (await getLevelCatalog()).get(LEVEL)!.manifest.hints.length;
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < ROSTER_LEARNERS; i++) {
+      const learner = await signUp(`bench-learner-${tag}-${i}`, `Learner ${i}`);
+      const joined = await learner.call("POST", "/api/cohorts/join", { code: cohort.json.inviteCode });
+      if (joined.status !== 200) throw new Error(`joining the cohort: ${joined.json.error?.message ?? joined.status}`);
+      const socket = await sessionClient(learner.cookie);
+      try {
+        for (let hint = 0; hint < hints; hint++) {
+          const seen = (r: RosterRowChanged) => r.row.hintsOpened === hint + 1 && r.row.username === `bench-learner-${tag}-${i}`;
+          rows.length = 0;
+          const t0 = performance.now();
+          await ask(socket, "hint:open", { levelId: LEVEL, index: hint });
+          while (!rows.some(seen)) {
+            if (performance.now() - t0 > 10_000) throw new Error("no roster update within 10 s");
+            await new Promise((r) => setImmediate(r));
+          }
+          samples.push(performance.now() - t0);
+        }
+      } finally {
+        socket.close();
+      }
+    }
+    process.stdout.write(`  roster: ${samples.length} updates from ${ROSTER_LEARNERS} learners\n`);
+    return samples;
+  } finally {
+    watcher.close();
+  }
+}
+
 function report(name: string, samples: number[], targets: { p50?: number; p95?: number }, unit = "ms") {
   const p50 = percentile(samples, 50);
   const p95 = percentile(samples, 95);
@@ -188,11 +249,13 @@ async function main(): Promise<void> {
     const start = ONLY.has("level-start") ? await benchLevelStart(kube, before) : [];
     const { grade, keystroke } =
       ONLY.has("grade") || ONLY.has("keystroke") ? await benchGradeAndKeystrokes() : { grade: [], keystroke: [] };
+    const roster = ONLY.has("roster") ? await benchRoster() : [];
     console.log("\nresults");
     const results = [
       ONLY.has("level-start") && report("level start", start, { p50: 5000 }, "s"),
       ONLY.has("grade") && report("grade", grade, { p50: 1000, p95: 2000 }),
       ONLY.has("keystroke") && report("keystroke", keystroke, { p95: 30 }),
+      ONLY.has("roster") && report("roster", roster, { p95: 1000 }),
     ].filter((r) => r !== false);
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
