@@ -32,6 +32,11 @@ export function AccountMenu({ compact = false, socket = null }: { compact?: bool
   }
   return (
     <nav aria-label="Account" className="flex items-center gap-2" data-testid="account-menu">
+      {account.role === "instructor" && (
+        <Link href="/instructor" className={buttonStyles.ghost} data-testid="nav-instructor">
+          Instructor dashboard
+        </Link>
+      )}
       {!compact && (
         <Link href="/leaderboard" className={buttonStyles.ghost} data-testid="nav-leaderboard">
           Leaderboard

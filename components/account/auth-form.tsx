@@ -59,6 +59,11 @@ function Field({
   );
 }
 
+/** The other form keeps where the person was going (e.g. back to a cohort's join page). */
+function withNext(path: string, next: string): string {
+  return next === "/" ? path : `${path}?next=${encodeURIComponent(next)}`;
+}
+
 /**
  * Sign-up and sign-in forms. On success the browser navigates (a full load), so the socket
  * reconnects with the new session cookie.
@@ -124,14 +129,14 @@ export function AuthForm({ mode, next = "/" }: { mode: "sign-up" | "sign-in"; ne
         {signUp ? (
           <>
             Already have an account?{" "}
-            <Link href="/sign-in" className="text-accent hover:underline">
+            <Link href={withNext("/sign-in", next)} className="text-accent hover:underline">
               Sign in
             </Link>
           </>
         ) : (
           <>
             New here?{" "}
-            <Link href="/sign-up" className="text-accent hover:underline">
+            <Link href={withNext("/sign-up", next)} className="text-accent hover:underline">
               Create an account
             </Link>{" "}
             (levels you played keep their progress)

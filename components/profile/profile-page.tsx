@@ -10,6 +10,7 @@ import { buttonStyles } from "@/components/ui/button-styles";
 import { ErrorCallout } from "@/components/ui/error-callout";
 import { Spinner } from "@/components/ui/spinner";
 import { XpBadge } from "@/components/ui/xp-badge";
+import { YourCohorts } from "@/components/cohorts/your-cohorts";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -271,6 +272,12 @@ export function ProfilePage() {
 
       {account.username && (
         <>
+          <section aria-labelledby="cohorts-heading">
+            <h2 id="cohorts-heading" className="mb-3 text-lg font-semibold text-white">
+              Your cohorts
+            </h2>
+            <YourCohorts />
+          </section>
           <section aria-labelledby="settings-heading">
             <h2 id="settings-heading" className="mb-3 text-lg font-semibold text-white">
               Settings
