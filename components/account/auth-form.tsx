@@ -68,7 +68,7 @@ function withNext(path: string, next: string): string {
  * Sign-up and sign-in forms. On success the browser navigates (a full load), so the socket
  * reconnects with the new session cookie.
  */
-export function AuthForm({ mode, next = "/" }: { mode: "sign-up" | "sign-in"; next?: string }) {
+export function AuthForm({ mode, next = "/", invite }: { mode: "sign-up" | "sign-in"; next?: string; invite?: string | undefined }) {
   const [error, setError] = useState<(ActionableError & { field?: string }) | null>(null);
   const [busy, setBusy] = useState(false);
   const signUp = mode === "sign-up";
@@ -80,12 +80,14 @@ export function AuthForm({ mode, next = "/" }: { mode: "sign-up" | "sign-in"; ne
     setBusy(true);
     setError(null);
     const body = signUp
-      ? { username: text("username"), password: text("password"), displayName: text("displayName") }
+      ? { username: text("username"), password: text("password"), displayName: text("displayName"), ...(invite ? { invite } : {}) }
       : { username: text("username"), password: text("password") };
     const result = await apiSend<SessionInfo>("POST", signUp ? "/api/auth/sign-up" : "/api/auth/sign-in", body);
     if (result.ok) {
-      // Only same-site paths: `next` comes from the address bar.
-      window.location.assign(next.startsWith("/") && !next.startsWith("//") ? next : "/");
+      // Only same-site paths: `next` comes from the address bar. A new instructor starts on
+      // their dashboard.
+      const home = result.value.account.role === "instructor" ? "/instructor" : "/";
+      window.location.assign(next.startsWith("/") && !next.startsWith("//") && next !== "/" ? next : home);
       return;
     }
     setBusy(false);
@@ -95,6 +97,11 @@ export function AuthForm({ mode, next = "/" }: { mode: "sign-up" | "sign-in"; ne
   const field = error?.field;
   return (
     <form onSubmit={(e) => void onSubmit(e)} className="space-y-4" noValidate={false} data-testid={`${mode}-form`}>
+      {signUp && invite && (
+        <p className="rounded-md border border-accent/40 bg-accent/10 px-3 py-2 text-sm text-fg" data-testid="instructor-invite-notice">
+          You were invited as an <strong>instructor</strong>: this account will be able to create cohorts and follow their learners.
+        </p>
+      )}
       {error && <ErrorCallout error={error} testId="auth-error" />}
       <Field
         label="Username"

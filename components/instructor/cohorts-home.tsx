@@ -10,6 +10,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorCallout } from "@/components/ui/error-callout";
 import { Spinner } from "@/components/ui/spinner";
 import { CopyButton } from "./copy-button";
+import { InstructorInvite } from "./instructor-invite";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const inputClass =
@@ -202,6 +203,8 @@ export function CohortsHome() {
           </ul>
         )}
       </section>
+
+      <InstructorInvite />
     </div>
   );
 }

@@ -47,6 +47,8 @@ export const instructorApi = {
   gradeCohort: (cohortId: string, body: GradeCohortRequest = {}) => apiSend<CohortGradeResult>("POST", `${cohortPath(cohortId)}/grade`, body),
   analytics: (cohortId: string) => apiGet<CohortAnalytics>(`${cohortPath(cohortId)}/analytics`),
   audit: (cohortId: string) => apiGet<{ entries: AuditEntry[] }>(`${cohortPath(cohortId)}/audit`),
+  /** A single-use sign-up token whose account becomes an instructor (`/sign-up?invite=…`). */
+  inviteInstructor: () => apiSend<{ invite: string }>("POST", "/api/instructor/invites"),
 };
 
 /** Where the browser downloads a CSV table of a cohort's analytics (a plain link). */

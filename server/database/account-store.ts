@@ -283,6 +283,11 @@ export class AccountStore {
     return Number(used.numUpdatedRows) === 1;
   }
 
+  /** Gives back an invitation taken by a sign-up that then failed (e.g. a taken username). */
+  async releaseInvite(token: string): Promise<void> {
+    await this.db.updateTable("instructor_invites").set({ used_at: null }).where("token", "=", token).execute();
+  }
+
   /** Forgets the per-username counter after a successful sign-in. */
   async clearSignInAttempts(key: string): Promise<void> {
     await this.db.deleteFrom("sign_in_attempts").where("key", "=", key).execute();

@@ -170,12 +170,19 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
         }
         role = "instructor";
       }
-      const learner = await deps.accounts.attachAccount(session.learner.id, {
-        username: body.username,
-        passwordHash: await hashPassword(body.password),
-        displayName: body.displayName,
-        role,
-      });
+      let learner: Learner;
+      try {
+        learner = await deps.accounts.attachAccount(session.learner.id, {
+          username: body.username,
+          passwordHash: await hashPassword(body.password),
+          displayName: body.displayName,
+          role,
+        });
+      } catch (err) {
+        // A failed sign-up (say, a taken username) must not use the invitation up.
+        if (body.invite) await deps.accounts.releaseInvite(body.invite);
+        throw err;
+      }
       const next = await deps.accounts.startSession(learner, session.sessionId);
       setSessionCookie(req, res, deps.signer, next.sessionId);
       deps.onLeaderboardChanged?.();
@@ -296,7 +303,9 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
     "GET /api/leaderboard": async ({ res, session, url }) => {
       const period = url.searchParams.get("period") === "week" ? "week" : "all";
       const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
-      const cohorts = await deps.progress.cohorts();
+      // Only the viewer's own cohorts (member or instructor) are listed or can be filtered by;
+      // any other cohort id is treated as no cohort (its name and members stay private).
+      const cohorts = await deps.progress.cohortsVisibleTo(session.learner.id);
       const cohortParam = url.searchParams.get("cohort");
       const cohort = cohorts.find((c) => c.id === cohortParam) ?? null;
       const q = { period, cohortId: cohort?.id, page, pageSize: LEADERBOARD_PAGE_SIZE } as const;

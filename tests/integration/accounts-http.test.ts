@@ -178,6 +178,45 @@ describe("profile, settings, export, deletion and the leaderboard", () => {
   });
 });
 
+describe("instructor invitations", () => {
+  it("lets an instructor invite an instructor with a single-use sign-up token, and nobody else", async () => {
+    const teacher = await newBrowser();
+    const teacherName = uniqueName();
+    await teacher.call("POST", "/api/auth/sign-up", { username: teacherName, password: "a good long password", displayName: "Teacher" });
+    const learner = await newBrowser();
+    await learner.call("POST", "/api/auth/sign-up", { username: uniqueName(), password: "a good long password", displayName: "Learner" });
+    const anonymous = await newBrowser();
+
+    // Before the promotion the same account is refused, as are a learner and an anonymous visitor.
+    expect(await teacher.call("POST", "/api/instructor/invites")).toMatchObject({ status: 403, json: { error: { code: "not-instructor" } } });
+    expect(await learner.call("POST", "/api/instructor/invites")).toMatchObject({ status: 403, json: { error: { code: "not-instructor" } } });
+    expect(await anonymous.call("POST", "/api/instructor/invites")).toMatchObject({ status: 401, json: { error: { code: "not-signed-in" } } });
+    // Without the session's CSRF token, even an instructor is refused.
+    await server.kq.services.accounts.setRole((await server.kq.services.accounts.learnerByUsername(teacherName))!.id, "instructor");
+    expect((await teacher.call("POST", "/api/instructor/invites", {}, { csrf: null })).status).toBe(403);
+
+    const made = await teacher.call<{ invite: string }>("POST", "/api/instructor/invites");
+    expect(made.status).toBe(201);
+    expect(made.json.invite).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+
+    // A taken username does not use the invitation up.
+    const colleague = await newBrowser();
+    const taken = await colleague.call("POST", "/api/auth/sign-up", { username: teacherName, password: "a good long password", displayName: "C", invite: made.json.invite });
+    expect(taken.json.error?.code).toBe("username-taken");
+
+    const colleagueName = uniqueName();
+    const joined = await colleague.call<SessionInfo>("POST", "/api/auth/sign-up", { username: colleagueName, password: "a good long password", displayName: "Colleague", invite: made.json.invite });
+    expect(joined.status).toBe(201);
+    expect(joined.json.account).toMatchObject({ username: colleagueName, role: "instructor" });
+
+    // Single use: the same token again, or a made-up one, is refused with a way forward.
+    const again = await (await newBrowser()).call("POST", "/api/auth/sign-up", { username: uniqueName(), password: "a good long password", displayName: "D", invite: made.json.invite });
+    expect(again).toMatchObject({ status: 400, json: { error: { code: "bad-invite", action: expect.stringMatching(/new invitation/) } } });
+    const forged = await (await newBrowser()).call("POST", "/api/auth/sign-up", { username: uniqueName(), password: "a good long password", displayName: "E", invite: "not-a-real-invitation" });
+    expect(forged.json.error?.code).toBe("bad-invite");
+  });
+});
+
 describe("hints over the socket", () => {
   it("opens hints on the server, in order, and reveals the solution at the cost shown", async () => {
     const b = await newBrowser();
