@@ -7,7 +7,16 @@ import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { LevelPage } from "./pages/level-page";
 import { SignUpPage } from "./pages/account-pages";
-import { CohortDashboardPage, InstructorHomePage, JoinPage, LearnerDetailPage, promoteToInstructor, type NewAccount } from "./pages/instructor-pages";
+import {
+  CohortDashboardPage,
+  InstructorHomePage,
+  JoinPage,
+  LearnerDetailPage,
+  fillSignUp,
+  makeInstructorInvite,
+  promoteToInstructor,
+  type NewAccount,
+} from "./pages/instructor-pages";
 import { abandonLevel } from "./support/environment-cleanup";
 
 const LEVEL_ID = "headless-statefulset-dns";
@@ -155,5 +164,35 @@ test("an instructor runs a class of two learners from the dashboard", async ({ b
     // Ada's namespace (started by her, rebuilt by the reset): delete it as abandoning would.
     if (contexts[0]) await abandonLevel(contexts[0], baseURL!, LEVEL_ID).catch(() => undefined);
     for (const context of contexts) await context.close().catch(() => undefined);
+  }
+});
+
+test("an instructor invites a colleague, who signs up as an instructor through the link, once", async ({ browser, page, baseURL }) => {
+  const run = Date.now().toString(36);
+  const instructor = account("host", run, "Hana");
+  const colleague = account("colleague", run, "Cole");
+  await new SignUpPage(page).signUp(instructor);
+  await promoteToInstructor(instructor.username);
+  await new InstructorHomePage(page).goto();
+  const link = await makeInstructorInvite(page);
+
+  const context = await browser.newContext({ baseURL });
+  try {
+    const colleaguePage = await context.newPage();
+    await colleaguePage.goto(link);
+    await expect(colleaguePage.getByTestId("instructor-invite-notice")).toContainText("instructor");
+    await fillSignUp(colleaguePage, colleague);
+    // A new instructor lands on their own (empty) dashboard, with the menu entry to find it again.
+    await colleaguePage.waitForURL((url) => url.pathname === "/instructor");
+    await expect(colleaguePage.getByTestId("no-cohorts")).toBeVisible();
+    await expect(colleaguePage.getByTestId("nav-instructor")).toBeVisible();
+
+    // The link works once: someone else using it is told so and can ask for a new one.
+    await colleaguePage.context().clearCookies();
+    await colleaguePage.goto(link);
+    await fillSignUp(colleaguePage, account("late", run, "Late"));
+    await expect(colleaguePage.getByTestId("auth-error")).toContainText("not valid or was already used");
+  } finally {
+    await context.close();
   }
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { CohortAnalytics, LevelAnalytics } from "@/lib/protocol/instructor-api";
 import type { ActionableError } from "@/lib/protocol/socket-events";
 import { analyticsCsvUrl, instructorApi } from "@/lib/client/instructor-client";
@@ -10,6 +10,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { bucketDurations, formatRate, hintBars } from "./analytics-charts";
 import { BarChart, ColumnChart } from "./charts";
 import { formatElapsed } from "./format-time";
+import { createLatestGate } from "./latest-response";
 
 function median(sorted: readonly number[]): number | null {
   if (sorted.length === 0) return null;
@@ -112,9 +113,13 @@ export function AnalyticsPanel({ cohortId, active }: { cohortId: string; active:
   const [error, setError] = useState<ActionableError | null>(null);
   const [loading, setLoading] = useState(false);
 
+  // Refresh pressed again, or the tab shown again, while a load is on its way: the newest wins.
+  const gate = useRef(createLatestGate());
   const load = useCallback(() => {
+    const isLatest = gate.current.begin();
     setLoading(true);
     void instructorApi.analytics(cohortId).then((r) => {
+      if (!isLatest()) return;
       setLoading(false);
       if (r.ok) {
         setAnalytics(r.value);
@@ -127,6 +132,10 @@ export function AnalyticsPanel({ cohortId, active }: { cohortId: string; active:
   useEffect(() => {
     if (active) load();
   }, [active, load]);
+  useEffect(() => {
+    const current = gate.current;
+    return () => current.invalidate();
+  }, []);
 
   return (
     <div className="space-y-6">
@@ -137,16 +146,30 @@ export function AnalyticsPanel({ cohortId, active }: { cohortId: string; active:
         <a href={analyticsCsvUrl(cohortId, "learners")} download className={buttonStyles.secondary} data-testid="download-learners-csv">
           Download CSV: learners
         </a>
-        <button type="button" onClick={load} disabled={loading} className={buttonStyles.ghost} data-testid="refresh-analytics">
+        {/* Not `disabled` while loading: the focused button would lose focus to the page's top. */}
+        <button
+          type="button"
+          onClick={() => {
+            if (!loading) load();
+          }}
+          aria-disabled={loading}
+          className={`${buttonStyles.ghost} aria-disabled:cursor-wait aria-disabled:opacity-60`}
+          data-testid="refresh-analytics"
+        >
           {loading && <Spinner />}
           Refresh
         </button>
-        {analytics && (
-          <span className="text-xs text-faint">
-            As of <time dateTime={analytics.generatedAt}>{new Date(analytics.generatedAt).toLocaleTimeString()}</time> · {analytics.learners}{" "}
-            {analytics.learners === 1 ? "learner" : "learners"}
-          </span>
-        )}
+        {/* Always in the page, so a refresh is announced when it lands. */}
+        <span role="status" className="text-xs text-faint" data-testid="analytics-as-of">
+          {loading && analytics ? (
+            "Refreshing…"
+          ) : analytics ? (
+            <>
+              As of <time dateTime={analytics.generatedAt}>{new Date(analytics.generatedAt).toLocaleTimeString()}</time> · {analytics.learners}{" "}
+              {analytics.learners === 1 ? "learner" : "learners"}
+            </>
+          ) : null}
+        </span>
       </div>
       {error && <ErrorCallout error={error} onRetry={load} testId="analytics-error" />}
       {!analytics && !error && (

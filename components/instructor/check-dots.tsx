@@ -1,12 +1,14 @@
 import type { RosterCheck } from "@/lib/protocol/instructor-api";
 import type { CheckStatus } from "@/lib/protocol/socket-events";
 
+// Shape as well as colour, for anyone who cannot tell the red from the green: a passed check is a
+// round dot, a failed one a square; skipped and pending are hollow.
 const dotClass: Record<CheckStatus, string> = {
-  pass: "bg-ok border-ok",
-  fail: "bg-bad border-bad",
-  skipped: "bg-transparent border-line-strong",
-  pending: "bg-transparent border-faint border-dashed",
-  running: "bg-accent/40 border-accent animate-pulse",
+  pass: "rounded-full bg-ok border-ok",
+  fail: "rounded-[1px] bg-bad border-bad",
+  skipped: "rounded-full bg-transparent border-line-strong",
+  pending: "rounded-full bg-transparent border-faint border-dashed",
+  running: "rounded-full bg-accent/40 border-accent animate-pulse",
 };
 
 const statusWords: Record<CheckStatus, string> = {
@@ -18,10 +20,11 @@ const statusWords: Record<CheckStatus, string> = {
 };
 
 /**
- * A grade's checks as a compact row of dots: green passed, red failed, hollow skipped. Each dot
- * has its check's title on hover, and the whole row reads as one sentence to a screen reader.
+ * A grade's checks as a compact row of dots: green round passed, red square failed, hollow
+ * skipped, then "3/5" in words (unless the caller already says it). Each dot has its check's
+ * title on hover, and the whole row reads as one sentence to a screen reader.
  */
-export function CheckDots({ checks, testId = "check-dots" }: { checks: readonly RosterCheck[]; testId?: string }) {
+export function CheckDots({ checks, testId = "check-dots", showCount = true }: { checks: readonly RosterCheck[]; testId?: string; showCount?: boolean }) {
   if (checks.length === 0) return <span className="text-xs text-faint">—</span>;
   const passed = checks.filter((c) => c.status === "pass").length;
   const label = `${passed} of ${checks.length} checks passed: ${checks.map((c) => `${c.title} ${statusWords[c.status]}`).join(", ")}`;
@@ -33,9 +36,14 @@ export function CheckDots({ checks, testId = "check-dots" }: { checks: readonly 
           data-check={check.id}
           data-status={check.status}
           title={`${check.title}: ${statusWords[check.status]}`}
-          className={`inline-block h-2.5 w-2.5 rounded-full border ${dotClass[check.status]}`}
+          className={`inline-block h-2.5 w-2.5 border ${dotClass[check.status]}`}
         />
       ))}
+      {showCount && (
+        <span aria-hidden="true" className="ml-1 text-xs text-muted tabular-nums">
+          {passed}/{checks.length}
+        </span>
+      )}
     </span>
   );
 }

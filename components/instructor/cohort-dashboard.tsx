@@ -40,7 +40,7 @@ export function CohortDashboard({ cohortId }: { cohortId: string }) {
           Your cohorts
         </Link>
         <span aria-hidden="true"> / </span>
-        <span>{roster?.cohort.name ?? "Cohort"}</span>
+        <span aria-current="page">{roster?.cohort.name ?? "Cohort"}</span>
       </nav>
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
@@ -72,16 +72,16 @@ export function CohortDashboard({ cohortId }: { cohortId: string }) {
       ) : (
         <div>
           <TabList idPrefix={PREFIX} label="Cohort dashboard" tabs={tabs} selected={tab} onSelect={setTab} className="mb-5 gap-2 border-b border-line" />
-          <div {...tabPanelProps(PREFIX, "roster", tab === "roster")} className="focus:outline-none" data-testid="panel-roster">
+          <div {...tabPanelProps(PREFIX, "roster", tab === "roster")} data-testid="panel-roster">
             <RosterTable roster={roster} clockOffset={clockOffset} />
           </div>
-          <div {...tabPanelProps(PREFIX, "grade", tab === "grade")} className="focus:outline-none" data-testid="panel-grade">
+          <div {...tabPanelProps(PREFIX, "grade", tab === "grade")} data-testid="panel-grade">
             <GradeCohortPanel socket={socket} roster={roster} />
           </div>
-          <div {...tabPanelProps(PREFIX, "analytics", tab === "analytics")} className="focus:outline-none" data-testid="panel-analytics">
+          <div {...tabPanelProps(PREFIX, "analytics", tab === "analytics")} data-testid="panel-analytics">
             <AnalyticsPanel cohortId={cohortId} active={tab === "analytics"} />
           </div>
-          <div {...tabPanelProps(PREFIX, "audit", tab === "audit")} className="focus:outline-none" data-testid="panel-audit">
+          <div {...tabPanelProps(PREFIX, "audit", tab === "audit")} data-testid="panel-audit">
             <AuditLogPanel socket={socket} cohortId={cohortId} active={tab === "audit"} />
           </div>
         </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useReducer, useState } from "react";
+import { useEffect, useReducer, useRef, useState } from "react";
 import type { RosterView } from "@/lib/protocol/instructor-api";
 import { instructorApi } from "@/lib/client/instructor-client";
 import type { KubeQuestSocket } from "@/lib/client/socket";
@@ -13,9 +13,10 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorCallout } from "@/components/ui/error-callout";
 import { Spinner } from "@/components/ui/spinner";
 import { CheckDots } from "./check-dots";
-import { cohortGradeReducer, initialCohortGrade, summarizeVerdicts, verdictLabels } from "./cohort-grade-state";
+import { cohortGradeReducer, describeFinishedRun, initialCohortGrade, verdictLabels } from "./cohort-grade-state";
 import { formatElapsed } from "./format-time";
 import { learnerHref } from "./roster-table";
+import { useFocusAfterRender } from "./use-focus-after-render";
 
 const verdictClass = {
   pass: "text-ok",
@@ -32,8 +33,10 @@ export function GradeCohortPanel({ socket, roster }: { socket: KubeQuestSocket |
   const cohortId = roster.cohort.id;
   const [state, dispatch] = useReducer(cohortGradeReducer, initialCohortGrade);
   const [confirm, setConfirm] = useState(false);
-  const [startedAt, setStartedAt] = useState<number | null>(null);
   const [origin, setOrigin] = useState("");
+  /** The run's status area: focus moves there when a run starts (the button it came from is disabled while it runs). */
+  const statusRef = useRef<HTMLDivElement>(null);
+  const focusAfterRender = useFocusAfterRender();
   /** "" grades each learner's current level. */
   const [levelId, setLevelId] = useState("");
   useEffect(() => setOrigin(window.location.origin), []);
@@ -41,13 +44,19 @@ export function GradeCohortPanel({ socket, roster }: { socket: KubeQuestSocket |
   const now = useNow(running);
 
   useSocketEvent(socket, "cohort:grade-progress", (progress) => {
-    if (progress.cohortId === cohortId) dispatch({ type: "progress", progress });
+    if (progress.cohortId === cohortId) dispatch({ type: "progress", progress, at: Date.now() });
+  });
+  // The end of a run started elsewhere, when this page missed its last row (see the reducer).
+  useSocketEvent(socket, "cohort:audit", ({ cohortId: id, entry }) => {
+    if (id === cohortId) dispatch({ type: "audit", entry });
   });
 
   async function run() {
     setConfirm(false);
-    setStartedAt(Date.now());
-    dispatch({ type: "request" });
+    // The "Grade every learner" button is disabled while the run goes (the confirm dialog's
+    // "focus back to the opener" then finds it disabled and leaves this focus alone).
+    focusAfterRender(statusRef);
+    dispatch({ type: "request", at: Date.now() });
     const result = await instructorApi.gradeCohort(cohortId, levelId ? { levelId } : {});
     if (result.ok) dispatch({ type: "finished", result: result.value });
     else dispatch({ type: "failed", error: result.error });
@@ -56,6 +65,8 @@ export function GradeCohortPanel({ socket, roster }: { socket: KubeQuestSocket |
   const total = state.total ?? roster.rows.length;
   const percent = total > 0 ? Math.round((state.done / total) * 100) : 0;
   const names = new Map(roster.rows.map((r) => [r.learnerId, r.name]));
+  const summary = describeFinishedRun(state);
+  const announcement = state.phase === "running" ? (state.total === null ? "Grading the cohort…" : `${state.done} of ${state.total} learners graded`) : state.phase === "finished" ? summary : "";
 
   return (
     <div className="space-y-5">
@@ -101,78 +112,98 @@ export function GradeCohortPanel({ socket, roster }: { socket: KubeQuestSocket |
         </div>
       </div>
 
-      {state.error && <ErrorCallout error={state.error} onRetry={() => setConfirm(true)} testId="grade-cohort-error" />}
-
-      {running && (
-        <div data-testid="grade-cohort-progress" aria-live="polite">
-          <div className="flex items-baseline justify-between text-sm">
-            <span className="font-medium text-fg" data-testid="grade-cohort-count">
-              {state.total === null ? "Starting…" : `${state.done} of ${state.total} graded`}
-            </span>
-            {startedAt !== null && <span className="font-mono text-xs text-faint tabular-nums">{formatElapsed(now - startedAt)}</span>}
-          </div>
-          <div
-            role="progressbar"
-            aria-label="Grading the cohort"
-            aria-valuemin={0}
-            aria-valuemax={total}
-            aria-valuenow={state.done}
-            aria-valuetext={`${state.done} of ${total} learners graded`}
-            className="mt-1.5 h-2 overflow-hidden rounded-full bg-overlay"
-          >
-            <div className={`h-full rounded-full bg-accent transition-[width] duration-500 ${state.done === 0 ? "animate-pulse" : ""}`} style={{ width: `${Math.max(percent, 3)}%` }} />
-          </div>
-        </div>
-      )}
-
-      {state.phase === "finished" && (
-        <p role="status" className="text-sm font-medium text-fg" data-testid="grade-cohort-summary">
-          Graded {state.rows.length} {state.rows.length === 1 ? "learner" : "learners"}: {summarizeVerdicts(state.rows)}
-          {state.result && <span className="font-normal text-muted"> · {formatSeconds(state.result.durationMs)}</span>}
+      {/* One region for the run's outcome: focus lands here when a run starts, so it stays
+          put as progress turns into the summary (and the table) below. */}
+      <div
+        ref={statusRef}
+        tabIndex={-1}
+        // A landmark only once there is something in it.
+        role={state.phase === "idle" ? undefined : "region"}
+        aria-label={state.phase === "idle" ? undefined : "Cohort grading results"}
+        className="space-y-5 rounded-md"
+        data-testid="grade-cohort-status"
+      >
+        {/* Always in the page, so screen readers hear each change: each learner graded, then the outcome. */}
+        <p role="status" className="sr-only" data-testid="grade-cohort-announcement">
+          {announcement}
         </p>
-      )}
 
-      {state.rows.length > 0 && (
-        <div className="overflow-x-auto rounded-xl border border-line">
-          <table className="w-full text-left text-sm" data-testid="grade-cohort-table">
-            <caption className="sr-only">Verdict of each learner&rsquo;s environment</caption>
-            <thead className="bg-surface text-xs text-muted">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Learner</th>
-                <th scope="col" className="px-3 py-2 font-medium">Level</th>
-                <th scope="col" className="px-3 py-2 font-medium">Verdict</th>
-                <th scope="col" className="px-3 py-2 font-medium">Checks</th>
-                <th scope="col" className="px-3 py-2 font-medium">First failing check / why</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Took</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.rows.map((row) => (
-                <tr key={row.learnerId} data-testid="grade-cohort-row" data-learner-name={row.name} data-verdict={row.verdict} className="border-t border-line">
-                  <td className="px-3 py-2">
-                    <Link href={learnerHref(cohortId, row.learnerId)} className="font-medium text-fg hover:underline">
-                      {row.name || names.get(row.learnerId) || row.learnerId}
-                    </Link>
-                  </td>
-                  <td className="px-3 py-2 text-muted">{row.levelId ?? "—"}</td>
-                  <td className={`px-3 py-2 font-medium ${verdictClass[row.verdict]}`}>{verdictLabels[row.verdict]}</td>
-                  <td className="px-3 py-2">
-                    <CheckDots checks={row.checks} />
-                  </td>
-                  <td className="px-3 py-2 text-muted">
-                    {row.verdict === "fail" && row.failedCheck ? (
-                      <span className="text-fg">{row.checks.find((c) => c.id === row.failedCheck)?.title ?? row.failedCheck}</span>
-                    ) : (
-                      (row.message ?? "—")
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-right font-mono text-xs text-faint tabular-nums">{formatSeconds(row.durationMs)}</td>
+        {/* No "Try again" while following a run under way: the button is back once it ends. */}
+        {state.error && <ErrorCallout error={state.error} onRetry={running ? undefined : () => setConfirm(true)} testId="grade-cohort-error" />}
+
+        {running && (
+          <div data-testid="grade-cohort-progress" data-origin={state.origin ?? ""}>
+            <div className="flex items-baseline justify-between gap-3 text-sm">
+              <span className="font-medium text-fg" data-testid="grade-cohort-count">
+                {state.total === null ? "Starting…" : `${state.done} of ${state.total} graded`}
+                {state.origin === "elsewhere" && <span className="font-normal text-muted"> · started in another tab or from the command line</span>}
+              </span>
+              {state.startedAt !== null && <span className="font-mono text-xs text-faint tabular-nums">{formatElapsed(now - state.startedAt)}</span>}
+            </div>
+            <div
+              role="progressbar"
+              aria-label="Grading the cohort"
+              aria-valuemin={0}
+              aria-valuemax={total}
+              aria-valuenow={state.done}
+              aria-valuetext={`${state.done} of ${total} learners graded`}
+              className="mt-1.5 h-2 overflow-hidden rounded-full bg-overlay"
+            >
+              <div className={`h-full rounded-full bg-accent transition-[width] duration-500 ${state.done === 0 ? "animate-pulse" : ""}`} style={{ width: `${Math.max(percent, 3)}%` }} />
+            </div>
+          </div>
+        )}
+
+        {state.phase === "finished" && (
+          <p className="text-sm font-medium text-fg" data-testid="grade-cohort-summary" data-origin={state.origin ?? ""}>
+            {summary}
+            {state.result && <span className="font-normal text-muted"> · {formatSeconds(state.result.durationMs)}</span>}
+            {!state.result && state.origin === "elsewhere" && <span className="font-normal text-muted"> · run started in another tab or from the command line</span>}
+          </p>
+        )}
+
+        {state.rows.length > 0 && (
+          <div className="overflow-x-auto rounded-xl border border-line">
+            <table className="w-full text-left text-sm" data-testid="grade-cohort-table">
+              <caption className="sr-only">Verdict of each learner&rsquo;s environment</caption>
+              <thead className="bg-surface text-xs text-muted">
+                <tr>
+                  <th scope="col" className="px-3 py-2 font-medium">Learner</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Level</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Verdict</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Checks</th>
+                  <th scope="col" className="px-3 py-2 font-medium">First failing check / why</th>
+                  <th scope="col" className="px-3 py-2 text-right font-medium">Took</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {state.rows.map((row) => (
+                  <tr key={row.learnerId} data-testid="grade-cohort-row" data-learner-name={row.name} data-verdict={row.verdict} className="border-t border-line">
+                    <td className="px-3 py-2">
+                      <Link href={learnerHref(cohortId, row.learnerId)} className="font-medium text-fg hover:underline">
+                        {row.name || names.get(row.learnerId) || row.learnerId}
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2 text-muted">{row.levelId ?? "—"}</td>
+                    <td className={`px-3 py-2 font-medium ${verdictClass[row.verdict]}`}>{verdictLabels[row.verdict]}</td>
+                    <td className="px-3 py-2">
+                      <CheckDots checks={row.checks} />
+                    </td>
+                    <td className="px-3 py-2 text-muted">
+                      {row.verdict === "fail" && row.failedCheck ? (
+                        <span className="text-fg">{row.checks.find((c) => c.id === row.failedCheck)?.title ?? row.failedCheck}</span>
+                      ) : (
+                        (row.message ?? "—")
+                      )}
+                    </td>
+                    <td className="px-3 py-2 text-right font-mono text-xs text-faint tabular-nums">{formatSeconds(row.durationMs)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
 
       <ConfirmDialog
         open={confirm}

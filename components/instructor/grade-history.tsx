@@ -32,8 +32,10 @@ function HistoryEntry({ entry, defaultOpen }: { entry: GradeHistoryEntry; defaul
           {entry.round === "chaos" ? "chaos round" : "main round"} · {passed}/{entry.results.length} checks · {formatSeconds(entry.durationMs)}
         </span>
         <span className="text-muted">{entry.gradedBy ? `graded by ${entry.gradedBy}` : "by the learner"}</span>
-        <span className="ml-auto">
-          <CheckDots checks={entry.results} testId="grade-history-dots" />
+        {/* Hidden from screen readers here: the button already says "4/5 checks", and the dots'
+            own sentence would make its name very long. The checks are listed when it opens. */}
+        <span className="ml-auto" aria-hidden="true">
+          <CheckDots checks={entry.results} testId="grade-history-dots" showCount={false} />
         </span>
       </button>
       <ol id={`${id}-checks`} hidden={!open} aria-label="Checks with evidence" className="space-y-1.5 border-t border-line px-3 py-3">

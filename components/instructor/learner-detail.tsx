@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { AuditEntry, LearnerDetail, RosterRow } from "@/lib/protocol/instructor-api";
 import type { ActionableError } from "@/lib/protocol/socket-events";
 import { instructorApi } from "@/lib/client/instructor-client";
@@ -21,11 +21,21 @@ import { AuditList, mergeAuditEntries } from "./audit-log";
 import { CheckDots } from "./check-dots";
 import { formatAgo, formatElapsed, msSince } from "./format-time";
 import { GradeHistory } from "./grade-history";
+import { createLatestGate, debounce } from "./latest-response";
 import { RecordingsPanel } from "./recordings-panel";
 import { timeInLevelMs } from "./roster-view";
 import { StateBadge } from "./state-badge";
 import { useCohortWatch } from "./use-cohort-watch";
+import { useFocusAfterRender } from "./use-focus-after-render";
 import { useLearnerWatch } from "./use-learner-watch";
+
+/**
+ * A learner acting sends a roster row each time (a hint, a grade, a terminal command…). The
+ * page's full reload (grade history with evidence, recordings) waits for a quiet moment, but at
+ * most this long while they keep going.
+ */
+const RELOAD_QUIET_MS = 750;
+const RELOAD_MAX_WAIT_MS = 3_000;
 
 const pillClass = {
   neutral: "border-line-strong bg-raised text-muted",
@@ -94,9 +104,17 @@ export function LearnerDetailPage({ cohortId, learnerId }: { cohortId: string; l
   const [resetting, setResetting] = useState(false);
   const [resetStartedAt, setResetStartedAt] = useState<number | null>(null);
   const [actionError, setActionError] = useState<ActionableError | null>(null);
+  /** Where focus goes when an action disables its own button: the status that reports on it. */
+  const envStatusRef = useRef<HTMLSpanElement>(null);
+  const gradeSummaryRef = useRef<HTMLParagraphElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
+  // Latest response wins: a slow answer to an older reload must never replace a newer one.
+  const gate = useRef(createLatestGate());
   const load = useCallback(() => {
+    const isLatest = gate.current.begin();
     void instructorApi.learner(cohortId, learnerId).then((r) => {
+      if (!isLatest()) return;
       if (r.ok) {
         setDetail(r.value);
         setAudit((current) => mergeAuditEntries(current, r.value.audit));
@@ -104,11 +122,23 @@ export function LearnerDetailPage({ cohortId, learnerId }: { cohortId: string; l
       } else setDetailError(r.error);
     });
   }, [cohortId, learnerId]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    const current = gate.current;
+    load();
+    // Another learner, or leaving the page: answers still on their way are for nobody.
+    return () => current.invalidate();
+  }, [load]);
+  const reloadSoon = useMemo(() => debounce(load, { waitMs: RELOAD_QUIET_MS, maxWaitMs: RELOAD_MAX_WAIT_MS }), [load]);
+  useEffect(() => () => reloadSoon.cancel(), [reloadSoon]);
+  /** After this page's own action: at once, and instead of any reload already waiting. */
+  const reloadNow = useCallback(() => {
+    reloadSoon.cancel();
+    load();
+  }, [reloadSoon, load]);
 
   // The learner acted (graded, started, reset…): grade history and recordings moved too.
   useSocketEvent(socket, "cohort:roster-row", (changed) => {
-    if (changed.cohortId === cohortId && changed.row.learnerId === learnerId) load();
+    if (changed.cohortId === cohortId && changed.row.learnerId === learnerId) reloadSoon();
   });
   useSocketEvent(socket, "cohort:audit", (appended) => {
     if (appended.cohortId === cohortId && appended.entry.learnerId === learnerId) setAudit((current) => mergeAuditEntries(current, [appended.entry]));
@@ -126,24 +156,26 @@ export function LearnerDetailPage({ cohortId, learnerId }: { cohortId: string; l
   async function gradeNow() {
     if (!levelId) return;
     setActionError(null);
+    focusAfterRender(gradeSummaryRef);
     watch.dispatchGrade({ type: "request", round: "main" });
     const result = await instructorApi.gradeLearner(cohortId, learnerId, { levelId });
     if (result.ok) watch.dispatchGrade({ type: "finished", finished: result.value });
     else watch.dispatchGrade({ type: "failed", error: result.error });
-    load();
+    reloadNow();
   }
 
   async function reset() {
     if (!levelId) return;
     setConfirmReset(false);
     setActionError(null);
+    focusAfterRender(envStatusRef);
     setResetting(true);
     setResetStartedAt(Date.now());
     const result = await instructorApi.resetLearner(cohortId, learnerId, { levelId, confirmed: true });
     setResetting(false);
     if (result.ok) watch.setStatus(result.value);
     else setActionError(result.error);
-    load();
+    reloadNow();
   }
 
   const error = detailError ?? cohort.error;
@@ -169,12 +201,12 @@ export function LearnerDetailPage({ cohortId, learnerId }: { cohortId: string; l
             {detail?.cohort.name ?? cohort.roster?.cohort.name ?? "Cohort"}
           </Link>
           <span aria-hidden="true"> / </span>
-          <span>{row?.name ?? "Learner"}</span>
+          <span aria-current="page">{row?.name ?? "Learner"}</span>
         </nav>
         <ConnectionIndicator connection={connection} onRetry={() => socket?.connect()} />
       </div>
 
-      {error && <ErrorCallout error={error} onRetry={load} testId="learner-error" />}
+      {error && <ErrorCallout error={error} onRetry={reloadNow} testId="learner-error" />}
       {!row && !error && (
         <p className="flex items-center gap-2 text-sm text-muted" role="status">
           <Spinner /> Loading the learner…
@@ -191,11 +223,15 @@ export function LearnerDetailPage({ cohortId, learnerId }: { cohortId: string; l
                 Environment
               </h2>
               <span
+                ref={envStatusRef}
+                tabIndex={-1}
+                role="status"
                 data-testid="learner-env-status"
                 data-phase={resetting ? "resetting" : (phase ?? "unknown")}
                 className={`inline-flex items-center gap-1.5 rounded-full border px-2.5 py-0.5 text-xs font-medium ${pillClass[pill.tone]}`}
               >
                 {pill.spin && <Spinner className="h-3 w-3" />}
+                <span className="sr-only">Environment: </span>
                 {pill.text}
               </span>
               {watch.status?.namespace && <span className="font-mono text-xs text-faint">ns/{watch.status.namespace}</span>}
@@ -257,7 +293,7 @@ export function LearnerDetailPage({ cohortId, learnerId }: { cohortId: string; l
               </div>
               <div className="min-w-0 space-y-3" data-testid="learner-grade-panel">
                 <h3 className="text-xs font-semibold tracking-wider text-muted uppercase">Grader</h3>
-                <p className="text-sm text-muted" role="status" aria-live="polite" data-testid="learner-grade-summary" data-phase={watch.grade.phase} data-passed={watch.grade.finished?.passed ?? ""}>
+                <p ref={gradeSummaryRef} tabIndex={-1} className="text-sm text-muted" role="status" aria-live="polite" data-testid="learner-grade-summary" data-phase={watch.grade.phase} data-passed={watch.grade.finished?.passed ?? ""}>
                   {summarizeRun(watch.grade) || "Grade now runs the same checks as the learner's own “Check my work”, on their live environment."}
                 </p>
                 {watch.grade.error && <ErrorCallout error={watch.grade.error} testId="learner-grade-error" />}
@@ -279,6 +315,7 @@ export function LearnerDetailPage({ cohortId, learnerId }: { cohortId: string; l
               </h2>
               <div className="overflow-x-auto rounded-xl border border-line">
                 <table className="w-full text-left text-sm" data-testid="learner-levels">
+                  <caption className="sr-only">{name}&rsquo;s levels: state, time to pass, attempts and hints</caption>
                   <thead className="bg-surface text-xs text-muted">
                     <tr>
                       <th scope="col" className="px-3 py-2 font-medium">Level</th>

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useId, useMemo, useState } from "react";
+import { useId, useMemo, useRef, useState } from "react";
 import type { LevelState, RosterView } from "@/lib/protocol/instructor-api";
 import { useNow } from "@/components/level-page/use-ticker";
 import { CheckDots } from "./check-dots";
@@ -42,6 +42,7 @@ export function learnerHref(cohortId: string, learnerId: string): string {
 
 function Filters({ roster, filters, onChange }: { roster: RosterView; filters: RosterFilters; onChange: (next: RosterFilters) => void }) {
   const id = useId();
+  const textRef = useRef<HTMLInputElement>(null);
   const set = (patch: Partial<RosterFilters>) => onChange({ ...filters, ...patch });
   const active = JSON.stringify(filters) !== JSON.stringify(emptyFilters);
   return (
@@ -51,6 +52,7 @@ function Filters({ roster, filters, onChange }: { roster: RosterView; filters: R
           Search
         </label>
         <input
+          ref={textRef}
           id={`${id}-text`}
           type="search"
           value={filters.text}
@@ -128,7 +130,16 @@ function Filters({ roster, filters, onChange }: { roster: RosterView; filters: R
         <span className="text-sm text-muted">min</span>
       </fieldset>
       {active && (
-        <button type="button" onClick={() => onChange(emptyFilters)} className="h-9 rounded-md px-2 text-sm text-accent hover:underline">
+        <button
+          type="button"
+          onClick={() => {
+            onChange(emptyFilters);
+            // This button goes away with the filters: focus must not fall back to the page's top.
+            textRef.current?.focus();
+          }}
+          className="h-9 rounded-md px-2 text-sm text-accent hover:underline"
+          data-testid="roster-clear-filters"
+        >
           Clear filters
         </button>
       )}
@@ -150,6 +161,7 @@ export function RosterTable({ roster, clockOffset }: { roster: RosterView; clock
   const levelTitles = useMemo(() => new Map(roster.levels.map((l) => [l.id, `${l.number} · ${l.title}`])), [roster.levels]);
   const visible = sortRows(filterRows(roster.rows, filters, now), sort, now);
   const cohortId = roster.cohort.id;
+  const sortLabel = columns.find((column) => column.key === sort.key)?.label ?? sort.key;
 
   return (
     <div className="space-y-4">
@@ -158,6 +170,10 @@ export function RosterTable({ roster, clockOffset }: { roster: RosterView; clock
         {visible.length === roster.rows.length
           ? `${roster.rows.length} ${roster.rows.length === 1 ? "learner" : "learners"}`
           : `${visible.length} of ${roster.rows.length} learners match the filters`}
+      </p>
+      {/* aria-sort on the header says it when a reader visits the header; this says it when the order changes. */}
+      <p role="status" className="sr-only" data-testid="roster-sort-status">
+        Sorted by {sortLabel}, {sort.direction}
       </p>
       {roster.rows.length === 0 ? (
         <p className="rounded-xl border border-dashed border-line-strong p-8 text-center text-sm text-muted" data-testid="roster-empty">

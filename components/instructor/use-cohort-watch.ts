@@ -7,6 +7,7 @@ import { request } from "@/lib/client/request";
 import type { KubeQuestSocket } from "@/lib/client/socket";
 import { useOnConnect, useSocketEvent } from "@/lib/client/use-socket";
 import { clockOffsetMs } from "./format-time";
+import { createLatestGate } from "./latest-response";
 import { upsertRow } from "./roster-view";
 
 const WATCH_TIMEOUT_MS = 15_000;
@@ -30,9 +31,14 @@ export function useCohortWatch(socket: KubeQuestSocket | null, cohortId: string)
   const [error, setError] = useState<ActionableError | null>(null);
   const [clockOffset, setClockOffset] = useState(0);
 
+  // Quick reconnections each ask for the roster: an older roster answering last must not
+  // replace a newer one (rows updated live in between would jump back).
+  const gate = useRef(createLatestGate());
   const watch = useCallback(() => {
     if (!socket) return;
+    const isLatest = gate.current.begin();
     void request(socket, "cohort:watch", { cohortId }, WATCH_TIMEOUT_MS).then((result) => {
+      if (!isLatest()) return;
       if (result.ok) {
         setRoster(result.value);
         setClockOffset(clockOffsetMs(result.value.at, Date.now()));
@@ -43,7 +49,9 @@ export function useCohortWatch(socket: KubeQuestSocket | null, cohortId: string)
 
   useOnConnect(socket, watch);
   useEffect(() => {
+    const current = gate.current;
     return () => {
+      current.invalidate();
       // Leaving the page: stop the server sending this tab the cohort's events.
       if (socket?.connected) socket.emit("cohort:unwatch", { cohortId }, () => undefined);
     };

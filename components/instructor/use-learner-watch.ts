@@ -1,11 +1,12 @@
 "use client";
 
-import { useCallback, useEffect, useReducer, useState } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { ActionableError, EnvironmentStatus, LiveViewSnapshot, ProgressEvent } from "@/lib/protocol/socket-events";
 import { request } from "@/lib/client/request";
 import type { KubeQuestSocket } from "@/lib/client/socket";
 import { useSocketEvent } from "@/lib/client/use-socket";
 import { gradeReducer, initialGradeState, type GradeAction, type GradeState } from "@/components/grade-panel/grade-state";
+import { createLatestGate } from "./latest-response";
 
 const WATCH_TIMEOUT_MS = 15_000;
 
@@ -37,9 +38,14 @@ export function useLearnerWatch(socket: KubeQuestSocket | null, cohortId: string
   const [error, setError] = useState<ActionableError | null>(null);
   const [grade, dispatchGrade] = useReducer(gradeReducer, initialGradeState);
 
+  // A reconnection and a change of level can each ask again: only the newest answer counts, so
+  // the picture of a level the learner has left never replaces the one they are on.
+  const gate = useRef(createLatestGate());
   const watch = useCallback(() => {
     if (!socket || !levelId) return;
+    const isLatest = gate.current.begin();
     void request(socket, "learner:watch", { cohortId, learnerId, levelId }, WATCH_TIMEOUT_MS).then((result) => {
+      if (!isLatest()) return;
       if (!result.ok) {
         setError(result.error);
         return;
@@ -60,7 +66,9 @@ export function useLearnerWatch(socket: KubeQuestSocket | null, cohortId: string
     };
   }, [socket, watch]);
   useEffect(() => {
+    const current = gate.current;
     return () => {
+      current.invalidate();
       if (socket?.connected && levelId) socket.emit("learner:unwatch", { cohortId, learnerId, levelId }, () => undefined);
     };
   }, [socket, cohortId, learnerId, levelId]);

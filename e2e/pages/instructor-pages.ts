@@ -62,6 +62,14 @@ export class InstructorHomePage {
   }
 }
 
+/** The "Invite an instructor" panel of `/instructor`: makes a single-use sign-up link. */
+export async function makeInstructorInvite(page: Page): Promise<string> {
+  await page.getByTestId("make-instructor-invite").click();
+  const link = page.getByTestId("instructor-invite-link");
+  await expect(link).toHaveValue(/\/sign-up\?invite=[A-Za-z0-9_-]{20,}$/);
+  return link.inputValue();
+}
+
 /** `/join/<code>` as a learner sees it. */
 export class JoinPage {
   constructor(readonly page: Page) {}
