@@ -19,6 +19,7 @@ import { createCohortApi } from "./http/cohort-api";
 import { AuditLog } from "./instructor/audit-log";
 import { CohortBroadcast } from "./instructor/cohort-broadcast";
 import { InstructorActions } from "./instructor/instructor-actions";
+import { LearnerWatchBroadcast } from "./instructor/learner-watch-broadcast";
 import { RosterNotifier } from "./instructor/roster-notifier";
 import type { KubeAdapter } from "./kubernetes/kube-adapter";
 import { getKubeAdapter } from "./kubernetes/kube-client";
@@ -125,18 +126,22 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   });
 
   // The socket server is created after the services that send events through it.
+  // A namespace's events reach the learner's tabs, and the instructors watching that learner
+  // only while their access holds (checked on every send).
+  const watchers = new LearnerWatchBroadcast({ io: () => rooms.io, accounts, cohorts });
+  const toNamespace = watchers.emit;
   const environments = new LevelEnvironments({
     kube,
     levels,
     events: {
-      progress: (ns, p) => rooms.io?.to(ns).emit("environment:progress", p),
-      status: (ns, s) => rooms.io?.to(ns).emit("environment:status", s),
+      progress: (ns, p) => toNamespace(ns, "environment:progress", p),
+      status: (ns, s) => toNamespace(ns, "environment:status", s),
     },
   });
   const terminals = new TerminalSessions({ kube });
   const liveViews = new NamespaceLiveViews({
     kube,
-    emit: (ns, snapshot) => rooms.io?.to(ns).emit("liveview:snapshot", snapshot),
+    emit: (ns, snapshot) => toNamespace(ns, "liveview:snapshot", snapshot),
   });
   /** Sockets in a room now (an empty room is deleted by socket.io). */
   const occupied = (room: string): boolean => (rooms.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
@@ -148,10 +153,9 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     watched: (cohortId) => broadcast.watched(cohortId),
   });
   const audit = new AuditLog({ cohorts, emit: (cohortId, appended) => void broadcast.send(cohortId, "cohort:audit", appended) });
-  const grades = new GradeService({ kube, environments, progress, runGrade, io: () => rooms.io, onGraded: (learnerId) => roster.learnerActed(learnerId) });
+  const grades = new GradeService({ kube, environments, progress, runGrade, io: () => rooms.io, toNamespace, onGraded: (learnerId) => roster.learnerActed(learnerId) });
   const actions = new InstructorActions({
     cohorts,
-    progress,
     environments,
     terminals,
     liveViews,
@@ -159,11 +163,25 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     audit,
     roster,
     levels,
-    emitStatus: (ns, status) => rooms.io?.to(ns).emit("environment:status", status),
+    toNamespace,
     emitGradeProgress: (cohortId, p) => void broadcast.send(cohortId, "cohort:grade-progress", p),
-    watched: occupied,
+    looked: (ns) => occupied(ns) || watchers.watched(ns),
   });
-  dashboard.api = createCohortApi({ signer: opts.signer, origins, accounts, cohorts, levels, actions, audit, roster, recordings });
+  dashboard.api = createCohortApi({
+    signer: opts.signer,
+    origins,
+    accounts,
+    cohorts,
+    levels,
+    actions,
+    audit,
+    roster,
+    recordings,
+    // A learner in no cohort any more is not recorded from now on, even in a terminal still open.
+    onLeft: async (learnerId) => {
+      if (!(await recordings.isRecorded(learnerId))) terminals.stopRecordingOf(learnerId);
+    },
+  });
   const sockets = createSocketServer(server, {
     signer: opts.signer,
     origins,
@@ -176,6 +194,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     liveViews,
     grades,
     cohorts,
+    toNamespace,
     onLearnerActivity: (learnerId) => roster.learnerActed(learnerId),
     recordings: { store: recordings, policy: recordingPolicy },
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),

@@ -141,15 +141,15 @@ export class CohortStore {
   }
 
   /** What a learner sees of the cohort behind a code, or null for an unknown code. */
-  async previewByCode(code: string): Promise<(CohortInvitePreview & { cohortId: string }) | null> {
+  async previewByCode(code: string): Promise<(CohortInvitePreview & { cohortId: string; ownerId: string | null }) | null> {
     const row = await this.db
       .selectFrom("cohorts as c")
       .leftJoin("learners as o", "o.id", "c.owner_id")
-      .select(["c.id", "c.name", "o.display_name", "o.username"])
+      .select(["c.id", "c.name", "c.owner_id", "o.display_name", "o.username"])
       .where("c.invite_code", "=", code)
       .executeTakeFirst();
     if (!row) return null;
-    return { cohortId: row.id, name: row.name, instructorName: learnerNameOf({ displayName: row.display_name, username: row.username }) };
+    return { cohortId: row.id, ownerId: row.owner_id, name: row.name, instructorName: learnerNameOf({ displayName: row.display_name, username: row.username }) };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -193,8 +193,13 @@ export class CohortStore {
   }
 
   async isMember(cohortId: string, learnerId: string): Promise<boolean> {
-    const row = await this.db.selectFrom("cohort_members").select("learner_id").where("cohort_id", "=", cohortId).where("learner_id", "=", learnerId).executeTakeFirst();
-    return row !== undefined;
+    return (await this.joinedAt(cohortId, learnerId)) !== null;
+  }
+
+  /** When the learner joined the cohort, or null when they are not in it. */
+  async joinedAt(cohortId: string, learnerId: string): Promise<string | null> {
+    const row = await this.db.selectFrom("cohort_members").select("joined_at").where("cohort_id", "=", cohortId).where("learner_id", "=", learnerId).executeTakeFirst();
+    return row?.joined_at ?? null;
   }
 
   /** Members in join order, with their names. */
@@ -217,15 +222,15 @@ export class CohortStore {
 
   /** One row per member, in join order. */
   async rosterRows(cohortId: string): Promise<RosterRow[]> {
-    return this.rowsOf(await this.memberRows(cohortId, null));
+    return this.rowsOf(cohortId, await this.memberRows(cohortId, null));
   }
 
   /** The member's row, or null when they are not in the cohort. */
   async rosterRow(cohortId: string, learnerId: string): Promise<RosterRow | null> {
-    return (await this.rowsOf(await this.memberRows(cohortId, learnerId)))[0] ?? null;
+    return (await this.rowsOf(cohortId, await this.memberRows(cohortId, learnerId)))[0] ?? null;
   }
 
-  private async rowsOf(members: MemberRow[]): Promise<RosterRow[]> {
+  private async rowsOf(cohortId: string, members: MemberRow[]): Promise<RosterRow[]> {
     if (members.length === 0) return [];
     const ids = members.map((m) => m.learner_id);
     const [progress, xp] = await Promise.all([
@@ -241,13 +246,13 @@ export class CohortStore {
       members.map(async (m) => {
         const mine = progress.filter((p) => p.learner_id === m.learner_id);
         const current = currentLevelOf(mine.map((p) => ({ ...p, levelId: p.level_id, lastActivityAt: p.last_activity_at, startedAt: p.started_at })));
-        return this.rowOf(m, current, num(xp.find((x) => x.learner_id === m.learner_id)?.xp));
+        return this.rowOf(cohortId, m, current, num(xp.find((x) => x.learner_id === m.learner_id)?.xp));
       }),
     );
   }
 
-  private async rowOf(m: MemberRow, current: ProgressRow | null, xp: number): Promise<RosterRow> {
-    const latest = current ? await this.latestGrade(m.learner_id, current.level_id) : null;
+  private async rowOf(cohortId: string, m: MemberRow, current: ProgressRow | null, xp: number): Promise<RosterRow> {
+    const latest = current ? await this.latestGrade(cohortId, m.learner_id, current.level_id) : null;
     return {
       learnerId: m.learner_id,
       name: learnerNameOf({ displayName: m.display_name, username: m.username }),
@@ -267,12 +272,19 @@ export class CohortStore {
     };
   }
 
-  private gradesQuery(learnerId: string) {
+  /**
+   * The learner's grades as this cohort's instructor may see them: the learner's own runs, and
+   * the runs of this cohort's instructor; never another instructor's (of another cohort the
+   * learner is in, before or since).
+   */
+  private gradesQuery(cohortId: string, learnerId: string) {
+    const owner = this.db.selectFrom("cohorts").select("owner_id").where("id", "=", cohortId);
     return this.db
       .selectFrom("grades as g")
       .leftJoin("learners as i", "i.id", "g.graded_by")
       .select(["g.id", "g.level_id", "g.round", "g.passed", "g.results_json", "g.duration_ms", "g.created_at", "g.graded_by", "i.display_name", "i.username"])
       .where("g.learner_id", "=", learnerId)
+      .where((eb) => eb.or([eb("g.graded_by", "is", null), eb("g.graded_by", "in", owner)]))
       // Same-millisecond grades (two tabs) still come in a stable order.
       .orderBy("g.created_at", "desc")
       .orderBy("g.id", "desc");
@@ -283,8 +295,8 @@ export class CohortStore {
     return g.display_name || g.username || "a former instructor";
   }
 
-  private async latestGrade(learnerId: string, levelId: string): Promise<RosterGrade | null> {
-    const g = await this.gradesQuery(learnerId).where("g.level_id", "=", levelId).limit(1).executeTakeFirst();
+  private async latestGrade(cohortId: string, learnerId: string, levelId: string): Promise<RosterGrade | null> {
+    const g = await this.gradesQuery(cohortId, learnerId).where("g.level_id", "=", levelId).limit(1).executeTakeFirst();
     if (!g) return null;
     return {
       gradeId: g.id,
@@ -304,7 +316,7 @@ export class CohortStore {
     if (!row) return null;
     const [progress, grades, audit] = await Promise.all([
       this.db.selectFrom("level_progress").selectAll().where("learner_id", "=", learnerId).orderBy("level_id").execute(),
-      this.gradesQuery(learnerId).limit(GRADE_HISTORY_LIMIT).execute(),
+      this.gradesQuery(cohortId, learnerId).limit(GRADE_HISTORY_LIMIT).execute(),
       this.audit(cohortId, { learnerId }),
     ]);
     return {

@@ -40,6 +40,9 @@ export interface RecordingTotals {
  */
 const FRAMES_PER_INSERT = 500;
 
+/** The learner detail lists the newest recordings only (each can be replayed; older ones expire). */
+export const RECORDING_LIST_LIMIT = 50;
+
 function summaryOf(row: TerminalRecordingsTable): RecordingSummary {
   return {
     id: row.id,
@@ -87,26 +90,30 @@ export class RecordingStore {
     });
   }
 
-  /** The learner's recordings, newest first (without their frames). */
-  async list(learnerId: string): Promise<RecordingSummary[]> {
-    const rows = await this.db
-      .selectFrom("terminal_recordings")
-      .selectAll()
-      .where("learner_id", "=", learnerId)
+  /**
+   * The learner's recordings, newest first (without their frames), at most `limit` (default
+   * RECORDING_LIST_LIMIT). `since`: only those started at or after it — an instructor sees
+   * what the learner typed while in their cohort, not before they joined it.
+   */
+  async list(learnerId: string, opts: { since?: string; limit?: number } = {}): Promise<RecordingSummary[]> {
+    let q = this.db.selectFrom("terminal_recordings").selectAll().where("learner_id", "=", learnerId);
+    if (opts.since !== undefined) q = q.where("started_at", ">=", opts.since);
+    const rows = await q
       .orderBy("started_at", "desc")
       .orderBy("id", "desc")
+      .limit(opts.limit ?? RECORDING_LIST_LIMIT)
       .execute();
     return rows.map(summaryOf);
   }
 
-  /** One recording with its frames in order; null when there is none of that id for that learner. */
-  async recording(learnerId: string, recordingId: string): Promise<TerminalRecording | null> {
-    const row = await this.db
-      .selectFrom("terminal_recordings")
-      .selectAll()
-      .where("id", "=", recordingId)
-      .where("learner_id", "=", learnerId)
-      .executeTakeFirst();
+  /**
+   * One recording with its frames in order; null when there is none of that id for that
+   * learner (or, with `since`, none started at or after it).
+   */
+  async recording(learnerId: string, recordingId: string, opts: { since?: string } = {}): Promise<TerminalRecording | null> {
+    let q = this.db.selectFrom("terminal_recordings").selectAll().where("id", "=", recordingId).where("learner_id", "=", learnerId);
+    if (opts.since !== undefined) q = q.where("started_at", ">=", opts.since);
+    const row = await q.executeTakeFirst();
     if (!row) return null;
     const frames = await this.db
       .selectFrom("terminal_recording_frames")

@@ -2,9 +2,9 @@
  * A grading run on a learner's environment, whoever asks for it: the learner (`grade:run`) or
  * their instructor (the dashboard, one learner or the whole cohort).
  *
- * Both stream `grade:started` and `grade:check` to the namespace's room, so the learner's tabs
- * and an instructor watching them see the checks as they happen. One run per namespace at a
- * time. Then:
+ * Both stream `grade:started` and `grade:check` to the namespace (`toNamespace`), so the
+ * learner's tabs and an instructor allowed to watch them see the checks as they happen. One run
+ * per namespace at a time. Then:
  * - the learner's run records the grade and its award in one transaction (exactly-once XP),
  *   tells the learner's tabs about the award and the leaderboard, marks a passed namespace,
  *   and sends `grade:finished` to the other sockets of the room (the requester gets the answer);
@@ -20,6 +20,7 @@ import type { LevelEnvironments, ReadyEnvironment } from "../environments/level-
 import { failure } from "../errors/actionable-failure";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import { levelRulesOf } from "../progress/level-rules";
+import type { EmitToNamespace } from "../instructor/learner-watch-broadcast";
 import { learnerRoom, type KqServer } from "../socket/socket-server";
 import type { runGrade as RunGrade } from "./run-grade";
 
@@ -31,13 +32,16 @@ export interface GradeServiceDeps {
   environments: LevelEnvironments;
   progress: ProgressStore;
   runGrade: typeof RunGrade;
-  /** The socket server, once it exists (it is created after the services). */
+  /** The socket server, once it exists (it is created after the services): XP and leaderboard events. */
   io: () => KqServer | undefined;
+  /** Grading events of a namespace: the learner's tabs and the instructors allowed to watch them. */
+  toNamespace: EmitToNamespace;
   /** After a grade was recorded: the live roster shows it. */
   onGraded?: (learnerId: string) => void;
 }
 
 export class GradeService {
+  /** The grading job (run and record) going on per namespace. */
   private readonly running = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: GradeServiceDeps) {}
@@ -48,40 +52,59 @@ export class GradeService {
     return this.gradeReady(learnerId, env, round, by);
   }
 
-  async gradeReady(learnerId: string, env: ReadyEnvironment, round: GradeRound, by: Grader): Promise<GradeFinished> {
-    const io = this.deps.io();
+  /** Whether a grading run is going on in the namespace now. */
+  isRunning(namespace: string): boolean {
+    return this.running.has(namespace);
+  }
+
+  /**
+   * Grades a ready environment. A run already going on in the namespace is refused
+   * (`grading-in-progress`), unless `waitForRunning`: then this run follows it (grading the
+   * cohort grades a learner who is grading themselves right after them, not as an error).
+   */
+  async gradeReady(learnerId: string, env: ReadyEnvironment, round: GradeRound, by: Grader, opts: { waitForRunning?: boolean } = {}): Promise<GradeFinished> {
+    if (opts.waitForRunning) {
+      for (let running = this.running.get(env.namespace); running; running = this.running.get(env.namespace)) await running.catch(() => undefined);
+    }
     if (this.running.has(env.namespace)) {
       throw failure("grading-in-progress", "A grading run is already in progress for this level.", "Wait for its result (it shows in the grade panel).");
     }
+    // The whole job (the run, then recording its result) is what "running" means: a reset or
+    // a waiting cohort grade goes on only once the result is stored.
+    const job = this.runAndRecord(learnerId, env, round, by);
+    this.running.set(env.namespace, job);
+    try {
+      return await job;
+    } finally {
+      if (this.running.get(env.namespace) === job) this.running.delete(env.namespace);
+    }
+  }
+
+  private async runAndRecord(learnerId: string, env: ReadyEnvironment, round: GradeRound, by: Grader): Promise<GradeFinished> {
+    const emit = this.deps.toNamespace;
     let runId = "";
-    const run = this.deps.runGrade({
+    const finished = await this.deps.runGrade({
       kube: this.deps.kube(),
       level: env.level,
       namespace: env.namespace,
       round,
       onStarted: (started) => {
         runId = started.runId;
-        io?.to(env.namespace).emit("grade:started", started);
+        emit(env.namespace, "grade:started", started);
       },
-      onCheck: (result) => io?.to(env.namespace).emit("grade:check", { runId, result }),
+      onCheck: (result) => emit(env.namespace, "grade:check", { runId, result }),
     });
-    this.running.set(env.namespace, run);
-    try {
-      const finished = await run;
-      if (by.kind === "learner") await this.recordLearnerGrade(learnerId, env, finished);
-      else await this.recordInstructorGrade(learnerId, env, finished, by.instructorId);
-      if (by.kind === "learner") {
-        // The other tabs of this learner (and watching instructors) learn the outcome too; the
-        // requester gets it as the answer.
-        io?.to(env.namespace).except(by.socketId).emit("grade:finished", finished);
-      } else {
-        io?.to(env.namespace).emit("grade:finished", finished);
-      }
-      this.deps.onGraded?.(learnerId);
-      return finished;
-    } finally {
-      this.running.delete(env.namespace);
+    if (by.kind === "learner") await this.recordLearnerGrade(learnerId, env, finished);
+    else await this.recordInstructorGrade(learnerId, env, finished, by.instructorId);
+    if (by.kind === "learner") {
+      // The other tabs of this learner (and watching instructors) learn the outcome too; the
+      // requester gets it as the answer.
+      emit(env.namespace, "grade:finished", finished, { except: by.socketId });
+    } else {
+      emit(env.namespace, "grade:finished", finished);
     }
+    this.deps.onGraded?.(learnerId);
+    return finished;
   }
 
   private async recordLearnerGrade(learnerId: string, env: ReadyEnvironment, finished: GradeFinished): Promise<void> {

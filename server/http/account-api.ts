@@ -5,7 +5,9 @@
  * Defences: every state-changing request passes the CSRF check (Origin + session-bound token,
  * see csrf.ts); sign-in is rate-limited per username and per client IP in fixed windows kept
  * in the database (so limits survive restarts and hold across processes sharing PostgreSQL);
- * sign-up and sign-in rotate the session id (no session fixation); bodies are capped.
+ * sign-up and sign-in rotate the session id (no session fixation); bodies are capped. The
+ * leaderboard lists, and filters by, only the viewer's own cohorts. JSON answers, body
+ * parsing, routing and the session + CSRF check are shared with cohort-api.ts (json-api.ts).
  *
  * Node only.
  */
@@ -23,14 +25,13 @@ import {
   type ProfileView,
   type SessionInfo,
 } from "../../lib/protocol/account-api";
-import type { ActionableError } from "../../lib/protocol/socket-events";
 import { dummyHash, hashPassword, verifyPassword } from "../accounts/password-hash";
 import { AccountError, type AccountStore, type Learner, type SessionView } from "../database/account-store";
 import type { LeaderboardRow, ProgressStore } from "../database/progress-store";
 import type { LevelCatalog } from "../levels/level-catalog";
-import { isHttps, sessionCookieHeader, sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
+import { isHttps, sessionCookieHeader, type SessionSigner } from "../session/anonymous-session";
 import type { OriginPolicy } from "../socket/origin-check";
-import { CSRF_HEADER, checkCsrf } from "./csrf";
+import { HttpError, INTERNAL_HTTP_ERROR, createRouter, parse as parseBody, readJson as readBody, sendJson, sessionOf, type RouteKey } from "./json-api";
 
 /** JSON bodies of this API are a few hundred bytes; anything beyond this is refused. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -57,56 +58,9 @@ export interface AccountApiDeps {
   onLeaderboardChanged?: () => void;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ActionableError,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(body.message);
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
-  // Per-person answers: never cached by a browser or a proxy.
-  res.setHeader("Cache-Control", "no-store");
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, { code: "body-too-large", message: "The request is too large.", action: "Send less data." });
-    chunks.push(chunk);
-  }
-  if (size === 0) return {};
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-  } catch {
-    throw new HttpError(400, { code: "bad-json", message: "The request body is not valid JSON.", action: "Reload the page and try again." });
-  }
-}
-
-function parse<T>(schema: ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const field = first?.path.map(String).join(".") || undefined;
-    throw new HttpError(400, {
-      code: "invalid-field",
-      message: first?.message ?? "The form has an invalid value.",
-      action: field ? `Correct the ${field} field and send the form again.` : "Correct the form and send it again.",
-      ...(field ? { field } : {}),
-    } as ActionableError);
-  }
-  return parsed.data;
-}
+/** Validates a body with the contract's schema (400 `invalid-field` naming the field). */
+const parse = <T>(schema: ZodType<T>, body: unknown): T => parseBody(schema, body, "form");
+const readJson = (req: IncomingMessage): Promise<unknown> => readBody(req, MAX_BODY_BYTES);
 
 function setSessionCookie(req: IncomingMessage, res: ServerResponse, signer: SessionSigner, sessionId: string): void {
   res.setHeader("Set-Cookie", sessionCookieHeader(signer.sign(sessionId), isHttps(req)));
@@ -155,7 +109,7 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
     );
 
   type Handler = (ctx: { req: IncomingMessage; res: ServerResponse; session: SessionView; url: URL }) => Promise<void>;
-  const routes: Record<string, Handler> = {
+  const routes: Partial<Record<RouteKey, Handler>> = {
     "GET /api/session": async ({ res, session }) => {
       const info: SessionInfo = { account: await accountView(session.learner), csrfToken: session.csrfToken };
       sendJson(res, 200, info);
@@ -324,36 +278,24 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
     },
   };
 
+  const route = createRouter(routes);
+
   return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (!url.pathname.startsWith("/api/")) return false;
-    const route = routes[`${(req.method ?? "GET").toUpperCase()} ${url.pathname}`];
+    const method = (req.method ?? "GET").toUpperCase();
+    const found = route(method, url.pathname);
     try {
-      if (!route) throw new HttpError(404, { code: "not-found", message: `No API at ${req.method} ${url.pathname}.`, action: "Check the address." });
-      // ensureSession ran before us, so a signed session id is always present.
-      const sessionId = sessionFromRequest(req, deps.signer);
-      if (!sessionId) throw new HttpError(401, { code: "no-session", message: "No session.", action: "Reload the page (cookies must be enabled)." });
-      const session = await deps.accounts.resolveSession(sessionId);
-      const header = req.headers[CSRF_HEADER];
-      const verdict = checkCsrf(
-        { method: req.method, origin: req.headers.origin, host: req.headers.host, token: Array.isArray(header) ? header[0] : header },
-        session.csrfToken,
-        deps.origins,
-      );
-      if (!verdict.ok) {
-        throw new HttpError(403, {
-          code: "csrf",
-          message: verdict.reason === "origin" ? "This request did not come from a KubeQuest page." : "This page's security token is missing or out of date.",
-          action: "Reload the page and try again.",
-        });
-      }
-      await route({ req, res, session, url });
+      // Any path or method this API lacks is a 404 (the dashboard's API answered its own first).
+      if (!("handler" in found)) throw new HttpError(404, { code: "not-found", message: `No API at ${req.method} ${url.pathname}.`, action: "Check the address." });
+      const session = await sessionOf(req, deps);
+      await found.handler({ req, res, session, url });
     } catch (err) {
       if (err instanceof HttpError) sendJson(res, err.status, { error: err.body }, err.headers);
       else if (err instanceof AccountError) sendJson(res, err.status, { error: { code: err.code, message: err.message, action: err.action } });
       else {
         console.error("[api]", req.method, url.pathname, err);
-        sendJson(res, 500, { error: { code: "internal", message: "Something went wrong on the server.", action: "Try again in a moment." } });
+        sendJson(res, 500, { error: INTERNAL_HTTP_ERROR });
       }
     }
     return true;

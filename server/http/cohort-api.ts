@@ -3,8 +3,9 @@
  * `/api/memberships…`), served by the custom server before the account API. Answers false for
  * any other path, so the account API (and its 404) gets it.
  *
- * Defences as in account-api.ts: every state-changing request passes the CSRF check (Origin +
- * session-bound token); bodies are capped and validated with the contract's zod schemas. Every
+ * Defences as in account-api.ts (both through json-api.ts): every state-changing request
+ * passes the CSRF check (Origin + session-bound token); bodies are capped and validated with
+ * the contract's zod schemas. Every
  * `/api/cohorts/:id/…` request passes the access guard (server/instructor/cohort-access.ts)
  * before anything is read. Contract: lib/protocol/instructor-api.ts.
  *
@@ -36,9 +37,9 @@ import { cohortAnalyticsOf, learnerDetailOf, rosterViewOf } from "../instructor/
 import type { InstructorActions } from "../instructor/instructor-actions";
 import type { RosterNotifier } from "../instructor/roster-notifier";
 import type { LevelCatalog } from "../levels/level-catalog";
-import { sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
+import type { SessionSigner } from "../session/anonymous-session";
 import type { OriginPolicy } from "../socket/origin-check";
-import { CSRF_HEADER, checkCsrf } from "./csrf";
+import { HttpError, INTERNAL_HTTP_ERROR, createRouter, parse as parseBody, readJson as readBody, sendJson, sessionOf } from "./json-api";
 
 /** Bodies of this API are a few dozen bytes. */
 const MAX_BODY_BYTES = 4 * 1024;
@@ -52,66 +53,25 @@ export interface CohortApiDeps {
   actions: InstructorActions;
   audit: AuditLog;
   roster: RosterNotifier;
-  /** Terminal recordings (another module); absent: no recordings are listed. */
+  /**
+   * Terminal recordings (another module); absent: no recordings are listed. `since`: the
+   * learner's joining of the cohort asked about (what they typed before is not its business).
+   */
   recordings?: {
-    list(learnerId: string): Promise<LearnerDetail["recordings"]>;
-    recording(learnerId: string, recordingId: string): Promise<TerminalRecording | null>;
+    list(learnerId: string, opts: { since: string }): Promise<LearnerDetail["recordings"]>;
+    recording(learnerId: string, recordingId: string, opts: { since: string }): Promise<TerminalRecording | null>;
   };
+  /** After a learner left a cohort (e.g. stop recording a learner in no cohort any more). */
+  onLeft?(learnerId: string, cohortId: string): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ActionableError,
-  ) {
-    super(body.message);
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
-  // Per-person answers: never cached by a browser or a proxy.
-  res.setHeader("Cache-Control", "no-store");
-  res.end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, { code: "body-too-large", message: "The request is too large.", action: "Send less data." });
-    chunks.push(chunk);
-  }
-  if (size === 0) return {};
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-  } catch {
-    throw new HttpError(400, { code: "bad-json", message: "The request body is not valid JSON.", action: "Reload the page and try again." });
-  }
-}
-
-function parse<T>(schema: ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const field = first?.path.map(String).join(".") || undefined;
-    throw new HttpError(400, {
-      code: "invalid-field",
-      message: first?.message ?? "The request has an invalid value.",
-      action: field ? `Correct the ${field} field and send it again.` : "Correct the request and send it again.",
-      ...(field ? { field } : {}),
-    } as ActionableError);
-  }
-  return parsed.data;
-}
+/** Validates a body with the contract's schema (400 `invalid-field` naming the field). */
+const parse = <T>(schema: ZodType<T>, body: unknown): T => parseBody(schema, body, "request");
+const readJson = (req: IncomingMessage): Promise<unknown> => readBody(req, MAX_BODY_BYTES);
 
 function requireAccount(learner: Learner): void {
   if (!learner.username) throw new HttpError(401, { code: "not-signed-in", message: "You are not signed in.", action: "Sign in or create an account first, then open the invite link again." });
 }
-
-const ID = "([A-Za-z0-9-]{1,64})";
 
 interface Ctx {
   req: IncomingMessage;
@@ -120,13 +80,6 @@ interface Ctx {
   url: URL;
   /** The path's captured parts, in order. */
   params: string[];
-}
-
-interface Route {
-  method: "GET" | "POST" | "DELETE";
-  /** Path pattern; every `:x` segment matches an id, a code or a recording id. */
-  path: RegExp;
-  handle(ctx: Ctx): Promise<void>;
 }
 
 /** The routes of this API as (method, path) pairs: the integration test drives its access table from these. */
@@ -148,14 +101,6 @@ export const COHORT_API_ROUTES = [
   "GET /api/memberships",
   "DELETE /api/memberships/:cohortId",
 ] as const;
-
-function pattern(path: string): RegExp {
-  const body = path
-    .split("/")
-    .map((seg) => (seg.startsWith(":") ? ID : seg.replace(/[.]/g, "\\.")))
-    .join("/");
-  return new RegExp(`^${body}$`);
-}
 
 function statusOf(err: unknown): { status: number; body: ActionableError } | null {
   if (err instanceof HttpError) return { status: err.status, body: err.body };
@@ -200,14 +145,14 @@ export function createCohortApi(deps: CohortApiDeps): (req: IncomingMessage, res
 
     "GET /api/cohorts/:id/learners/:learnerId": async (ctx) => {
       const cohort = await member(ctx);
-      const detail = await learnerDetailOf(cohorts, deps.recordings, cohort, ctx.params[1]!);
+      const detail = await learnerDetailOf(cohorts, deps.recordings, cohort, ctx.params[1]!, cohort.memberJoinedAt);
       if (!detail) throw new DashboardError(404, "learner-not-found", "This learner is not in the cohort.", "Pick a learner from the cohort's roster.");
       sendJson(ctx.res, 200, detail);
     },
 
     "GET /api/cohorts/:id/learners/:learnerId/recordings/:recordingId": async (ctx) => {
-      await member(ctx);
-      const recording = (await deps.recordings?.recording(ctx.params[1]!, ctx.params[2]!)) ?? null;
+      const cohort = await member(ctx);
+      const recording = (await deps.recordings?.recording(ctx.params[1]!, ctx.params[2]!, { since: cohort.memberJoinedAt })) ?? null;
       if (!recording) {
         throw new HttpError(404, { code: "recording-not-found", message: "There is no such recording of this learner (recordings are deleted after their retention period).", action: "Pick a recording from the learner's list." });
       }
@@ -271,6 +216,10 @@ export function createCohortApi(deps: CohortApiDeps): (req: IncomingMessage, res
     "POST /api/cohorts/join": async ({ req, res, session }) => {
       requireAccount(session.learner);
       const { code } = parse(joinCohortSchema, await readJson(req));
+      // An instructor in their own cohort would be recorded and listed among their learners.
+      if ((await cohorts.previewByCode(code))?.ownerId === session.learner.id) {
+        throw new HttpError(409, { code: "own-cohort", message: "This is your own cohort: its instructor is not one of its learners.", action: "Share the invite link with your learners; they appear in the cohort's roster." });
+      }
       const joined = await cohorts.join(code, session.learner.id);
       if (!joined) throw new HttpError(404, { code: "invite-not-found", message: "This invite code does not open any cohort.", action: "Check the code, or ask your instructor for the current link." });
       if (joined.joinedNow) {
@@ -290,17 +239,13 @@ export function createCohortApi(deps: CohortApiDeps): (req: IncomingMessage, res
         throw new HttpError(404, { code: "membership-not-found", message: "You are not in this cohort.", action: "Reload your profile to see your cohorts." });
       }
       await deps.audit.record({ action: "cohort.leave", actorId: session.learner.id, cohortId, learnerId: session.learner.id, detail: "left the cohort" });
+      await deps.onLeft?.(session.learner.id, cohortId);
       res.statusCode = 204;
       res.end();
     },
   };
 
-  const routes: Route[] = COHORT_API_ROUTES.map((key) => {
-    const [method, path] = key.split(" ") as [Route["method"], string];
-    return { method, path: pattern(path), handle: handlers[key] };
-  });
-  // `/api/cohorts/join` must not be taken for a cohort id: literal paths are tried first.
-  routes.sort((a, b) => Number(a.path.source.includes(ID)) - Number(b.path.source.includes(ID)));
+  const route = createRouter(handlers);
 
   const ours = (path: string) => path === "/api/cohorts" || path.startsWith("/api/cohorts/") || path.startsWith("/api/cohort-invites/") || path === "/api/memberships" || path.startsWith("/api/memberships/");
 
@@ -309,47 +254,20 @@ export function createCohortApi(deps: CohortApiDeps): (req: IncomingMessage, res
     if (!ours(url.pathname)) return false;
     const method = (req.method ?? "GET").toUpperCase();
     try {
-      let found: { route: Route; params: string[] } | null = null;
-      let otherMethod = false;
-      for (const route of routes) {
-        const m = route.path.exec(url.pathname);
-        if (!m) continue;
-        if (route.method !== method) {
-          otherMethod = true;
-          continue;
-        }
-        found = { route, params: m.slice(1) };
-        break;
-      }
-      if (!found) {
-        throw otherMethod
+      const found = route(method, url.pathname);
+      if (!("handler" in found)) {
+        throw found.otherMethod
           ? new HttpError(405, { code: "method-not-allowed", message: `${method} is not allowed on ${url.pathname}.`, action: "Check the API description in lib/protocol/instructor-api.ts." })
           : new HttpError(404, { code: "not-found", message: `No API at ${method} ${url.pathname}.`, action: "Check the address." });
       }
-      // ensureSession ran before us, so a signed session id is always present.
-      const sessionId = sessionFromRequest(req, deps.signer);
-      if (!sessionId) throw new HttpError(401, { code: "no-session", message: "No session.", action: "Reload the page (cookies must be enabled)." });
-      const session = await deps.accounts.resolveSession(sessionId);
-      const header = req.headers[CSRF_HEADER];
-      const verdict = checkCsrf(
-        { method: req.method, origin: req.headers.origin, host: req.headers.host, token: Array.isArray(header) ? header[0] : header },
-        session.csrfToken,
-        deps.origins,
-      );
-      if (!verdict.ok) {
-        throw new HttpError(403, {
-          code: "csrf",
-          message: verdict.reason === "origin" ? "This request did not come from a KubeQuest page." : "This page's security token is missing or out of date.",
-          action: "Reload the page and try again.",
-        });
-      }
-      await found.route.handle({ req, res, session, url, params: found.params });
+      const session = await sessionOf(req, deps);
+      await found.handler({ req, res, session, url, params: found.params });
     } catch (err) {
       const known = statusOf(err);
       if (known) sendJson(res, known.status, { error: known.body });
       else {
         console.error("[cohort-api]", req.method, url.pathname, err);
-        sendJson(res, 500, { error: { code: "internal", message: "Something went wrong on the server.", action: "Try again in a moment." } });
+        sendJson(res, 500, { error: INTERNAL_HTTP_ERROR });
       }
     }
     return true;

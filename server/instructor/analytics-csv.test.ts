@@ -18,6 +18,16 @@ describe("csvCell", () => {
     expect(csvCell("-2")).toBe("'-2");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvCell("\tcmd")).toBe("'\tcmd");
+    expect(csvCell("\rcmd")).toBe("\"'\rcmd\"");
+    // White space before a formula, and the full-width signs some spreadsheets normalise.
+    expect(csvCell(" =1+1")).toBe("' =1+1");
+    expect(csvCell("\u00A0=1+1")).toBe("'\u00A0=1+1");
+    expect(csvCell("\u3000=1+1")).toBe("'\u3000=1+1");
+    expect(csvCell("＝SUM(A1)")).toBe("'＝SUM(A1)");
+    expect(csvCell("＋1")).toBe("'＋1");
+    expect(csvCell("－1")).toBe("'－1");
+    expect(csvCell("＠x")).toBe("'＠x");
+    expect(csvCell("Ada = 1")).toBe("Ada = 1");
     expect(csvCell(-2)).toBe("-2");
   });
 

@@ -2,15 +2,17 @@
  * CSV exports of the cohort analytics (RFC 4180: comma-separated, CRLF line ends, fields with
  * a comma, quote or line break quoted and inner quotes doubled).
  *
- * Formula injection: a spreadsheet runs a cell starting with = + - @ (or a tab / carriage
- * return that hides one) as a formula, so text cells starting so — a learner can choose their
- * display name — get a leading apostrophe. Numbers are written as numbers.
+ * Formula injection: a spreadsheet runs a cell starting with = + - @ as a formula, and some
+ * also after leading white space (a space, tab, carriage return, no-break or ideographic
+ * space) or with the full-width forms ＝ ＋ － ＠ (which some normalise to ASCII). Text cells
+ * starting with any of these — a learner can choose their display name — get a leading
+ * apostrophe. Numbers are written as numbers.
  */
 import type { CohortAnalytics, RosterRow } from "../../lib/protocol/instructor-api";
 
 export type CsvValue = string | number | boolean | null;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^(?:\s|[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/u;
 
 export function csvCell(value: CsvValue): string {
   if (value === null) return "";

@@ -39,9 +39,22 @@ const cohortNotFound = (): DashboardError =>
 const learnerNotFound = (): DashboardError =>
   new DashboardError(404, "learner-not-found", "This learner is not in the cohort.", "Pick a learner from the cohort's roster.");
 
-export function requireInstructor(actor: Learner): void {
+/** Whether `actor` is an instructor (an account with that role). */
+export function isInstructor(actor: Learner): boolean {
   // An instructor always has an account; the username check keeps a hand-edited row honest.
-  if (actor.role !== "instructor" || !actor.username) throw notInstructor();
+  return actor.role === "instructor" && Boolean(actor.username);
+}
+
+/**
+ * The access rule itself: `actor` is an instructor and owns `cohort`. Every guard below and
+ * every guarded broadcast (cohort-broadcast.ts, learner-watch-broadcast.ts) asks this.
+ */
+export function canAccessCohort(actor: Learner, cohort: Pick<CohortRecord, "ownerId"> | null): boolean {
+  return cohort !== null && isInstructor(actor) && cohort.ownerId === actor.id;
+}
+
+export function requireInstructor(actor: Learner): void {
+  if (!isInstructor(actor)) throw notInstructor();
 }
 
 /** The cohort, when `actor` is the instructor who owns it. */
@@ -49,13 +62,19 @@ export async function requireOwnedCohort(cohorts: CohortStore, actor: Learner, c
   requireInstructor(actor);
   if (!ID.test(cohortId)) throw cohortNotFound();
   const cohort = await cohorts.cohort(cohortId);
-  if (!cohort || cohort.ownerId !== actor.id) throw cohortNotFound();
+  if (!cohort || !canAccessCohort(actor, cohort)) throw cohortNotFound();
   return cohort;
 }
 
-/** The cohort and the member, when `actor` owns the cohort and `learnerId` is in it. */
-export async function requireCohortMember(cohorts: CohortStore, actor: Learner, cohortId: string, learnerId: string): Promise<CohortRecord> {
+/** The cohort and the member's join time, when `actor` owns the cohort and `learnerId` is in it. */
+export async function requireCohortMember(
+  cohorts: CohortStore,
+  actor: Learner,
+  cohortId: string,
+  learnerId: string,
+): Promise<CohortRecord & { memberJoinedAt: string }> {
   const cohort = await requireOwnedCohort(cohorts, actor, cohortId);
-  if (!ID.test(learnerId) || !(await cohorts.isMember(cohortId, learnerId))) throw learnerNotFound();
-  return cohort;
+  const joinedAt = ID.test(learnerId) ? await cohorts.joinedAt(cohortId, learnerId) : null;
+  if (joinedAt === null) throw learnerNotFound();
+  return { ...cohort, memberJoinedAt: joinedAt };
 }

@@ -13,6 +13,7 @@ import type { ServerToClientEvents } from "../../lib/protocol/socket-events";
 import type { AccountStore } from "../database/account-store";
 import type { CohortStore } from "../database/cohort-store";
 import type { KqServer } from "../socket/socket-server";
+import { canAccessCohort } from "./cohort-access";
 import { cohortRoom } from "./dashboard-rooms";
 
 export type CohortEvent = "cohort:roster-row" | "cohort:grade-progress" | "cohort:audit";
@@ -52,8 +53,7 @@ export class CohortBroadcast {
     const [sockets, cohort] = await Promise.all([io.in(room).fetchSockets(), this.deps.cohorts.cohort(cohortId)]);
     for (const socket of sockets) {
       const { learner } = await this.deps.accounts.resolveSession(socket.data.sessionId);
-      const allowed = cohort !== null && learner.role === "instructor" && cohort.ownerId === learner.id;
-      if (allowed) (socket as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+      if (canAccessCohort(learner, cohort)) (socket as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
       else socket.leave(room);
     }
   }

@@ -4,12 +4,18 @@
  * (one member's environment: its live view, status and grading, as the learner's tabs see it).
  *
  * Every event passes the access guard with the session's learner read afresh (a role change or
- * sign-out takes effect on the next event).
+ * sign-out takes effect on the next event), except `learner:unwatch` of the learner this socket
+ * watches: leaving grants nothing, and must work after the learner left the cohort.
  *
- * Rooms: a watching instructor joins `cohort:<id>`, and the learner's namespace room. The
- * namespace room is the one the learner's own tabs are in; the socket remembers it in
- * `socket.data.watching`, apart from `socket.data.room` (the level the socket itself has open),
- * so the two never undo each other. A socket watches one learner at a time.
+ * Rooms: a watching instructor joins `cohort:<id>`, and `watch:<namespace>` of the learner it
+ * watches (never the learner's own namespace room): every event to it passes the access check
+ * again (learner-watch-broadcast.ts), so a learner who leaves the cohort, an instructor signed
+ * out or demoted, stops the flow at the next event. The socket remembers what it watches in
+ * `socket.data.watching`; it watches one learner at a time.
+ *
+ * Rate limits: `cohort:watch` and `learner:watch` read the roster or list the learner's
+ * namespace (and may start a live view with its DNS probes), so they count against the
+ * session's limit like other expensive requests; the unwatch events only leave a room.
  *
  * Node only.
  */
@@ -24,6 +30,7 @@ import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
 import type { KqSocket } from "../socket/socket-server";
 import { DashboardError, requireCohortMember, requireOwnedCohort } from "./cohort-access";
 import { cohortRoom } from "./dashboard-rooms";
+import { stopWatching, watchRoom } from "./learner-watch-broadcast";
 import { rosterViewOf } from "./dashboard-views";
 
 export interface DashboardSocketDeps {
@@ -34,41 +41,32 @@ export interface DashboardSocketDeps {
   liveViews: NamespaceLiveViews;
 }
 
-/** The socket server's request registrar: parses the payload, runs, answers through the ack. */
-export type RegisterRequest = <P, T>(event: keyof ClientToServerEvents, schema: ZodType<P>, run: (payload: P) => Promise<T>) => void;
+/** The socket server's request registrar: parses the payload, rate-limits if `limited`, runs, answers through the ack. */
+export type RegisterRequest = <P, T>(event: keyof ClientToServerEvents, schema: ZodType<P>, opts: { limited: boolean }, run: (payload: P) => Promise<T>) => void;
 
 export function registerDashboardEvents(socket: KqSocket, request: RegisterRequest, deps: DashboardSocketDeps): void {
   /** Who is asking, now (never cached on the socket). */
   const actor = async (): Promise<Learner> => (await deps.accounts.resolveSession(socket.data.sessionId)).learner;
 
-  /** Leaves the namespace this socket watches, unless it is the level the socket has open itself. */
-  const stopWatchingLearner = async (): Promise<void> => {
-    const watching = socket.data.watching;
-    socket.data.watching = undefined;
-    if (watching && watching !== socket.data.room) await socket.leave(watching);
-  };
-
-  request("cohort:watch", cohortWatchPayloadSchema, async ({ cohortId }): Promise<RosterView> => {
+  request("cohort:watch", cohortWatchPayloadSchema, { limited: true }, async ({ cohortId }): Promise<RosterView> => {
     await requireOwnedCohort(deps.cohorts, await actor(), cohortId);
     await socket.join(cohortRoom(cohortId));
     return rosterViewOf(deps.cohorts, await deps.levels(), cohortId);
   });
 
-  request("cohort:unwatch", cohortWatchPayloadSchema, async ({ cohortId }) => {
+  request("cohort:unwatch", cohortWatchPayloadSchema, { limited: false }, async ({ cohortId }) => {
     await requireOwnedCohort(deps.cohorts, await actor(), cohortId);
     await socket.leave(cohortRoom(cohortId));
     return { watching: false as const };
   });
 
-  request("learner:watch", learnerWatchPayloadSchema, async ({ cohortId, learnerId, levelId }): Promise<LearnerWatchState> => {
+  request("learner:watch", learnerWatchPayloadSchema, { limited: true }, async ({ cohortId, learnerId, levelId }): Promise<LearnerWatchState> => {
     await requireCohortMember(deps.cohorts, await actor(), cohortId, learnerId);
     if (!(await deps.levels()).get(levelId)) throw new DashboardError(404, "unknown-level", `There is no level "${levelId}".`, "Pick a level from the roster.");
     const namespace = await deps.environments.namespaceOf(learnerId, levelId);
-    if (socket.data.watching !== namespace) {
-      await stopWatchingLearner();
-      socket.data.watching = namespace;
-      await socket.join(namespace);
-    }
+    if (socket.data.watching?.namespace !== namespace) await stopWatching(socket);
+    socket.data.watching = { cohortId, learnerId, levelId, namespace };
+    await socket.join(watchRoom(namespace));
     const status = await deps.environments.open(learnerId, levelId);
     if (status.phase !== "ready") return { status, snapshot: null };
     const env = await deps.environments.requireReady(learnerId, levelId);
@@ -77,9 +75,18 @@ export function registerDashboardEvents(socket: KqSocket, request: RegisterReque
     return { status, snapshot: deps.liveViews.lastSnapshot(namespace) };
   });
 
-  request("learner:unwatch", learnerWatchPayloadSchema, async ({ cohortId, learnerId }) => {
+  request("learner:unwatch", learnerWatchPayloadSchema, { limited: false }, async ({ cohortId, learnerId, levelId }) => {
+    // Leaving needs no access check (the learner may have left the cohort meanwhile), but only
+    // what the payload names is left: an unwatch of the previous learner that arrives after
+    // the watch of the next one leaves nothing.
+    const watching = socket.data.watching;
+    const namespace = await deps.environments.namespaceOf(learnerId, levelId).catch(() => null);
+    if (watching && watching.learnerId === learnerId && watching.namespace === namespace) {
+      await stopWatching(socket);
+      return { watching: false as const };
+    }
+    // Not watched by this socket: nothing to leave, but a stranger is still told no.
     await requireCohortMember(deps.cohorts, await actor(), cohortId, learnerId);
-    await stopWatchingLearner();
     return { watching: false as const };
   });
 }

@@ -24,13 +24,15 @@ export async function rosterViewOf(cohorts: CohortStore, catalog: LevelCatalog, 
   return { cohort: summary, levels: rosterLevelsOf(catalog), rows, at: now.toISOString() };
 }
 
+/** The member in depth; recordings only from `memberSince` (when they joined this cohort). */
 export async function learnerDetailOf(
   cohorts: CohortStore,
-  recordings: { list(learnerId: string): Promise<LearnerDetail["recordings"]> } | undefined,
+  recordings: { list(learnerId: string, opts: { since: string }): Promise<LearnerDetail["recordings"]> } | undefined,
   cohort: { id: string; name: string },
   learnerId: string,
+  memberSince: string,
 ): Promise<LearnerDetail | null> {
-  const [rows, recorded] = await Promise.all([cohorts.learnerDetail(cohort.id, learnerId), recordings?.list(learnerId) ?? Promise.resolve([])]);
+  const [rows, recorded] = await Promise.all([cohorts.learnerDetail(cohort.id, learnerId), recordings?.list(learnerId, { since: memberSince }) ?? Promise.resolve([])]);
   if (!rows) return null;
   return { cohort: { id: cohort.id, name: cohort.name }, ...rows, recordings: recorded };
 }

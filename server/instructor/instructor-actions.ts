@@ -9,14 +9,15 @@ import type { CohortGradeResult, CohortGradeRow, CohortGradeProgress } from "../
 import type { EnvironmentStatus, GradeFinished } from "../../lib/protocol/socket-events";
 import type { Learner } from "../database/account-store";
 import type { CohortStore } from "../database/cohort-store";
-import type { ProgressStore } from "../database/progress-store";
 import type { LevelEnvironments } from "../environments/level-environment";
+import { resetLearnerLevel } from "../environments/reset-learner-level";
 import { asActionableError } from "../errors/actionable-failure";
 import type { GradeService } from "../grader/grade-service";
 import type { LevelCatalog } from "../levels/level-catalog";
 import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
 import type { TerminalSessions } from "../terminal/terminal-session";
 import type { AuditLog } from "./audit-log";
+import type { EmitToNamespace } from "./learner-watch-broadcast";
 import { DashboardError } from "./cohort-access";
 import { summarizeCohortGrade } from "./cohort-grade-summary";
 import { mapWithConcurrency } from "./concurrency";
@@ -28,7 +29,6 @@ export const COHORT_GRADE_CONCURRENCY = 2;
 
 export interface InstructorActionsDeps {
   cohorts: CohortStore;
-  progress: ProgressStore;
   environments: LevelEnvironments;
   terminals: TerminalSessions;
   liveViews: NamespaceLiveViews;
@@ -36,15 +36,12 @@ export interface InstructorActionsDeps {
   audit: AuditLog;
   roster: RosterNotifier;
   levels: () => Promise<LevelCatalog>;
-  /** Sends the "resetting" status to everyone looking at the namespace. */
-  emitStatus(namespace: string, status: EnvironmentStatus): void;
+  /** Sends a namespace's events (the "resetting" status) to the learner's tabs and allowed watchers. */
+  toNamespace: EmitToNamespace;
   emitGradeProgress(cohortId: string, progress: CohortGradeProgress): void;
   /** Whether any socket looks at the namespace (then its live view follows the reset). */
-  watched(namespace: string): boolean;
+  looked(namespace: string): boolean;
 }
-
-/** The key TerminalSessions knows the learner's terminal of a level by (as the socket layer makes it). */
-const attemptKey = (learnerId: string, levelId: string): string => `${learnerId}:${levelId}`;
 
 export class InstructorActions {
   /** Cohorts being graded now: a second "grade the cohort" waits for the first's results. */
@@ -85,31 +82,49 @@ export class InstructorActions {
 
   /**
    * Rebuilds the learner's environment of the level in its broken state, as their own reset
-   * does: their terminal closes, their tabs see "resetting" and then the new environment.
+   * does (the same sequence: resetLearnerLevel): their terminal closes, their tabs see
+   * "resetting" and then the new environment.
+   *
+   * Only an environment the learner has (ready, or failed and in need of a reset) is reset:
+   * an instructor never creates one the learner did not start. Not while a grading run is
+   * going on in it (its verdict would describe neither environment). The learner's "last
+   * activity" is theirs: an instructor's reset does not move it. Every reset that went ahead
+   * is audited with its outcome, a failure included.
    */
   async resetLearner(actor: Learner, cohortId: string, learnerId: string, levelId: string): Promise<EnvironmentStatus> {
     await this.requireLevel(levelId);
     const { environments } = this.deps;
-    const namespace = await environments.namespaceOf(learnerId, levelId);
-    this.deps.terminals.closeAttempt(attemptKey(learnerId, levelId), "Your instructor is resetting this level; the terminal reconnects when it is ready.");
-    this.deps.emitStatus(namespace, { levelId, phase: "resetting", namespace, passed: false });
-    await this.deps.progress.recordActivity(learnerId, levelId);
-    this.deps.roster.learnerActed(learnerId);
-    const status = await environments.reset(learnerId, levelId);
-    if (status.phase === "ready" && this.deps.watched(namespace)) {
-      // The live view of the old namespace watched objects that are gone: look again.
-      this.deps.liveViews.subscribe(await environments.requireReady(learnerId, levelId));
+    const before = await environments.open(learnerId, levelId);
+    if (before.phase !== "ready" && before.phase !== "failed") {
+      throw before.phase === "absent"
+        ? new DashboardError(409, "environment-not-ready", "This learner has no environment of the level to reset.", "Only a level the learner started can be reset: ask them to start it.")
+        : new DashboardError(409, "environment-not-ready", `This learner's environment is being ${before.phase === "resetting" ? "reset" : "set up"} right now.`, "Wait until it is ready, then reset it if it still needs it.");
     }
-    await this.deps.audit.record({
-      action: "learner.reset",
-      actorId: actor.id,
-      cohortId,
-      learnerId,
-      levelId,
-      detail: status.phase === "ready" ? "environment reset to its broken state" : `reset failed: ${status.message ?? status.phase}`,
-    });
-    this.deps.roster.learnerActed(learnerId);
-    return status;
+    const namespace = before.namespace ?? (await environments.namespaceOf(learnerId, levelId));
+    if (this.deps.grades.isRunning(namespace)) {
+      throw new DashboardError(409, "grading-in-progress", "This learner's environment is being graded right now.", "Wait for the grade to finish, then reset.");
+    }
+    let status: EnvironmentStatus | undefined;
+    let failure: unknown;
+    try {
+      status = await resetLearnerLevel(
+        { environments, terminals: this.deps.terminals, liveViews: this.deps.liveViews, toNamespace: this.deps.toNamespace, looked: this.deps.looked },
+        learnerId,
+        levelId,
+        { terminalReason: "Your instructor is resetting this level; the terminal reconnects when it is ready." },
+      );
+      return status;
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      const detail =
+        status?.phase === "ready"
+          ? "environment reset to its broken state"
+          : `reset failed: ${status?.message ?? asActionableError(failure)?.message ?? (status ? status.phase : "error on the server")}`;
+      await this.deps.audit.record({ action: "learner.reset", actorId: actor.id, cohortId, learnerId, levelId, detail });
+      this.deps.roster.learnerActed(learnerId);
+    }
   }
 
   /**
@@ -166,7 +181,8 @@ export class InstructorActions {
       const status = await this.deps.environments.open(learnerId, levelId);
       if (status.phase !== "ready") return row("no-environment", { message: noEnvironmentMessage(status) });
       const env = await this.deps.environments.requireReady(learnerId, levelId);
-      const finished = await this.deps.grades.gradeReady(learnerId, env, "main", { kind: "instructor", instructorId: actor.id });
+      // A learner grading themselves right now is graded right after, not reported as an error.
+      const finished = await this.deps.grades.gradeReady(learnerId, env, "main", { kind: "instructor", instructorId: actor.id }, { waitForRunning: true });
       return row(finished.passed ? "pass" : "fail", {
         failedCheck: firstFailedCheck(finished.results),
         checks: rosterChecksOf(finished.results),

@@ -6,8 +6,10 @@
  *
  * Rooms: each socket joins the room named after the namespace of the level it has open, so
  * progress, status, live view and grading events reach every tab of that learner and level.
- * An instructor's socket may also join a learner's namespace room (`learner:watch`, kept in
- * `socket.data.watching`) and `cohort:<id>` rooms; see server/instructor/dashboard-socket.ts.
+ * Events of a namespace go out through `toNamespace` (learner-watch-broadcast.ts): to that
+ * room, and to the instructors watching the learner, whose sockets are in `watch:<namespace>`
+ * (never in the learner's room) and pass the access check on every send. An instructor's
+ * socket also joins `cohort:<id>` rooms; see server/instructor/dashboard-socket.ts.
  *
  * Node only.
  */
@@ -44,8 +46,10 @@ import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
 import type { GradeService } from "../grader/grade-service";
 import { registerDashboardEvents, type DashboardSocketDeps } from "../instructor/dashboard-socket";
+import { watchRoom, type EmitToNamespace, type LearnerWatch } from "../instructor/learner-watch-broadcast";
+import { resetLearnerLevel } from "../environments/reset-learner-level";
 import { sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
-import type { TerminalSessions } from "../terminal/terminal-session";
+import { attemptKeyOf, type TerminalSessions } from "../terminal/terminal-session";
 import { TerminalRecorder, type RecordingPolicy } from "../terminal/terminal-recorder";
 import type { RecordingStore } from "../database/recording-store";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";
@@ -66,6 +70,8 @@ export interface SocketServerDeps {
   grades: GradeService;
   /** Instructor dashboard: cohorts, for `cohort:*` and `learner:*` events. */
   cohorts: DashboardSocketDeps["cohorts"];
+  /** Sends a namespace's events to the learner's tabs and the instructors allowed to watch them. */
+  toNamespace: EmitToNamespace;
   /** Called after the learner acted on a level (start, reset, abandon, hint, solution): the live roster follows. */
   onLearnerActivity?: (learnerId: string) => void;
   /** Who plays behind a session (anonymous learner or account): environments are keyed by it. */
@@ -85,8 +91,8 @@ interface SocketData {
   learnerId?: string;
   /** The namespace room of the level this socket has open. */
   room?: string;
-  /** Instructor dashboard: the namespace room of the learner this socket watches (see dashboard-socket.ts). */
-  watching?: string | undefined;
+  /** Instructor dashboard: the learner this socket watches, in `watch:<namespace>` (see dashboard-socket.ts). */
+  watching?: LearnerWatch | undefined;
 }
 
 export type KqServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -127,6 +133,15 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
 
   const limiter = new RateLimiter(deps.rateLimit?.capacity ?? 10, deps.rateLimit?.perMs ?? 10_000);
   const acted = (learnerId: string): void => deps.onLearnerActivity?.(learnerId);
+  /** Whether any socket is in the room now (socket.io deletes empty rooms). */
+  const occupied = (room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+  const resetDeps = {
+    environments: deps.environments,
+    terminals: deps.terminals,
+    liveViews: deps.liveViews,
+    toNamespace: deps.toNamespace,
+    looked: (namespace: string) => occupied(namespace) || occupied(watchRoom(namespace)),
+  };
 
   /** Sends `result` through the ack when the client asked for one. */
   const answer = <T>(ack: unknown, result: Result<T>): void => {
@@ -180,8 +195,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
   /** Puts the socket in the room of `namespace` (leaving the previous level's room). */
   async function enterRoom(socket: KqSocket, namespace: string): Promise<void> {
     if (socket.data.room === namespace) return;
-    // A room the socket also watches as an instructor stays joined.
-    if (socket.data.room && socket.data.room !== socket.data.watching) await socket.leave(socket.data.room);
+    if (socket.data.room) await socket.leave(socket.data.room);
     socket.data.room = namespace;
     await socket.join(namespace);
   }
@@ -244,7 +258,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       return s.learner.id;
     });
     learner.catch((err: unknown) => console.error("[socket] resolving the session's learner:", err));
-    const attempt = async (levelId: string) => `${await learner}:${levelId}`;
+    const attempt = async (levelId: string) => attemptKeyOf(await learner, levelId);
 
     request(socket, "level:open", levelPayloadSchema, { limited: false }, async ({ levelId }) => {
       const learnerId = await learner;
@@ -263,13 +277,15 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
 
     request(socket, "level:reset", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
       const learnerId = await learner;
-      const namespace = await deps.environments.namespaceOf(learnerId, levelId);
-      await enterRoom(socket, namespace);
-      deps.terminals.closeAttempt(await attempt(levelId), "The level is being reset; the terminal reconnects when it is ready.");
-      io.to(namespace).emit("environment:status", { levelId, phase: "resetting", namespace, passed: false });
-      await deps.progress.recordActivity(learnerId, (await levelOf(levelId)).manifest.id);
-      acted(learnerId);
-      return followStatus(socket, learnerId, await deps.environments.reset(learnerId, levelId));
+      await enterRoom(socket, await deps.environments.namespaceOf(learnerId, levelId));
+      const status = await resetLearnerLevel(resetDeps, learnerId, levelId, {
+        terminalReason: "The level is being reset; the terminal reconnects when it is ready.",
+        beforeReset: async () => {
+          await deps.progress.recordActivity(learnerId, (await levelOf(levelId)).manifest.id);
+          acted(learnerId);
+        },
+      });
+      return followStatus(socket, learnerId, status);
     });
 
     request(socket, "level:abandon", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
@@ -279,8 +295,8 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       const status = await deps.environments.abandon(learnerId, levelId);
       // Nothing left to watch; a later start subscribes again.
       deps.liveViews.unsubscribe(namespace);
-      // Every tab of this learner shows the level as not started again.
-      io.to(namespace).emit("environment:status", status);
+      // Every tab of this learner (and a watching instructor) shows the level as not started again.
+      deps.toNamespace(namespace, "environment:status", status);
       acted(learnerId);
       return status;
     });
@@ -372,7 +388,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
 
     // Instructor dashboard: cohort:watch / unwatch, learner:watch / unwatch (guarded per event).
-    registerDashboardEvents(socket, (event, schema, run) => request(socket, event, schema, { limited: false }, run), {
+    registerDashboardEvents(socket, (event, schema, opts, run) => request(socket, event, schema, opts, run), {
       accounts: deps.accounts,
       cohorts: deps.cohorts,
       levels: deps.levels,
@@ -386,9 +402,12 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
   });
 
-  // The live view of a namespace stops when nobody looks at it any more.
+  // The live view of a namespace stops when nobody looks at it any more: neither the learner's
+  // tabs (the namespace room) nor a watching instructor (its watch room).
   io.of("/").adapter.on("delete-room", (room: string) => {
-    if (typeof room === "string" && room.startsWith("kq-")) deps.liveViews.unsubscribe(room);
+    if (typeof room !== "string") return;
+    const namespace = room.startsWith("kq-") ? room : room.startsWith(watchRoom("kq-")) ? room.slice(watchRoom("").length) : null;
+    if (namespace && !occupied(namespace) && !occupied(watchRoom(namespace))) deps.liveViews.unsubscribe(namespace);
   });
 
   return {

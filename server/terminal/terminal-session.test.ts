@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
-import { TMUX_ARGV, TerminalSessions, type TerminalSink } from "./terminal-session";
+import { TMUX_ARGV, TerminalSessions, attemptKeyOf, type TerminalSink } from "./terminal-session";
 
 /** An exec whose streams the test drives: what the real adapter hands out, minus the cluster. */
 function fakeExec() {
@@ -149,5 +149,41 @@ describe("TerminalSessions", () => {
     await pending;
     expect(execs[0]!.exec.closedCalls).toBe(1);
     expect(terminals.size).toBe(0);
+  });
+});
+
+describe("TerminalSessions.stopRecordingOf", () => {
+  /** A recorder that keeps what it was given. */
+  const recorder = () => {
+    const r = { data: [] as string[], closed: 0 };
+    return { r, make: () => ({ output: (d: string) => void r.data.push(d), resize: () => undefined, close: async () => void r.closed++ }) };
+  };
+
+  it("stops recording the learner's terminals, which stay open; other learners' recordings go on", async () => {
+    const { terminals, execs, sink } = setup();
+    const ada = recorder();
+    const bob = recorder();
+    const adaSink = sink();
+    await terminals.open("sock1", { ...target, attemptKey: attemptKeyOf("ada", "level-30") }, { cols: 80, rows: 24 }, adaSink.s, ada.make);
+    await terminals.open("sock2", { ...target, attemptKey: attemptKeyOf("bob", "level-30") }, { cols: 80, rows: 24 }, sink().s, bob.make);
+    execs[0]!.out.write("before ");
+    execs[1]!.out.write("before ");
+    await tick();
+    terminals.stopRecordingOf("ada");
+    execs[0]!.out.write("after");
+    execs[1]!.out.write("after");
+    await tick();
+    expect(ada.r).toEqual({ data: ["before "], closed: 1 });
+    expect(bob.r).toEqual({ data: ["before ", "after"], closed: 0 });
+    // Ada's terminal still works, unrecorded.
+    expect(adaSink.out.map((o) => o.data).join("")).toBe("before after");
+    expect(adaSink.exits).toEqual([]);
+    expect(terminals.size).toBe(2);
+  });
+
+  it("keys an attempt by learner and level, so one learner's prefix never matches another's", () => {
+    expect(attemptKeyOf("ada", "level-30")).toBe("ada:level-30");
+    // stopRecordingOf("ad") must not touch Ada's terminals.
+    expect(attemptKeyOf("ada", "level-30").startsWith(attemptKeyOf("ad", ""))).toBe(false);
   });
 });

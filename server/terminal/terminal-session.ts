@@ -25,8 +25,14 @@ export interface TerminalSink {
   exit(info: { reason: string }): void;
 }
 
+/**
+ * The key a learner's terminal of a level is known by: the socket layer opens terminals under
+ * it, and a reset (the learner's or their instructor's) closes them by it.
+ */
+export const attemptKeyOf = (learnerId: string, levelId: string): string => `${learnerId}:${levelId}`;
+
 export interface TerminalTarget {
-  /** Identifies the learner's attempt (session and level): one terminal per attempt. */
+  /** Identifies the learner's attempt (learner and level, see `attemptKeyOf`): one terminal per attempt. */
   attemptKey: string;
   namespace: string;
   pod: string;
@@ -163,6 +169,15 @@ export class TerminalSessions {
   /** Closes the terminal of one learner's attempt wherever it is open (e.g. before a reset). */
   closeAttempt(attemptKey: string, reason: string): void {
     for (const t of [...this.bySocket.values()]) if (t.attemptKey === attemptKey) this.end(t, reason);
+  }
+
+  /**
+   * Stops recording the learner's open terminals (they stay open): after the learner left their
+   * last cohort, no instructor may replay what they type next.
+   */
+  stopRecordingOf(learnerId: string): void {
+    const prefix = attemptKeyOf(learnerId, "");
+    for (const t of this.bySocket.values()) if (t.attemptKey.startsWith(prefix)) this.closeRecording(t);
   }
 
   /** Forgets a socket that went away: nothing is sent to it. */

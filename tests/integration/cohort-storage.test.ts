@@ -2,7 +2,9 @@
 // throwaway PostgreSQL): migration 0002 on a database that already holds data, cohorts and
 // invite codes, joining and leaving, roster rows (current level, state, latest grade and who
 // ran it, XP), instructor grades that are neither attempts nor XP, the learner in depth, the
-// analytics rows and the audit log.
+// analytics rows and the audit log; what one cohort's instructor sees of a learner who is also in
+// another cohort (grades, recordings since joining), and the leaderboard's cohort list.
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,6 +18,7 @@ import { CohortStore } from "../../server/database/cohort-store";
 import { migrate, openDatabase, type DatabaseConfig, type DatabaseHandle } from "../../server/database/database";
 import { migrationProvider } from "../../server/database/migrations";
 import { ProgressStore, type LevelRules } from "../../server/database/progress-store";
+import { RecordingStore } from "../../server/database/recording-store";
 import type { Database } from "../../server/database/schema";
 import { levelAnalyticsOf } from "../../server/instructor/cohort-analytics";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./support/postgres";
@@ -110,7 +113,7 @@ describe.each(engines)("cohort storage on $name", ({ config }) => {
     expect(a.inviteCode).toMatch(new RegExp(`^[${INVITE_CODE_ALPHABET}]{8}$`));
     expect(a.inviteCode).not.toBe(b.inviteCode);
     expect((await cohorts.ownedCohorts(teacher.id)).map((c) => c.name)).toEqual(["Thursday", "Tuesday"]);
-    expect(await cohorts.previewByCode(a.inviteCode)).toEqual({ cohortId: a.id, name: "Tuesday", instructorName: "Ms Teacher" });
+    expect(await cohorts.previewByCode(a.inviteCode)).toEqual({ cohortId: a.id, ownerId: teacher.id, name: "Tuesday", instructorName: "Ms Teacher" });
 
     const rotated = await cohorts.rotateInvite(a.id);
     expect(rotated.inviteCode).not.toBe(a.inviteCode);
@@ -259,6 +262,53 @@ describe.each(engines)("cohort storage on $name", ({ config }) => {
       learnersByHintsOpened: [1, 1, 0],
       hintsOpenedTotal: 2,
     });
+  });
+
+  it("scopes a member's grades and recordings to the cohort asking: its instructor's grades, recordings since joining", async () => {
+    const mine = await account("instructor", "Mine");
+    const theirs = await account("instructor", "Theirs");
+    const mineCohort = await cohorts.createCohort(mine.id, "Mine");
+    const theirCohort = await cohorts.createCohort(theirs.id, "Theirs");
+    const learner = await account("learner", "Both");
+    await cohorts.join(mineCohort.inviteCode, learner.id);
+    await progress.recordStart(learner.id, RULES.levelId);
+    tick(1000);
+    await progress.recordGrade(learner.id, RULES, FAILING);
+    tick(1000);
+    await progress.recordInstructorGrade(learner.id, RULES.levelId, mine.id, FAILING);
+    const recordings = new RecordingStore(handle.db);
+    await recordings.create({ id: randomUUID(), learnerId: learner.id, levelId: RULES.levelId, startedAt: clock, cols: 80, rows: 24 });
+    tick(1000);
+    await cohorts.join(theirCohort.inviteCode, learner.id);
+    expect(await cohorts.joinedAt(theirCohort.id, learner.id)).toBe(clock.toISOString());
+    tick(1000);
+    const later = randomUUID();
+    await recordings.create({ id: later, learnerId: learner.id, levelId: RULES.levelId, startedAt: clock, cols: 80, rows: 24 });
+
+    // Each instructor sees the learner's own runs and their own, never the other's.
+    expect((await cohorts.learnerDetail(mineCohort.id, learner.id))?.grades.map((g) => g.gradedBy)).toEqual(["Mine", null]);
+    expect((await cohorts.learnerDetail(theirCohort.id, learner.id))?.grades.map((g) => g.gradedBy)).toEqual([null]);
+    expect((await cohorts.rosterRow(theirCohort.id, learner.id))?.latestGrade).toMatchObject({ gradedBy: null });
+    expect((await cohorts.rosterRow(mineCohort.id, learner.id))?.latestGrade).toMatchObject({ gradedBy: "Mine" });
+
+    const since = (await cohorts.joinedAt(theirCohort.id, learner.id))!;
+    expect((await recordings.list(learner.id, { since })).map((r) => r.id)).toEqual([later]);
+    expect(await recordings.list(learner.id)).toHaveLength(2);
+    expect(await recordings.list(learner.id, { limit: 1 })).toMatchObject([{ id: later }]);
+    const [early] = (await recordings.list(learner.id)).filter((r) => r.id !== later);
+    expect(await recordings.recording(learner.id, early!.id, { since })).toBeNull();
+    expect(await recordings.recording(learner.id, later, { since })).toMatchObject({ id: later });
+  });
+
+  it("lists for the leaderboard only the cohorts a learner is in or owns", async () => {
+    const owner = await account("instructor", "Owner");
+    const member = await account("learner", "Member");
+    const stranger = await account("learner", "Stranger");
+    const owned = await cohorts.createCohort(owner.id, "Private class");
+    await cohorts.join(owned.inviteCode, member.id);
+    expect(await progress.cohortsVisibleTo(owner.id)).toEqual([{ id: owned.id, name: "Private class" }]);
+    expect(await progress.cohortsVisibleTo(member.id)).toEqual([{ id: owned.id, name: "Private class" }]);
+    expect(await progress.cohortsVisibleTo(stranger.id)).toEqual([]);
   });
 
   it("keeps the leaderboard's cohort filter working with the old ProgressStore cohorts", async () => {

@@ -253,6 +253,28 @@ describe("a learner in a cohort", () => {
     }
   });
 
+  it("stops recording a terminal that stays open once the learner leaves their last cohort", async () => {
+    const client = terminalClient();
+    await connected(client.socket);
+    expect(await ask(client.socket, "terminal:open", { levelId: LEVEL, cols: 80, rows: 24 }, 30_000)).toMatchObject({ ok: true, value: { recording: { maxBytes: CAP } } });
+    client.socket.emit("terminal:input", { data: "echo still-$((3*3))-recorded\r" });
+    await client.waitFor("still-9-recorded");
+    await client.settle();
+    // Leaving through the dashboard's API, as the profile page does.
+    expect((await browser.call("DELETE", `/api/memberships/${cohortId}`)).status).toBe(204);
+    client.socket.emit("terminal:input", { data: "echo left-$((4*4))-cohort\r" });
+    await client.waitFor("left-16-cohort");
+    client.socket.disconnect();
+    await terminalsClosed();
+    const recorded = (await newestRecording()).frames
+      .filter((f) => f.kind === "o")
+      .map((f) => f.data)
+      .join("");
+    expect(recorded).toContain("still-9-recorded");
+    // Neither what was typed after leaving nor its output.
+    expect(recorded).not.toContain("left-");
+  });
+
   it("is not recorded once they are in no cohort, and terminal:open says so", async () => {
     await server.database.db.deleteFrom("cohort_members").where("learner_id", "=", learnerId).execute();
     const before = await server.kq.services.recordings.list(learnerId);
