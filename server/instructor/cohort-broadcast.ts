@@ -15,11 +15,12 @@ import type { CohortStore } from "../database/cohort-store";
 import type { KqServer } from "../socket/socket-server";
 import { canAccessCohort } from "./cohort-access";
 import { cohortRoom } from "./dashboard-rooms";
+import { KeyedSerialQueue } from "./keyed-serial-queue";
 
 export type CohortEvent = "cohort:roster-row" | "cohort:grade-progress" | "cohort:audit";
 
 export class CohortBroadcast {
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly deps: {
@@ -35,15 +36,7 @@ export class CohortBroadcast {
   }
 
   send<E extends CohortEvent>(cohortId: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): Promise<void> {
-    const previous = this.queues.get(cohortId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.deliver(cohortId, event, payload))
-      .catch((err: unknown) => console.error(`[dashboard] sending ${event}:`, err));
-    this.queues.set(cohortId, next);
-    void next.finally(() => {
-      if (this.queues.get(cohortId) === next) this.queues.delete(cohortId);
-    });
-    return next;
+    return this.queue.run(cohortId, `sending ${event}`, () => this.deliver(cohortId, event, payload));
   }
 
   private async deliver(cohortId: string, event: CohortEvent, payload: unknown): Promise<void> {

@@ -23,6 +23,7 @@ import type { AccountStore } from "../database/account-store";
 import type { CohortRecord, CohortStore } from "../database/cohort-store";
 import type { KqServer, KqSocket } from "../socket/socket-server";
 import { canAccessCohort } from "./cohort-access";
+import { KeyedSerialQueue } from "./keyed-serial-queue";
 
 /** The room of the instructor sockets watching the learner whose level lives in `namespace`. */
 export const watchRoom = (namespace: string): string => `watch:${namespace}`;
@@ -43,7 +44,7 @@ export type NamespacePayload<E extends NamespaceEvent> = Parameters<ServerToClie
 export type EmitToNamespace = <E extends NamespaceEvent>(namespace: string, event: E, payload: NamespacePayload<E>, opts?: { except?: string }) => void;
 
 export class LearnerWatchBroadcast {
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly deps: {
@@ -69,15 +70,7 @@ export class LearnerWatchBroadcast {
 
   /** Sends to the namespace's watchers only, in order, each socket's access checked now. */
   toWatchers(namespace: string, event: NamespaceEvent, payload: unknown): Promise<void> {
-    const previous = this.queues.get(namespace) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.deliver(namespace, event, payload))
-      .catch((err: unknown) => console.error(`[dashboard] sending ${event} to watchers:`, err));
-    this.queues.set(namespace, next);
-    void next.finally(() => {
-      if (this.queues.get(namespace) === next) this.queues.delete(namespace);
-    });
-    return next;
+    return this.queue.run(namespace, `sending ${event} to watchers`, () => this.deliver(namespace, event, payload));
   }
 
   private async deliver(namespace: string, event: NamespaceEvent, payload: unknown): Promise<void> {

@@ -15,17 +15,14 @@ import { INVITE_CODE_ALPHABET } from "../../lib/protocol/instructor-api";
 import type { CheckResult } from "../../lib/protocol/socket-events";
 import { AccountStore } from "../../server/database/account-store";
 import { CohortStore } from "../../server/database/cohort-store";
-import { migrate, openDatabase, type DatabaseConfig, type DatabaseHandle } from "../../server/database/database";
+import { migrate, openDatabase, type DatabaseHandle } from "../../server/database/database";
 import { migrationProvider } from "../../server/database/migrations";
-import { ProgressStore, type LevelRules } from "../../server/database/progress-store";
+import { ProgressStore } from "../../server/database/progress-store";
 import { RecordingStore } from "../../server/database/recording-store";
 import type { Database } from "../../server/database/schema";
 import { levelAnalyticsOf } from "../../server/instructor/cohort-analytics";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "./support/postgres";
+import { OTHER, RULES, WORLDS, bothStorageEngines } from "./support/storage-engines";
 
-const RULES: LevelRules = { levelId: "test-level", world: 3, xp: 250, chaosBonusXp: 100, hintCosts: [25, 25, 50], solutionXpCost: 250 };
-const OTHER: LevelRules = { ...RULES, levelId: "other-level" };
-const WORLDS = new Map([[3, [RULES.levelId, OTHER.levelId]]]);
 
 function results(statuses: CheckResult["status"][]): CheckResult[] {
   return statuses.map((status, i) => ({ id: `check-${i}`, title: `Check ${i}`, explanation: "why", status, evidence: [`saw ${status}`] }));
@@ -33,21 +30,7 @@ function results(statuses: CheckResult["status"][]): CheckResult[] {
 const PASSING = { round: "main" as const, passed: true, results: results(["pass", "pass"]), durationMs: 1200 };
 const FAILING = { round: "main" as const, passed: false, results: results(["pass", "fail"]), durationMs: 800 };
 
-let pg: ThrowawayPostgres;
-const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-cohort-sqlite-"));
-
-beforeAll(async () => {
-  pg = await startThrowawayPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-  fs.rmSync(sqliteDir, { recursive: true, force: true });
-});
-
-const engines: { name: string; config: () => DatabaseConfig }[] = [
-  { name: "SQLite", config: () => ({ dataDir: sqliteDir }) },
-  { name: "PostgreSQL", config: () => ({ databaseUrl: pg.url, dataDir: sqliteDir }) },
-];
+const engines = bothStorageEngines("kq-cohort-sqlite-");
 
 describe("migration 0002 on a database that already has cohorts and progress", () => {
   it("keeps the old rows, backfills last activity from the start time, and leaves old cohorts without owner or code", async () => {

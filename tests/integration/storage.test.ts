@@ -3,39 +3,20 @@
 // grade and award, replays), hint and solution penalties as shown, achievements once, the
 // leaderboard's order and tie-break, sessions' expiry and the sign-in rate-limit windows.
 import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AccountStore } from "../../server/database/account-store";
-import { openDatabase, type DatabaseConfig, type DatabaseHandle } from "../../server/database/database";
-import { ProgressStore, type LevelRules } from "../../server/database/progress-store";
+import { openDatabase, type DatabaseHandle } from "../../server/database/database";
+import { ProgressStore } from "../../server/database/progress-store";
 import { levelWorth } from "../../lib/progress/xp-rules";
 import { compareStandings } from "../../lib/progress/leaderboard-order";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "./support/postgres";
+import { OTHER, RULES, WORLDS, bothStorageEngines } from "./support/storage-engines";
 
-const RULES: LevelRules = { levelId: "test-level", world: 3, xp: 250, chaosBonusXp: 100, hintCosts: [25, 25, 50], solutionXpCost: 250 };
-const OTHER: LevelRules = { ...RULES, levelId: "other-level" };
-const WORLDS = new Map([[3, [RULES.levelId, OTHER.levelId]]]);
 const PASS = { round: "main" as const, passed: true, results: [], durationMs: 1000 };
 const FAIL = { ...PASS, passed: false };
 const CHAOS = { ...PASS, round: "chaos" as const };
 
-let pg: ThrowawayPostgres;
-const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-sqlite-"));
-
-beforeAll(async () => {
-  pg = await startThrowawayPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-  fs.rmSync(sqliteDir, { recursive: true, force: true });
-});
-
-const engines: { name: string; config: () => DatabaseConfig }[] = [
-  { name: "SQLite", config: () => ({ dataDir: sqliteDir }) },
-  { name: "PostgreSQL", config: () => ({ databaseUrl: pg.url, dataDir: sqliteDir }) },
-];
+const engines = bothStorageEngines("kq-sqlite-");
 
 describe.each(engines)("storage on $name", ({ config }) => {
   let handle: DatabaseHandle;
