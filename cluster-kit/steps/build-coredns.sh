@@ -7,4 +7,7 @@ mkdir -p "$out"
 echo "[coredns] compiling coredns ${version}"
 GOBIN="$out" GOFLAGS="-buildvcs=false" GOTOOLCHAIN=local CGO_ENABLED=0 \
   go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@${version}"
-"$out/coredns" -version | head -n 1
+# Never `| head -n 1` here: under pipefail, head closing the pipe early kills the probe with
+# SIGPIPE and fails a good build, depending on timing. Capture everything, print line one.
+version_out="$("$out/coredns" -version)"
+echo "${version_out%%$'\n'*}"

@@ -19,4 +19,6 @@ export GOFLAGS="-mod=mod -buildvcs=false" GOTOOLCHAIN=local CGO_ENABLED=0
 echo "[etcd] compiling etcd ${version}"
 go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
 go build -trimpath -ldflags "-s -w" -o "$out/etcdctl" go.etcd.io/etcd/etcdctl/v3
-"$out/etcd" --version | head -n 1
+# Captured whole, not piped to `head` (SIGPIPE under pipefail, see build-coredns.sh).
+version_out="$("$out/etcd" --version)"
+echo "${version_out%%$'\n'*}"
