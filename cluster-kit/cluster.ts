@@ -22,6 +22,7 @@ import {
   UPSTREAM_NODE_IMAGE,
   type LevelImage,
 } from "./kit-config";
+import { withClusterLock } from "./cluster-lock";
 import { buildOfflineKit, buildRuncWrapper, imageExists, TOTAL_KIT_STEPS } from "./offline-kit";
 import { formatElapsed, inputsKey, log, runLogged, runTimedStep } from "./step-runner";
 
@@ -128,8 +129,15 @@ export interface ClusterInfo {
   nodeImage: string;
 }
 
-/** Idempotent: makes sure the cluster runs, its kubeconfig is written and images are loaded. */
-export async function clusterUp(opts: UpOptions = {}): Promise<ClusterInfo> {
+/**
+ * Idempotent: makes sure the cluster runs, its kubeconfig is written and images are loaded.
+ * One caller at a time per machine (cluster-lock.ts): a second one waits, then reuses the result.
+ */
+export function clusterUp(opts: UpOptions = {}): Promise<ClusterInfo> {
+  return withClusterLock(() => clusterUpLocked(opts));
+}
+
+async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
   const started = Date.now();
   let mode = opts.mode ?? "auto";
   if (mode === "auto") {
@@ -171,12 +179,19 @@ export async function clusterUp(opts: UpOptions = {}): Promise<ClusterInfo> {
   await runTimedStep(2, 5, `kind cluster "${CLUSTER_NAME}"`, async () => {
     mkdirSync(KUBEQUEST_HOME, { recursive: true });
     const state = nodeContainerState();
+    const config = renderKindConfig(nodeImage, mode === "offline");
     if (state !== "absent" && nodeImageId(nodeImage) !== "" && currentNodeImageId() !== nodeImageId(nodeImage)) {
       log(`  the cluster runs an older build of ${nodeImage}: recreating it`);
       await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
-      return createCluster(kind, nodeImage, mode === "offline");
+      return createCluster(kind, config);
     }
-    if (state === "absent") return createCluster(kind, nodeImage, mode === "offline");
+    // A changed kind config (say, a new kubelet limit) only takes effect in a new cluster.
+    if (state !== "absent" && existsSync(KIND_CONFIG_PATH) && readFileSync(KIND_CONFIG_PATH, "utf8") !== config) {
+      log(`  the cluster was made from an older cluster-kit/kind-config.yaml: recreating it`);
+      await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
+      return createCluster(kind, config);
+    }
+    if (state === "absent") return createCluster(kind, config);
     if (state === "stopped") {
       log("  node container is stopped: starting it");
       docker(["start", NODE_CONTAINER]);
@@ -236,20 +251,22 @@ function currentNodeImage(): string {
   }
 }
 
-async function createCluster(kind: string, nodeImage: string, offline: boolean): Promise<void> {
+const KIND_CONFIG_PATH = path.join(KUBEQUEST_HOME, "kind-config.yaml");
+
+function renderKindConfig(nodeImage: string, offline: boolean): string {
   const template = readFileSync(path.join(REPO_ROOT, "cluster-kit", "kind-config.yaml"), "utf8");
-  const config = template
-    .replace("{{disableDefaultCNI}}", String(offline))
-    .replace("{{nodeImage}}", nodeImage);
-  const configPath = path.join(KUBEQUEST_HOME, "kind-config.yaml");
-  writeFileSync(configPath, config);
+  return template.replace("{{disableDefaultCNI}}", String(offline)).replace("{{nodeImage}}", nodeImage);
+}
+
+async function createCluster(kind: string, config: string): Promise<void> {
+  writeFileSync(KIND_CONFIG_PATH, config);
   await runLogged("kind create", kind, [
     "create",
     "cluster",
     "--name",
     CLUSTER_NAME,
     "--config",
-    configPath,
+    KIND_CONFIG_PATH,
     "--kubeconfig",
     KUBECONFIG_PATH,
     "--wait",
@@ -295,7 +312,30 @@ function waitForSystemPods(timeoutMs: number): Promise<void> {
   });
 }
 
-export async function clusterDown(): Promise<void> {
+/**
+ * For test stages and tools that need the cluster: `npm test` brings it up once in its own stage
+ * and sets KUBEQUEST_CLUSTER_UP=done, so a later stage only checks that the API server answers;
+ * run on its own (`npx vitest --project integration`), a stage brings the cluster up itself.
+ */
+export async function clusterForTests(): Promise<ClusterInfo> {
+  if (process.env.KUBEQUEST_CLUSTER_UP === "done") {
+    try {
+      kubectl(["get", "--raw", "/readyz"], { timeoutMs: 20_000 });
+      log(`cluster "${CLUSTER_NAME}": up (brought up by an earlier test stage)`);
+      const nodeImage = currentNodeImage();
+      return { kubeconfig: KUBECONFIG_PATH, mode: nodeImage.startsWith("kindest/") ? "online" : "offline", nodeImage };
+    } catch (err) {
+      log(`cluster "${CLUSTER_NAME}" does not answer (${err instanceof Error ? err.message.split("\n")[0] : String(err)}): bringing it up`);
+    }
+  }
+  return clusterUp();
+}
+
+export function clusterDown(): Promise<void> {
+  return withClusterLock(clusterDownLocked);
+}
+
+async function clusterDownLocked(): Promise<void> {
   const kind = kindBinaryOnPath() ?? path.join(KIT_CACHE, `kind-${KIND_VERSION}`, "kind");
   if (nodeContainerState() === "absent") {
     log(`no cluster "${CLUSTER_NAME}" to delete`);

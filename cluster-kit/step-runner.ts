@@ -4,8 +4,9 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { reportLockedStep } from "./cluster-lock";
 import { LOG_DIR } from "./kit-config";
 
 const isTTY = process.stdout.isTTY === true;
@@ -105,8 +106,11 @@ export interface CachedStep {
 
 /**
  * Runs a step whose output is a directory, unless the cache already holds it for this key.
- * Output is built in `<outDir>.partial` and renamed when complete, so an interrupted build
- * never looks finished.
+ * Output is built in a fresh `<outDir>.partial-XXXXXX` directory and renamed into place only
+ * when the step succeeded, so a killed or failed build never leaves a directory that later
+ * counts as cached. The directory is unique per attempt because a killed builder's children
+ * (a `go build`) may outlive it and keep writing into its own partial directory.
+ * Callers hold the cluster lock (cluster-lock.ts), so no two builders share a cache entry.
  */
 export async function runCachedStep(index: number, total: number, step: CachedStep): Promise<"cached" | "built"> {
   const marker = path.join(step.outDir, ".kit-key");
@@ -115,22 +119,39 @@ export async function runCachedStep(index: number, total: number, step: CachedSt
     log(`${label}: cached (${step.outDir})`);
     return "cached";
   }
-  const partial = `${step.outDir}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
+  reportLockedStep(step.name);
+  removeStalePartials(step.outDir);
+  mkdirSync(path.dirname(step.outDir), { recursive: true });
+  const partial = mkdtempSync(`${step.outDir}.partial-`);
   log(`${label}: building…`);
   const started = Date.now();
-  await step.run(partial);
-  writeFileSync(path.join(partial, ".kit-key"), `${step.key}\n`);
-  rmSync(step.outDir, { recursive: true, force: true });
-  renameSync(partial, step.outDir);
+  try {
+    await step.run(partial);
+    writeFileSync(path.join(partial, ".kit-key"), `${step.key}\n`);
+    rmSync(step.outDir, { recursive: true, force: true });
+    renameSync(partial, step.outDir);
+  } catch (err) {
+    rmSync(partial, { recursive: true, force: true });
+    throw err;
+  }
   log(`${label}: done in ${formatElapsed(Date.now() - started)}`);
   return "built";
+}
+
+/** Partial directories left by builds that were killed (their owners are gone: we hold the lock). */
+function removeStalePartials(outDir: string): void {
+  const dir = path.dirname(outDir);
+  if (!existsSync(dir)) return;
+  const prefix = `${path.basename(outDir)}.partial`;
+  for (const entry of readdirSync(dir)) {
+    if (entry.startsWith(prefix)) rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
 }
 
 /** A step with no cached output (checks, cluster actions): name, elapsed, result. */
 export async function runTimedStep<T>(index: number, total: number, name: string, fn: () => Promise<T>): Promise<T> {
   const label = `[${index}/${total}] ${name}`;
+  reportLockedStep(name);
   log(`${label}…`);
   const started = Date.now();
   const result = await fn();

@@ -1,6 +1,6 @@
 // The browser tests need the real cluster: bring it up (or reuse it) like `npm run cluster:up`.
-import { clusterUp } from "../cluster-kit/cluster";
+import { clusterForTests } from "../cluster-kit/cluster";
 
 export default async function globalSetup(): Promise<void> {
-  await clusterUp();
+  await clusterForTests();
 }

@@ -25,7 +25,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { clusterUp } from "../cluster-kit/cluster";
+import { clusterForTests } from "../cluster-kit/cluster";
 import { createKubeAdapter } from "../server/kubernetes/kube-client";
 import { loadLevelCatalog } from "../server/levels/level-catalog";
 import { printRun, writeReport, type GradingRunReport } from "./grading-run/grading-report";
@@ -106,7 +106,7 @@ async function main(): Promise<number> {
   const levels = catalog.list().filter((l) => !values.level || values.level.includes(l.manifest.id));
   if (levels.length === 0) throw new Error(`no level to verify in ${levelsDir}${values.level ? ` named ${values.level.join(", ")}` : ""}`);
 
-  await clusterUp();
+  await clusterForTests();
   const kube = createKubeAdapter();
   const before = new Set((await kube.listNamespaces(MANAGED)).map((n) => n.name));
   const started = Date.now();

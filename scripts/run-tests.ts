@@ -3,8 +3,12 @@
  * cluster, database and browser. Each stage prints its name and time; the run ends with one
  * line that counts every test that ran ("N passed, N failed").
  *
- *   typecheck → lint → levels:check → unit → integration (brings the cluster up) → build → e2e
- *   → levels:verify (every level played in Chromium: broken state, wrong fixes, solution)
+ *   prerequisites → typecheck → lint → levels:check → unit → cluster (kind: built, started or
+ *   reused, with progress) → integration → build → e2e → levels:verify (every level played in
+ *   Chromium: broken state, wrong fixes, solution)
+ *
+ * The cluster is brought up once, in its own stage, and later stages are told so
+ * (KUBEQUEST_CLUSTER_UP=done): they only check that it answers instead of each running the kit.
  *
  * A stage that fails does not stop later independent stages, so one run shows everything that
  * is wrong; the exit code is non-zero if anything failed.
@@ -22,6 +26,8 @@ interface Stage {
   needs?: string[];
   /** Runs after the stage, whatever its outcome (e.g. to say where its report is). */
   after?: () => void;
+  /** Environment for this and every later stage once this stage has passed. */
+  passes?: Record<string, string>;
 }
 
 const reports = path.join(process.cwd(), "test-results");
@@ -34,12 +40,19 @@ const stages: Stage[] = [
   { name: "levels:check", command: ["npx", "tsx", "scripts/levels-check.ts"] },
   {
     name: "unit tests",
-    command: ["npx", "vitest", "run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/unit.json`],
+    command: ["npx", "vitest", "run", "--allowOnly=false", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/unit.json`],
     report: { file: `${reports}/unit.json`, kind: "vitest" },
   },
   {
+    name: "cluster",
+    // The offline kit on first use (~17 min cold), else a check that the cluster runs (~15 s).
+    command: ["npx", "tsx", "cluster-kit/cli.ts", "up"],
+    passes: { KUBEQUEST_CLUSTER_UP: "done" },
+  },
+  {
     name: "integration tests (real kind cluster)",
-    command: ["npx", "vitest", "run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/integration.json`],
+    needs: ["cluster"],
+    command: ["npx", "vitest", "run", "--allowOnly=false", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/integration.json`],
     report: { file: `${reports}/integration.json`, kind: "vitest" },
   },
   { name: "production build", command: ["npx", "next", "build"] },
@@ -48,7 +61,7 @@ const stages: Stage[] = [
     // --forbid-only: a stray test.only must fail the test command, on CI or not.
     command: ["npx", "playwright", "test", "--forbid-only"],
     report: { file: `${reports}/e2e.json`, kind: "playwright" },
-    needs: ["production build"],
+    needs: ["cluster", "production build"],
     // Where a person opens the result (traces and screenshots of failures are linked from it).
     after: () => console.log(`\nPlaywright HTML report: ${path.join(process.cwd(), "playwright-report", "index.html")}`),
   },
@@ -57,15 +70,18 @@ const stages: Stage[] = [
     command: ["npx", "tsx", "scripts/levels-verify.ts", "--report", `${reports}/levels-verify.json`],
     // Each scenario of each level (broken, every wrong fix, solution, regrade) counts as a test.
     report: { file: `${reports}/levels-verify.json`, kind: "levels-verify" },
-    needs: ["production build"],
+    needs: ["cluster", "production build"],
   },
 ];
+
+/** What earlier stages established for later ones (e.g. that the cluster is up). */
+const sharedEnv: Record<string, string> = {};
 
 function run(cmd: string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(cmd[0]!, cmd.slice(1), {
       stdio: "inherit",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" },
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", ...sharedEnv },
     });
     child.on("close", (code) => resolve(code ?? 1));
     child.on("error", () => resolve(127));
@@ -161,8 +177,17 @@ function countReport(report: NonNullable<Stage["report"]>): Counts | undefined {
   };
 }
 
+/** Missing system packages are named, with the one command that installs them, before any stage. */
+function checkPrerequisites(): Promise<number> {
+  return run(["bash", "scripts/install-prerequisites.sh", "--check"]);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  if ((await checkPrerequisites()) !== 0) {
+    console.error("\nnpm test needs the prerequisites above (see the README's set-up).");
+    process.exit(1);
+  }
   const failedStages: string[] = [];
   const total: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
   const summary: string[] = [];
@@ -187,6 +212,7 @@ async function main(): Promise<void> {
     const detail = counts ? ` (${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped)` : "";
     if (code === 0 && (!counts || counts.failed === 0)) {
       summary.push(`✓ ${stage.name} in ${secs}s${detail}`);
+      Object.assign(sharedEnv, stage.passes);
     } else {
       failedStages.push(stage.name);
       summary.push(`✗ ${stage.name} in ${secs}s${detail}, exit code ${code}`);

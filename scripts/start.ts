@@ -42,6 +42,10 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Name what is missing, and the one command that installs it, before a long step fails on it.
+  await run("bash", ["scripts/install-prerequisites.sh", "--check"]).catch(() => {
+    throw new Error("npm start needs the prerequisites above (see the README's set-up)");
+  });
   await runTimedStep(1, TOTAL, "Kubernetes cluster (kind)", () => clusterUp());
 
   const dataDir = process.env.KUBEQUEST_DATA_DIR ?? path.join(root, "data");

@@ -97,6 +97,12 @@ spec:
     },
   );
 
+  it("caps every pod's processes (kubelet podPidsLimit), so one fork loop cannot starve the node", () => {
+    // cgroup v1 here (pids controller under /sys/fs/cgroup/pids); cgroup v2 elsewhere.
+    const max = inClient("sh", "-c", "cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max");
+    expect(max).toBe("1024");
+  });
+
   it("resolves kubernetes.default.svc.cluster.local from a pod", () => {
     const out = inClient("nslookup", "kubernetes.default.svc.cluster.local");
     expect(out).toMatch(/Address: 10\.96\.0\.1/);
