@@ -1,7 +1,8 @@
 // Proof that the cluster kit's cluster really works: control plane, DNS, kube-proxy,
 // privileged pods, and the levels' images — all on images built on this machine.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LEVEL_IMAGES } from "../../cluster-kit/kit-config";
+import { execFileSync } from "node:child_process";
+import { LEVEL_IMAGES, NODE_CONTAINER } from "../../cluster-kit/kit-config";
 import { applyYaml, kubectl, scratchNamespace, waitFor } from "./support/kubectl";
 
 const toolboxImage = LEVEL_IMAGES.find((i) => i.tag.startsWith("kubequest/toolbox"))!.tag;
@@ -98,8 +99,14 @@ spec:
   );
 
   it("caps every pod's processes (kubelet podPidsLimit), so one fork loop cannot starve the node", () => {
-    // cgroup v1 here (pids controller under /sys/fs/cgroup/pids); cgroup v2 elsewhere.
-    const max = inClient("sh", "-c", "cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max");
+    // The limit sits on the pod's own cgroup, one level above its containers: read it on the node.
+    // (kind's kubelet uses the systemd driver: ".../kubepods-besteffort-pod<uid with _>.slice".)
+    const uid = kubectl(["get", "pod", "-n", ns.name, "client", "-o", "jsonpath={.metadata.uid}"]).replaceAll("-", "_");
+    const max = execFileSync(
+      "docker",
+      ["exec", NODE_CONTAINER, "sh", "-c", `cat "$(find /sys/fs/cgroup/pids -type d -name '*pod${uid}.slice' | sed -n 1p)/pids.max"`],
+      { encoding: "utf8" },
+    ).trim();
     expect(max).toBe("1024");
   });
 
