@@ -9,19 +9,22 @@
  *   keystroke     terminal key → its echo back in the browser's socket     p95 ≤ 30 ms
  *   roster        a learner's action (a hint opened) → the change in their instructor's
  *                 live roster (`cohort:roster-row`)                        p95 ≤ 1 s  (issue 5)
+ *   load          BENCH_LOAD_LEARNERS learners at once (default 10): start, fix, grade ×3 together,
+ *                 chaos (load-bench.ts)      0 wrong verdicts, grade p95 ≤ 2 s, chaos p95 ≤ 10 s,
+ *                                            start p50 ≤ 5 s  (issue 12; no warm pool yet)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
-import { io, type Socket } from "socket.io-client";
 import { SessionHttpClient } from "../lib/api-client/session-http-client";
 import type { CohortSummary, RosterRowChanged } from "../lib/protocol/instructor-api";
 import { clusterUp } from "../cluster-kit/cluster";
-import type { ClientToServerEvents, Result, ServerToClientEvents } from "../lib/protocol/socket-events";
 import { createKubeAdapter } from "../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
 import { getLevelCatalog } from "../server/levels/level-catalog";
+import { benchLoad } from "./load-bench";
+import { ask, percentile, sessionClient as connectLearner, type Client } from "./bench-client";
 
 const LEVEL = "headless-statefulset-dns";
 const PORT = Number(process.env.BENCH_PORT ?? 3200);
@@ -30,15 +33,11 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 /** Keystrokes sampled: a p95 needs more samples than a median to settle. */
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 /** Run only some sections, e.g. BENCH_ONLY=grade,keystroke. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke,roster").split(","));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke,roster,load").split(","));
+/** Learners playing at once in the load section. */
+const LOAD_LEARNERS = Number(process.env.BENCH_LOAD_LEARNERS ?? 10);
 /** Learners in the roster benchmark's cohort; each opens every hint of Level 30 once. */
 const ROSTER_LEARNERS = Number(process.env.BENCH_ROSTER_LEARNERS ?? 10);
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -66,25 +65,7 @@ async function startServer(): Promise<ChildProcess> {
   return server;
 }
 
-async function sessionClient(existingCookie?: string): Promise<Client> {
-  const cookie = existingCookie ?? /kq_session=[^;]+/.exec((await fetch(`${BASE}/`)).headers.get("set-cookie") ?? "")?.[0];
-  if (!cookie) throw new Error("no session cookie");
-  const socket: Client = io(BASE, { transports: ["websocket"], extraHeaders: { cookie, origin: BASE }, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
-  return socket;
-}
-
-function ask<T>(socket: Client, event: keyof ClientToServerEvents, payload: unknown): Promise<T> {
-  return (socket.timeout(300_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<Result<T>> })
-    .emitWithAck(event, payload)
-    .then((r) => {
-      if (!r.ok) throw new Error(`${event}: ${r.error.message}`);
-      return r.value;
-    });
-}
+const sessionClient = (existingCookie?: string): Promise<Client> => connectLearner(BASE, existingCookie);
 
 /** Deletes the namespaces KubeQuest made since `before`, so every run meets the same cluster. */
 async function deleteNewEnvironments(kube: KubeAdapter, before: Set<string>, wait: boolean): Promise<void> {
@@ -250,15 +231,36 @@ async function main(): Promise<void> {
     const { grade, keystroke } =
       ONLY.has("grade") || ONLY.has("keystroke") ? await benchGradeAndKeystrokes() : { grade: [], keystroke: [] };
     const roster = ONLY.has("roster") ? await benchRoster() : [];
+    const load = ONLY.has("load") ? await benchLoad(BASE, LEVEL, LOAD_LEARNERS, server, kube) : undefined;
     console.log("\nresults");
     const results = [
       ONLY.has("level-start") && report("level start", start, { p50: 5000 }, "s"),
       ONLY.has("grade") && report("grade", grade, { p50: 1000, p95: 2000 }),
       ONLY.has("keystroke") && report("keystroke", keystroke, { p95: 30 }),
       ONLY.has("roster") && report("roster", roster, { p95: 1000 }),
-    ].filter((r) => r !== false);
+      load && report(`load start`, load.start, { p50: 5000 }, "s"),
+      load && report(`load settle`, load.settle, {}, "s"),
+      load && report(`load grade`, load.grade, { p95: 2000 }),
+      load && report(`load chaos`, load.chaos, { p95: 10_000 }, "s"),
+      load && report(`api latency`, load.apiLatency, {}),
+    ].filter((r) => r !== false && r !== undefined);
+    if (load) {
+      console.log(
+        `load         ${load.learners} learners: ${load.wrongVerdicts.length} wrong verdicts (target 0), ${load.chaosFailures.length} chaos failures, ` +
+          `${load.brokenLearners.length} learners who could not play; server RSS peak ${load.serverRssPeakMb.toFixed(0)} MB, CPU mean ${load.serverCpuMeanPct.toFixed(0)} %`,
+      );
+      for (const line of [...load.wrongVerdicts, ...load.chaosFailures, ...load.brokenLearners]) console.log(`  ✗ ${line}`);
+      results.push({
+        name: "load verdicts",
+        n: load.grade.length,
+        p50: load.wrongVerdicts.length,
+        p95: load.wrongVerdicts.length,
+        targets: { p50: 0, p95: 0 },
+        met: load.wrongVerdicts.length === 0 && load.brokenLearners.length === 0,
+      });
+    }
     mkdirSync("bench/results", { recursive: true });
-    writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
+    writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results, load }, null, 2));
     if (results.some((r) => !r.met)) process.exitCode = 1;
   } finally {
     server.kill("SIGTERM");

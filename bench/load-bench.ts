@@ -1,0 +1,208 @@
+/**
+ * The `load` section of `npm run bench`: a class at once. N scripted learners, each its own
+ * anonymous session on its own socket, all press Start together, apply the real fix through the
+ * editor's Recreate, wait until their fix has settled (the first passing grade), then grade three
+ * times at the same moment as everyone else (a barrier before each round), then run the chaos
+ * round. Every grade of a settled, correct fix must pass: any other verdict is counted as a
+ * wrong verdict and printed with the check that said so. Meanwhile the server's RSS and CPU and
+ * the API server's latency (a namespace list through our own adapter) are sampled every second.
+ */
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { EnvironmentStatus, GradeFinished } from "../lib/protocol/socket-events";
+import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
+import { getLevelCatalog } from "../server/levels/level-catalog";
+import { ask, sessionClient, type Client } from "./bench-client";
+
+export interface LoadResult {
+  learners: number;
+  /** level:start → environment ready, per learner (ms). */
+  start: number[];
+  /** Fix applied → first passing grade, per learner (ms): the cluster settling, not the grader. */
+  settle: number[];
+  /** Each of the simultaneous grades of a settled fix (ms). */
+  grade: number[];
+  /** The chaos round, per learner (ms). */
+  chaos: number[];
+  /** Grades of a settled, correct fix that did not pass: "learner n, round r: check status — evidence". */
+  wrongVerdicts: string[];
+  chaosFailures: string[];
+  /** Learners that never got a ready environment or a settled fix, with why. */
+  brokenLearners: string[];
+  serverRssPeakMb: number;
+  serverCpuMeanPct: number;
+  /** A namespace list through the Kubernetes adapter, sampled every second during the load (ms). */
+  apiLatency: number[];
+}
+
+const GRADE_ROUNDS = 3;
+const SETTLE_LIMIT_MS = 180_000;
+
+/** A reusable meeting point: released when every learner still playing has arrived. */
+function barrier(parties: number): { arrive: () => Promise<void>; leave: () => void } {
+  let waiting = 0;
+  let expected = parties;
+  let release!: () => void;
+  let released = new Promise<void>((r) => (release = r));
+  const check = () => {
+    if (waiting >= expected) {
+      const done = release;
+      waiting = 0;
+      released = new Promise<void>((r) => (release = r));
+      done();
+    }
+  };
+  return {
+    arrive: () => {
+      const mine = released;
+      waiting++;
+      check();
+      return mine;
+    },
+    leave: () => {
+      expected--;
+      check();
+    },
+  };
+}
+
+function failedCheckSummary(r: GradeFinished): string {
+  const bad = r.results.find((c) => c.status !== "pass");
+  if (!bad) return "no check failed, yet not passed";
+  return `${bad.id} ${bad.status} — ${(bad.evidence[0] ?? bad.hint ?? "").slice(0, 160)}`;
+}
+
+function waitForReady(socket: Client, levelId: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`environment not ready within ${timeoutMs / 1000} s`)), timeoutMs);
+    const onStatus = (s: EnvironmentStatus) => {
+      if (s.levelId !== levelId) return;
+      if (s.phase === "ready") {
+        clearTimeout(timer);
+        socket.off("environment:status", onStatus);
+        resolve();
+      } else if (s.phase === "failed") {
+        clearTimeout(timer);
+        socket.off("environment:status", onStatus);
+        reject(new Error(`environment failed: ${s.message ?? "no message"}`));
+      }
+    };
+    socket.on("environment:status", onStatus);
+  });
+}
+
+/** CPU time of a process in clock ticks, and its resident memory in MB, from /proc. */
+function processSample(pid: number): { ticks: number; rssMb: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    return { ticks, rssMb: rssKb / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function benchLoad(base: string, levelId: string, learners: number, server: ChildProcess, kube: KubeAdapter): Promise<LoadResult> {
+  const level = (await getLevelCatalog()).get(levelId);
+  if (!level) throw new Error(`level ${levelId} not found`);
+  const fix = level.manifest.solution.find((s) => s.action === "recreate");
+  if (!fix) throw new Error(`level ${levelId} has no recreate step in its solution`);
+  const fixYaml = readFileSync(path.join(level.dir, fix.file), "utf8");
+
+  const result: LoadResult = {
+    learners,
+    start: [],
+    settle: [],
+    grade: [],
+    chaos: [],
+    wrongVerdicts: [],
+    chaosFailures: [],
+    brokenLearners: [],
+    serverRssPeakMb: 0,
+    serverCpuMeanPct: 0,
+    apiLatency: [],
+  };
+
+  // Samplers: the server process and the API server, once a second while the class plays.
+  const pid = server.pid ?? 0;
+  const first = processSample(pid);
+  const t0 = Date.now();
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let sampling = true;
+  const samplers = (async () => {
+    while (sampling) {
+      const s = processSample(pid);
+      if (s) result.serverRssPeakMb = Math.max(result.serverRssPeakMb, s.rssMb);
+      const a = performance.now();
+      try {
+        await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest");
+        result.apiLatency.push(performance.now() - a);
+      } catch {
+        // an API error during load shows up as a gap in the samples, not as a crash of the bench
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+
+  const rounds = barrier(learners);
+  const sockets: Client[] = [];
+  const playOne = async (n: number) => {
+    let arrived = 0;
+    const socket = await sessionClient(base);
+    sockets.push(socket);
+    try {
+      const s0 = performance.now();
+      const ready = waitForReady(socket, levelId, 300_000);
+      const status = await ask<EnvironmentStatus>(socket, "level:start", { levelId });
+      if (status.phase !== "ready") await ready;
+      else void ready.catch(() => undefined);
+      result.start.push(performance.now() - s0);
+
+      await ask(socket, "yaml:recreate", { levelId, yaml: fixYaml, confirmed: true });
+      const f0 = performance.now();
+      for (;;) {
+        const r = await ask<GradeFinished>(socket, "grade:run", { levelId, round: "main" });
+        if (r.passed) break;
+        if (performance.now() - f0 > SETTLE_LIMIT_MS) throw new Error(`the fix never passed within ${SETTLE_LIMIT_MS / 1000} s: ${failedCheckSummary(r)}`);
+        await new Promise((res) => setTimeout(res, 2000));
+      }
+      result.settle.push(performance.now() - f0);
+
+      for (let round = 1; round <= GRADE_ROUNDS; round++) {
+        arrived++;
+        await rounds.arrive(); // everyone presses "Check my work" at the same moment
+        const g0 = performance.now();
+        const r = await ask<GradeFinished>(socket, "grade:run", { levelId, round: "main" });
+        result.grade.push(performance.now() - g0);
+        if (!r.passed) result.wrongVerdicts.push(`learner ${n}, round ${round}: ${failedCheckSummary(r)}`);
+      }
+
+      const c0 = performance.now();
+      const chaos = await ask<GradeFinished>(socket, "grade:run", { levelId, round: "chaos" });
+      result.chaos.push(performance.now() - c0);
+      if (!chaos.passed) result.chaosFailures.push(`learner ${n}: ${failedCheckSummary(chaos)}`);
+    } catch (err) {
+      result.brokenLearners.push(`learner ${n}: ${err instanceof Error ? err.message : String(err)}`);
+      // Do not hold the others at the barriers this learner will never reach again.
+      if (arrived < GRADE_ROUNDS) rounds.leave();
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: learners }, (_, i) => playOne(i + 1)));
+  } finally {
+    sampling = false;
+    await samplers;
+    const last = processSample(pid);
+    const elapsedS = (Date.now() - t0) / 1000;
+    if (first && last && elapsedS > 0) result.serverCpuMeanPct = ((last.ticks - first.ticks) / ticksPerSecond / elapsedS) * 100;
+    await Promise.all(sockets.map((s) => ask(s, "level:abandon", { levelId }).catch(() => undefined)));
+    for (const s of sockets) s.close();
+  }
+  process.stdout.write(`  load: ${learners} learners on ${os.cpus().length} cores\n`);
+  return result;
+}
