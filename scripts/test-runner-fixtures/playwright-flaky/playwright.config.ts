@@ -1,0 +1,11 @@
+// A Playwright project (no browser needed) with one flaky test, one skipped and one passing.
+import { defineConfig } from "@playwright/test";
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: "*.case.ts",
+  retries: 1,
+  workers: 1,
+  reporter: [["list"]],
+  outputDir: "/tmp/kubequest-fixture-playwright-artifacts",
+});
