@@ -1,7 +1,9 @@
 /**
  * `npm test`: every check the project has, in the order that fails fastest, against the real
  * cluster, database and browser. Each stage prints its name and time; the run ends with one
- * line that counts every test that ran ("N passed, N failed").
+ * line that accounts for every test the stages declared beforehand
+ * ("tests: N passed, N failed, N skipped", then ", N not run" and ", N flaky" when there are any;
+ * see scripts/test-runner/).
  *
  *   prerequisites → typecheck → lint → levels:check → unit → cluster (kind: built, started or
  *   reused, with progress) → integration → build → e2e → levels:verify (every level played in
@@ -16,51 +18,38 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-
 import { runStages, type Stage } from "./test-runner/orchestrator";
+import { levelsVerifyStage, playwrightStage, vitestStage } from "./test-runner/stage-kinds";
 
 const reports = path.join(process.cwd(), "test-results");
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
+const levelsDir = process.env.KUBEQUEST_LEVELS_DIR ?? path.join(process.cwd(), "levels");
+
 const stages: Stage[] = [
   { name: "typecheck", command: ["npx", "tsc", "--noEmit", "-p", "tsconfig.json"] },
   { name: "lint", command: ["npx", "eslint", "--max-warnings=0", "."] },
   { name: "levels:check", command: ["npx", "tsx", "scripts/levels-check.ts"] },
-  {
-    name: "unit tests",
-    command: ["npx", "vitest", "run", "--allowOnly=false", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/unit.json`],
-    report: { file: `${reports}/unit.json`, kind: "vitest" },
-  },
+  vitestStage({ name: "unit tests", project: "unit", reportFile: `${reports}/unit.json` }),
   {
     name: "cluster",
     // The offline kit on first use (~17 min cold), else a check that the cluster runs (~15 s).
     command: ["npx", "tsx", "cluster-kit/cli.ts", "up"],
     passes: { KUBEQUEST_CLUSTER_UP: "done" },
   },
-  {
-    name: "integration tests (real kind cluster)",
-    needs: ["cluster"],
-    command: ["npx", "vitest", "run", "--allowOnly=false", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/integration.json`],
-    report: { file: `${reports}/integration.json`, kind: "vitest" },
-  },
+  vitestStage({ name: "integration tests (real kind cluster)", project: "integration", reportFile: `${reports}/integration.json`, needs: ["cluster"] }),
   { name: "production build", command: ["npx", "next", "build"] },
-  {
+  playwrightStage({
     name: "end-to-end tests (Chromium)",
-    // --forbid-only: a stray test.only must fail the test command, on CI or not.
-    command: ["npx", "playwright", "test", "--forbid-only"],
-    report: { file: `${reports}/e2e.json`, kind: "playwright" },
+    // playwright.config.ts also writes its JSON report there; --forbid-only refuses a stray test.only, on CI or not.
+    reportFile: `${reports}/e2e.json`,
     needs: ["cluster", "production build"],
     // Where a person opens the result (traces and screenshots of failures are linked from it).
     after: () => console.log(`\nPlaywright HTML report: ${path.join(process.cwd(), "playwright-report", "index.html")}`),
-  },
-  {
-    name: "levels:verify (every level, real cluster, Chromium)",
-    command: ["npx", "tsx", "scripts/levels-verify.ts", "--report", `${reports}/levels-verify.json`],
-    // Each scenario of each level (broken, every wrong fix, solution, regrade) counts as a test.
-    report: { file: `${reports}/levels-verify.json`, kind: "levels-verify" },
-    needs: ["cluster", "production build"],
-  },
+  }),
+  // Each scenario of each level (broken, every wrong fix, solution, regrade) counts as a test.
+  levelsVerifyStage({ name: "levels:verify (every level, real cluster, Chromium)", levelsDir, reportFile: `${reports}/levels-verify.json`, needs: ["cluster", "production build"] }),
 ];
 
 function run(cmd: string[]): Promise<number> {

@@ -1,16 +1,28 @@
 /**
  * The part of `npm test` that runs stages and sums up their tests, apart from the list of real
  * stages (scripts/run-tests.ts), so that it can be driven against tiny fixture projects.
+ *
+ * Before any stage runs, every test stage declares the tests it must report (its runner's list
+ * mode, see expected-tests.ts). Then the stages run in order; a stage whose needed stage failed
+ * is not run and its declared tests count as NOT RUN. The summary (test-summary.ts) accounts
+ * for every declared test, so a crash, a skipped stage or a failing set-up cannot make tests
+ * disappear from the count.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { OutputTail, type ExpectedTests } from "./expected-tests";
+import { parseLevelsVerifyReport, parsePlaywrightReport, parseVitestReport, type ParsedReport } from "./test-reports";
+import { judgeStage, summarize, type StageVerdict } from "./test-summary";
 
 export interface Stage {
   name: string;
   command: string[];
-  /** JSON report to count tests from. */
-  report?: { file: string; kind: "vitest" | "playwright" | "levels-verify" };
+  /** Extra environment for this stage's command. */
+  env?: Record<string, string>;
+  /** JSON report to count tests from; `configDir` resolves a Playwright report's file names. */
+  report?: { file: string; kind: "vitest" | "playwright" | "levels-verify"; configDir?: string };
+  /** The tests the stage must report, from its runner's list mode; asked before any stage runs. */
+  expects?: () => Promise<ExpectedTests>;
   /** Skip this stage when an earlier one it needs failed. */
   needs?: string[];
   /** Runs after the stage, whatever its outcome (e.g. to say where its report is). */
@@ -19,156 +31,105 @@ export interface Stage {
   passes?: Record<string, string>;
 }
 
-/** What earlier stages established for later ones (e.g. that the cluster is up). */
-const sharedEnv: Record<string, string> = {};
+export interface RunResult {
+  exitCode: number;
+  verdicts: StageVerdict[];
+  /** The summary as printed, line by line. */
+  lines: string[];
+  closingLine: string;
+}
 
-function run(cmd: string[], quiet: boolean): Promise<number> {
+export interface RunOptions {
+  /** Print nothing (the stages' output, the listing, the summary): for tests. */
+  quiet?: boolean;
+  cwd?: string;
+}
+
+/** Runs a command, its output shown (unless quiet) and its end kept to name the last error. */
+function run(cmd: string[], env: Record<string, string>, opts: RunOptions): Promise<{ code: number; lastError: string }> {
   return new Promise((resolve) => {
+    const tail = new OutputTail();
     const child = spawn(cmd[0]!, cmd.slice(1), {
-      stdio: quiet ? "ignore" : "inherit",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", ...sharedEnv },
+      cwd: opts.cwd,
+      stdio: ["inherit", "pipe", "pipe"],
+      // Output is piped (to find the last error), so keep the colours a terminal would get.
+      env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}), NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", ...env },
     });
-    child.on("close", (code) => resolve(code ?? 1));
-    child.on("error", () => resolve(127));
+    child.stdout.on("data", (chunk: Buffer) => {
+      tail.add(chunk);
+      if (!opts.quiet) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      tail.add(chunk);
+      if (!opts.quiet) process.stderr.write(chunk);
+    });
+    child.on("close", (code) => resolve({ code: code ?? 1, lastError: tail.lastError() }));
+    child.on("error", (err) => resolve({ code: 127, lastError: err.message }));
   });
 }
 
-interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-  /** Names of the failed tests, with the first line of their error, for the summary. */
-  failures: string[];
-}
-
-/** The first non-empty line of an error message, shortened, for a one-line summary. */
-function firstLine(message: unknown): string {
-  const line = String(message ?? "").split("\n").find((l) => l.trim() !== "") ?? "";
-  // eslint-disable-next-line no-control-regex -- strips terminal colour codes from reporter text
-  const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
-  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
-}
-
-interface PlaywrightSuite {
-  title: string;
-  specs?: { title: string; tests: { status: string; results: { error?: { message?: string } }[] }[] }[];
-  suites?: PlaywrightSuite[];
-}
-
-function playwrightFailures(suites: PlaywrightSuite[], prefix: string[] = []): string[] {
-  return suites.flatMap((suite) => {
-    const titles = suite.title ? [...prefix, suite.title] : prefix;
-    const own = (suite.specs ?? []).flatMap((spec) =>
-      spec.tests
-        .filter((t) => t.status === "unexpected")
-        .map((t) => `${[...titles, spec.title].join(" › ")}: ${firstLine(t.results.at(-1)?.error?.message)}`),
-    );
-    return [...own, ...playwrightFailures(suite.suites ?? [], titles)];
-  });
-}
-
-function countReport(report: NonNullable<Stage["report"]>): Counts | undefined {
-  if (!existsSync(report.file)) return undefined;
-  const data = JSON.parse(readFileSync(report.file, "utf8")) as Record<string, unknown>;
-  if (report.kind === "vitest") {
-    const files = (data.testResults ?? []) as {
-      name: string;
-      message?: string;
-      status?: string;
-      assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
-    }[];
-    const failures = files.flatMap((file) => {
-      const where = path.relative(process.cwd(), file.name);
-      const tests = (file.assertionResults ?? [])
-        .filter((a) => a.status === "failed")
-        .map((a) => `${where} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
-      // A file that failed before any test ran (an import error, a failing beforeAll).
-      if (tests.length === 0 && file.status === "failed") return [`${where}: ${firstLine(file.message)}`];
-      return tests;
-    });
-    return {
-      passed: Number(data.numPassedTests ?? 0),
-      failed: Number(data.numFailedTests ?? 0),
-      skipped: Number(data.numPendingTests ?? 0) + Number(data.numTodoTests ?? 0),
-      failures,
-    };
+function readReport(report: NonNullable<Stage["report"]>, cwd: string): { report?: ParsedReport; problem?: string } {
+  if (!existsSync(report.file)) return { problem: `${report.file} is missing` };
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(report.file, "utf8"));
+  } catch (err) {
+    return { problem: `${report.file} is not JSON: ${(err as Error).message}` };
   }
-  if (report.kind === "levels-verify") {
-    interface Scenario {
-      ok: boolean;
-      name?: string;
-      expected?: string;
-      passed?: boolean;
-      check?: string;
-      error?: string;
-    }
-    const levels = (data.levels ?? []) as { id?: string; ok: boolean; error?: string; scenarios: Scenario[] }[];
-    const scenarios = levels.flatMap((l): Scenario[] => (l.error ? [...l.scenarios, { ok: false, name: l.id, error: l.error }] : l.scenarios));
-    const verdict = (s: Scenario): string =>
-      s.error ?? `expected ${s.expected ?? "?"}, got ${s.passed ? "pass" : `fail at ${s.check ?? "?"}`}`;
-    return {
-      passed: scenarios.filter((s) => s.ok).length,
-      failed: scenarios.filter((s) => !s.ok).length,
-      skipped: 0,
-      failures: scenarios.filter((s) => !s.ok).map((s) => `${s.name ?? "scenario"}: ${firstLine(verdict(s))}`),
-    };
-  }
-  const stats = data.stats as Record<string, number> | undefined;
-  return {
-    passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0),
-    failed: stats?.unexpected ?? 0,
-    skipped: stats?.skipped ?? 0,
-    failures: playwrightFailures((data.suites ?? []) as PlaywrightSuite[]),
-  };
+  if (report.kind === "vitest") return { report: parseVitestReport(data, cwd) };
+  if (report.kind === "playwright") return { report: parsePlaywrightReport(data, report.configDir ?? cwd, cwd) };
+  return { report: parseLevelsVerifyReport(data) };
 }
 
-export async function runStages(stages: Stage[], opts: { quiet?: boolean } = {}): Promise<{ exitCode: number; lines: string[] }> {
-  const lines: string[] = [];
-  const say = (line: string): void => {
-    lines.push(line);
-    if (!opts.quiet) console.log(line);
-  };
+/** Every stage's declared tests, asked of all runners at once before anything runs. */
+async function declareTests(stages: Stage[], opts: RunOptions): Promise<Map<string, ExpectedTests>> {
+  const withTests = stages.filter((s) => s.expects);
+  if (withTests.length === 0) return new Map();
+  if (!opts.quiet) console.log("\n━━ listing the tests each stage must run ━━");
+  const t0 = Date.now();
+  const lists = await Promise.all(
+    withTests.map(async (s): Promise<[string, ExpectedTests]> => {
+      try {
+        return [s.name, await s.expects!()];
+      } catch (err) {
+        return [s.name, { tests: [], problem: (err as Error).message.split("\n")[0] ?? String(err) }];
+      }
+    }),
+  );
+  if (!opts.quiet) {
+    for (const [name, list] of lists) console.log(`${name}: ${list.tests.length} tests${list.problem ? ` (${list.problem})` : ""}`);
+    console.log(`listed in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  }
+  return new Map(lists);
+}
+
+export async function runStages(stages: Stage[], opts: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
-  const failedStages: string[] = [];
-  const total: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
-  const summary: string[] = [];
+  const cwd = opts.cwd ?? process.cwd();
+  const declared = await declareTests(stages, opts);
+  /** What earlier stages established for later ones (e.g. that the cluster is up). */
+  const sharedEnv: Record<string, string> = {};
+  const verdicts: StageVerdict[] = [];
+  const failed = (name: string): boolean => verdicts.some((v) => v.name === name && !v.ok);
   for (const stage of stages) {
-    if (stage.needs?.some((n) => failedStages.includes(n))) {
-      failedStages.push(stage.name);
-      summary.push(`✗ ${stage.name}: not run (needs ${stage.needs.join(", ")})`);
+    const base = { name: stage.name, runsTests: Boolean(stage.report), expected: declared.get(stage.name) };
+    const missing = stage.needs?.filter(failed) ?? [];
+    if (missing.length > 0) {
+      verdicts.push(judgeStage({ ...base, skippedFor: missing }));
       continue;
     }
     if (!opts.quiet) console.log(`\n━━ ${stage.name} ━━`);
+    // A report left by an earlier run must never stand in for this one's.
+    if (stage.report) rmSync(stage.report.file, { force: true });
     const t0 = Date.now();
-    const code = await run(stage.command, opts.quiet ?? false);
+    const { code, lastError } = await run(stage.command, { ...sharedEnv, ...stage.env }, { ...opts, cwd });
     stage.after?.();
-    const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    const counts = stage.report ? countReport(stage.report) : undefined;
-    if (counts) {
-      total.passed += counts.passed;
-      total.failed += counts.failed;
-      total.skipped += counts.skipped;
-      total.failures.push(...counts.failures.map((f) => `[${stage.name}] ${f}`));
-    }
-    const detail = counts ? ` (${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped)` : "";
-    if (code === 0 && (!counts || counts.failed === 0)) {
-      summary.push(`✓ ${stage.name} in ${secs}s${detail}`);
-      Object.assign(sharedEnv, stage.passes);
-    } else {
-      failedStages.push(stage.name);
-      summary.push(`✗ ${stage.name} in ${secs}s${detail}, exit code ${code}`);
-    }
+    const read = stage.report ? readReport(stage.report, cwd) : {};
+    const verdict = judgeStage({ ...base, exitCode: code, seconds: (Date.now() - t0) / 1000, report: read.report, reportProblem: read.problem, lastError });
+    verdicts.push(verdict);
+    if (verdict.ok) Object.assign(sharedEnv, stage.passes);
   }
-  say(`\n━━ summary (${((Date.now() - started) / 60000).toFixed(1)} min) ━━`);
-  for (const line of summary) say(line);
-  // The failed tests by name, so the last lines of a CI log say what broke without scrolling.
-  if (total.failures.length > 0) {
-    say("\nfailed tests:");
-    for (const failure of total.failures) say(`  ✗ ${failure}`);
-  }
-  // Skipped tests are reported, never counted as passing.
-  const failed = total.failed + (failedStages.length > 0 && total.failed === 0 ? failedStages.length : 0);
-  say(`\ntests: ${total.passed} passed, ${failed} failed, ${total.skipped} skipped`);
-  return { exitCode: failedStages.length === 0 ? 0 : 1, lines };
+  const summary = summarize(verdicts, (Date.now() - started) / 60000);
+  if (!opts.quiet) console.log(`\n${summary.lines.join("\n")}`);
+  return { exitCode: summary.exitCode, verdicts, lines: summary.lines, closingLine: summary.closingLine };
 }
-

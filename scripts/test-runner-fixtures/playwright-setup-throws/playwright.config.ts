@@ -6,6 +6,7 @@ export default defineConfig({
   testMatch: "*.case.ts",
   globalSetup: "./global-setup.ts",
   workers: 1,
-  reporter: [["list"]],
+  // The JSON report goes where PLAYWRIGHT_JSON_OUTPUT_FILE says (the orchestrator sets it).
+  reporter: [["list"], ["json"]],
   outputDir: "/tmp/kubequest-fixture-playwright-artifacts",
 });
