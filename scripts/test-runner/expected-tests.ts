@@ -66,7 +66,9 @@ export async function listVitestTests(opts: { project?: string; root?: string; c
     try {
       listed = JSON.parse(readFileSync(out.file, "utf8")) as { name: string; file: string }[];
     } catch {
-      return { tests: [], problem: `vitest could not list its tests (exit code ${code})${lastError ? `: ${lastError}` : ""}` };
+      // One file that throws while collected stops the whole list (e.g. a Kubernetes client made
+      // in a describe body, before the cluster stage has run): say how to fix it.
+      return { tests: [], problem: `vitest could not list its tests (exit code ${code})${lastError ? `: ${lastError}` : ""}; a test file must load without a cluster (make clients in beforeAll)` };
     }
     const tests = listed.map((t) => {
       const file = relativeFile(t.file, cwd);
