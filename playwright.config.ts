@@ -3,9 +3,13 @@
  * server (production build) and the real kind cluster.
  */
 import { defineConfig } from "@playwright/test";
+import { ensureTestRunId } from "./tests/support/test-run-id";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const isCI = Boolean(process.env.CI);
+// Set here, before the web server starts (it inherits it and labels every environment it makes);
+// workers load this file again but inherit the runner's id. The global teardown deletes by it.
+ensureTestRunId("e2e");
 
 export default defineConfig({
   testDir: "e2e",
@@ -18,6 +22,7 @@ export default defineConfig({
   timeout: 240_000,
   expect: { timeout: 30_000 },
   globalSetup: "./e2e/global-setup.ts",
+  globalTeardown: "./e2e/global-teardown.ts",
   reporter: [
     ["list"],
     ["html", { outputFolder: "playwright-report", open: "never" }],

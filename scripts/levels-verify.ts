@@ -32,6 +32,8 @@ import { printRun, writeReport, type GradingRunReport } from "./grading-run/grad
 import { finishLearner, launchChromium, newLearner } from "./grading-run/learner-browser";
 import { abandonLevel } from "../e2e/support/environment-cleanup";
 import { playLevel, type LevelReport, type ScenarioKind } from "./grading-run/play-level";
+import { ensureTestRunId } from "../tests/support/test-run-id";
+import { deleteTestRunNamespaces } from "../tests/support/test-run-namespaces";
 
 const MANAGED = "app.kubernetes.io/managed-by=kubequest";
 const ALL_SCENARIOS: ScenarioKind[] = ["broken", "wrong-fix", "solution", "regrade"];
@@ -109,6 +111,9 @@ async function main(): Promise<number> {
   await clusterForTests();
   const kube = createKubeAdapter();
   const before = new Set((await kube.listNamespaces(MANAGED)).map((n) => n.name));
+  // Our own server labels every environment it creates with this run's id, so the clean-up
+  // below deletes exactly those, never an environment someone else created meanwhile.
+  const runId = values.url ? undefined : ensureTestRunId("verify");
   const started = Date.now();
   let server: ChildProcess | undefined;
   const results: LevelReport[] = [];
@@ -136,9 +141,14 @@ async function main(): Promise<number> {
     }
   } finally {
     if (server) stopServer(server);
-    // Whatever the run created and did not abandon (e.g. after a crash) goes too.
-    const created = (await kube.listNamespaces(MANAGED).catch(() => [])).filter((n) => !before.has(n.name) && !n.deleting);
-    await Promise.all(created.map((n) => kube.deleteNamespace(n.name).catch(() => undefined)));
+    // Whatever the run created and did not abandon (e.g. after a crash) goes too: by label when
+    // the server was ours; against a server given by --url, what appeared during the run.
+    if (runId) {
+      await deleteTestRunNamespaces(runId).catch((err: unknown) => console.warn(`  clean-up by label ${runId}: ${(err as Error).message}`));
+    } else {
+      const created = (await kube.listNamespaces(MANAGED).catch(() => [])).filter((n) => !before.has(n.name) && !n.deleting);
+      await Promise.all(created.map((n) => kube.deleteNamespace(n.name).catch(() => undefined)));
+    }
   }
 
   const report: GradingRunReport = {

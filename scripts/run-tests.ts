@@ -1,7 +1,9 @@
 /**
  * `npm test`: every check the project has, in the order that fails fastest, against the real
  * cluster, database and browser. Each stage prints its name and time; the run ends with one
- * line that counts every test that ran ("N passed, N failed").
+ * line that accounts for every test the stages declared beforehand
+ * ("tests: N passed, N failed, N skipped", then ", N not run" and ", N flaky" when there are any;
+ * see scripts/test-runner/).
  *
  *   prerequisites → typecheck → lint → levels:check → unit → cluster (kind: built, started or
  *   reused, with progress) → integration → build → e2e → levels:verify (every level played in
@@ -14,167 +16,48 @@
  * is wrong; the exit code is non-zero if anything failed.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-
-interface Stage {
-  name: string;
-  command: string[];
-  /** JSON report to count tests from. */
-  report?: { file: string; kind: "vitest" | "playwright" | "levels-verify" };
-  /** Skip this stage when an earlier one it needs failed. */
-  needs?: string[];
-  /** Runs after the stage, whatever its outcome (e.g. to say where its report is). */
-  after?: () => void;
-  /** Environment for this and every later stage once this stage has passed. */
-  passes?: Record<string, string>;
-}
+import { runStages, type Stage } from "./test-runner/orchestrator";
+import { levelsVerifyStage, playwrightStage, vitestStage } from "./test-runner/stage-kinds";
 
 const reports = path.join(process.cwd(), "test-results");
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
+const levelsDir = process.env.KUBEQUEST_LEVELS_DIR ?? path.join(process.cwd(), "levels");
+
 const stages: Stage[] = [
   { name: "typecheck", command: ["npx", "tsc", "--noEmit", "-p", "tsconfig.json"] },
   { name: "lint", command: ["npx", "eslint", "--max-warnings=0", "."] },
   { name: "levels:check", command: ["npx", "tsx", "scripts/levels-check.ts"] },
-  {
-    name: "unit tests",
-    command: ["npx", "vitest", "run", "--allowOnly=false", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/unit.json`],
-    report: { file: `${reports}/unit.json`, kind: "vitest" },
-  },
+  vitestStage({ name: "unit tests", project: "unit", reportFile: `${reports}/unit.json` }),
   {
     name: "cluster",
     // The offline kit on first use (~17 min cold), else a check that the cluster runs (~15 s).
     command: ["npx", "tsx", "cluster-kit/cli.ts", "up"],
     passes: { KUBEQUEST_CLUSTER_UP: "done" },
   },
-  {
-    name: "integration tests (real kind cluster)",
-    needs: ["cluster"],
-    command: ["npx", "vitest", "run", "--allowOnly=false", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/integration.json`],
-    report: { file: `${reports}/integration.json`, kind: "vitest" },
-  },
+  vitestStage({ name: "integration tests (real kind cluster)", project: "integration", reportFile: `${reports}/integration.json`, needs: ["cluster"] }),
   { name: "production build", command: ["npx", "next", "build"] },
-  {
+  playwrightStage({
     name: "end-to-end tests (Chromium)",
-    // --forbid-only: a stray test.only must fail the test command, on CI or not.
-    command: ["npx", "playwright", "test", "--forbid-only"],
-    report: { file: `${reports}/e2e.json`, kind: "playwright" },
+    // playwright.config.ts also writes its JSON report there; --forbid-only refuses a stray test.only, on CI or not.
+    reportFile: `${reports}/e2e.json`,
     needs: ["cluster", "production build"],
     // Where a person opens the result (traces and screenshots of failures are linked from it).
     after: () => console.log(`\nPlaywright HTML report: ${path.join(process.cwd(), "playwright-report", "index.html")}`),
-  },
-  {
-    name: "levels:verify (every level, real cluster, Chromium)",
-    command: ["npx", "tsx", "scripts/levels-verify.ts", "--report", `${reports}/levels-verify.json`],
-    // Each scenario of each level (broken, every wrong fix, solution, regrade) counts as a test.
-    report: { file: `${reports}/levels-verify.json`, kind: "levels-verify" },
-    needs: ["cluster", "production build"],
-  },
+  }),
+  // Each scenario of each level (broken, every wrong fix, solution, regrade) counts as a test.
+  levelsVerifyStage({ name: "levels:verify (every level, real cluster, Chromium)", levelsDir, reportFile: `${reports}/levels-verify.json`, needs: ["cluster", "production build"] }),
 ];
-
-/** What earlier stages established for later ones (e.g. that the cluster is up). */
-const sharedEnv: Record<string, string> = {};
 
 function run(cmd: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(cmd[0]!, cmd.slice(1), {
-      stdio: "inherit",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", ...sharedEnv },
-    });
+    const child = spawn(cmd[0]!, cmd.slice(1), { stdio: "inherit" });
     child.on("close", (code) => resolve(code ?? 1));
     child.on("error", () => resolve(127));
   });
-}
-
-interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-  /** Names of the failed tests, with the first line of their error, for the summary. */
-  failures: string[];
-}
-
-/** The first non-empty line of an error message, shortened, for a one-line summary. */
-function firstLine(message: unknown): string {
-  const line = String(message ?? "").split("\n").find((l) => l.trim() !== "") ?? "";
-  // eslint-disable-next-line no-control-regex -- strips terminal colour codes from reporter text
-  const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
-  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
-}
-
-interface PlaywrightSuite {
-  title: string;
-  specs?: { title: string; tests: { status: string; results: { error?: { message?: string } }[] }[] }[];
-  suites?: PlaywrightSuite[];
-}
-
-function playwrightFailures(suites: PlaywrightSuite[], prefix: string[] = []): string[] {
-  return suites.flatMap((suite) => {
-    const titles = suite.title ? [...prefix, suite.title] : prefix;
-    const own = (suite.specs ?? []).flatMap((spec) =>
-      spec.tests
-        .filter((t) => t.status === "unexpected")
-        .map((t) => `${[...titles, spec.title].join(" › ")}: ${firstLine(t.results.at(-1)?.error?.message)}`),
-    );
-    return [...own, ...playwrightFailures(suite.suites ?? [], titles)];
-  });
-}
-
-function countReport(report: NonNullable<Stage["report"]>): Counts | undefined {
-  if (!existsSync(report.file)) return undefined;
-  const data = JSON.parse(readFileSync(report.file, "utf8")) as Record<string, unknown>;
-  if (report.kind === "vitest") {
-    const files = (data.testResults ?? []) as {
-      name: string;
-      message?: string;
-      status?: string;
-      assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
-    }[];
-    const failures = files.flatMap((file) => {
-      const where = path.relative(process.cwd(), file.name);
-      const tests = (file.assertionResults ?? [])
-        .filter((a) => a.status === "failed")
-        .map((a) => `${where} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
-      // A file that failed before any test ran (an import error, a failing beforeAll).
-      if (tests.length === 0 && file.status === "failed") return [`${where}: ${firstLine(file.message)}`];
-      return tests;
-    });
-    return {
-      passed: Number(data.numPassedTests ?? 0),
-      failed: Number(data.numFailedTests ?? 0),
-      skipped: Number(data.numPendingTests ?? 0) + Number(data.numTodoTests ?? 0),
-      failures,
-    };
-  }
-  if (report.kind === "levels-verify") {
-    interface Scenario {
-      ok: boolean;
-      name?: string;
-      expected?: string;
-      passed?: boolean;
-      check?: string;
-      error?: string;
-    }
-    const levels = (data.levels ?? []) as { id?: string; ok: boolean; error?: string; scenarios: Scenario[] }[];
-    const scenarios = levels.flatMap((l): Scenario[] => (l.error ? [...l.scenarios, { ok: false, name: l.id, error: l.error }] : l.scenarios));
-    const verdict = (s: Scenario): string =>
-      s.error ?? `expected ${s.expected ?? "?"}, got ${s.passed ? "pass" : `fail at ${s.check ?? "?"}`}`;
-    return {
-      passed: scenarios.filter((s) => s.ok).length,
-      failed: scenarios.filter((s) => !s.ok).length,
-      skipped: 0,
-      failures: scenarios.filter((s) => !s.ok).map((s) => `${s.name ?? "scenario"}: ${firstLine(verdict(s))}`),
-    };
-  }
-  const stats = data.stats as Record<string, number> | undefined;
-  return {
-    passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0),
-    failed: stats?.unexpected ?? 0,
-    skipped: stats?.skipped ?? 0,
-    failures: playwrightFailures((data.suites ?? []) as PlaywrightSuite[]),
-  };
 }
 
 /** Missing system packages are named, with the one command that installs them, before any stage. */
@@ -183,52 +66,12 @@ function checkPrerequisites(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const started = Date.now();
   if ((await checkPrerequisites()) !== 0) {
     console.error("\nnpm test needs the prerequisites above (see the README's set-up).");
     process.exit(1);
   }
-  const failedStages: string[] = [];
-  const total: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
-  const summary: string[] = [];
-  for (const stage of stages) {
-    if (stage.needs?.some((n) => failedStages.includes(n))) {
-      failedStages.push(stage.name);
-      summary.push(`✗ ${stage.name}: not run (needs ${stage.needs.join(", ")})`);
-      continue;
-    }
-    console.log(`\n━━ ${stage.name} ━━`);
-    const t0 = Date.now();
-    const code = await run(stage.command);
-    stage.after?.();
-    const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    const counts = stage.report ? countReport(stage.report) : undefined;
-    if (counts) {
-      total.passed += counts.passed;
-      total.failed += counts.failed;
-      total.skipped += counts.skipped;
-      total.failures.push(...counts.failures.map((f) => `[${stage.name}] ${f}`));
-    }
-    const detail = counts ? ` (${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped)` : "";
-    if (code === 0 && (!counts || counts.failed === 0)) {
-      summary.push(`✓ ${stage.name} in ${secs}s${detail}`);
-      Object.assign(sharedEnv, stage.passes);
-    } else {
-      failedStages.push(stage.name);
-      summary.push(`✗ ${stage.name} in ${secs}s${detail}, exit code ${code}`);
-    }
-  }
-  console.log(`\n━━ summary (${((Date.now() - started) / 60000).toFixed(1)} min) ━━`);
-  for (const line of summary) console.log(line);
-  // The failed tests by name, so the last lines of a CI log say what broke without scrolling.
-  if (total.failures.length > 0) {
-    console.log("\nfailed tests:");
-    for (const failure of total.failures) console.log(`  ✗ ${failure}`);
-  }
-  // Skipped tests are reported, never counted as passing.
-  const failed = total.failed + (failedStages.length > 0 && total.failed === 0 ? failedStages.length : 0);
-  console.log(`\ntests: ${total.passed} passed, ${failed} failed, ${total.skipped} skipped`);
-  process.exit(failedStages.length === 0 ? 0 : 1);
+  const { exitCode } = await runStages(stages);
+  process.exit(exitCode);
 }
 
 void main();

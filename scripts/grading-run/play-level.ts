@@ -18,7 +18,9 @@ import type { GradeFinished } from "../../lib/protocol/socket-events";
 import type { LoadedLevel } from "../../server/levels/level-catalog";
 import { LevelPage, shellQuote } from "../../e2e/pages/level-page";
 
-export type ScenarioKind = "broken" | "wrong-fix" | "solution" | "regrade";
+import { SCENARIO_NAMES, type ScenarioKind } from "./planned-scenarios";
+
+export type { ScenarioKind };
 
 export interface CheckReport {
   id: string;
@@ -228,18 +230,18 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
     };
 
     if (opts.scenarios.has("broken")) {
-      await scenario("broken start", "broken", null, async () => undefined);
+      await scenario(SCENARIO_NAMES.broken, "broken", null, async () => undefined);
     }
     if (opts.scenarios.has("wrong-fix")) {
       for (const fix of manifest.wrongFixes) {
-        await scenario(`wrong fix ${fix.id}`, "wrong-fix", fix.failsAt, async (s) => {
+        await scenario(SCENARIO_NAMES.wrongFix(fix.id), "wrong-fix", fix.failsAt, async (s) => {
           await fresh();
           for (const step of fix.steps) s.steps.push(await runStep(lp, level, step));
         });
       }
     }
     if (opts.scenarios.has("solution")) {
-      await scenario("solution", "solution", undefined, async (s) => {
+      await scenario(SCENARIO_NAMES.solution, "solution", undefined, async (s) => {
         await fresh();
         for (const step of manifest.solution) s.steps.push(await runStep(lp, level, step));
         // As a learner does: watch the live view heal, then grade. A solution that never heals
@@ -257,7 +259,7 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
         await page.waitForTimeout(1500);
         report.award = lp.xpAwards.find((a) => a.kind === "main")?.xp ?? null;
         const awardsBefore = mainAwards();
-        await scenario("solution, graded again", "regrade", undefined, async () => undefined);
+        await scenario(SCENARIO_NAMES.regrade, "regrade", undefined, async () => undefined);
         const last = report.scenarios.at(-1)!;
         await page.waitForTimeout(1500);
         if (last.ok && mainAwards() > awardsBefore) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NAMESPACE_PATTERN } from "../../lib/levels/kube-object";
-import { environmentLabels, environmentNamespace, environmentSelector, isExpired, sessionHash } from "./environment-naming";
+import { ALL_ENVIRONMENTS_SELECTOR, environmentLabels, environmentNamespace, environmentSelector, isExpired, reapableSelector, sessionHash, testRunLabels } from "./environment-naming";
 
 const session = "0b5d5c7e-6f2a-4c1d-9a55-2a3f4e5d6c7b";
 
@@ -46,5 +46,24 @@ describe("environment naming", () => {
     expect(isExpired(String(now / 1000 - 23 * 3600), now, day)).toBe(false);
     expect(isExpired(undefined, now, day)).toBe(false);
     expect(isExpired("yesterday", now, day)).toBe(false);
+  });
+
+  it("labels a test run's environments from KUBEQUEST_TEST_RUN, and a real server's not at all", () => {
+    expect(testRunLabels({ KUBEQUEST_TEST_RUN: "it-1796020000-ab12cd" })).toEqual({ "kubequest.dev/test-run": "it-1796020000-ab12cd" });
+    expect(testRunLabels({})).toEqual({});
+    expect(testRunLabels({ KUBEQUEST_TEST_RUN: "" })).toEqual({});
+  });
+
+  it("refuses a test run id that cannot be a label value, saying what would do", () => {
+    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "my run" })).toThrow(/KUBEQUEST_TEST_RUN="my run" is not a Kubernetes label value: use at most 63/);
+    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "x".repeat(64) })).toThrow(/not a Kubernetes label value/);
+    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "-run" })).toThrow(/not a Kubernetes label value/);
+  });
+
+  it("lets a scoped reaper select only environments carrying every scope label", () => {
+    expect(reapableSelector({})).toBe(ALL_ENVIRONMENTS_SELECTOR);
+    expect(reapableSelector({ "kubequest.dev/test-run": "it-1", "kubequest.dev/reaper-test": "r1" })).toBe(
+      "app.kubernetes.io/managed-by=kubequest,kubequest.dev/session,kubequest.dev/test-run=it-1,kubequest.dev/reaper-test=r1",
+    );
   });
 });

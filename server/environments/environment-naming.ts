@@ -13,6 +13,11 @@ export const LABELS = {
   createdAt: "kubequest.dev/created-at",
   /** "true" once the main grade passed; kept on the namespace so it survives restarts. */
   passed: "kubequest.dev/passed",
+  /**
+   * The test run that made the environment (KUBEQUEST_TEST_RUN): the test suites' global
+   * teardowns delete exactly these namespaces, and a test server's reaper touches nothing else.
+   */
+  testRun: "kubequest.dev/test-run",
 } as const;
 
 export const MANAGED_BY = "kubequest";
@@ -57,6 +62,31 @@ export function environmentSelector(sessionId: string, levelId: string): string 
  * KubeQuest's own namespaces (the grader's kubequest-system) are managed-by=kubequest too.
  */
 export const ALL_ENVIRONMENTS_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}`;
+
+/** A Kubernetes label value: at most 63 characters, alphanumeric at both ends. */
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)$/;
+
+/**
+ * The labels a server started by a test run puts on every environment it creates, from
+ * KUBEQUEST_TEST_RUN; none for a real server. Refused loudly when the id cannot be a label
+ * value, since an unlabelled test environment would outlive its run.
+ */
+export function testRunLabels(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  const run = env.KUBEQUEST_TEST_RUN;
+  if (run === undefined || run === "") return {};
+  if (!LABEL_VALUE.test(run)) {
+    throw new Error(`KUBEQUEST_TEST_RUN="${run}" is not a Kubernetes label value: use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.`);
+  }
+  return { [LABELS.testRun]: run };
+}
+
+/**
+ * The environments a reaper may delete: every learner environment, narrowed to those carrying
+ * all of `scope` (a test server's reaper must never reach a developer's real environments).
+ */
+export function reapableSelector(scope: Record<string, string>): string {
+  return [ALL_ENVIRONMENTS_SELECTOR, ...Object.entries(scope).map(([k, v]) => `${k}=${v}`)].join(",");
+}
 
 /** Whether an environment created at `createdAtLabel` (unix seconds) is older than `ttlMs`. */
 export function isExpired(createdAtLabel: string | undefined, nowMs: number, ttlMs: number): boolean {

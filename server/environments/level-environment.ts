@@ -11,12 +11,13 @@ import { ActionableFailure, asActionableError, failure } from "../errors/actiona
 import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
 import {
-  ALL_ENVIRONMENTS_SELECTOR,
   LABELS,
   environmentLabels,
   environmentNamespace,
   environmentSelector,
   isExpired,
+  reapableSelector,
+  testRunLabels,
 } from "./environment-naming";
 
 /** Where progress and status changes go (the socket layer sends them to the namespace's room). */
@@ -35,6 +36,11 @@ export interface LevelEnvironmentOptions {
   /** Environments older than this are deleted by the reaper. */
   ttlMs?: number;
   now?: () => number;
+  /**
+   * Labels every environment this instance creates carries, and that the reaper requires of
+   * what it deletes. Default: the test run's label when KUBEQUEST_TEST_RUN is set, else none.
+   */
+  scopeLabels?: Record<string, string>;
 }
 
 /** What a ready environment gives the editor, the terminal, the live view and the grader. */
@@ -87,12 +93,14 @@ export class LevelEnvironments {
   private readonly readyTimeoutMs: number;
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly scopeLabels: Record<string, string>;
   private reaper: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: LevelEnvironmentOptions) {
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
     this.ttlMs = opts.ttlMs ?? envTtlMs();
     this.now = opts.now ?? Date.now;
+    this.scopeLabels = opts.scopeLabels ?? testRunLabels();
   }
 
   private key(sessionId: string, levelId: string): string {
@@ -237,7 +245,7 @@ export class LevelEnvironments {
       ...before,
       {
         step: "Creating your namespace",
-        run: () => kube.ensureNamespace(namespace, environmentLabels(sessionId, levelId, this.now())),
+        run: () => kube.ensureNamespace(namespace, { ...environmentLabels(sessionId, levelId, this.now()), ...this.scopeLabels }),
       },
       {
         // ServiceAccount, Role, quota and limits must exist before any pod: admission checks
@@ -355,10 +363,10 @@ export class LevelEnvironments {
     await kube.ensureNamespace(found.name, { ...ours, [LABELS.passed]: "true" });
   }
 
-  /** Deletes environments older than the TTL. Returns their names. */
+  /** Deletes environments older than the TTL (within this instance's scope). Returns their names. */
   async reapExpired(): Promise<string[]> {
     const kube = this.opts.kube();
-    const all = await kube.listNamespaces(ALL_ENVIRONMENTS_SELECTOR);
+    const all = await kube.listNamespaces(reapableSelector(this.scopeLabels));
     const expired = all.filter((ns) => !ns.deleting && isExpired(ns.labels[LABELS.createdAt], this.now(), this.ttlMs));
     await Promise.all(expired.map((ns) => kube.deleteNamespace(ns.name)));
     for (const [key, r] of this.ready) if (expired.some((ns) => ns.name === r.namespace)) this.ready.delete(key);

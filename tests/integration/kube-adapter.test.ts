@@ -8,6 +8,7 @@ import { LEVEL_IMAGES } from "../../cluster-kit/kit-config";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import { KubeError, type KubeAdapter, type WatchEvent } from "../../server/kubernetes/kube-adapter";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
+import { testNamespaceLabels } from "../support/test-run-id";
 
 /** Any image with a POSIX shell, `yes` and `stty`; the toolbox has them. */
 const SHELL_IMAGE = process.env.KUBEQUEST_TEST_SHELL_IMAGE ?? LEVEL_IMAGES.find((i) => i.tag.startsWith("kubequest/toolbox"))!.tag;
@@ -44,7 +45,7 @@ describe("the Kubernetes adapter on the kind cluster", () => {
 
   beforeAll(async () => {
     kube = createKubeAdapter();
-    await kube.ensureNamespace(ns, { "kubequest.dev/test": "true" });
+    await kube.ensureNamespace(ns, testNamespaceLabels());
     await kube.apply(ns, [
       {
         apiVersion: "v1",
@@ -214,7 +215,7 @@ describe("the Kubernetes adapter on the kind cluster", () => {
 
   it("deletes a namespace and waits until it is gone", async () => {
     const scratch = `kqtest-ns-${randomBytes(3).toString("hex")}`;
-    await kube.ensureNamespace(scratch, { "kubequest.dev/test": "true" });
+    await kube.ensureNamespace(scratch, testNamespaceLabels());
     expect((await kube.listNamespaces("kubequest.dev/test=true")).map((n) => n.name)).toContain(scratch);
     await kube.deleteNamespace(scratch, { wait: true, timeoutMs: 120_000 });
     expect((await kube.listNamespaces("kubequest.dev/test=true")).map((n) => n.name)).not.toContain(scratch);

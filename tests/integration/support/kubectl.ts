@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { KUBECONFIG_PATH } from "../../../cluster-kit/kit-config";
 import { kubectlBinary } from "../../../cluster-kit/cluster";
+import { testNamespaceLabels } from "../../support/test-run-id";
 
 export function kubectl(args: string[], opts: { input?: string; timeoutMs?: number } = {}): string {
   return execFileSync(kubectlBinary(), ["--kubeconfig", KUBECONFIG_PATH, ...args], {
@@ -17,7 +18,7 @@ export function kubectl(args: string[], opts: { input?: string; timeoutMs?: numb
 export function scratchNamespace(prefix: string): { name: string; remove: () => void } {
   const name = `kqtest-${prefix}-${randomBytes(3).toString("hex")}`;
   kubectl(["create", "namespace", name]);
-  kubectl(["label", "namespace", name, "kubequest.dev/test=true"]);
+  kubectl(["label", "namespace", name, ...Object.entries(testNamespaceLabels()).map(([k, v]) => `${k}=${v}`)]);
   return { name, remove: () => void kubectl(["delete", "namespace", name, "--wait=false"]) };
 }
 

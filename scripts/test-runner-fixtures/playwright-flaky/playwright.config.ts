@@ -1,0 +1,12 @@
+// A Playwright project (no browser needed) with one flaky test, one skipped and one passing.
+import { defineConfig } from "@playwright/test";
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: "*.case.ts",
+  retries: 1,
+  workers: 1,
+  // The JSON report goes where PLAYWRIGHT_JSON_OUTPUT_FILE says (the orchestrator sets it).
+  reporter: [["list"], ["json"]],
+  outputDir: "/tmp/kubequest-fixture-playwright-artifacts",
+});

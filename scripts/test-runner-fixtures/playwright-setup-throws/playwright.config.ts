@@ -1,0 +1,12 @@
+// A Playwright project whose global set-up throws before any test runs.
+import { defineConfig } from "@playwright/test";
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: "*.case.ts",
+  globalSetup: "./global-setup.ts",
+  workers: 1,
+  // The JSON report goes where PLAYWRIGHT_JSON_OUTPUT_FILE says (the orchestrator sets it).
+  reporter: [["list"], ["json"]],
+  outputDir: "/tmp/kubequest-fixture-playwright-artifacts",
+});

@@ -1,0 +1,54 @@
+/**
+ * How `npm test` runs each kind of test stage: the command, where its JSON report goes, and how
+ * it declares its tests beforehand. One definition for the real stages (scripts/run-tests.ts)
+ * and for the orchestrator's own tests on fixture projects, so those tests drive the real thing.
+ */
+import path from "node:path";
+import type { ScenarioKind } from "../grading-run/planned-scenarios";
+import { listLevelScenarios, listPlaywrightTests, listVitestTests } from "./expected-tests";
+import type { Stage } from "./orchestrator";
+
+interface StageBase {
+  name: string;
+  reportFile: string;
+  needs?: string[];
+  after?: () => void;
+}
+
+/** A vitest project: `.only` refused, a JSON report, its tests listed by `vitest list`. */
+export function vitestStage(opts: StageBase & { project?: string; root?: string }): Stage {
+  const select = [...(opts.root ? ["--root", opts.root] : []), ...(opts.project ? ["--project", opts.project] : [])];
+  return {
+    name: opts.name,
+    command: ["npx", "vitest", "run", ...select, "--allowOnly=false", "--reporter=default", "--reporter=json", `--outputFile.json=${opts.reportFile}`],
+    report: { file: opts.reportFile, kind: "vitest" },
+    expects: () => listVitestTests({ project: opts.project, root: opts.root }),
+    needs: opts.needs,
+    after: opts.after,
+  };
+}
+
+/** A Playwright config: `.only` refused, its JSON report sent to `reportFile`, tests from `--list`. */
+export function playwrightStage(opts: StageBase & { config?: string }): Stage {
+  return {
+    name: opts.name,
+    command: ["npx", "playwright", "test", "--forbid-only", ...(opts.config ? ["--config", opts.config] : [])],
+    env: { PLAYWRIGHT_JSON_OUTPUT_FILE: opts.reportFile },
+    report: { file: opts.reportFile, kind: "playwright", configDir: opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd() },
+    expects: () => listPlaywrightTests({ config: opts.config }),
+    needs: opts.needs,
+    after: opts.after,
+  };
+}
+
+/** levels:verify: every scenario of every level is a test, declared from the levels' data. */
+export function levelsVerifyStage(opts: StageBase & { levelsDir: string; kinds?: ReadonlySet<ScenarioKind> }): Stage {
+  return {
+    name: opts.name,
+    command: ["npx", "tsx", "scripts/levels-verify.ts", "--report", opts.reportFile],
+    report: { file: opts.reportFile, kind: "levels-verify" },
+    expects: () => listLevelScenarios({ levelsDir: opts.levelsDir, kinds: opts.kinds }),
+    needs: opts.needs,
+    after: opts.after,
+  };
+}
