@@ -139,16 +139,20 @@ function acquire(lockFile: string, log: (line: string) => void, pollMs: number):
       // Only reached before "locked" if flock itself failed (resolve() has already run otherwise).
       reject(new Error(`could not take the cluster lock ${lockFile} (flock exited ${code}): ${stderr.trim()}`));
     });
-    // The lock holder must never keep this process alive on its own.
-    child.unref();
   });
 }
 
 function release(holder: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (holder.exitCode !== null) return resolve();
+    // A ref'd timer keeps this process alive until the holder has really let go (and bounds
+    // the wait: closing its stdin is what releases the lock, whether or not we see it exit).
+    const guard = setTimeout(resolve, 5000);
     holder.removeAllListeners("close");
-    holder.on("close", () => resolve());
+    holder.on("close", () => {
+      clearTimeout(guard);
+      resolve();
+    });
     holder.stdin?.end();
   });
 }
