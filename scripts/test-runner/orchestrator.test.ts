@@ -117,6 +117,14 @@ describe("a stage skipped because a stage it needs failed", () => {
   }, SLOW);
 });
 
+describe("the stage list", () => {
+  it("refuses a stage that needs a stage that does not come before it", async () => {
+    await expect(runStages([{ name: "e2e", command: [process.execPath, "-e", ""], needs: ["clutser"] }], { quiet: true })).rejects.toThrow(
+      /stage "e2e" needs "clutser", which is not an earlier stage/,
+    );
+  });
+});
+
 describe("Playwright stages", () => {
   const playwrightFixture = (name: string) =>
     playwrightStage({ name, config: path.join(fixture(name), "playwright.config.ts"), reportFile: path.join(reports, `${name}.json`) });
