@@ -127,7 +127,8 @@ describe("the stage list", () => {
 
 describe("Playwright stages", () => {
   const playwrightFixture = (name: string) =>
-    playwrightStage({ name, config: path.join(fixture(name), "playwright.config.ts"), reportFile: path.join(reports, `${name}.json`) });
+    // Artifacts in this run's own directory: Playwright empties its output directory at start.
+    playwrightStage({ name, config: path.join(fixture(name), "playwright.config.ts"), reportFile: path.join(reports, `${name}.json`), outputDir: path.join(reports, `${name}-artifacts`) });
 
   it("counts a flaky test as flaky, names it, and never as passed", async () => {
     const result = await runStages([playwrightFixture("playwright-flaky")], { quiet: true });
