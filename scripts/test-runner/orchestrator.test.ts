@@ -117,9 +117,18 @@ describe("a stage skipped because a stage it needs failed", () => {
   }, SLOW);
 });
 
+describe("the stage list", () => {
+  it("refuses a stage that needs a stage that does not come before it", async () => {
+    await expect(runStages([{ name: "e2e", command: [process.execPath, "-e", ""], needs: ["clutser"] }], { quiet: true })).rejects.toThrow(
+      /stage "e2e" needs "clutser", which is not an earlier stage/,
+    );
+  });
+});
+
 describe("Playwright stages", () => {
   const playwrightFixture = (name: string) =>
-    playwrightStage({ name, config: path.join(fixture(name), "playwright.config.ts"), reportFile: path.join(reports, `${name}.json`) });
+    // Artifacts in this run's own directory: Playwright empties its output directory at start.
+    playwrightStage({ name, config: path.join(fixture(name), "playwright.config.ts"), reportFile: path.join(reports, `${name}.json`), outputDir: path.join(reports, `${name}-artifacts`) });
 
   it("counts a flaky test as flaky, names it, and never as passed", async () => {
     const result = await runStages([playwrightFixture("playwright-flaky")], { quiet: true });

@@ -103,7 +103,17 @@ async function declareTests(stages: Stage[], opts: RunOptions): Promise<Map<stri
   return new Map(lists);
 }
 
+/** A `needs` that names no earlier stage would never hold the stage back: refuse it up front. */
+function checkNeeds(stages: Stage[]): void {
+  stages.forEach((stage, i) => {
+    const earlier = new Set(stages.slice(0, i).map((s) => s.name));
+    const unknown = (stage.needs ?? []).filter((n) => !earlier.has(n));
+    if (unknown.length > 0) throw new Error(`stage "${stage.name}" needs ${unknown.map((n) => `"${n}"`).join(", ")}, which is not an earlier stage: fix the stage list in scripts/run-tests.ts`);
+  });
+}
+
 export async function runStages(stages: Stage[], opts: RunOptions = {}): Promise<RunResult> {
+  checkNeeds(stages);
   const started = Date.now();
   const cwd = opts.cwd ?? process.cwd();
   const declared = await declareTests(stages, opts);

@@ -28,11 +28,14 @@ export function vitestStage(opts: StageBase & { project?: string; root?: string 
   };
 }
 
-/** A Playwright config: `.only` refused, its JSON report sent to `reportFile`, tests from `--list`. */
-export function playwrightStage(opts: StageBase & { config?: string }): Stage {
+/**
+ * A Playwright config: `.only` refused, its JSON report sent to `reportFile`, tests from `--list`;
+ * `outputDir` overrides the config's artifacts directory (which Playwright empties at start).
+ */
+export function playwrightStage(opts: StageBase & { config?: string; outputDir?: string }): Stage {
   return {
     name: opts.name,
-    command: ["npx", "playwright", "test", "--forbid-only", ...(opts.config ? ["--config", opts.config] : [])],
+    command: ["npx", "playwright", "test", "--forbid-only", ...(opts.config ? ["--config", opts.config] : []), ...(opts.outputDir ? ["--output", opts.outputDir] : [])],
     env: { PLAYWRIGHT_JSON_OUTPUT_FILE: opts.reportFile },
     report: { file: opts.reportFile, kind: "playwright", configDir: opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd() },
     expects: () => listPlaywrightTests({ config: opts.config }),

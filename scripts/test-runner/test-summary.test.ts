@@ -72,3 +72,16 @@ describe("summarize", () => {
     expect(s.lines).toContain("  ✗ lint: exit code 1: ✗ 2 problems");
   });
 });
+
+describe("OutputTail", () => {
+  it("finds the last error a stage printed, without colours, and ignores ordinary lines", async () => {
+    const { OutputTail } = await import("./expected-tests");
+    const tail = new OutputTail(200);
+    tail.add("RUN v4\n\u001b[31mError: first\u001b[39m\n");
+    tail.add("some progress\nTypeError: the fixture cluster did not come up\n    at setup (global-setup.ts:4:9)\n");
+    expect(tail.lastError()).toBe("TypeError: the fixture cluster did not come up");
+    const quiet = new OutputTail();
+    quiet.add("all good\n");
+    expect(quiet.lastError()).toBe("");
+  });
+});

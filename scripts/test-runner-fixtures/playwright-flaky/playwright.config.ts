@@ -8,5 +8,6 @@ export default defineConfig({
   workers: 1,
   // The JSON report goes where PLAYWRIGHT_JSON_OUTPUT_FILE says (the orchestrator sets it).
   reporter: [["list"], ["json"]],
-  outputDir: "/tmp/kubequest-fixture-playwright-artifacts",
+  // The orchestrator's tests pass --output, so that runs side by side never share it.
+  outputDir: "test-results",
 });
