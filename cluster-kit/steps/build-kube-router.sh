@@ -32,7 +32,7 @@ require (
 	github.com/cloudnativelabs/kube-router/v2 ${version}
 	golang.org/x/net v0.60.0
 	golang.org/x/text v0.39.0
-	google.golang.org/grpc v1.83.1
+	google.golang.org/grpc v1.83.2
 	github.com/docker/docker v25.0.13+incompatible
 	github.com/osrg/gobgp/v3 v3.37.0
 )
