@@ -24,10 +24,11 @@ binary)
   work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
   mkdir -p "$out"; cd "$work"
   # Each raised version is the first that fixes what govulncheck reports for v2.1.0's own pins
-  # (x/net v0.21.0, x/text v0.14.0, grpc v1.62.0, docker v25.0.3, gobgp v3.23.0).
+  # (x/net v0.21.0, x/text v0.14.0, grpc v1.62.0, docker v25.0.3, gobgp v3.23.0). x/net v0.60.0
+  # declares go 1.26.0: an older local Go stops here with "requires go >= 1.26.0".
   cat > go.mod <<MOD
 module kubequest.local/kube-router-build
-go 1.24
+go 1.26
 require (
 	github.com/cloudnativelabs/kube-router/v2 ${version}
 	golang.org/x/net v0.60.0
