@@ -4,7 +4,7 @@
 // then enforced is network-isolation.test.ts's job.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { kubectl as clusterKubectl } from "../../cluster-kit/cluster";
 import { KIND_VERSION, KIT_CACHE, KUBE_ROUTER_IMAGE, NODE_CONTAINER } from "../../cluster-kit/kit-config";
 import { IMAGE_ID_ANNOTATION, installKubeRouter } from "../../cluster-kit/kube-router";
@@ -33,10 +33,15 @@ function kubeRouterPods(): { name: string; uid: string; imageId: string; ready: 
 }
 
 describe("kube-router installed by the offline kit", () => {
-  const builtImageId = execFileSync("docker", ["image", "inspect", "-f", "{{.Id}}", KUBE_ROUTER_IMAGE], { encoding: "utf8" })
-    .trim()
-    .replace(/^sha256:/, "")
-    .slice(0, 12);
+  let builtImageId = "";
+
+  // Not at load time: npm test lists every file's tests before any cluster or image exists.
+  beforeAll(() => {
+    builtImageId = execFileSync("docker", ["image", "inspect", "-f", "{{.Id}}", KUBE_ROUTER_IMAGE], { encoding: "utf8" })
+      .trim()
+      .replace(/^sha256:/, "")
+      .slice(0, 12);
+  });
 
   it("runs the image that was built, Ready on every node", async () => {
     await installKubeRouter(kind, clusterKubectl);
