@@ -54,3 +54,14 @@ export const LEVEL_IMAGES: LevelImage[] = [
   { tag: "kubequest/redis:7.0.15-2", context: "images/redis" },
   { tag: "kubequest/toolbox:1.34.4-2", context: "images/toolbox", needsKubectl: true },
 ];
+
+/**
+ * kube-router, the offline kit's NetworkPolicy enforcer (firewall controller only): v2.1.0 is
+ * the only version the Go module proxy serves; cluster-kit/steps/build-kube-router.sh builds it
+ * with patched dependencies. The image tag's suffix is our revision: bump it when the image's
+ * inputs change, since pods keep running an image whose tag they already have.
+ */
+export const KUBE_ROUTER_VERSION = "v2.1.0";
+export const KUBE_ROUTER_IMAGE = `kubequest/kube-router:${KUBE_ROUTER_VERSION}-1`;
+/** DaemonSet + RBAC applied to kube-system once the node is Ready. */
+export const KUBE_ROUTER_MANIFEST = path.join(REPO_ROOT, "cluster-kit", "kube-router.yaml");
