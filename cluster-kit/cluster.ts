@@ -23,6 +23,7 @@ import {
   type LevelImage,
 } from "./kit-config";
 import { withClusterLock } from "./cluster-lock";
+import { installKubeRouter } from "./kube-router";
 import { buildOfflineKit, buildRuncWrapper, imageExists, TOTAL_KIT_STEPS } from "./offline-kit";
 import { formatElapsed, inputsKey, log, runLogged, runTimedStep } from "./step-runner";
 
@@ -144,7 +145,7 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
     mode = (await registryReachable()) ? "online" : "offline";
     log(`cluster mode: ${mode} (${mode === "offline" ? "no container registry resolves; using the offline kit" : "a registry resolves"})`);
   }
-  await runTimedStep(1, 5, "Docker engine", ensureDocker);
+  await runTimedStep(1, 6, "Docker engine", ensureDocker);
 
   let kindBinary = kindBinaryOnPath();
   let nodeImage = UPSTREAM_NODE_IMAGE;
@@ -176,7 +177,7 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
   }
   const kind = kindBinary ?? "kind";
 
-  await runTimedStep(2, 5, `kind cluster "${CLUSTER_NAME}"`, async () => {
+  await runTimedStep(2, 6, `kind cluster "${CLUSTER_NAME}"`, async () => {
     mkdirSync(KUBEQUEST_HOME, { recursive: true });
     const state = nodeContainerState();
     const config = renderKindConfig(nodeImage, mode === "offline");
@@ -199,14 +200,21 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
     await runLogged("kind kubeconfig", kind, ["export", "kubeconfig", "--name", CLUSTER_NAME, "--kubeconfig", KUBECONFIG_PATH]);
   });
 
-  await runTimedStep(3, 5, "API server and node Ready", () => waitForNodeReady(180_000));
+  await runTimedStep(3, 6, "API server and node Ready", () => waitForNodeReady(180_000));
 
-  await runTimedStep(4, 5, "level images", async () => {
+  await runTimedStep(4, 6, "level images", async () => {
     for (const image of LEVEL_IMAGES) await buildLevelImage(image, kubectlForImages);
     await loadLevelImages(kind);
   });
 
-  await runTimedStep(5, 5, "system pods Running", () => waitForSystemPods(180_000));
+  // Offline only: the upstream node image's kindnetd enforces NetworkPolicy itself.
+  if (mode === "offline") {
+    await runTimedStep(5, 6, "NetworkPolicy enforcer (kube-router)", () => installKubeRouter(kind, kubectl));
+  } else {
+    log("[5/6] NetworkPolicy enforcer: kindnetd (upstream node image)");
+  }
+
+  await runTimedStep(6, 6, "system pods Running", () => waitForSystemPods(180_000));
   log(`cluster "${CLUSTER_NAME}" is up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${KUBECONFIG_PATH}`);
   return { kubeconfig: KUBECONFIG_PATH, mode, nodeImage };
 }

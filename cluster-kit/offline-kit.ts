@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { KIND_VERSION, KIT_CACHE, KUBERNETES_VERSION, REPO_ROOT, STEPS_DIR } from "./kit-config";
+import { kubeRouterBinaryStep, kubeRouterImageStep } from "./kube-router";
 import { inputsKey, log, runCachedStep, runLogged, runTimedStep, type CachedStep } from "./step-runner";
 
 const step = (name: string) => path.join(STEPS_DIR, name);
@@ -110,7 +111,7 @@ function kubeadmImageTags(kubeadm: string): Map<string, string> {
   return tags;
 }
 
-export const TOTAL_KIT_STEPS = 9;
+export const TOTAL_KIT_STEPS = 11;
 
 export async function buildOfflineKit(): Promise<OfflineKit> {
   const total = TOTAL_KIT_STEPS;
@@ -168,8 +169,12 @@ export async function buildOfflineKit(): Promise<OfflineKit> {
       runLogged("pause", "bash", [step("build-pause.sh"), KUBERNETES_VERSION, pauseVersion, dir]).then(() => undefined),
   });
 
+  // The NetworkPolicy enforcer (kube-router's firewall controller): without it the ptp CNI lets
+  // any pod reach any other, so one learner could reach another's level.
+  await runCachedStep(7, total, kubeRouterBinaryStep());
+
   const debianKey = inputsKey([step("build-debian-slim.sh")]);
-  await ensureImage(7, total, "debian:bookworm-slim from debootstrap", "debian:bookworm-slim", debianKey, () =>
+  await ensureImage(8, total, "debian:bookworm-slim from debootstrap", "debian:bookworm-slim", debianKey, () =>
     runLogged("debian-slim", "bash", [step("build-debian-slim.sh"), "debian:bookworm-slim"]),
   );
 
@@ -178,7 +183,10 @@ export async function buildOfflineKit(): Promise<OfflineKit> {
     [step("build-kind-base.sh"), path.join(REPO_ROOT, "cluster-kit/images/kind-base/Dockerfile"), runcWrapperBinary()],
     [debianKey, String(needsRuncWrapper)],
   );
-  await ensureImage(8, total, "kind base image (Debian systemd, containerd, runc, CNI)", baseTag, baseKey, () =>
+  const kubeRouterImage = kubeRouterImageStep(debianKey);
+  await ensureImage(9, total, kubeRouterImage.name, kubeRouterImage.tag, kubeRouterImage.key, kubeRouterImage.build);
+
+  await ensureImage(10, total, "kind base image (Debian systemd, containerd, runc, CNI)", baseTag, baseKey, () =>
     runLogged("kind-base", "bash", [step("build-kind-base.sh"), KIND_VERSION, runcWrapperBinary(), needsRuncWrapper ? "1" : "0", baseTag]),
   );
 
@@ -195,7 +203,7 @@ export async function buildOfflineKit(): Promise<OfflineKit> {
     [baseKey],
   );
   const nodeImage = `kubequest/kind-node:${KUBERNETES_VERSION}`;
-  await ensureImage(9, total, `node image ${nodeImage}`, nodeImage, nodeKey, async () => {
+  await ensureImage(11, total, `node image ${nodeImage}`, nodeImage, nodeKey, async () => {
     // build-node-image.sh expects <bin>/{kubernetes,etcd,coredns,pause}.
     const binRoot = path.join(KIT_CACHE, "node-inputs");
     await runLogged("node-inputs", "sh", [

@@ -61,15 +61,16 @@ else
   echo "[prerequisites] present: ${packages[*]}"
 fi
 
-# Toolchains this script does not install: say which version and where it comes from.
+# Toolchains this script does not install: say which version and where it comes from. Go 1.26:
+# the kube-router step raises its dependencies to patched versions that declare go 1.26.
 if ! has go; then
-  echo "[prerequisites] Go >= 1.24 is required (the offline kit builds kind and Kubernetes from the Go module proxy): https://go.dev/doc/install or your distribution's golang package" >&2
+  echo "[prerequisites] Go >= 1.26 is required (the offline kit builds kind and Kubernetes from the Go module proxy): https://go.dev/doc/install or your distribution's golang package" >&2
   problems=1
 else
   go_version="$(go env GOVERSION)"; go_version="${go_version#go}"
-  oldest="$(printf '%s\n1.24\n' "$go_version" | sort -V | sed -n 1p)"
-  if [ "$oldest" != "1.24" ]; then
-    echo "[prerequisites] Go $go_version is too old: Go >= 1.24 is required" >&2
+  oldest="$(printf '%s\n1.26\n' "$go_version" | sort -V | sed -n 1p)"
+  if [ "$oldest" != "1.26" ]; then
+    echo "[prerequisites] Go $go_version is too old: Go >= 1.26 is required" >&2
     problems=1
   fi
 fi
