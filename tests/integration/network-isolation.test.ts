@@ -85,8 +85,11 @@ function execIn(namespace: string, pod: string, script: string): { ok: boolean; 
   }
 }
 
-/** A PING with a short deadline: a dropped SYN must fail in seconds, not hang the suite. */
-const ping = (host: string) => `timeout 5 redis-cli -h ${host} ping`;
+/**
+ * A PING with a deadline: a dropped SYN must fail in seconds, not hang the suite (kube-router
+ * rejects at once). 10 s, not less: under a load average of 85 a legitimate PING took seconds.
+ */
+const ping = (host: string) => `timeout 10 redis-cli -h ${host} ping`;
 
 /** Polls until `check` holds: the enforcer programs rules asynchronously after an API change. */
 async function eventually(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
