@@ -75,6 +75,26 @@ describe("checkLevels", () => {
     ]);
   });
 
+  it("catches a level whose editor steps need a kind its editorKinds does not list", async () => {
+    const root = await copyOfLevels();
+    await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace("  - apps/Deployment\n", ""));
+    expect(await messages(root)).toEqual([
+      `${LEVEL_30_DIR}/wrong-fixes/deployment-instead-of-statefulset/deployment.yaml: Deployment redis: goes through the editor, but editorKinds in level.yaml does not list apps/Deployment`,
+    ]);
+  });
+
+  it("refuses an editorKinds entry that would open KubeQuest's fences, and a missing list", async () => {
+    const root = await copyOfLevels();
+    const manifest = path.join(root, LEVEL_30_DIR, "level.yaml");
+    await edit(manifest, (t) => t.replace("  - apps/Deployment\n", "  - apps/Deployment\n  - Secret\n  - discovery.k8s.io/EndpointSlice\n"));
+    expect(await messages(root)).toEqual([
+      `${LEVEL_30_DIR}/level.yaml: editorKinds[3]: Secret can never be applied from the editor: no level needs one, and Secrets are kept out of learners' reach`,
+      `${LEVEL_30_DIR}/level.yaml: editorKinds[4]: discovery.k8s.io/EndpointSlice can never be applied from the editor: the control plane writes them from Services and pods`,
+    ]);
+    await edit(manifest, (t) => t.replace(/\neditorKinds:\n(  - .*\n)+/, "\n"));
+    expect((await messages(root)).join("\n")).toMatch(/level\.yaml: editorKinds/);
+  });
+
   it("reports schema problems with the file and field", async () => {
     const root = await copyOfLevels();
     await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace("failsAt: service-headless", "failsAt: service-is-headless"));

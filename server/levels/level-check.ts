@@ -4,6 +4,7 @@
  * levels:check` prints the report; tests call `checkLevels` on temporary copies.
  */
 import path from "node:path";
+import { editorKindOf } from "../../lib/levels/editor-kinds";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import { formatIssuePath, referencedFiles } from "../../lib/levels/level-schema";
 import {
@@ -138,6 +139,22 @@ async function levelContentProblems(source: LevelSource): Promise<LevelProblem[]
       });
     }
   });
+
+  // The editor refuses kinds outside editorKinds: a level whose own files need one could not be
+  // played (or verified) through its editor.
+  const allowedKinds = new Set(manifest.editorKinds);
+  const editorFiles = new Set([
+    ...manifest.editableFiles.map((f) => f.file),
+    ...[...manifest.solution, ...manifest.wrongFixes.flatMap((f) => f.steps)].flatMap((step) => (step.action === "apply" || step.action === "recreate" ? [step.file] : [])),
+  ]);
+  for (const file of editorFiles) {
+    for (const o of source.files.get(file)?.objects ?? []) {
+      const kind = editorKindOf(o.apiVersion, o.kind);
+      if (!allowedKinds.has(kind)) {
+        problems.push({ file: `${relDir}/${file}`, message: `${describe(o)}: goes through the editor, but editorKinds in level.yaml does not list ${kind}` });
+      }
+    }
+  }
 
   manifest.wrongFixes.forEach((fix, i) => {
     fix.steps.forEach((step, j) => {
