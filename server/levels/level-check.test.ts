@@ -91,7 +91,7 @@ describe("checkLevels", () => {
       `${LEVEL_30_DIR}/level.yaml: editorKinds[3]: Secret can never be applied from the editor: no level needs one, and Secrets are kept out of learners' reach`,
       `${LEVEL_30_DIR}/level.yaml: editorKinds[4]: discovery.k8s.io/EndpointSlice can never be applied from the editor: the control plane writes them from Services and pods`,
     ]);
-    await edit(manifest, (t) => t.replace(/\neditorKinds:\n(  - .*\n)+/, "\n"));
+    await edit(manifest, (t) => t.replace(/\neditorKinds:\n( {2}- .*\n)+/, "\n"));
     expect((await messages(root)).join("\n")).toMatch(/level\.yaml: editorKinds/);
   });
 
