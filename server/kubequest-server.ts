@@ -12,6 +12,8 @@ import { ProgressStore } from "./database/progress-store";
 import { RecordingStore } from "./database/recording-store";
 import { createAccountApi, type SignInLimits } from "./http/account-api";
 import { LevelEnvironments } from "./environments/level-environment";
+import { ensureAdmissionPolicies } from "./environments/learner-fences";
+import { asActionableError } from "./errors/actionable-failure";
 import { runGrade } from "./grader/run-grade";
 import { GradeService } from "./grader/grade-service";
 import { CohortStore } from "./database/cohort-store";
@@ -209,6 +211,14 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     });
   });
   environments.startReaper();
+  // KubeQuest's admission policies exist from the start, not only once a level was started.
+  void Promise.resolve()
+    .then(() => ensureAdmissionPolicies(kube()))
+    .catch((err: unknown) => {
+      // A stopped cluster is normal in development; the first level start applies them again.
+      const e = asActionableError(err);
+      if (e?.code !== "cluster-unreachable") console.error("[environments] admission policies:", e ? e.message : err);
+    });
   terminals.startIdleReaper();
   // Expired sessions (and anonymous learners left without one) go hourly, and once at start.
   const purge = () => void accounts.purgeExpired().catch((err: unknown) => console.error("[sessions] purge:", err));

@@ -6,6 +6,7 @@
  * Browser-safe: imports only zod.
  */
 import { z } from "zod";
+import { EDITOR_KIND_PATTERN, NEVER_EDITOR_KINDS } from "./editor-kinds";
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -229,6 +230,14 @@ const levelManifestObject = z.strictObject({
   objectives: z.array(nonEmptyText).min(1),
   /** Files shown in the editor, in tab order. */
   editableFiles: z.array(editableFileSchema).min(1),
+  /**
+   * The kinds the editor may apply, as `Kind` (core group) or `<group>/<Kind>`
+   * (`apps/StatefulSet`): only what the level is solved with. Anything else is refused with
+   * the list; the learner's RBAC is checked behind it.
+   */
+  editorKinds: z
+    .array(z.string().regex(EDITOR_KIND_PATTERN, "write Kind for the core group or group/Kind, e.g. Service or apps/StatefulSet"))
+    .min(1),
   /** Ordered from a gentle nudge to nearly the answer. */
   hints: z.array(hintSchema).min(1),
   /** XP given up by revealing the full solution (the whole level's XP by convention). */
@@ -291,6 +300,12 @@ export const levelManifestSchema = levelManifestObject.superRefine((m, ctx) => {
       });
     }
   }
+
+  m.editorKinds.forEach((kind, i) => {
+    const why = NEVER_EDITOR_KINDS[kind];
+    if (why) ctx.addIssue({ code: "custom", path: ["editorKinds", i], message: `${kind} can never be applied from the editor: ${why}` });
+    if (m.editorKinds.indexOf(kind) !== i) ctx.addIssue({ code: "custom", path: ["editorKinds", i], message: `${kind} is listed twice` });
+  });
 
   const tabNames = new Set<string>();
   const editable = new Set<string>();

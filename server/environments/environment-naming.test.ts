@@ -31,7 +31,7 @@ describe("environment naming", () => {
       "kubequest.dev/session": sessionHash(session),
       "kubequest.dev/level": "headless-statefulset-dns",
       "kubequest.dev/created-at": "1700000000",
-      "pod-security.kubernetes.io/enforce": "baseline",
+      "pod-security.kubernetes.io/enforce": "restricted",
       "pod-security.kubernetes.io/warn": "restricted",
     });
     expect(environmentSelector(session, "headless-statefulset-dns")).toBe(

@@ -45,9 +45,10 @@ export function environmentLabels(sessionId: string, levelId: string, nowMs: num
     [LABELS.session]: sessionHash(sessionId),
     [LABELS.level]: levelId,
     [LABELS.createdAt]: String(Math.floor(nowMs / 1000)),
-    // Baseline is enforced (no privileged pods, host namespaces or host paths); restricted
-    // only warns, so a level may show a pod that is merely not hardened.
-    "pod-security.kubernetes.io/enforce": "baseline",
+    // Restricted is enforced: on a cluster shared by a class, a root pod or one without a
+    // seccomp profile is one kernel bug away from every other learner's level. Every platform
+    // and level pod runs as non-root with RuntimeDefault seccomp and no capabilities.
+    "pod-security.kubernetes.io/enforce": "restricted",
     "pod-security.kubernetes.io/warn": "restricted",
   };
 }

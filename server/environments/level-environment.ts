@@ -19,6 +19,7 @@ import {
   reapableSelector,
   testRunLabels,
 } from "./environment-naming";
+import { apiServerEgressPolicy, ensureAdmissionPolicies } from "./learner-fences";
 
 /** Where progress and status changes go (the socket layer sends them to the namespace's room). */
 export interface EnvironmentEvents {
@@ -250,9 +251,12 @@ export class LevelEnvironments {
       {
         // ServiceAccount, Role, quota and limits must exist before any pod: admission checks
         // the pod's ServiceAccount and applies the LimitRange's defaults at creation.
+        // The admission policies are cluster-wide; they must be in place before the learner's
+        // first object, and are cheap to re-assert (once per server).
         step: "Setting up permissions and limits",
         run: async () => {
-          await Promise.all(platform.filter((o) => o.kind !== "Pod").map((o) => kube.apply(namespace, [o], { force: true })));
+          const [apiServer] = await Promise.all([apiServerEgressPolicy(kube), ensureAdmissionPolicies(kube)]);
+          await Promise.all([...platform.filter((o) => o.kind !== "Pod"), apiServer].map((o) => kube.apply(namespace, [o], { force: true })));
         },
       },
       {

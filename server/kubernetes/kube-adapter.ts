@@ -138,6 +138,17 @@ export interface KubeAdapter {
   deleteNamespace(name: string, opts?: { wait?: boolean; timeoutMs?: number }): Promise<void>;
   listNamespaces(labelSelector: string): Promise<{ name: string; labels: Record<string, string>; deleting: boolean }[]>;
 
+  /**
+   * This adapter acting as a namespace's ServiceAccount (Kubernetes impersonation): the cluster
+   * then authorizes and admits every call exactly as it would the learner's own `kubectl`, so
+   * the editor can do no more than the terminal. The server's identity needs the `impersonate`
+   * verb on serviceaccounts (a cluster admin has it).
+   */
+  asServiceAccount(namespace: string, name: string): KubeAdapter;
+
+  /** Server-side apply of cluster-scoped objects (KubeQuest's admission policies), with the server's own rights. */
+  applyClusterScoped(objects: KubeObject[]): Promise<AppliedObject[]>;
+
   /** Server-side apply (field manager "kubequest"), namespace forced to `namespace`. */
   apply(namespace: string, objects: KubeObject[], opts?: { dryRun?: boolean; force?: boolean }): Promise<AppliedObject[]>;
   /** Deletes then creates each object (for immutable fields), waiting for each deletion. */

@@ -126,7 +126,10 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): KubeConf
  * call. Starting a level makes a few dozen calls, so one keep-alive agent (same TLS options)
  * is shared; every request also gets a time bound, which client-node does not set.
  */
-function requestMiddleware(kc: KubeConfig): Middleware {
+type SharedAgent = () => Promise<https.Agent | undefined>;
+
+/** One keep-alive agent per cluster connection, shared by the adapter and the identities it acts as. */
+function sharedAgentOf(kc: KubeConfig): SharedAgent {
   let shared: Promise<https.Agent | undefined> | undefined;
   const buildAgent = async (): Promise<https.Agent | undefined> => {
     const cluster = kc.getCurrentCluster();
@@ -136,10 +139,13 @@ function requestMiddleware(kc: KubeConfig): Middleware {
     if (!(opts.agent instanceof https.Agent)) return undefined;
     return new https.Agent({ ...opts.agent.options, keepAlive: true, maxSockets: 32 });
   };
+  return () => (shared ??= buildAgent().catch(() => undefined));
+}
+
+function requestMiddleware(agentOf: SharedAgent): Middleware {
   return {
     async pre(ctx: RequestContext): Promise<RequestContext> {
-      shared ??= buildAgent().catch(() => undefined);
-      const agent = await shared;
+      const agent = await agentOf();
       if (agent) ctx.setAgent(agent);
       if (!ctx.getSignal()) ctx.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
       return ctx;
@@ -148,15 +154,35 @@ function requestMiddleware(kc: KubeConfig): Middleware {
   };
 }
 
-function apiConfiguration(kc: KubeConfig): Configuration {
+function apiConfiguration(kc: KubeConfig, agentOf: SharedAgent): Configuration {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new KubeError("cluster-unreachable", "The kubeconfig names no current cluster.", { action: START_CLUSTER_ACTION });
   return createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: kc },
-    promiseMiddleware: [requestMiddleware(kc)],
+    promiseMiddleware: [requestMiddleware(agentOf)],
   });
 }
+
+/**
+ * The same kubeconfig, asking the API server to act as `username` (the Impersonate-User header,
+ * which client-node sends for a user's `as`). The API server then authorizes and admits every
+ * request as that identity; for a ServiceAccount's name it adds the account's groups itself.
+ */
+function impersonatingConfig(kc: KubeConfig, username: string): KubeConfig {
+  const current = kc.getCurrentUser();
+  const copy = new KubeConfig();
+  copy.loadFromOptions({
+    clusters: kc.clusters,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+    users: kc.users.map((u) => (u.name === current?.name ? { ...u, impersonateUser: username } : u)),
+  });
+  return copy;
+}
+
+/** Impersonating adapters kept for reuse (each caches API discovery); the oldest is dropped past this. */
+const MAX_IMPERSONATING_ADAPTERS = 200;
 
 /**
  * KubernetesObjectApi plus the two calls KubeQuest needs that it does not offer as such.
@@ -329,8 +355,15 @@ class ClientNodeKubeAdapter implements KubeAdapter {
   private readonly execClient: Exec;
   private readonly watcher: Watch;
 
-  constructor(kc: KubeConfig) {
-    const config = apiConfiguration(kc);
+  private readonly actingAs = new Map<string, ClientNodeKubeAdapter>();
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly agentOf: SharedAgent = sharedAgentOf(kc),
+    /** Set on an adapter that acts as someone else: it makes no further identities. */
+    private readonly impersonating?: string,
+  ) {
+    const config = apiConfiguration(kc, agentOf);
     this.core = new CoreV1Api(config);
     this.apps = new AppsV1Api(config);
     this.discovery = new DiscoveryV1Api(config);
@@ -347,6 +380,38 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     } catch (err) {
       throw toKubeError(err, { operation, resource });
     }
+  }
+
+  asServiceAccount(namespace: string, name: string): KubeAdapter {
+    const username = `system:serviceaccount:${namespace}:${name}`;
+    if (this.impersonating) {
+      if (this.impersonating === username) return this;
+      throw new Error(`an adapter acting as ${this.impersonating} cannot act as ${username}`);
+    }
+    let adapter = this.actingAs.get(username);
+    if (adapter) {
+      // Most recently used last, so the map's first key is the one to drop.
+      this.actingAs.delete(username);
+    } else {
+      adapter = new ClientNodeKubeAdapter(impersonatingConfig(this.kc, username), this.agentOf, username);
+      if (this.actingAs.size >= MAX_IMPERSONATING_ADAPTERS) this.actingAs.delete(this.actingAs.keys().next().value!);
+    }
+    this.actingAs.set(username, adapter);
+    return adapter;
+  }
+
+  async applyClusterScoped(objects: KubeObject[]): Promise<AppliedObject[]> {
+    const results: AppliedObject[] = [];
+    for (const obj of objects) {
+      const ref = refOf(obj);
+      const copy = structuredClone(obj);
+      delete copy.metadata.namespace;
+      const before = await this.call("reading the current object", () => orNull(this.objects.read<KubernetesObject>({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } })), ref);
+      const after = await this.call("applying", () => this.objects.serverSideApply(copy as KubernetesObject, { dryRun: false, force: true }), ref);
+      const action: AppliedObject["action"] = !before ? "created" : before.metadata?.resourceVersion === after.metadata?.resourceVersion ? "unchanged" : "configured";
+      results.push({ ...ref, action });
+    }
+    return results;
   }
 
   async ping(): Promise<{ version: string }> {

@@ -193,6 +193,24 @@ describe("toKubeError", () => {
     const psa = toKubeError(apiException(403, recorded.podSecurity));
     expect(psa.code).toBe("forbidden");
     expect(psa.details.action).toMatch(/Pod Security/);
+    expect(psa.details.action).toMatch(/restricted policy \(securityContext runAsNonRoot: true, seccompProfile type RuntimeDefault/);
+  });
+
+  it("tells a learner whose ServiceAccount lacks a right what they may do instead", () => {
+    const rbac = toKubeError(
+      apiException(403, {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: 'secrets "stolen" is forbidden: User "system:serviceaccount:kq-0123456789-30:learner" cannot patch resource "secrets" in API group "" in the namespace "kq-0123456789-30"',
+        reason: "Forbidden",
+        details: { name: "stolen", kind: "secrets" },
+        code: 403,
+      }),
+    );
+    expect(rbac.code).toBe("forbidden");
+    expect(rbac.details.action).toBe("Your terminal and editor may not patch secrets: no level needs it. Work with the objects of your level (kubectl auth can-i --list shows what you may do).");
   });
 
   it("maps 404 to not-found, naming a missing namespace", () => {

@@ -182,7 +182,14 @@ function forbiddenAction(message: string): string {
     return "Set resources.requests and resources.limits on every container (the namespace quota requires them).";
   }
   if (/violates PodSecurity/i.test(message)) {
-    return "Remove what the Pod Security message names (privileged mode, host namespaces or host paths); level pods must follow the baseline policy.";
+    return "Fix what the Pod Security message names: level pods follow the restricted policy (securityContext runAsNonRoot: true, seccompProfile type RuntimeDefault, allowPrivilegeEscalation: false, capabilities drop [\"ALL\"]; no privileged mode, host namespaces or host paths).";
+  }
+  if (/ValidatingAdmissionPolicy .* denied request/i.test(message)) {
+    return "Change what the message names, then apply again; KubeQuest's rules for learner namespaces keep every learner's level reachable only from inside it.";
+  }
+  const rbac = /User "system:serviceaccount:[^"]+" cannot ([a-z]+) resource "([^"]+)"(?: in API group "([^"]*)")?/.exec(message);
+  if (rbac) {
+    return `Your terminal and editor may not ${rbac[1]} ${rbac[2]}: no level needs it. Work with the objects of your level (kubectl auth can-i --list shows what you may do).`;
   }
   return "KubeQuest only lets you change objects inside your level's namespace; check the kind and name.";
 }

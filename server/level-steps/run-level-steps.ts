@@ -1,11 +1,14 @@
 /**
  * Carries out a level's declared steps (its solution, or one of its wrong fixes) against a
  * learner namespace, through the Kubernetes adapter: what a learner would do by hand, done by
- * a script, so tests and `npm run levels:verify` can prove a level's grader right.
+ * a script, so tests and `npm run levels:verify` can prove a level's grader right. Steps act as
+ * the namespace's learner ServiceAccount, so a solution that needs more than a learner's rights
+ * (or trips KubeQuest's admission rules) fails here instead of in front of a learner.
  */
 import type { LevelStep } from "../../lib/levels/level-schema";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
+import { learnerServiceAccountOf } from "../yaml/learner-yaml";
 
 const POD_IP = /\{\{podIP:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\}\}/g;
 
@@ -77,19 +80,20 @@ export async function runLevelSteps(
   onStep?: (log: StepLog) => void,
 ): Promise<StepLog[]> {
   const logs: StepLog[] = [];
+  const learner = kube.asServiceAccount(namespace, learnerServiceAccountOf(level.platformObjects(namespace)));
   for (const step of steps) {
     const started = Date.now();
     switch (step.action) {
       case "apply":
-        await kube.apply(namespace, level.readObjects(step.file), { force: true });
+        await learner.apply(namespace, level.readObjects(step.file), { force: true });
         break;
       case "recreate":
-        await kube.recreate(namespace, level.readObjects(step.file));
+        await learner.recreate(namespace, level.readObjects(step.file));
         break;
       case "delete": {
         const apiVersion = API_VERSIONS[step.kind];
         if (!apiVersion) throw new Error(`a delete step cannot name kind ${step.kind}`);
-        await kube.deleteObject(namespace, { apiVersion, kind: step.kind, name: step.name }, { wait: true });
+        await learner.deleteObject(namespace, { apiVersion, kind: step.kind, name: step.name }, { wait: true });
         break;
       }
       case "waitReady":
@@ -97,7 +101,7 @@ export async function runLevelSteps(
         break;
       case "exec": {
         const argv = await resolvePlaceholders(kube, namespace, step.command);
-        const result = await kube.exec(namespace, step.pod, step.container, argv, { timeoutMs: 30_000 });
+        const result = await learner.exec(namespace, step.pod, step.container, argv, { timeoutMs: 30_000 });
         if (result.exitCode !== 0) {
           throw new Error(`exec in ${step.pod} (${argv.join(" ")}) exited with ${result.exitCode}: ${result.stderr || result.stdout}`);
         }

@@ -74,6 +74,7 @@ describe("loadLevelCatalog", () => {
       "RoleBinding/learner",
       "ResourceQuota/kubequest-limits",
       "LimitRange/kubequest-defaults",
+      "NetworkPolicy/kubequest-default-deny",
       "Pod/toolbox",
     ]);
     expect(JSON.stringify(objects)).not.toContain("{{");

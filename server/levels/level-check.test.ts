@@ -75,6 +75,40 @@ describe("checkLevels", () => {
     ]);
   });
 
+  it("catches a level whose editor steps need a kind its editorKinds does not list", async () => {
+    const root = await copyOfLevels();
+    await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace("  - apps/Deployment\n", ""));
+    expect(await messages(root)).toEqual([
+      `${LEVEL_30_DIR}/wrong-fixes/deployment-instead-of-statefulset/deployment.yaml: Deployment redis: goes through the editor, but editorKinds in level.yaml does not list apps/Deployment`,
+    ]);
+  });
+
+  it("refuses an editorKinds entry that would open KubeQuest's fences, and a missing list", async () => {
+    const root = await copyOfLevels();
+    const manifest = path.join(root, LEVEL_30_DIR, "level.yaml");
+    await edit(manifest, (t) => t.replace("  - apps/Deployment\n", "  - apps/Deployment\n  - Secret\n  - discovery.k8s.io/EndpointSlice\n"));
+    expect(await messages(root)).toEqual([
+      `${LEVEL_30_DIR}/level.yaml: editorKinds[3]: Secret can never be applied from the editor: no level needs one, and Secrets are kept out of learners' reach`,
+      `${LEVEL_30_DIR}/level.yaml: editorKinds[4]: discovery.k8s.io/EndpointSlice can never be applied from the editor: the control plane writes them from Services and pods`,
+    ]);
+    await edit(manifest, (t) => t.replace(/\neditorKinds:\n( {2}- .*\n)+/, "\n"));
+    expect((await messages(root)).join("\n")).toMatch(/level\.yaml: editorKinds/);
+  });
+
+  it("catches level pods that Pod Security restricted would refuse", async () => {
+    const root = await copyOfLevels();
+    const statefulSet = path.join(root, LEVEL_30_DIR, "broken/statefulset.yaml");
+    await edit(statefulSet, (t) => t.replace("        seccompProfile:\n          type: RuntimeDefault\n", "").replace("      volumes:\n", "      hostNetwork: true\n      volumes:\n        - name: node\n          hostPath:\n            path: /\n"));
+    await edit(path.join(root, "_platform/60-toolbox.yaml"), (t) => t.replace("        allowPrivilegeEscalation: false\n", ""));
+    expect(await messages(root)).toEqual([
+      "_platform/60-toolbox.yaml: Pod toolbox: spec: containers[0]: set securityContext.allowPrivilegeEscalation: false (Pod Security restricted)",
+      `${LEVEL_30_DIR}/broken/statefulset.yaml: StatefulSet redis: spec.template.spec: hostNetwork: true is refused in learner namespaces (Pod Security restricted)`,
+      `${LEVEL_30_DIR}/broken/statefulset.yaml: StatefulSet redis: spec.template.spec: volume node: hostPath is refused in learner namespaces (Pod Security restricted)`,
+      `${LEVEL_30_DIR}/broken/statefulset.yaml: StatefulSet redis: spec.template.spec: initContainers[0]: set seccompProfile type RuntimeDefault (pod or container securityContext) (Pod Security restricted)`,
+      `${LEVEL_30_DIR}/broken/statefulset.yaml: StatefulSet redis: spec.template.spec: containers[0]: set seccompProfile type RuntimeDefault (pod or container securityContext) (Pod Security restricted)`,
+    ]);
+  });
+
   it("reports schema problems with the file and field", async () => {
     const root = await copyOfLevels();
     await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace("failsAt: service-headless", "failsAt: service-is-headless"));

@@ -4,6 +4,7 @@
  * levels:check` prints the report; tests call `checkLevels` on temporary copies.
  */
 import path from "node:path";
+import { editorKindOf } from "../../lib/levels/editor-kinds";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import { formatIssuePath, referencedFiles } from "../../lib/levels/level-schema";
 import {
@@ -54,6 +55,33 @@ function imageProblem(image: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * What Pod Security `restricted` (enforced on learner namespaces) would refuse in a pod spec, so a
+ * level author hears it from levels:check rather than from a level that never starts.
+ */
+function restrictedProblems(podSpec: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const podContext = (podSpec.securityContext ?? {}) as { runAsNonRoot?: unknown; runAsUser?: unknown; seccompProfile?: { type?: unknown } };
+  for (const field of ["hostNetwork", "hostPID", "hostIPC"]) if (podSpec[field] === true) problems.push(`${field}: true is refused in learner namespaces`);
+  const volumes = Array.isArray(podSpec.volumes) ? (podSpec.volumes as Record<string, unknown>[]) : [];
+  for (const v of volumes) if (v && typeof v === "object" && "hostPath" in v) problems.push(`volume ${String(v.name)}: hostPath is refused in learner namespaces`);
+  const seccompOk = (t: unknown): boolean => t === "RuntimeDefault" || t === "Localhost";
+  for (const list of ["initContainers", "containers"] as const) {
+    const containers = Array.isArray(podSpec[list]) ? (podSpec[list] as Record<string, unknown>[]) : [];
+    containers.forEach((c, i) => {
+      const sc = (c?.securityContext ?? {}) as { runAsNonRoot?: unknown; runAsUser?: unknown; allowPrivilegeEscalation?: unknown; privileged?: unknown; capabilities?: { drop?: unknown }; seccompProfile?: { type?: unknown } };
+      const where = `${list}[${i}]`;
+      if ((sc.runAsNonRoot ?? podContext.runAsNonRoot) !== true) problems.push(`${where}: set runAsNonRoot: true (pod or container securityContext)`);
+      if ((sc.runAsUser ?? podContext.runAsUser) === 0) problems.push(`${where}: runAsUser 0 (root) is refused`);
+      if (!seccompOk(sc.seccompProfile?.type ?? podContext.seccompProfile?.type)) problems.push(`${where}: set seccompProfile type RuntimeDefault (pod or container securityContext)`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: set securityContext.allowPrivilegeEscalation: false`);
+      if (sc.privileged === true) problems.push(`${where}: privileged containers are refused`);
+      if (!(Array.isArray(sc.capabilities?.drop) && sc.capabilities.drop.includes("ALL"))) problems.push(`${where}: set securityContext.capabilities.drop: ["ALL"]`);
+    });
+  }
+  return problems;
+}
+
 /** Rules every object must follow, wherever it lives. */
 export function objectProblems(o: KubeObject, file: string, opts: { allowNamespacePlaceholder: boolean }): LevelProblem[] {
   const problems: LevelProblem[] = [];
@@ -79,6 +107,9 @@ export function objectProblems(o: KubeObject, file: string, opts: { allowNamespa
       return;
     }
     const record = value as Record<string, unknown>;
+    if (Array.isArray(record.containers)) {
+      for (const problem of restrictedProblems(record)) problems.push({ file, message: `${where}: ${formatIssuePath(at)}: ${problem} (Pod Security restricted)` });
+    }
     for (const list of CONTAINER_LISTS) {
       const containers = record[list];
       if (!Array.isArray(containers)) continue;
@@ -138,6 +169,22 @@ async function levelContentProblems(source: LevelSource): Promise<LevelProblem[]
       });
     }
   });
+
+  // The editor refuses kinds outside editorKinds: a level whose own files need one could not be
+  // played (or verified) through its editor.
+  const allowedKinds = new Set(manifest.editorKinds);
+  const editorFiles = new Set([
+    ...manifest.editableFiles.map((f) => f.file),
+    ...[...manifest.solution, ...manifest.wrongFixes.flatMap((f) => f.steps)].flatMap((step) => (step.action === "apply" || step.action === "recreate" ? [step.file] : [])),
+  ]);
+  for (const file of editorFiles) {
+    for (const o of source.files.get(file)?.objects ?? []) {
+      const kind = editorKindOf(o.apiVersion, o.kind);
+      if (!allowedKinds.has(kind)) {
+        problems.push({ file: `${relDir}/${file}`, message: `${describe(o)}: goes through the editor, but editorKinds in level.yaml does not list ${kind}` });
+      }
+    }
+  }
 
   manifest.wrongFixes.forEach((fix, i) => {
     fix.steps.forEach((step, j) => {

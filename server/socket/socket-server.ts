@@ -239,6 +239,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     kube: deps.kube(),
     namespace: env.namespace,
     platformObjects: env.level.platformObjects(env.namespace),
+    editorKinds: env.level.manifest.editorKinds,
   });
 
   io.on("connection", (socket) => {

@@ -11,7 +11,8 @@ const platformObjects: KubeObject[] = [
   { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny" } },
   { apiVersion: "v1", kind: "Pod", metadata: { name: "toolbox" } },
 ];
-const ctx = { namespace, platformObjects };
+const editorKinds = ["Service", "ConfigMap", "ServiceAccount", "apps/StatefulSet"];
+const ctx = { namespace, platformObjects, editorKinds };
 
 const headless = `apiVersion: v1
 kind: Service
@@ -71,6 +72,19 @@ describe("readLearnerObjects", () => {
     expect(errorsOf("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: redis\n")).toEqual([]);
   });
 
+  it("refuses kinds the level's editor does not apply, naming the kind and what to do instead", () => {
+    const slice = errorsOf("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: redis-forged\naddressType: IPv4\nendpoints: []\n")[0];
+    expect(slice).toMatch(/does not apply EndpointSlice objects: the control plane writes them/);
+    expect(slice).toMatch(/Change the Service's selector or the pods' labels/);
+    expect(errorsOf("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n")[0]).toMatch(/does not apply Secret objects.*environment variables/);
+    expect(errorsOf("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: d\n")[0]).toMatch(/does not apply DaemonSet objects: it runs a pod on every node.*Deployment or StatefulSet/);
+    expect(errorsOf("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n")[0]).toBe(
+      "The editor of this level does not apply Job objects. It applies Service, ConfigMap, ServiceAccount, StatefulSet. Remove the Job from your YAML; this level is solved with Service, ConfigMap, ServiceAccount, StatefulSet objects only.",
+    );
+    // The right kind under the wrong apiVersion is a typo to fix, not a refusal.
+    expect(errorsOf("apiVersion: v1\nkind: StatefulSet\nmetadata:\n  name: redis\n")[0]).toBe("StatefulSet belongs to apiVersion apps/v1, not v1. Set apiVersion: apps/v1 and apply again.");
+  });
+
   it("refuses kubequest.dev/ labels on the object and on its pod template", () => {
     const onObject = headless.replace("  name: redis\n", "  name: redis\n  labels:\n    kubequest.dev/session: abc\n");
     const { issues } = readLearnerObjects(onObject, ctx);
@@ -100,14 +114,26 @@ spec:
   });
 });
 
-/** An adapter whose dry-run fails with what the API server answers to `body`. */
+/**
+ * An adapter whose dry-run fails with what the API server answers to `body`. Only the identity
+ * it hands out for the learner's ServiceAccount can apply: a call with the server's own
+ * rights throws, so a test passes only if the editor impersonates.
+ */
 function adapterFailingWith(status: number, body: unknown, calls: string[] = []): KubeAdapter {
-  return {
+  const asLearner = {
     apply: async (_ns: string, objects: KubeObject[], opts?: { dryRun?: boolean }): Promise<AppliedObject[]> => {
       calls.push(opts?.dryRun ? "dry-run" : "apply");
       const o = objects[0]!;
       const resource = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name };
       throw toKubeError(Object.assign(new Error("HTTP"), { code: status, body: JSON.stringify(body) }), { resource });
+    },
+  } as unknown as KubeAdapter;
+  return {
+    apply: () => Promise.reject(new Error("the editor used the server's own rights")),
+    recreate: () => Promise.reject(new Error("the editor used the server's own rights")),
+    asServiceAccount: (ns: string, name: string) => {
+      if (ns !== namespace || name !== "learner") throw new Error(`impersonated ${ns}/${name}`);
+      return asLearner;
     },
   } as unknown as KubeAdapter;
 }

@@ -3,8 +3,14 @@
  * then a server-side dry run), apply (server-side apply) and recreate (delete then create, for
  * immutable fields). The namespace always comes from the server-side session.
  *
+ * The editor has the learner's rights, no more: only the kinds the level lists (`editorKinds`),
+ * and every cluster call (dry run, apply, delete, create) impersonates the namespace's learner
+ * ServiceAccount, so RBAC, quota, Pod Security and KubeQuest's admission policies judge the
+ * editor exactly as they judge the learner's own kubectl.
+ *
  * Node only.
  */
+import { editorKindOf, editorKindRefusal } from "../../lib/levels/editor-kinds";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import type { ApplyOutcome, ImmutableFieldError, ResourceRef, YamlIssue } from "../../lib/protocol/socket-events";
 import { ActionableFailure, failure } from "../errors/actionable-failure";
@@ -18,6 +24,8 @@ export interface LearnerYamlContext {
   namespace: string;
   /** Objects KubeQuest put in the namespace (toolbox, ServiceAccount, quota...), which the editor may not touch. */
   platformObjects: KubeObject[];
+  /** The level's `editorKinds`: `Kind` or `group/Kind`. */
+  editorKinds: readonly string[];
 }
 
 /** A learner's object with the document it came from, for line numbers. */
@@ -52,7 +60,7 @@ function describe(obj: { kind: string; metadata: { name: string } }): string {
  * Parses the editor's text and applies KubeQuest's rules to each object. Errors mean nothing
  * may be sent to the cluster; warnings are things KubeQuest corrected (they still apply).
  */
-export function readLearnerObjects(text: string, ctx: Pick<LearnerYamlContext, "namespace" | "platformObjects">): { objects: LearnerObject[]; issues: YamlIssue[] } {
+export function readLearnerObjects(text: string, ctx: Pick<LearnerYamlContext, "namespace" | "platformObjects" | "editorKinds">): { objects: LearnerObject[]; issues: YamlIssue[] } {
   const parsed = parseYamlSafely(text);
   const issues: YamlIssue[] = [...parsed.issues];
   if (issues.length > 0) return { objects: [], issues };
@@ -110,6 +118,12 @@ export function readLearnerObjects(text: string, ctx: Pick<LearnerYamlContext, "
     }
     if ((kind === "ServiceAccount" && name === "learner") || (kind === "Pod" && name === "toolbox") || protectedNames.has(`${kind}/${name}`)) {
       error(`${label} belongs to KubeQuest's setup of your namespace (your terminal runs there); it can't be changed from the editor.`, "metadata.name");
+      continue;
+    }
+    // After the checks above, so KubeQuest's own objects keep their more specific refusal.
+    if (!ctx.editorKinds.includes(editorKindOf(v.apiVersion as string, kind))) {
+      const refusal = editorKindRefusal(v.apiVersion as string, kind, ctx.editorKinds);
+      error(`${refusal.message} ${refusal.action}`, "kind");
       continue;
     }
     const reserved = reservedLabel(v);
@@ -198,9 +212,28 @@ function immutableFieldFailure(o: LearnerObject, err: KubeError): ActionableFail
   return new ActionableFailure(error);
 }
 
+/**
+ * The ServiceAccount the learner's terminal runs as: the toolbox pod's, else the platform's only
+ * ServiceAccount. Without one the editor refuses to act rather than fall back to the server's rights.
+ */
+export function learnerServiceAccountOf(platformObjects: KubeObject[]): string {
+  const toolbox = platformObjects.find((o) => o.kind === "Pod");
+  const fromPod = (toolbox?.spec as { serviceAccountName?: unknown } | undefined)?.serviceAccountName;
+  if (typeof fromPod === "string" && fromPod !== "") return fromPod;
+  const accounts = platformObjects.filter((o) => o.kind === "ServiceAccount");
+  if (accounts.length === 1) return accounts[0]!.metadata.name;
+  throw failure("editor-unavailable", "The editor cannot act for you: this installation's platform objects define no learner ServiceAccount.", "Tell the installation's operator: levels/_platform/ must define the learner's ServiceAccount.");
+}
+
+/** The cluster as the learner: the only adapter the editor's calls go through. */
+function asLearner(ctx: LearnerYamlContext): KubeAdapter {
+  return ctx.kube.asServiceAccount(ctx.namespace, learnerServiceAccountOf(ctx.platformObjects));
+}
+
 /** Dry-runs every object (each on its own, so one bad object does not hide the others' problems). */
 async function dryRun(ctx: LearnerYamlContext, text: string, objects: LearnerObject[]): Promise<{ issues: YamlIssue[]; firstError?: { o: LearnerObject; err: KubeError } }> {
-  const results = await Promise.allSettled(objects.map((o) => ctx.kube.apply(ctx.namespace, [o.object], { dryRun: true, force: true })));
+  const kube = asLearner(ctx);
+  const results = await Promise.allSettled(objects.map((o) => kube.apply(ctx.namespace, [o.object], { dryRun: true, force: true })));
   const issues: YamlIssue[] = [];
   let firstError: { o: LearnerObject; err: KubeError } | undefined;
   results.forEach((r, i) => {
@@ -236,7 +269,7 @@ export async function applyLearnerYaml(ctx: LearnerYamlContext, text: string): P
     if (err.code === "immutable-field") throw immutableFieldFailure(o, err);
     throw yamlInvalid(checked.issues);
   }
-  const applied = await ctx.kube.apply(
+  const applied = await asLearner(ctx).apply(
     ctx.namespace,
     objects.map((o) => o.object),
     // The learner owns the namespace: take over fields last set by kubectl edit or scale.
@@ -249,7 +282,7 @@ export async function applyLearnerYaml(ctx: LearnerYamlContext, text: string): P
 export async function recreateLearnerYaml(ctx: LearnerYamlContext, text: string): Promise<ApplyOutcome> {
   const { objects, issues } = readLearnerObjects(text, ctx);
   if (issues.some((i) => i.severity === "error")) throw yamlInvalid(issues);
-  const done = await ctx.kube.recreate(
+  const done = await asLearner(ctx).recreate(
     ctx.namespace,
     objects.map((o) => o.object),
   );

@@ -188,7 +188,7 @@ describe("a learner's path through level 30 on the real cluster", () => {
     const ns = (await kube.listNamespaces(`kubequest.dev/level=${LEVEL}`)).find((n) => n.name === namespace)!;
     expect(ns.labels).toMatchObject({
       "app.kubernetes.io/managed-by": "kubequest",
-      "pod-security.kubernetes.io/enforce": "baseline",
+      "pod-security.kubernetes.io/enforce": "restricted",
       "pod-security.kubernetes.io/warn": "restricted",
     });
     expect((await kube.getPod(namespace, "toolbox"))!.phase).toBe("Running");
