@@ -238,6 +238,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
       await sockets.close();
       // Closed terminals' recordings write their last frames before the database closes.
       await terminals.recordingsWritten();
+      // Closed terminals' tmux clients are ended in their pods, not left behind by a restart.
+      await terminals.clientsEnded();
       if (ownDatabase) await database.close();
     },
   };

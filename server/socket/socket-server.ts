@@ -55,6 +55,7 @@ import type { RecordingStore } from "../database/recording-store";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";
 import { isAllowedOrigin, type OriginPolicy } from "./origin-check";
 import { RateLimiter } from "./rate-limit";
+import { unsentBytes } from "./socket-backlog";
 
 /** socket.io's own limit on one message: YAML (64 KiB) and terminal input (16 KiB) fit with room. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -345,6 +346,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
         {
           output: (chunk) => socket.emit("terminal:output", chunk),
           exit: (info) => socket.emit("terminal:exit", info),
+          unsentBytes: () => unsentBytes(socket),
         },
         record,
       );
