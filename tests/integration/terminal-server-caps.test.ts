@@ -1,0 +1,175 @@
+// The server's own caps on a learner's terminal, measured on the real server process (run in a
+// child, so /proc/<pid> shows the server alone) against the real cluster:
+// - a hostile client that never reads its socket and acknowledges output it never received,
+//   while `yes` runs in its shell, cannot make the server's memory grow past a stated bound;
+// - 200 disconnect / re-attach cycles of one learner's terminal leave no tmux client behind in
+//   the toolbox pod, and leave the server's file descriptors and memory at their baseline.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io as connect } from "socket.io-client";
+import type { EnvironmentStatus } from "../../lib/protocol/socket-events";
+import { createKubeAdapter } from "../../server/kubernetes/kube-client";
+import { SESSION_COOKIE } from "../../server/session/anonymous-session";
+import { ask, connected, nextEvent, type TestSocket } from "./support/test-server";
+
+const LEVEL = "headless-statefulset-dns";
+/** The stated bound: the server's resident memory may grow by at most this under the flood. */
+const FLOOD_RSS_BOUND_MB = 40;
+const FLOOD_SECONDS = 30;
+const CYCLES = 200;
+/** Baseline tolerances after the cycles (measured figures are printed and go to NOTES). */
+const CYCLES_FD_TOLERANCE = 8;
+const CYCLES_RSS_TOLERANCE_MB = 40;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const kube = createKubeAdapter();
+
+let child: ChildProcess;
+let url: string;
+let cookie: string;
+let namespace: string;
+let dataDir: string;
+const sockets: TestSocket[] = [];
+
+function rssMb(): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1];
+  return Number(kb) / 1024;
+}
+const openFds = (): number => fs.readdirSync(`/proc/${child.pid}/fd`).length;
+
+/** Every process in the toolbox pod, by its command line (minus the `ps` that lists them). */
+async function toolboxProcesses(): Promise<string[]> {
+  const out = await kube.exec(namespace, "toolbox", undefined, ["ps", "-eo", "args="]);
+  return out.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("ps -eo"));
+}
+const tmuxClients = (procs: string[]) => procs.filter((p) => p.startsWith("tmux") && !p.startsWith("tmux: server"));
+
+function socket(): TestSocket {
+  const s: TestSocket = connect(url, { transports: ["websocket"], extraHeaders: { cookie, origin: url }, reconnection: false, forceNew: true });
+  sockets.push(s);
+  return s;
+}
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-terminal-caps-"));
+  child = spawn(process.execPath, ["--import", "tsx", "tests/integration/support/server-in-child.ts"], {
+    env: { ...process.env, KUBEQUEST_DATA_DIR: dataDir, KQ_TEST_RATE_LIMIT: "1000/1000" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /KQ-SERVER (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const res = await fetch(`${url}/`);
+  cookie = `${SESSION_COOKIE}=${new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(res.headers.get("set-cookie") ?? "")![1]}`;
+  const starter = socket();
+  await connected(starter);
+  const started = await ask<EnvironmentStatus>(starter, "level:start", { levelId: LEVEL });
+  if (!started.ok || started.value.phase !== "ready") throw new Error(`level did not start: ${JSON.stringify(started)}`);
+  namespace = started.value.namespace!;
+  starter.disconnect();
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  if (child && child.exitCode === null) {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+  if (namespace) await kube.deleteNamespace(namespace, { wait: false }).catch(() => undefined);
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Opens the terminal on `s` and resolves once its first output (tmux's redraw) arrived. */
+async function attach(s: TestSocket, size = { cols: 80, rows: 24 }): Promise<void> {
+  const first = nextEvent(s, "terminal:output", () => true, 30_000);
+  const opened = await ask(s, "terminal:open", { levelId: LEVEL, ...size }, 30_000);
+  if (!opened.ok) throw new Error(`terminal:open failed: ${JSON.stringify(opened)}`);
+  await first;
+}
+
+describe("a hostile terminal client", () => {
+  it(`cannot grow the server's memory by more than ${FLOOD_RSS_BOUND_MB} MB: it stops reading and acknowledges everything while yes runs`, async () => {
+    const hostile = socket();
+    await connected(hostile);
+    await attach(hostile, { cols: 500, rows: 200 });
+    let received = 0;
+    hostile.on("terminal:output", (c) => (received += c.bytes));
+    await sleep(1000);
+    const baseline = rssMb();
+    hostile.emit("terminal:input", { data: "yes $(printf '%0480d' 0)\r" });
+    await sleep(500);
+    // Stop reading: the socket's TCP receive side is paused; writes (the acks) still go out.
+    (hostile.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
+    const acks = setInterval(() => hostile.emit("terminal:ack", { bytes: Number.MAX_SAFE_INTEGER }), 20);
+    let peak = baseline;
+    const samples: number[] = [];
+    for (let i = 0; i < FLOOD_SECONDS; i++) {
+      await sleep(1000);
+      const now = rssMb();
+      samples.push(Math.round(now));
+      peak = Math.max(peak, now);
+    }
+    clearInterval(acks);
+    hostile.emit("terminal:input", { data: "\u0003" });
+    console.log(
+      `hostile client, ${FLOOD_SECONDS} s of yes: server RSS ${baseline.toFixed(1)} MB at start, peak ${peak.toFixed(1)} MB (+${(peak - baseline).toFixed(1)} MB); samples ${samples.join(" ")}; the client had read ${received} bytes`,
+    );
+    (hostile.io.engine.transport as unknown as { ws: { terminate(): void } }).ws.terminate();
+    expect(peak - baseline).toBeLessThan(FLOOD_RSS_BOUND_MB);
+  });
+});
+
+describe("closing terminals", () => {
+  it(`${CYCLES} disconnect / re-attach cycles leave no tmux client in the pod, and the server's fds and memory at baseline`, async () => {
+    // Warm up: the first attach starts tmux's server; its client then goes with the socket.
+    const warm = socket();
+    await connected(warm);
+    await attach(warm);
+    warm.disconnect();
+    const settle = async (): Promise<string[]> => {
+      const deadline = Date.now() + 30_000;
+      let procs = await toolboxProcesses();
+      while (tmuxClients(procs).length > 0 && Date.now() < deadline) {
+        await sleep(500);
+        procs = await toolboxProcesses();
+      }
+      return procs;
+    };
+    const before = await settle();
+    await sleep(2000);
+    const base = { procs: before.length, fds: openFds(), rss: rssMb() };
+    const t0 = Date.now();
+    for (let i = 0; i < CYCLES; i++) {
+      const s = socket();
+      await connected(s);
+      await attach(s);
+      // Every other cycle re-attaches on the same socket first (as a page does after a hiccup).
+      if (i % 2 === 1) await attach(s);
+      s.disconnect();
+      sockets.pop();
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const after = await settle();
+    await sleep(2000);
+    const end = { procs: after.length, fds: openFds(), rss: rssMb() };
+    console.log(
+      `${CYCLES} cycles in ${seconds.toFixed(0)} s: toolbox processes ${base.procs} → ${end.procs}, server fds ${base.fds} → ${end.fds}, server RSS ${base.rss.toFixed(1)} → ${end.rss.toFixed(1)} MB\n  toolbox now: ${after.join(" | ")}`,
+    );
+    expect(tmuxClients(after)).toEqual([]);
+    expect(end.procs).toBe(base.procs);
+    expect(end.fds).toBeLessThanOrEqual(base.fds + CYCLES_FD_TOLERANCE);
+    expect(end.rss - base.rss).toBeLessThan(CYCLES_RSS_TOLERANCE_MB);
+  });
+});
