@@ -42,6 +42,8 @@ export interface KubeQuestServerOptions {
   kube?: () => KubeAdapter;
   levels?: () => Promise<LevelCatalog>;
   rateLimit?: SocketServerDeps["rateLimit"];
+  /** Terminal input and resize limits per socket (default: DEFAULT_TERMINAL_INPUT_LIMITS). */
+  terminalInputLimits?: SocketServerDeps["terminalInputLimits"];
   /** The database; by default the one DATABASE_URL / KUBEQUEST_DATA_DIR name (migrated at start). */
   database?: DatabaseHandle;
   /** Sign-in rate limits (tests shorten them). */
@@ -198,6 +200,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     onLearnerActivity: (learnerId) => roster.learnerActed(learnerId),
     recordings: { store: recordings, policy: recordingPolicy },
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+    ...(opts.terminalInputLimits ? { terminalInputLimits: opts.terminalInputLimits } : {}),
   });
   rooms.io = sockets.io;
 

@@ -51,6 +51,7 @@ import { resetLearnerLevel } from "../environments/reset-learner-level";
 import { sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
 import { attemptKeyOf, type TerminalSessions } from "../terminal/terminal-session";
 import { TerminalRecorder, type RecordingPolicy } from "../terminal/terminal-recorder";
+import { TerminalInputLimits, type TerminalInputLimitOptions } from "../terminal/terminal-input-limits";
 import type { RecordingStore } from "../database/recording-store";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";
 import { isAllowedOrigin, type OriginPolicy } from "./origin-check";
@@ -84,6 +85,8 @@ export interface SocketServerDeps {
   recordings?: { store: RecordingStore; policy: RecordingPolicy };
   /** Expensive requests per learner: a burst of `capacity` per `perMs`. */
   rateLimit?: { capacity: number; perMs: number };
+  /** Terminal input and resizes per socket (terminal-input-limits.ts); tests narrow them. */
+  terminalInputLimits?: TerminalInputLimitOptions;
 }
 
 interface SocketData {
@@ -355,8 +358,30 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
         recording: record && recordings ? { retentionDays: recordings.policy.retentionDays, maxBytes: recordings.policy.maxBytes } : null,
       };
     });
-    notice(socket, "terminal:input", terminalInputPayloadSchema, ({ data }) => deps.terminals.input(socket.id, data));
-    notice(socket, "terminal:resize", terminalResizePayloadSchema, ({ cols, rows }) => deps.terminals.resize(socket.id, cols, rows));
+    // Input and resizes are limited per socket; what is dropped is said once in a while.
+    const inputLimits = new TerminalInputLimits(deps.terminalInputLimits);
+    notice(socket, "terminal:input", terminalInputPayloadSchema, ({ data }) => {
+      const verdict = inputLimits.input(data);
+      if (verdict.ok) deps.terminals.input(socket.id, data);
+      else if (verdict.notice) socket.emit("terminal:notice", verdict.notice);
+    });
+    // A dropped resize is not lost: the last size asked for applies once the limit allows.
+    let deferredSize: { cols: number; rows: number } | undefined;
+    let deferredResize: NodeJS.Timeout | undefined;
+    notice(socket, "terminal:resize", terminalResizePayloadSchema, ({ cols, rows }) => {
+      const verdict = inputLimits.resize();
+      if (verdict.ok) {
+        deferredSize = undefined;
+        return deps.terminals.resize(socket.id, cols, rows);
+      }
+      if (verdict.notice) socket.emit("terminal:notice", verdict.notice);
+      deferredSize = { cols, rows };
+      deferredResize ??= setTimeout(() => {
+        deferredResize = undefined;
+        if (deferredSize) deps.terminals.resize(socket.id, deferredSize.cols, deferredSize.rows);
+        deferredSize = undefined;
+      }, verdict.retryAfterMs);
+    });
     notice(socket, "terminal:ack", terminalAckPayloadSchema, ({ bytes }) => deps.terminals.ack(socket.id, bytes));
 
     request(socket, "grade:run", gradePayloadSchema, { limited: true }, async ({ levelId, round }) => {
@@ -399,6 +424,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
 
     socket.on("disconnect", () => {
+      if (deferredResize) clearTimeout(deferredResize);
       // tmux keeps the shell; the next terminal:open re-attaches to it.
       deps.terminals.detach(socket.id);
     });

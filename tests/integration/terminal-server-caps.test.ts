@@ -99,6 +99,35 @@ async function attach(s: TestSocket, size = { cols: 80, rows: 24 }): Promise<voi
   await first;
 }
 
+describe("terminal input and resize limits", () => {
+  it("drops a flood of input and resizes with a notice, and applies the last size asked for", async () => {
+    const s = socket();
+    await connected(s);
+    await attach(s);
+    let output = "";
+    s.on("terminal:output", (c) => (output = (output + c.data).slice(-20_000)));
+    const notices: string[] = [];
+    s.on("terminal:notice", (n) => notices.push(n.code));
+    for (let i = 0; i < 400; i++) s.emit("terminal:input", { data: "#" });
+    const sizes = Array.from({ length: 60 }, (_, i) => ({ cols: 80 + (i % 40), rows: 24 + (i % 10) }));
+    for (const size of sizes) s.emit("terminal:resize", size);
+    const deadline = Date.now() + 10_000;
+    while (!(notices.includes("input-dropped") && notices.includes("resize-dropped")) && Date.now() < deadline) await sleep(100);
+    expect(notices).toContain("input-dropped");
+    expect(notices).toContain("resize-dropped");
+    // Told once per couple of seconds, not once per dropped message.
+    expect(notices.length).toBeLessThanOrEqual(4);
+    // Once the limit allows, the shell has the last size asked for.
+    await sleep(3_000);
+    const last = sizes.at(-1)!;
+    s.emit("terminal:input", { data: "\u0015stty size | sed 's/^/kq-size-/'\r" });
+    const shown = Date.now() + 15_000;
+    while (!output.includes(`kq-size-${last.rows} ${last.cols}`) && Date.now() < shown) await sleep(100);
+    expect(output).toContain(`kq-size-${last.rows} ${last.cols}`);
+    s.disconnect();
+  });
+});
+
 describe("a hostile terminal client", () => {
   it(`cannot grow the server's memory by more than ${FLOOD_RSS_BOUND_MB} MB: it stops reading and acknowledges everything while yes runs`, async () => {
     const hostile = socket();
