@@ -101,7 +101,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   const recordingPolicy: RecordingPolicy = { ...recordingPolicyFromEnv(), ...opts.recording };
   const recordings = new RecordingStore(database.db);
   const origins = opts.origins ?? originPolicyFromEnv(process.env, opts.port, opts.host);
-  const rooms: { io?: ReturnType<typeof createSocketServer>["io"] } = {};
+  // Filled once the socket server exists (below); HTTP requests only arrive after listen().
+  const rooms: { io?: ReturnType<typeof createSocketServer>["io"]; sockets?: ReturnType<typeof createSocketServer> } = {};
   const api = createAccountApi({
     signer: opts.signer,
     origins,
@@ -110,6 +111,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     levels,
     ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
     onLeaderboardChanged: () => rooms.io?.emit("leaderboard:changed", { at: new Date().toISOString() }),
+    onSessionEnded: (sessionId) => rooms.sockets?.endSession(sessionId, "You signed out, so this terminal was closed."),
+    onLearnerDeleted: (learnerId) => rooms.sockets?.endLearner(learnerId, "Your account was deleted, so this terminal was closed."),
   });
   const cohorts = new CohortStore(database.db);
   // Made once the services it drives exist (below); requests only arrive after listen().
@@ -203,6 +206,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     ...(opts.terminalInputLimits ? { terminalInputLimits: opts.terminalInputLimits } : {}),
   });
   rooms.io = sockets.io;
+  rooms.sockets = sockets;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -122,7 +122,16 @@ function badPayload(event: string, error: { issues: { path: PropertyKey[]; messa
   };
 }
 
-export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): { io: KqServer; close(): Promise<void> } {
+export interface KqSocketServer {
+  io: KqServer;
+  /** Disconnects the sockets of a signed-out session, closing their terminals; returns how many. */
+  endSession(sessionId: string, reason: string): number;
+  /** Disconnects every socket of a learner (a deleted account), closing their terminals. */
+  endLearner(learnerId: string, reason: string): number;
+  close(): Promise<void>;
+}
+
+export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): KqSocketServer {
   const io: KqServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // Next's dev server handles its own upgrades (hot reload) on the same HTTP server.
@@ -438,8 +447,22 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     if (namespace && !occupied(namespace) && !occupied(watchRoom(namespace))) deps.liveViews.unsubscribe(namespace);
   });
 
+  /** Closes the terminals of the matching sockets (telling the page why), then disconnects them. */
+  const disconnectWhere = (match: (socket: KqSocket) => boolean, reason: string): number => {
+    let count = 0;
+    for (const socket of [...io.sockets.sockets.values()]) {
+      if (!match(socket)) continue;
+      deps.terminals.close(socket.id, reason);
+      socket.disconnect(true);
+      count++;
+    }
+    return count;
+  };
+
   return {
     io,
+    endSession: (sessionId, reason) => disconnectWhere((s) => s.data.sessionId === sessionId, reason),
+    endLearner: (learnerId, reason) => disconnectWhere((s) => s.data.learnerId === learnerId, reason),
     async close() {
       deps.terminals.closeAll("The server is shutting down.");
       deps.liveViews.stopAll();
