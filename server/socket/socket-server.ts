@@ -56,6 +56,7 @@ import type { RecordingStore } from "../database/recording-store";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";
 import { isAllowedOrigin, type OriginPolicy } from "./origin-check";
 import { RateLimiter } from "./rate-limit";
+import { clientAddress } from "../http/per-ip-limits";
 import { unsentBytes } from "./socket-backlog";
 
 /** socket.io's own limit on one message: YAML (64 KiB) and terminal input (16 KiB) fit with room. */
@@ -85,6 +86,8 @@ export interface SocketServerDeps {
   recordings?: { store: RecordingStore; policy: RecordingPolicy };
   /** Expensive requests per learner: a burst of `capacity` per `perMs`. */
   rateLimit?: { capacity: number; perMs: number };
+  /** `level:start` per client address (see http/per-ip-limits.ts); default 60 per 10 minutes. */
+  levelStartsPerIp?: { capacity: number; perMs: number };
   /** Terminal input and resizes per socket (terminal-input-limits.ts); tests narrow them. */
   terminalInputLimits?: TerminalInputLimitOptions;
 }
@@ -145,6 +148,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
   });
 
   const limiter = new RateLimiter(deps.rateLimit?.capacity ?? 10, deps.rateLimit?.perMs ?? 10_000);
+  const startsPerIp = new RateLimiter(deps.levelStartsPerIp?.capacity ?? 60, deps.levelStartsPerIp?.perMs ?? 10 * 60_000);
   const acted = (learnerId: string): void => deps.onLearnerActivity?.(learnerId);
   /** Whether any socket is in the room now (socket.io deletes empty rooms). */
   const occupied = (room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
@@ -280,6 +284,16 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
 
     request(socket, "level:start", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
+      // Per address too: a script minting sessions gets a fresh per-learner limit with each one.
+      const fromAddress = startsPerIp.take(clientAddress(socket.request));
+      if (!fromAddress.ok) {
+        const minutes = Math.max(1, Math.ceil(fromAddress.retryAfterMs / 60_000));
+        throw failure(
+          "rate-limited",
+          "Too many levels were started from your network address in a short time.",
+          `Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then start the level again.`,
+        );
+      }
       const learnerId = await learner;
       await deps.progress.recordStart(learnerId, (await levelOf(levelId)).manifest.id);
       acted(learnerId);
