@@ -33,8 +33,8 @@ export function attachArgv(token: string): string[] {
 
 /**
  * Hangs up every tmux client whose environment holds the token, and prints how many it found.
- * tmux's server inherits its first client's environment, so it is skipped by its process title
- * ("tmux: server ..."). When the client is not there yet (the terminal closed while the exec was
+ * tmux's server inherits its first client's environment, so it is skipped by its process name
+ * or title ("tmux: server", set through prctl or setproctitle depending on the build). When the client is not there yet (the terminal closed while the exec was
  * still starting it), it looks once more a second later.
  */
 export const END_CLIENT_SCRIPT = `
@@ -42,9 +42,10 @@ token="$1"; tries=0
 while :; do
   n=0
   for d in /proc/[0-9]*; do
-    title="$(tr '\\0' ' ' < "$d/cmdline" 2>/dev/null)"
-    case "$title" in "tmux: server"*) continue ;; tmux*) ;; *) continue ;; esac
-    if tr '\\0' '\\n' < "$d/environ" 2>/dev/null | grep -qxF "${ATTACH_TOKEN_VARIABLE}=$token"; then
+    comm="$(cat "$d/comm" 2>/dev/null)"
+    title="$(tr '\\0' ' ' 2>/dev/null < "$d/cmdline")"
+    case "$comm|$title" in *"tmux: server"*) continue ;; tmux*) ;; *) continue ;; esac
+    if tr '\\0' '\\n' 2>/dev/null < "$d/environ" | grep -qxF "${ATTACH_TOKEN_VARIABLE}=$token"; then
       kill -HUP "\${d#/proc/}" 2>/dev/null && n=$((n + 1))
     fi
   done
