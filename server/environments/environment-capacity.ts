@@ -25,7 +25,12 @@ export type Admission =
   | { ok: true }
   | { ok: false; running: number; max: number; position: number; retryMinutes: number };
 
-export const DEFAULT_MAX_ENVIRONMENTS = 12;
+/**
+ * A single kind node runs at most 110 pods (the kubelet's default); a Level 30 environment is 4
+ * (toolbox and three Redis pods), and the system and grader pods need about a dozen: 24
+ * environments fit. CPU is not the limit on 2 cores: the pods idle while learners read and type.
+ */
+export const DEFAULT_MAX_ENVIRONMENTS = 24;
 
 /** KUBEQUEST_MAX_ENVIRONMENTS, a whole number ≥ 0 (0 closes the installation to new starts). */
 export function maxEnvironmentsFromEnv(env: Record<string, string | undefined> = process.env): number {
