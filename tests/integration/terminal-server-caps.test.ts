@@ -139,8 +139,9 @@ describe("a hostile terminal client", () => {
     const baseline = rssMb();
     hostile.emit("terminal:input", { data: "yes $(printf '%0480d' 0)\r" });
     await sleep(500);
-    // Stop reading: the socket's TCP receive side is paused; writes (the acks) still go out.
-    (hostile.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
+    // Stop reading: the WebSocket stops reading its TCP socket (ws's own pause, which its
+    // receiver does not undo); writes (the acks) still go out.
+    (hostile.io.engine.transport as unknown as { ws: { pause(): void } }).ws.pause();
     const acks = setInterval(() => hostile.emit("terminal:ack", { bytes: Number.MAX_SAFE_INTEGER }), 20);
     let peak = baseline;
     const samples: number[] = [];
