@@ -34,8 +34,9 @@ describe("TerminalInputLimits", () => {
     expect(limits.input("a").ok).toBe(false);
   });
 
-  it("limits resizes, saying when the last one applies", () => {
+  it("limits resizes, saying when the last one applies, even right after an input notice", () => {
     const { limits } = setup();
+    Array.from({ length: 11 }, () => limits.input("x"));
     const verdicts = Array.from({ length: 6 }, () => limits.resize());
     expect(verdicts.filter((v) => v.ok)).toHaveLength(4);
     expect(verdicts[4]).toMatchObject({ ok: false, notice: { code: "resize-dropped" }, retryAfterMs: 500 });

@@ -33,7 +33,8 @@ export class TerminalInputLimits {
   private readonly messages: TokenBucket;
   private readonly bytes: TokenBucket;
   private readonly resizes: TokenBucket;
-  private lastNoticeAt = -Infinity;
+  /** Per kind of notice: a dropped resize is still said right after dropped input. */
+  private readonly lastNoticeAt = new Map<TerminalNotice["code"], number>();
 
   constructor(
     private readonly opts: TerminalInputLimitOptions = DEFAULT_TERMINAL_INPUT_LIMITS,
@@ -70,8 +71,8 @@ export class TerminalInputLimits {
 
   private dropped(retryAfterMs: number, notice: TerminalNotice): Verdict {
     const t = this.now();
-    if (t - this.lastNoticeAt < this.opts.noticeEveryMs) return { ok: false, notice: null, retryAfterMs };
-    this.lastNoticeAt = t;
+    if (t - (this.lastNoticeAt.get(notice.code) ?? -Infinity) < this.opts.noticeEveryMs) return { ok: false, notice: null, retryAfterMs };
+    this.lastNoticeAt.set(notice.code, t);
     return { ok: false, notice, retryAfterMs };
   }
 }

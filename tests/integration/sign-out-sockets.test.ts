@@ -33,8 +33,9 @@ const disconnected = (s: TestSocket, timeoutMs = 10_000): Promise<string> =>
   });
 
 async function tmuxClientsIn(ns: string): Promise<string[]> {
-  const out = await kube.exec(ns, "toolbox", undefined, ["ps", "-eo", "args="]);
-  return out.stdout.split("\n").filter((l) => l.startsWith("tmux") && !l.startsWith("tmux: server"));
+  // The process name tells tmux's client from its server; both keep their first command line.
+  const out = await kube.exec(ns, "toolbox", undefined, ["ps", "-eo", "comm="]);
+  return out.stdout.split("\n").filter((l) => l.startsWith("tmux: client"));
 }
 
 describe("sign-out and account deletion", () => {
