@@ -252,9 +252,12 @@ export class LevelEnvironments {
 
   private track(key: string, phase: "provisioning" | "resetting", promise: Promise<EnvironmentStatus>): Promise<EnvironmentStatus> {
     this.inflight.set(key, { phase, promise });
-    void promise.finally(() => {
+    // Cleanup on success and on failure alike; a start refused by the cap rejects, and that
+    // rejection belongs to the caller, not to an unhandled branch made here.
+    const forget = (): void => {
       if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
-    });
+    };
+    promise.then(forget, forget);
     return promise;
   }
 

@@ -13,7 +13,7 @@ beforeAll(async () => {
   server = await startTestServer({
     name: "kq-caps-",
     maxEnvironments: 0,
-    perIpLimits: { newSessions: 4, levelStarts: 3, windowMs: 10 * 60_000 },
+    perIpLimits: { newSessions: 4, levelStarts: 2, windowMs: 10 * 60_000 },
   });
 });
 
