@@ -5,9 +5,12 @@
  * process and its pseudo-terminal, so every re-attach (a reconnect on flaky Wi-Fi, a reload,
  * a second tab) used to leave one `tmux new-session -A -s main` client running in the pod,
  * forever, piling up against the pod's limits. So each attach carries a random token in its
- * environment, and closing the terminal runs a second, short exec that hangs up (SIGHUP) the
- * tmux client carrying that token. tmux's server, and with it the learner's shell and history,
- * stays: only the client of that attach goes.
+ * environment, and closing the terminal runs a second, short exec that kills the tmux client
+ * carrying that token. tmux's server, and with it the learner's shell and history, stays: only
+ * the client of that attach goes, and the server simply sees it detach.
+ *
+ * SIGKILL, not SIGHUP: a client whose output was paused by flow control is blocked writing to a
+ * terminal nobody reads any more; it catches SIGHUP and then blocks again writing its goodbye.
  *
  * The token is generated here, never taken from the learner, and is the only variable part of
  * either command line.
@@ -32,7 +35,7 @@ export function attachArgv(token: string): string[] {
 }
 
 /**
- * Hangs up every tmux client whose environment holds the token, and prints how many it found.
+ * Kills every tmux client whose environment holds the token, and prints how many it found.
  * tmux's server inherits its first client's environment, so it is skipped by its process name
  * or title ("tmux: server", set through prctl or setproctitle depending on the build). When the client is not there yet (the terminal closed while the exec was
  * still starting it), it looks once more a second later.
@@ -46,7 +49,7 @@ while :; do
     title="$(tr '\\0' ' ' 2>/dev/null < "$d/cmdline")"
     case "$comm|$title" in *"tmux: server"*) continue ;; tmux*) ;; *) continue ;; esac
     if tr '\\0' '\\n' 2>/dev/null < "$d/environ" | grep -qxF "${ATTACH_TOKEN_VARIABLE}=$token"; then
-      kill -HUP "\${d#/proc/}" 2>/dev/null && n=$((n + 1))
+      kill -KILL "\${d#/proc/}" 2>/dev/null && n=$((n + 1))
     fi
   done
   tries=$((tries + 1))
@@ -60,7 +63,7 @@ export function endClientArgv(token: string): string[] {
   return ["sh", "-c", END_CLIENT_SCRIPT, "kubequest-end-terminal", token];
 }
 
-/** Ends the attach's tmux client in the pod; resolves with how many processes were hung up. */
+/** Ends the attach's tmux client in the pod; resolves with how many processes were killed. */
 export async function endTmuxClient(kube: KubeAdapter, namespace: string, pod: string, token: string): Promise<number> {
   const result = await kube.exec(namespace, pod, undefined, endClientArgv(token), { timeoutMs: 15_000 });
   return Number.parseInt(result.stdout.trim(), 10) || 0;
