@@ -182,6 +182,8 @@ describe("closing terminals", () => {
       return procs;
     };
     const before = await settle();
+    // Nothing left over from the tests above either (the hostile client's was blocked writing).
+    expect(tmuxClients(before)).toEqual([]);
     await sleep(2000);
     const base = { procs: before.length, fds: openFds(), rss: rssMb() };
     const t0 = Date.now();
