@@ -236,14 +236,17 @@ export class TerminalSessions {
   }
 
   private endClient(target: TerminalTarget, attachToken: string): void {
-    const ending = endTmuxClient(this.opts.kube(), target.namespace, target.pod, attachToken).then(
-      () => undefined,
-      // The pod may be gone (reset, abandon): then so is the client.
-      (err: unknown) => {
-        const code = (err as { code?: string }).code;
-        if (code !== "not-found" && code !== "pod-not-running") console.error(`[terminal] ending the tmux client in ${target.namespace}/${target.pod}:`, err);
-      },
-    );
+    // Through a promise: a failure to even reach the cluster must not break closing the terminal.
+    const ending = Promise.resolve()
+      .then(() => endTmuxClient(this.opts.kube(), target.namespace, target.pod, attachToken))
+      .then(
+        () => undefined,
+        // The pod may be gone (reset, abandon): then so is the client.
+        (err: unknown) => {
+          const code = (err as { code?: string }).code;
+          if (code !== "not-found" && code !== "pod-not-running") console.error(`[terminal] ending the tmux client in ${target.namespace}/${target.pod}:`, err);
+        },
+      );
     this.endingClients.add(ending);
     void ending.finally(() => this.endingClients.delete(ending));
   }
