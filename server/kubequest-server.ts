@@ -54,7 +54,7 @@ export interface KubeQuestServerOptions {
   accountSessionTtlMs?: number;
   /** Terminal recording size cap and retention; default KUBEQUEST_RECORDING_MAX_BYTES / _RETENTION_DAYS. */
   recording?: Partial<RecordingPolicy>;
-  /** Most environments at once; default KUBEQUEST_MAX_ENVIRONMENTS or 24. */
+  /** Most environments at once; default KUBEQUEST_MAX_ENVIRONMENTS or 12. */
   maxEnvironments?: number;
   /** New sessions and level starts per client address; default from the environment (per-ip-limits.ts). */
   perIpLimits?: PerIpLimits;

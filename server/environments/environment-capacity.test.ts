@@ -58,7 +58,7 @@ describe("EnvironmentCapacity", () => {
   });
 
   it("reads KUBEQUEST_MAX_ENVIRONMENTS, refusing nonsense", () => {
-    expect(maxEnvironmentsFromEnv({})).toBe(24);
+    expect(maxEnvironmentsFromEnv({})).toBe(12);
     expect(maxEnvironmentsFromEnv({ KUBEQUEST_MAX_ENVIRONMENTS: "30" })).toBe(30);
     expect(maxEnvironmentsFromEnv({ KUBEQUEST_MAX_ENVIRONMENTS: "0" })).toBe(0);
     expect(() => maxEnvironmentsFromEnv({ KUBEQUEST_MAX_ENVIRONMENTS: "lots" })).toThrow(/whole number/);

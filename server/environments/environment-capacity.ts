@@ -26,11 +26,13 @@ export type Admission =
   | { ok: false; running: number; max: number; position: number; retryMinutes: number };
 
 /**
- * A single kind node runs at most 110 pods (the kubelet's default); a Level 30 environment is 4
- * (toolbox and three Redis pods), and the system and grader pods need about a dozen: 24
- * environments fit. CPU is not the limit on 2 cores: the pods idle while learners read and type.
+ * Sized by CPU requests, which is what the scheduler runs out of first on a 2-core kind node:
+ * a Level 30 environment requests 85m (toolbox 10m, three Redis pods at 25m), and about 1.25
+ * cores are left after the node's system pods, so about 14 fit; 12 leaves room for the grader's
+ * probe and a reset in progress (measured: a shared cluster with ~15 environments left pods
+ * Pending with "Insufficient cpu").
  */
-export const DEFAULT_MAX_ENVIRONMENTS = 24;
+export const DEFAULT_MAX_ENVIRONMENTS = 12;
 
 /** KUBEQUEST_MAX_ENVIRONMENTS, a whole number ≥ 0 (0 closes the installation to new starts). */
 export function maxEnvironmentsFromEnv(env: Record<string, string | undefined> = process.env): number {

@@ -35,7 +35,7 @@ export interface LevelEnvironmentOptions {
   readyTimeoutMs?: number;
   /** Environments older than this are deleted by the reaper. */
   ttlMs?: number;
-  /** Most environments running at once on the cluster; default KUBEQUEST_MAX_ENVIRONMENTS or 24. */
+  /** Most environments running at once on the cluster; default KUBEQUEST_MAX_ENVIRONMENTS or 12. */
   maxEnvironments?: number;
   now?: () => number;
 }
