@@ -23,6 +23,8 @@ async function main(): Promise<void> {
       res.end("page");
     },
     ...(capacity && perMs ? { rateLimit: { capacity, perMs } } : {}),
+    // The shared cluster's other environments must not fill this test server's cap.
+    maxEnvironments: 100,
   });
   process.stdout.write(`KQ-SERVER ${kq.url}\n`);
   process.once("SIGTERM", () => {
