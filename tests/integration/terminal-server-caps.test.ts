@@ -80,8 +80,9 @@ beforeAll(async () => {
   const starter = socket();
   await connected(starter);
   const started = await ask<EnvironmentStatus>(starter, "level:start", { levelId: LEVEL });
+  // Remembered before checking, so a level that failed to come up is deleted too.
+  if (started.ok && started.value.namespace) namespace = started.value.namespace;
   if (!started.ok || started.value.phase !== "ready") throw new Error(`level did not start: ${JSON.stringify(started)}`);
-  namespace = started.value.namespace!;
   starter.disconnect();
 });
 
