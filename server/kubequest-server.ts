@@ -28,7 +28,9 @@ import { getKubeAdapter } from "./kubernetes/kube-client";
 import { getLevelCatalog, type LevelCatalog } from "./levels/level-catalog";
 import { NamespaceLiveViews } from "./live-view/namespace-live-view";
 import { worldsOf } from "./progress/level-rules";
-import { SESSION_MAX_AGE_SECONDS, ensureSession, type SessionSigner } from "./session/anonymous-session";
+import { SESSION_MAX_AGE_SECONDS, ensureSession, sessionFromRequest, type SessionSigner } from "./session/anonymous-session";
+import { clientAddress, perIpLimitsFromEnv, tooManySessions, type PerIpLimits } from "./http/per-ip-limits";
+import { RateLimiter } from "./socket/rate-limit";
 import { originPolicyFromEnv, type OriginPolicy } from "./socket/origin-check";
 import { createSocketServer, type SocketServerDeps } from "./socket/socket-server";
 import { TerminalSessions } from "./terminal/terminal-session";
@@ -44,6 +46,8 @@ export interface KubeQuestServerOptions {
   kube?: () => KubeAdapter;
   levels?: () => Promise<LevelCatalog>;
   rateLimit?: SocketServerDeps["rateLimit"];
+  /** Terminal input and resize limits per socket (default: DEFAULT_TERMINAL_INPUT_LIMITS). */
+  terminalInputLimits?: SocketServerDeps["terminalInputLimits"];
   /** The database; by default the one DATABASE_URL / KUBEQUEST_DATA_DIR name (migrated at start). */
   database?: DatabaseHandle;
   /** Sign-in rate limits (tests shorten them). */
@@ -52,6 +56,10 @@ export interface KubeQuestServerOptions {
   accountSessionTtlMs?: number;
   /** Terminal recording size cap and retention; default KUBEQUEST_RECORDING_MAX_BYTES / _RETENTION_DAYS. */
   recording?: Partial<RecordingPolicy>;
+  /** Most environments at once; default KUBEQUEST_MAX_ENVIRONMENTS or 12. */
+  maxEnvironments?: number;
+  /** New sessions and level starts per client address; default from the environment (per-ip-limits.ts). */
+  perIpLimits?: PerIpLimits;
 }
 
 /** Signed-in sessions last two weeks unless KUBEQUEST_ACCOUNT_SESSION_HOURS says otherwise. */
@@ -101,7 +109,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   const recordingPolicy: RecordingPolicy = { ...recordingPolicyFromEnv(), ...opts.recording };
   const recordings = new RecordingStore(database.db);
   const origins = opts.origins ?? originPolicyFromEnv(process.env, opts.port, opts.host);
-  const rooms: { io?: ReturnType<typeof createSocketServer>["io"] } = {};
+  // Filled once the socket server exists (below); HTTP requests only arrive after listen().
+  const rooms: { io?: ReturnType<typeof createSocketServer>["io"]; sockets?: ReturnType<typeof createSocketServer> } = {};
   const api = createAccountApi({
     signer: opts.signer,
     origins,
@@ -110,11 +119,29 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     levels,
     ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
     onLeaderboardChanged: () => rooms.io?.emit("leaderboard:changed", { at: new Date().toISOString() }),
+    onSessionEnded: (sessionId) => rooms.sockets?.endSession(sessionId, "You signed out, so this terminal was closed."),
+    onLearnerDeleted: (learnerId) => rooms.sockets?.endLearner(learnerId, "Your account was deleted, so this terminal was closed."),
   });
   const cohorts = new CohortStore(database.db);
   // Made once the services it drives exist (below); requests only arrive after listen().
   const dashboard: { api?: ReturnType<typeof createCohortApi> } = {};
+  const perIp = opts.perIpLimits ?? perIpLimitsFromEnv();
+  const newSessionsPerIp = new RateLimiter(perIp.newSessions, perIp.windowMs);
   const server = http.createServer((req, res) => {
+    // A request without a valid session is about to mint one: counted per address.
+    if (!sessionFromRequest(req, opts.signer)) {
+      const taken = newSessionsPerIp.take(clientAddress(req));
+      if (!taken.ok) {
+        const refusal = tooManySessions(taken.retryAfterMs);
+        const api = (req.url ?? "").startsWith("/api/");
+        res.writeHead(429, {
+          "content-type": api ? "application/json" : "text/plain; charset=utf-8",
+          "retry-after": String(Math.ceil(taken.retryAfterMs / 1000)),
+        });
+        res.end(api ? JSON.stringify({ error: refusal }) : `${refusal.message}\n${refusal.action}\n`);
+        return;
+      }
+    }
     ensureSession(req, res, opts.signer);
     // The dashboard's routes first: the account API answers 404 for every /api/ path it lacks.
     (dashboard.api ? dashboard.api(req, res) : Promise.resolve(false))
@@ -135,6 +162,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   const environments = new LevelEnvironments({
     kube,
     levels,
+    ...(opts.maxEnvironments !== undefined ? { maxEnvironments: opts.maxEnvironments } : {}),
     events: {
       progress: (ns, p) => toNamespace(ns, "environment:progress", p),
       status: (ns, s) => toNamespace(ns, "environment:status", s),
@@ -200,8 +228,11 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     onLearnerActivity: (learnerId) => roster.learnerActed(learnerId),
     recordings: { store: recordings, policy: recordingPolicy },
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+    ...(opts.terminalInputLimits ? { terminalInputLimits: opts.terminalInputLimits } : {}),
+    levelStartsPerIp: { capacity: perIp.levelStarts, perMs: perIp.windowMs },
   });
   rooms.io = sockets.io;
+  rooms.sockets = sockets;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -248,6 +279,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
       await sockets.close();
       // Closed terminals' recordings write their last frames before the database closes.
       await terminals.recordingsWritten();
+      // Closed terminals' tmux clients are ended in their pods, not left behind by a restart.
+      await terminals.clientsEnded();
       if (ownDatabase) await database.close();
     },
   };

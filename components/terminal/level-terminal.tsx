@@ -2,9 +2,10 @@
 // Components never import `@/server/*`; the terminal talks to the server only through the socket.
 
 import dynamic from "next/dynamic";
-import { useCallback, useImperativeHandle, useRef, useState, type Ref } from "react";
+import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { KubeQuestSocket } from "@/lib/client/socket";
-import type { TerminalOpened } from "@/lib/protocol/socket-events";
+import { useSocketEvent } from "@/lib/client/use-socket";
+import type { TerminalNotice, TerminalOpened } from "@/lib/protocol/socket-events";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { Spinner } from "@/components/ui/spinner";
 import type { TerminalStatus, XtermHandle } from "./xterm-view";
@@ -22,6 +23,9 @@ const XtermView = dynamic(() => import("./xterm-view"), {
 export interface LevelTerminalHandle {
   focus(): void;
 }
+
+/** How long a dropped-input notice stays on screen. */
+const NOTICE_MS = 8_000;
 
 const statusLine: Record<TerminalStatus["phase"], { text: string; tone: string }> = {
   waiting: { text: "Not attached", tone: "text-faint" },
@@ -54,6 +58,14 @@ export function LevelTerminal({
     if (next.phase === "attached") setRecording(next.recording);
   }, []);
   const xterm = useRef<XtermHandle | null>(null);
+  // Input or a resize the server dropped (rate limits): said for a few seconds, then gone.
+  const [notice, setNotice] = useState<TerminalNotice | null>(null);
+  useSocketEvent(socket, "terminal:notice", setNotice);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = window.setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => window.clearTimeout(timer);
+  }, [notice]);
 
   useImperativeHandle(ref, () => ({ focus: () => xterm.current?.focus() }));
 
@@ -118,6 +130,16 @@ export function LevelTerminal({
           <span aria-hidden="true" className="inline-block h-1.5 w-1.5 rounded-full bg-bad" />
           Your instructor can replay this terminal. Recordings are kept {recording.retentionDays}{" "}
           {recording.retentionDays === 1 ? "day" : "days"}.
+        </p>
+      )}
+      {notice && (
+        <p
+          role="status"
+          data-testid="terminal-notice"
+          data-code={notice.code}
+          className="shrink-0 border-b border-line bg-surface px-3 py-1 text-[11px] text-warn"
+        >
+          {notice.message} {notice.action}
         </p>
       )}
       <div className="relative min-h-0 flex-1" aria-label="Shell in your namespace">

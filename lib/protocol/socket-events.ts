@@ -268,6 +268,8 @@ export interface ServerToClientEvents {
   "environment:progress": (progress: ProgressEvent) => void;
   "terminal:output": (chunk: { data: string; bytes: number }) => void;
   "terminal:exit": (info: { reason: string }) => void;
+  /** Something the learner sent to the terminal was dropped (too much input or resizing too fast). */
+  "terminal:notice": (notice: TerminalNotice) => void;
   "liveview:snapshot": (snapshot: LiveViewSnapshot) => void;
   "grade:started": (started: GradeStarted) => void;
   "grade:check": (update: { runId: string; result: CheckResult }) => void;
@@ -284,6 +286,13 @@ export interface ServerToClientEvents {
   "cohort:grade-progress": (progress: CohortGradeProgress) => void;
   /** Instructor dashboard: an action was written to the cohort's audit log. */
   "cohort:audit": (appended: AuditAppended) => void;
+}
+
+/** Why terminal input or a resize was dropped, and what to do. */
+export interface TerminalNotice {
+  code: "input-dropped" | "resize-dropped";
+  message: string;
+  action: string;
 }
 
 /** Answer to `terminal:open`: whether this terminal is recorded for the learner's instructors. */

@@ -10,7 +10,9 @@ import type { EnvironmentStatus, ProgressEvent } from "../../lib/protocol/socket
 import { ActionableFailure, asActionableError, failure } from "../errors/actionable-failure";
 import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
+import { EnvironmentCapacity, maxEnvironmentsFromEnv } from "./environment-capacity";
 import {
+  ALL_ENVIRONMENTS_SELECTOR,
   LABELS,
   environmentLabels,
   environmentNamespace,
@@ -36,6 +38,8 @@ export interface LevelEnvironmentOptions {
   readyTimeoutMs?: number;
   /** Environments older than this are deleted by the reaper. */
   ttlMs?: number;
+  /** Most environments running at once on the cluster; default KUBEQUEST_MAX_ENVIRONMENTS or 12. */
+  maxEnvironments?: number;
   now?: () => number;
   /**
    * Labels every environment this instance creates carries, and that the reaper requires of
@@ -96,12 +100,18 @@ export class LevelEnvironments {
   private readonly now: () => number;
   private readonly scopeLabels: Record<string, string>;
   private reaper: NodeJS.Timeout | undefined;
+  private readonly capacity: EnvironmentCapacity;
+  /** Admitted environments still being built (their namespace may not be listed yet). */
+  private readonly building = new Set<string>();
+  /** Admission decisions one at a time, so two starts cannot both take the last slot. */
+  private admissions: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: LevelEnvironmentOptions) {
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
     this.ttlMs = opts.ttlMs ?? envTtlMs();
     this.now = opts.now ?? Date.now;
     this.scopeLabels = opts.scopeLabels ?? testRunLabels();
+    this.capacity = new EnvironmentCapacity({ max: opts.maxEnvironments ?? maxEnvironmentsFromEnv(), now: this.now });
   }
 
   private key(sessionId: string, levelId: string): string {
@@ -175,12 +185,50 @@ export class LevelEnvironments {
         const current = await this.inspect(sessionId, level);
         // Start never rebuilds an environment that exists: that would undo the learner's work.
         if (current.phase === "ready" || current.phase === "failed") return current;
-        return await this.provision(sessionId, level, namespace, []);
       } catch (err) {
         return this.failed(level, namespace, err);
       }
+      // A full installation is the answer to this request (with the queue position), not a
+      // broken environment: it throws.
+      await this.admit(sessionId, namespace);
+      try {
+        return await this.provision(sessionId, level, namespace, []);
+      } catch (err) {
+        return this.failed(level, namespace, err);
+      } finally {
+        this.building.delete(namespace);
+      }
     })();
     return this.track(key, "provisioning", promise);
+  }
+
+  /**
+   * Takes a slot under the installation's cap for a new environment, or throws
+   * "installation-full" with the learner's place in the queue. Counts what the cluster holds
+   * (namespaces being deleted no longer count) plus what is being built here.
+   */
+  private admit(learnerId: string, namespace: string): Promise<void> {
+    const decision = this.admissions.then(async () => {
+      let listed: Awaited<ReturnType<KubeAdapter["listNamespaces"]>>;
+      try {
+        listed = await this.opts.kube().listNamespaces(ALL_ENVIRONMENTS_SELECTOR);
+      } catch (err) {
+        // Without the cluster nothing can be built anyway; the start reports it as it always did.
+        if (asActionableError(err)) return;
+        throw err;
+      }
+      const live = listed.filter((ns) => !ns.deleting);
+      const running = new Set([...live.map((ns) => ns.name), ...this.building]);
+      const expiresAt = live.map((ns) => Number(ns.labels[LABELS.createdAt] ?? 0) * 1000 + this.ttlMs);
+      const verdict = this.capacity.admit(learnerId, running.size, expiresAt);
+      if (!verdict.ok) {
+        const { message, action } = EnvironmentCapacity.refusal(verdict);
+        throw failure("installation-full", message, action);
+      }
+      this.building.add(namespace);
+    });
+    this.admissions = decision.catch(() => undefined);
+    return decision;
   }
 
   /** Deletes the environment (waiting until it is gone) and builds it again from the level. */
@@ -214,9 +262,12 @@ export class LevelEnvironments {
 
   private track(key: string, phase: "provisioning" | "resetting", promise: Promise<EnvironmentStatus>): Promise<EnvironmentStatus> {
     this.inflight.set(key, { phase, promise });
-    void promise.finally(() => {
+    // Cleanup on success and on failure alike; a start refused by the cap rejects, and that
+    // rejection belongs to the caller, not to an unhandled branch made here.
+    const forget = (): void => {
       if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
-    });
+    };
+    promise.then(forget, forget);
     return promise;
   }
 

@@ -56,6 +56,10 @@ export interface AccountApiDeps {
   signInLimits?: SignInLimits;
   /** Called after changes that move the leaderboard (a deleted account, an anonymity switch). */
   onLeaderboardChanged?: () => void;
+  /** A session was signed out: its sockets are disconnected and their terminals closed. */
+  onSessionEnded?: (sessionId: string) => void;
+  /** An account was deleted: every socket of that learner goes, on every device. */
+  onLearnerDeleted?: (learnerId: string) => void;
 }
 
 /** Validates a body with the contract's schema (400 `invalid-field` naming the field). */
@@ -163,6 +167,8 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
 
     "POST /api/auth/sign-out": async ({ req, res, session }) => {
       await deps.accounts.endSession(session.sessionId);
+      // Sockets authenticated by this session must not go on acting as the account.
+      deps.onSessionEnded?.(session.sessionId);
       // A fresh anonymous session; the account's progress stays with the account.
       const anonymous = await deps.accounts.startSession(await deps.accounts.createAnonymousLearner());
       setSessionCookie(req, res, deps.signer, anonymous.sessionId);
@@ -240,6 +246,7 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
         throw new HttpError(400, { code: "confirm-mismatch", message: "The username you typed is not this account's.", action: `Type ${learner.username} to confirm.` });
       }
       await deps.accounts.deleteLearner(learner.id);
+      deps.onLearnerDeleted?.(learner.id);
       const anonymous = await deps.accounts.startSession(await deps.accounts.createAnonymousLearner());
       setSessionCookie(req, res, deps.signer, anonymous.sessionId);
       deps.onLeaderboardChanged?.();

@@ -21,11 +21,11 @@ export class TokenBucket {
     this.updatedAt = t;
   }
 
-  /** Takes a token; false when the bucket is empty. */
-  take(): boolean {
+  /** Takes `n` tokens (one by default); false, taking none, when fewer are left. */
+  take(n = 1): boolean {
     this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
     return true;
   }
 

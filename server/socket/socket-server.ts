@@ -51,10 +51,13 @@ import { resetLearnerLevel } from "../environments/reset-learner-level";
 import { sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
 import { attemptKeyOf, type TerminalSessions } from "../terminal/terminal-session";
 import { TerminalRecorder, type RecordingPolicy } from "../terminal/terminal-recorder";
+import { TerminalInputLimits, type TerminalInputLimitOptions } from "../terminal/terminal-input-limits";
 import type { RecordingStore } from "../database/recording-store";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";
 import { isAllowedOrigin, type OriginPolicy } from "./origin-check";
 import { RateLimiter } from "./rate-limit";
+import { clientAddress } from "../http/per-ip-limits";
+import { unsentBytes } from "./socket-backlog";
 
 /** socket.io's own limit on one message: YAML (64 KiB) and terminal input (16 KiB) fit with room. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -83,6 +86,10 @@ export interface SocketServerDeps {
   recordings?: { store: RecordingStore; policy: RecordingPolicy };
   /** Expensive requests per learner: a burst of `capacity` per `perMs`. */
   rateLimit?: { capacity: number; perMs: number };
+  /** `level:start` per client address (see http/per-ip-limits.ts); default 60 per 10 minutes. */
+  levelStartsPerIp?: { capacity: number; perMs: number };
+  /** Terminal input and resizes per socket (terminal-input-limits.ts); tests narrow them. */
+  terminalInputLimits?: TerminalInputLimitOptions;
 }
 
 interface SocketData {
@@ -118,7 +125,16 @@ function badPayload(event: string, error: { issues: { path: PropertyKey[]; messa
   };
 }
 
-export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): { io: KqServer; close(): Promise<void> } {
+export interface KqSocketServer {
+  io: KqServer;
+  /** Disconnects the sockets of a signed-out session, closing their terminals; returns how many. */
+  endSession(sessionId: string, reason: string): number;
+  /** Disconnects every socket of a learner (a deleted account), closing their terminals. */
+  endLearner(learnerId: string, reason: string): number;
+  close(): Promise<void>;
+}
+
+export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): KqSocketServer {
   const io: KqServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // Next's dev server handles its own upgrades (hot reload) on the same HTTP server.
@@ -132,6 +148,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
   });
 
   const limiter = new RateLimiter(deps.rateLimit?.capacity ?? 10, deps.rateLimit?.perMs ?? 10_000);
+  const startsPerIp = new RateLimiter(deps.levelStartsPerIp?.capacity ?? 60, deps.levelStartsPerIp?.perMs ?? 10 * 60_000);
   const acted = (learnerId: string): void => deps.onLearnerActivity?.(learnerId);
   /** Whether any socket is in the room now (socket.io deletes empty rooms). */
   const occupied = (room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
@@ -268,6 +285,16 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
 
     request(socket, "level:start", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
+      // Per address too: a script minting sessions gets a fresh per-learner limit with each one.
+      const fromAddress = startsPerIp.take(clientAddress(socket.request));
+      if (!fromAddress.ok) {
+        const minutes = Math.max(1, Math.ceil(fromAddress.retryAfterMs / 60_000));
+        throw failure(
+          "rate-limited",
+          "Too many levels were started from your network address in a short time.",
+          `Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then start the level again.`,
+        );
+      }
       const learnerId = await learner;
       await deps.progress.recordStart(learnerId, (await levelOf(levelId)).manifest.id);
       acted(learnerId);
@@ -346,6 +373,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
         {
           output: (chunk) => socket.emit("terminal:output", chunk),
           exit: (info) => socket.emit("terminal:exit", info),
+          unsentBytes: () => unsentBytes(socket),
         },
         record,
       );
@@ -354,8 +382,30 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
         recording: record && recordings ? { retentionDays: recordings.policy.retentionDays, maxBytes: recordings.policy.maxBytes } : null,
       };
     });
-    notice(socket, "terminal:input", terminalInputPayloadSchema, ({ data }) => deps.terminals.input(socket.id, data));
-    notice(socket, "terminal:resize", terminalResizePayloadSchema, ({ cols, rows }) => deps.terminals.resize(socket.id, cols, rows));
+    // Input and resizes are limited per socket; what is dropped is said once in a while.
+    const inputLimits = new TerminalInputLimits(deps.terminalInputLimits);
+    notice(socket, "terminal:input", terminalInputPayloadSchema, ({ data }) => {
+      const verdict = inputLimits.input(data);
+      if (verdict.ok) deps.terminals.input(socket.id, data);
+      else if (verdict.notice) socket.emit("terminal:notice", verdict.notice);
+    });
+    // A dropped resize is not lost: the last size asked for applies once the limit allows.
+    let deferredSize: { cols: number; rows: number } | undefined;
+    let deferredResize: NodeJS.Timeout | undefined;
+    notice(socket, "terminal:resize", terminalResizePayloadSchema, ({ cols, rows }) => {
+      const verdict = inputLimits.resize();
+      if (verdict.ok) {
+        deferredSize = undefined;
+        return deps.terminals.resize(socket.id, cols, rows);
+      }
+      if (verdict.notice) socket.emit("terminal:notice", verdict.notice);
+      deferredSize = { cols, rows };
+      deferredResize ??= setTimeout(() => {
+        deferredResize = undefined;
+        if (deferredSize) deps.terminals.resize(socket.id, deferredSize.cols, deferredSize.rows);
+        deferredSize = undefined;
+      }, verdict.retryAfterMs);
+    });
     notice(socket, "terminal:ack", terminalAckPayloadSchema, ({ bytes }) => deps.terminals.ack(socket.id, bytes));
 
     request(socket, "grade:run", gradePayloadSchema, { limited: true }, async ({ levelId, round }) => {
@@ -398,6 +448,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
 
     socket.on("disconnect", () => {
+      if (deferredResize) clearTimeout(deferredResize);
       // tmux keeps the shell; the next terminal:open re-attaches to it.
       deps.terminals.detach(socket.id);
     });
@@ -411,8 +462,22 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     if (namespace && !occupied(namespace) && !occupied(watchRoom(namespace))) deps.liveViews.unsubscribe(namespace);
   });
 
+  /** Closes the terminals of the matching sockets (telling the page why), then disconnects them. */
+  const disconnectWhere = (match: (socket: KqSocket) => boolean, reason: string): number => {
+    let count = 0;
+    for (const socket of [...io.sockets.sockets.values()]) {
+      if (!match(socket)) continue;
+      deps.terminals.close(socket.id, reason);
+      socket.disconnect(true);
+      count++;
+    }
+    return count;
+  };
+
   return {
     io,
+    endSession: (sessionId, reason) => disconnectWhere((s) => s.data.sessionId === sessionId, reason),
+    endLearner: (learnerId, reason) => disconnectWhere((s) => s.data.learnerId === learnerId, reason),
     async close() {
       deps.terminals.closeAll("The server is shutting down.");
       deps.liveViews.stopAll();

@@ -47,4 +47,24 @@ describe("OutputFlowControl", () => {
     flow.acked(1_000_000);
     expect(flow.isPaused).toBe(false);
   });
+
+  it("pauses on the server's backlog whatever the acks say, and rechecks it until it halves", async () => {
+    const calls: string[] = [];
+    let backlog = 0;
+    const flow = new OutputFlowControl(100, { pause: () => calls.push("pause"), resume: () => calls.push("resume") }, { bytes: () => backlog, limit: 1000 }, 10);
+    flow.sent(50);
+    flow.acked(50);
+    backlog = 1001;
+    flow.sent(50);
+    flow.acked(1e18);
+    expect(flow.unackedBytes).toBe(0);
+    expect(calls).toEqual(["pause"]);
+    backlog = 501;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(calls).toEqual(["pause"]);
+    backlog = 500;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(calls).toEqual(["pause", "resume"]);
+    flow.stop();
+  });
 });

@@ -215,6 +215,8 @@ describe("TerminalSessions with a recorder", () => {
         if (opts.failExec) throw new Error("no pod");
         return exec;
       },
+      // Ending the closed terminal's tmux client in the pod.
+      exec: async () => ({ stdout: "1\n", stderr: "", exitCode: 0 }),
     } as unknown as KubeAdapter;
     const terminals = new TerminalSessions({ kube: () => kube });
     const calls: string[] = [];

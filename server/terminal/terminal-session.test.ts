@@ -1,7 +1,8 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
-import { TMUX_ARGV, TerminalSessions, attemptKeyOf, type TerminalSink } from "./terminal-session";
+import { TerminalSessions, attemptKeyOf, type TerminalSink } from "./terminal-session";
+import { END_CLIENT_SCRIPT, TMUX_SESSION_ARGV } from "./tmux-client";
 
 /** An exec whose streams the test drives: what the real adapter hands out, minus the cluster. */
 function fakeExec() {
@@ -26,10 +27,16 @@ function fakeExec() {
   return { exec, out: stdout, end: (reason: string) => resolveClosed({ reason }) };
 }
 
-function setup(opts: { idleMs?: number; limit?: number } = {}) {
+function setup(opts: { idleMs?: number; limit?: number; backlogLimit?: number } = {}) {
   const execs: ReturnType<typeof fakeExec>[] = [];
   const calls: { namespace: string; pod: string; argv: string[]; size: { cols: number; rows: number } }[] = [];
+  /** The short execs that end a closed terminal's tmux client: the token they were given. */
+  const endedTokens: string[] = [];
   const kube = {
+    exec: async (_namespace: string, _pod: string, _c: string | undefined, argv: string[]) => {
+      if (argv[2] === END_CLIENT_SCRIPT) endedTokens.push(argv[4]!);
+      return { stdout: "1\n", stderr: "", exitCode: 0 };
+    },
     execInteractive: async (namespace: string, pod: string, _c: string | undefined, argv: string[], size: { cols: number; rows: number }) => {
       calls.push({ namespace, pod, argv, size });
       const e = fakeExec();
@@ -38,25 +45,79 @@ function setup(opts: { idleMs?: number; limit?: number } = {}) {
     },
   } as unknown as KubeAdapter;
   let now = 0;
-  const terminals = new TerminalSessions({ kube: () => kube, idleMs: opts.idleMs ?? 1000, unackedLimit: opts.limit ?? 100, now: () => now });
+  const terminals = new TerminalSessions({
+    kube: () => kube,
+    idleMs: opts.idleMs ?? 1000,
+    unackedLimit: opts.limit ?? 100,
+    serverBacklogLimit: opts.backlogLimit ?? 1000,
+    now: () => now,
+  });
   const sink = () => {
     const out: { data: string; bytes: number }[] = [];
     const exits: string[] = [];
     const s: TerminalSink = { output: (c) => out.push(c), exit: (i) => exits.push(i.reason) };
     return { s, out, exits };
   };
-  return { terminals, execs, calls, sink, advance: (ms: number) => (now += ms) };
+  return { terminals, execs, calls, endedTokens, sink, advance: (ms: number) => (now += ms) };
 }
 
 const target = { attemptKey: "session:level", namespace: "kq-0123456789-30", pod: "toolbox" };
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe("TerminalSessions", () => {
-  it("execs tmux in the toolbox of the given namespace with the initial size", async () => {
+  it("execs tmux in the toolbox of the given namespace with the initial size, marked with a fresh token", async () => {
     const { terminals, calls, sink } = setup();
     await terminals.open("sock1", target, { cols: 100, rows: 30 }, sink().s);
-    expect(calls).toEqual([{ namespace: target.namespace, pod: "toolbox", argv: TMUX_ARGV, size: { cols: 100, rows: 30 } }]);
-    expect(TMUX_ARGV).toEqual(["tmux", "new-session", "-A", "-s", "main"]);
+    await terminals.open("sock2", { ...target, attemptKey: "other" }, { cols: 100, rows: 30 }, sink().s);
+    expect(calls[0]).toEqual({ namespace: target.namespace, pod: "toolbox", argv: expect.any(Array), size: { cols: 100, rows: 30 } });
+    const [first, second] = calls.map((c) => c.argv);
+    expect(first).toEqual(["env", expect.stringMatching(/^KUBEQUEST_ATTACH=[0-9a-f]{24}$/), ...TMUX_SESSION_ARGV]);
+    expect(TMUX_SESSION_ARGV).toEqual(["tmux", "new-session", "-A", "-s", "main"]);
+    expect(second![1]).not.toBe(first![1]);
+  });
+
+  it("ends the tmux client of every closed terminal in the pod: detach, re-attach, another tab, shell exit, close all", async () => {
+    const { terminals, calls, endedTokens, execs, sink } = setup();
+    const tokenOf = (i: number) => calls[i]!.argv[1]!.split("=")[1]!;
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, sink().s);
+    terminals.detach("sock1"); // socket gone
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, sink().s);
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, sink().s); // re-attach on the same socket
+    await terminals.open("sock2", target, { cols: 80, rows: 24 }, sink().s); // another tab
+    execs[3]!.end("the connection to the cluster was lost");
+    await tick();
+    await terminals.open("sock3", target, { cols: 80, rows: 24 }, sink().s);
+    terminals.closeAll("The server is shutting down.");
+    await terminals.clientsEnded();
+    expect(endedTokens).toEqual([0, 1, 2, 3, 4].map(tokenOf));
+  });
+
+  it("pauses on the server's own backlog however much the client acknowledges, and resumes once it drains", async () => {
+    const { terminals, execs, sink } = setup({ limit: 100, backlogLimit: 1000 });
+    let backlog = 0;
+    const s = sink();
+    await terminals.open("sock1", target, { cols: 80, rows: 24 }, { ...s.s, unsentBytes: () => backlog });
+    const { exec, out } = execs[0]!;
+    let sent = 0;
+    for (let i = 0; i < 5; i++) {
+      out.write(Buffer.alloc(50, 0x61));
+      await tick();
+      sent += 50;
+      backlog += 300; // the client reads nothing
+      terminals.ack("sock1", 1e15); // and claims to have read everything
+    }
+    expect(backlog).toBeGreaterThan(1000);
+    expect(exec.stdout.isPaused()).toBe(true);
+    terminals.ack("sock1", Number.MAX_SAFE_INTEGER);
+    expect(exec.stdout.isPaused()).toBe(true);
+    backlog = 600;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(exec.stdout.isPaused()).toBe(true);
+    backlog = 400;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(exec.stdout.isPaused()).toBe(false);
+    expect(sent).toBe(250);
+    terminals.closeAll("done");
   });
 
   it("never splits a UTF-8 character between two output events, and counts raw bytes", async () => {

@@ -4,7 +4,9 @@
  * (and its history) again. The shell runs in the cluster, never on the host.
  *
  * One live terminal per socket, and one per learner and level: opening it in a second tab
- * closes it in the first. Output goes out with flow control (see flow-control.ts).
+ * closes it in the first. Output goes out with flow control (see flow-control.ts) that pauses
+ * on the server's own unsent bytes, not only on the browser's word. Closing a terminal, for
+ * whatever reason, also ends its tmux client in the pod (see tmux-client.ts).
  *
  * Node only.
  */
@@ -13,16 +15,22 @@ import { LIMITS } from "../../lib/protocol/socket-events";
 import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
 import { OutputFlowControl } from "./flow-control";
 import type { TerminalOutputRecorder } from "./terminal-recorder";
-
-/** Attach to the session "main", creating it the first time (`-A`). Fixed argv: no user text. */
-export const TMUX_ARGV = ["tmux", "new-session", "-A", "-s", "main"];
+import { attachArgv, endTmuxClient, newAttachToken } from "./tmux-client";
 
 const IDLE_CHECK_MS = 60_000;
+
+/**
+ * Output the server may hold for one client (socket.io's buffers) before it stops reading the
+ * shell. A few screens of `yes`; the integration test measures what it costs in memory.
+ */
+export const SERVER_BACKLOG_LIMIT_BYTES = 256 * 1024;
 
 /** Where a terminal's output and end go (the socket layer emits terminal:output / terminal:exit). */
 export interface TerminalSink {
   output(chunk: { data: string; bytes: number }): void;
   exit(info: { reason: string }): void;
+  /** Bytes of output the server still holds for this client (socket/socket-backlog.ts). */
+  unsentBytes?(): number;
 }
 
 /**
@@ -41,6 +49,9 @@ export interface TerminalTarget {
 interface LiveTerminal {
   socketId: string;
   attemptKey: string;
+  target: TerminalTarget;
+  /** Marks this attach's tmux client in the pod, to end it when the terminal closes. */
+  attachToken: string;
   exec: InteractiveExec;
   flow: OutputFlowControl;
   sink: TerminalSink;
@@ -55,6 +66,8 @@ export interface TerminalSessionOptions {
   /** Closes a terminal after this long without input; tmux keeps the shell. */
   idleMs?: number;
   unackedLimit?: number;
+  /** See SERVER_BACKLOG_LIMIT_BYTES. */
+  serverBacklogLimit?: number;
   now?: () => number;
 }
 
@@ -64,14 +77,18 @@ export class TerminalSessions {
   private readonly opening = new Map<string, symbol>();
   private readonly idleMs: number;
   private readonly unackedLimit: number;
+  private readonly serverBacklogLimit: number;
   private readonly now: () => number;
   private idleTimer: NodeJS.Timeout | undefined;
   /** Recordings still writing their last frames after their terminal closed. */
   private readonly closingRecordings = new Set<Promise<void>>();
+  /** tmux clients of closed terminals being ended in their pods. */
+  private readonly endingClients = new Set<Promise<void>>();
 
   constructor(private readonly opts: TerminalSessionOptions) {
     this.idleMs = opts.idleMs ?? 30 * 60_000;
     this.unackedLimit = opts.unackedLimit ?? LIMITS.terminalUnackedBytes;
+    this.serverBacklogLimit = opts.serverBacklogLimit ?? SERVER_BACKLOG_LIMIT_BYTES;
     this.now = opts.now ?? Date.now;
   }
 
@@ -94,9 +111,10 @@ export class TerminalSessions {
     const token = Symbol("open");
     this.opening.set(socketId, token);
 
+    const attachToken = newAttachToken();
     let exec: InteractiveExec;
     try {
-      exec = await this.opts.kube().execInteractive(target.namespace, target.pod, undefined, TMUX_ARGV, size);
+      exec = await this.opts.kube().execInteractive(target.namespace, target.pod, undefined, attachArgv(attachToken), size);
     } catch (err) {
       if (this.opening.get(socketId) === token) this.opening.delete(socketId);
       throw err;
@@ -104,6 +122,7 @@ export class TerminalSessions {
     if (this.opening.get(socketId) !== token) {
       // The socket closed or opened another terminal while this one connected.
       exec.close();
+      this.endClient(target, attachToken);
       return;
     }
     this.opening.delete(socketId);
@@ -111,15 +130,21 @@ export class TerminalSessions {
     const terminal: LiveTerminal = {
       socketId,
       attemptKey: target.attemptKey,
+      target,
+      attachToken,
       exec,
       sink,
       lastInputAt: this.now(),
       ended: false,
       recorder: record?.(),
-      flow: new OutputFlowControl(this.unackedLimit, {
-        pause: () => exec.stdout.pause(),
-        resume: () => exec.stdout.resume(),
-      }),
+      flow: new OutputFlowControl(
+        this.unackedLimit,
+        {
+          pause: () => exec.stdout.pause(),
+          resume: () => exec.stdout.resume(),
+        },
+        sink.unsentBytes ? { bytes: sink.unsentBytes, limit: this.serverBacklogLimit } : undefined,
+      ),
     };
     this.bySocket.set(socketId, terminal);
 
@@ -187,17 +212,48 @@ export class TerminalSessions {
     if (!t) return;
     t.ended = true;
     this.bySocket.delete(socketId);
-    t.exec.close();
-    this.closeRecording(t);
+    this.closeExec(t);
   }
 
   private end(t: LiveTerminal, reason: string): void {
     if (t.ended) return;
     t.ended = true;
     if (this.bySocket.get(t.socketId) === t) this.bySocket.delete(t.socketId);
+    this.closeExec(t);
+    t.sink.exit({ reason });
+  }
+
+  /**
+   * Closes the exec's connection and ends its tmux client in the pod, which the connection's
+   * end alone leaves running. Also done when the exec ended by itself: a lost connection to the
+   * cluster leaves the client too, and when the shell exited, the script finds nothing.
+   */
+  private closeExec(t: LiveTerminal): void {
+    t.flow.stop();
     t.exec.close();
     this.closeRecording(t);
-    t.sink.exit({ reason });
+    this.endClient(t.target, t.attachToken);
+  }
+
+  private endClient(target: TerminalTarget, attachToken: string): void {
+    // Through a promise: a failure to even reach the cluster must not break closing the terminal.
+    const ending = Promise.resolve()
+      .then(() => endTmuxClient(this.opts.kube(), target.namespace, target.pod, attachToken))
+      .then(
+        () => undefined,
+        // The pod may be gone (reset, abandon): then so is the client.
+        (err: unknown) => {
+          const code = (err as { code?: string }).code;
+          if (code !== "not-found" && code !== "pod-not-running") console.error(`[terminal] ending the tmux client in ${target.namespace}/${target.pod}:`, err);
+        },
+      );
+    this.endingClients.add(ending);
+    void ending.finally(() => this.endingClients.delete(ending));
+  }
+
+  /** Resolves once the tmux clients of closed terminals are ended (before the server exits). */
+  async clientsEnded(): Promise<void> {
+    await Promise.all([...this.endingClients]);
   }
 
   /** Lets the attach's recording write its last frames, without the terminal waiting for it. */

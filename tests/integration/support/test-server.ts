@@ -53,6 +53,9 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
       res.end("page");
     },
     database,
+    // The cluster is shared by every test file (and, on a development machine, by other runs):
+    // the installation's cap would count their environments too. Tests of the cap set their own.
+    maxEnvironments: 100,
     ...rest,
   });
   const sockets: TestSocket[] = [];

@@ -1,0 +1,38 @@
+/**
+ * The KubeQuest server in a process of its own, so a test can measure what the server itself
+ * costs (resident memory, open file descriptors from /proc/<pid>) while hostile clients talk to
+ * it, without the test runner's own allocations in the figures. The same wiring as
+ * test-server.ts: the real server on a loopback port, a throwaway data directory
+ * (KUBEQUEST_DATA_DIR), the real cluster, a plain-text page in place of Next.
+ *
+ * Prints `KQ-SERVER <url>` once listening; SIGTERM closes it as `npm start` would.
+ * KQ_TEST_RATE_LIMIT="<capacity>/<ms>" widens the per-learner request limit for tests that
+ * attach hundreds of times; any other server setting comes from the environment as usual.
+ */
+import { startKubeQuestServer } from "../../../server/kubequest-server";
+import { SessionSigner, loadSessionSecret } from "../../../server/session/anonymous-session";
+
+async function main(): Promise<void> {
+  const [capacity, perMs] = (process.env.KQ_TEST_RATE_LIMIT ?? "").split("/").map(Number);
+  const kq = await startKubeQuestServer({
+    port: 0,
+    host: "127.0.0.1",
+    signer: new SessionSigner(loadSessionSecret()),
+    handle: async (_req, res) => {
+      res.setHeader("content-type", "text/plain");
+      res.end("page");
+    },
+    ...(capacity && perMs ? { rateLimit: { capacity, perMs } } : {}),
+    // The shared cluster's other environments must not fill this test server's cap.
+    maxEnvironments: 100,
+  });
+  process.stdout.write(`KQ-SERVER ${kq.url}\n`);
+  process.once("SIGTERM", () => {
+    kq.close().finally(() => process.exit(0));
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
