@@ -41,6 +41,7 @@ import {
   type WatchedKind,
 } from "./kube-adapter";
 import { START_CLUSTER_ACTION, toKubeError } from "./kube-errors";
+import { createApiServerAgent } from "./api-server-agent";
 import { parseExecStatus, type ExecStatusResult } from "./exec-status";
 import {
   SERVICE_NAME_LABEL,
@@ -123,8 +124,9 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): KubeConf
 
 /**
  * client-node gives every request a fresh https.Agent, i.e. a new TCP and TLS handshake per
- * call. Starting a level makes a few dozen calls, so one keep-alive agent (same TLS options)
- * is shared; every request also gets a time bound, which client-node does not set.
+ * call. Starting a level makes a few dozen calls, so one keep-alive agent (same TLS options,
+ * never queueing: see api-server-agent.ts) is shared; every request also gets a time bound,
+ * which client-node does not set.
  */
 function requestMiddleware(kc: KubeConfig): Middleware {
   let shared: Promise<https.Agent | undefined> | undefined;
@@ -134,7 +136,7 @@ function requestMiddleware(kc: KubeConfig): Middleware {
     const opts: https.RequestOptions = {};
     await kc.applyToHTTPSOptions(opts);
     if (!(opts.agent instanceof https.Agent)) return undefined;
-    return new https.Agent({ ...opts.agent.options, keepAlive: true, maxSockets: 32 });
+    return createApiServerAgent(opts.agent.options);
   };
   return {
     async pre(ctx: RequestContext): Promise<RequestContext> {
