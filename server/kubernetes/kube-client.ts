@@ -596,10 +596,11 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     }
   }
 
-  async exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts: { timeoutMs?: number; maxOutputBytes?: number } = {}): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? 30_000;
-    const stdout = new OutputCollector(MAX_EXEC_OUTPUT_BYTES);
-    const stderr = new OutputCollector(MAX_EXEC_OUTPUT_BYTES);
+    const outputLimit = Math.min(opts.maxOutputBytes ?? MAX_EXEC_OUTPUT_BYTES, MAX_EXEC_OUTPUT_BYTES);
+    const stdout = new OutputCollector(outputLimit);
+    const stderr = new OutputCollector(outputLimit);
     let status: ExecStatusResult | undefined;
     const ws = await this.openExec(namespace, pod, container, argv, { stdout, stderr, stdin: null, tty: false }, (s) => {
       status = s;
