@@ -83,6 +83,8 @@ export interface PodInfo {
   owner?: { kind: string; name: string };
   hostname?: string;
   subdomain?: string;
+  /** spec.hostAliases: names pinned to IPs in the pod's /etc/hosts (the grader refuses them on workload pods). */
+  hostAliases?: { ip: string; hostnames: string[] }[];
   restarts: number;
   initContainers: ContainerStatusInfo[];
   containers: ContainerStatusInfo[];
