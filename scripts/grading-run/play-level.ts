@@ -209,7 +209,11 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
       s.check = firstFail?.id ?? expectFailAt ?? undefined;
       // The page must show what the server decided, check by check.
       const mismatch = s.checks.find((c) => c.status !== finished.results.find((r) => r.id === c.id)?.status);
-      if (mismatch) {
+      const couldNotCheck = finished.results.find((r) => r.status === "error");
+      if (finished.outcome === "error") {
+        // Not a verdict either way: say so rather than call it a pass or a fail.
+        s.problem = `KubeQuest could not check ${couldNotCheck?.id ?? "a check"} (not a verdict on the level): ${couldNotCheck?.evidence[0] ?? ""}`;
+      } else if (mismatch) {
         s.problem = `check ${mismatch.id}: the grade panel shows "${mismatch.status}" but the grader answered "${finished.results.find((r) => r.id === mismatch.id)?.status}"`;
       } else if (expectFailAt === undefined) {
         if (!finished.passed) {
