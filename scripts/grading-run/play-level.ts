@@ -19,7 +19,7 @@ import type { GradeFinished } from "../../lib/protocol/socket-events";
 import type { LoadedLevel } from "../../server/levels/level-catalog";
 import { LevelPage, shellQuote } from "../../e2e/pages/level-page";
 
-export type ScenarioKind = "broken" | "wrong-fix" | "solution" | "regrade";
+export type ScenarioKind = "broken" | "wrong-fix" | "solution" | "regrade" | "chaos";
 
 export interface CheckReport {
   id: string;
@@ -192,7 +192,13 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
   };
 
   /** Grades and checks the outcome against what the scenario expects. */
-  const scenario = async (name: string, kind: ScenarioKind, expectFailAt: string | null | undefined, before: (s: ScenarioReport) => Promise<void>): Promise<void> => {
+  const scenario = async (
+    name: string,
+    kind: ScenarioKind,
+    expectFailAt: string | null | undefined,
+    before: (s: ScenarioReport) => Promise<void>,
+    round: "main" | "chaos" = "main",
+  ): Promise<void> => {
     const t0 = Date.now();
     const expected = expectFailAt === undefined ? "pass" : expectFailAt === null ? "fail" : `fail at ${expectFailAt}`;
     const s: ScenarioReport = { name, kind, expected, ok: false, steps: [], checks: [], totalMs: 0 };
@@ -200,7 +206,7 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
     log(`  ${manifest.id}: ${name} (expect ${expected})`);
     try {
       await before(s);
-      await lp.grade();
+      await lp.grade(round);
       const finished = lp.lastGrade();
       s.passed = finished.passed;
       s.gradeMs = finished.durationMs;
@@ -299,6 +305,11 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
           report.ok = false;
           last.screenshot = await screenshot(last.name);
         }
+      }
+      if (opts.scenarios.has("chaos") && manifest.chaos && report.scenarios.find((x) => x.kind === "solution")?.ok) {
+        // The page's chaos round on the solved environment: the platform deletes the pod the
+        // level names (Level 30: the primary, which comes back with a new IP) and grades again.
+        await scenario(`chaos round (deletes ${manifest.chaos.deletePod})`, "chaos", undefined, async () => undefined, "chaos");
       }
     }
   } catch (err) {
