@@ -114,12 +114,14 @@ export const replicationTopology: CheckImplementation = async ({ ctx }) => {
     } else {
       // The name is right and the link is up; but up to *what*? Only the primary at its current
       // IP can say the link reaches it: it must list this replica (by its announced name or its
-      // IP) as online. A replica still linked to an old address (pinned, cached) is not listed.
-      const me = connected.find((r) => (r.ip === pod?.ip || r.ip === ctx.podDnsName(snap, i)) && r.state === "online");
-      if (me) evidence.push(`  ${primaryName} at its current IP ${primaryPod?.ip ?? "?"} lists ${name} as an online replica (${me.ip})`);
+      // IP). A replica still linked to an old address (pinned, cached) is not listed. Any state
+      // counts (a replica that just synced may still show send_bulk for a moment): being listed
+      // at all means connected to this very process.
+      const me = connected.find((r) => r.ip === pod?.ip || r.ip === ctx.podDnsName(snap, i));
+      if (me) evidence.push(`  ${primaryName} at its current IP ${primaryPod?.ip ?? "?"} lists ${name} as ${me.state === "online" ? "an online replica" : `a replica (${me.state})`} (${me.ip})`);
       else {
         problems.push(
-          `${name} reports its link to ${host} as up, but ${primaryName} at its current IP ${primaryPod?.ip ?? "(none)"} does not list ${name} among its online replicas: the link reaches some other address, not today's ${primaryName}`,
+          `${name} reports its link to ${host} as up, but ${primaryName} at its current IP ${primaryPod?.ip ?? "(none)"} does not list ${name} among its replicas: the link reaches some other address, not today's ${primaryName}`,
         );
       }
     }

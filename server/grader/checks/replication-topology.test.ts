@@ -35,6 +35,13 @@ const run = (ctx: GradeContext) => replicationTopology({ ctx, spec: {} as never,
 describe("replication-topology", () => {
   const pods = [pod(0, "10.244.0.20"), pod(1, "10.244.0.11"), pod(2, "10.244.0.12")];
 
+  it("counts a replica the primary lists in any state (one still finishing its sync included)", async () => {
+    const syncing = primary([name(1), name(2)]).replace("ip=redis-2.redis.kq-1.svc.cluster.local,port=6379,state=online", "ip=redis-2.redis.kq-1.svc.cluster.local,port=6379,state=send_bulk");
+    const out = await run(context(pods, { "10.244.0.20": syncing, "10.244.0.11": replica(), "10.244.0.12": replica() }));
+    expect(out.passed, out.reason).toBe(true);
+    expect(out.evidence).toContain("  redis-0 at its current IP 10.244.0.20 lists redis-2 as a replica (send_bulk) (redis-2.redis.kq-1.svc.cluster.local)");
+  });
+
   it("passes when the primary at its current IP lists both replicas online", async () => {
     const out = await run(context(pods, { "10.244.0.20": primary([name(1), name(2)]), "10.244.0.11": replica(), "10.244.0.12": replica() }));
     expect(out.passed, out.reason).toBe(true);
@@ -46,7 +53,7 @@ describe("replication-topology", () => {
     // linked to whatever now answers at an old address.
     const out = await run(context(pods, { "10.244.0.20": primary([name(1), "10.244.0.99"]), "10.244.0.11": replica(), "10.244.0.12": replica() }));
     expect(out.passed).toBe(false);
-    expect(out.reason).toMatch(/redis-2 reports its link to redis-0\.redis\.kq-1\.svc\.cluster\.local as up, but redis-0 at its current IP 10\.244\.0\.20 does not list redis-2/);
+    expect(out.reason).toMatch(/redis-2 reports its link to redis-0\.redis\.kq-1\.svc\.cluster\.local as up, but redis-0 at its current IP 10\.244\.0\.20 does not list redis-2 among its replicas/);
     expect(out.reason).not.toMatch(/redis-1 reports/);
   });
 
