@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GradeFinished } from "../../lib/protocol/socket-events";
 import { GradeService } from "../../server/grader/grade-service";
-import { GRADER_NAMESPACE } from "../../server/grader/probe-pod";
+import { ensureProbePod, GRADER_NAMESPACE } from "../../server/grader/probe-pod";
 import { runGrade } from "../../server/grader/run-grade";
 import { GRADER_ERROR_HINT } from "../../server/grader/grade-failure";
 import { getKubeAdapter } from "../../server/kubernetes/kube-client";
@@ -52,6 +52,8 @@ function kube() {
 
 beforeAll(async () => {
   server = await startTestServer({ name: "kq-grading-load-" });
+  // The server's probe pod, as after its first grade (on a fresh cluster it is created here).
+  await ensureProbePod(kube(), 120_000);
   // Ten environments started and solved at once, as a class would.
   await Promise.all(Array.from({ length: LEARNERS }, () => solvedLearner()));
 }, 900_000);
