@@ -10,7 +10,7 @@
  */
 import type { KubeAdapter, EndpointSliceInfo, PodInfo, ServiceInfo, StatefulSetInfo } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
-import { withRetries } from "./grade-failure";
+import { isTransient, RetriesExhausted, withRetries } from "./grade-failure";
 import { runProbe, type ProbeRecord, type ProbeRequest } from "./probe";
 
 /** How long a check may spend retrying reads and probes unless it says otherwise. */
@@ -90,6 +90,16 @@ export class GradeContext {
 
   /** Runs a set of probe requests once per grade (keyed by name) and caches the records. */
   probe(key: string, requests: ProbeRequest[], timeoutMs?: number): Promise<ProbeRecord[]> {
+    // A run shared with an earlier caller (the prefetch) gave up on *its* budget: the check
+    // asking now tries again on its own while its budget lasts.
+    return this.sharedProbe(key, requests, timeoutMs).catch((err: unknown) => {
+      const cause = err instanceof RetriesExhausted ? err.last : err;
+      if (!isTransient(cause) || Date.now() + 1000 > this.budgetDeadline) throw err;
+      return this.sharedProbe(key, requests, timeoutMs);
+    });
+  }
+
+  private sharedProbe(key: string, requests: ProbeRequest[], timeoutMs?: number): Promise<ProbeRecord[]> {
     let p = this.probes.get(key);
     if (!p) {
       p = this.retrying(() =>
