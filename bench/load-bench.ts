@@ -28,6 +28,8 @@ export interface LoadResult {
   chaos: number[];
   /** Grades of a settled, correct fix that did not pass: "learner n, round r: check status — evidence". */
   wrongVerdicts: string[];
+  /** Grades that ended "KubeQuest could not check this": not wrong, but not an answer either. */
+  couldNotCheck: string[];
   chaosFailures: string[];
   /** Learners that never got a ready environment or a settled fix, with why. */
   brokenLearners: string[];
@@ -120,6 +122,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     grade: [],
     chaos: [],
     wrongVerdicts: [],
+    couldNotCheck: [],
     chaosFailures: [],
     brokenLearners: [],
     serverRssPeakMb: 0,
@@ -178,7 +181,9 @@ export async function benchLoad(base: string, levelId: string, learners: number,
         const g0 = performance.now();
         const r = await ask<GradeFinished>(socket, "grade:run", { levelId, round: "main" });
         result.grade.push(performance.now() - g0);
-        if (!r.passed) result.wrongVerdicts.push(`learner ${n}, round ${round}: ${failedCheckSummary(r)}`);
+        // "error": KubeQuest could not check (told to the learner as such, never as a fail).
+        if (r.outcome === "error") result.couldNotCheck.push(`learner ${n}, round ${round}: ${failedCheckSummary(r)}`);
+        else if (!r.passed) result.wrongVerdicts.push(`learner ${n}, round ${round}: ${failedCheckSummary(r)}`);
       }
 
       const c0 = performance.now();

@@ -246,10 +246,10 @@ async function main(): Promise<void> {
     ].filter((r) => r !== false && r !== undefined);
     if (load) {
       console.log(
-        `load         ${load.learners} learners: ${load.wrongVerdicts.length} wrong verdicts (target 0), ${load.chaosFailures.length} chaos failures, ` +
+        `load         ${load.learners} learners: ${load.wrongVerdicts.length} wrong verdicts (target 0), ${load.couldNotCheck.length} "could not check", ${load.chaosFailures.length} chaos failures, ` +
           `${load.brokenLearners.length} learners who could not play; server RSS peak ${load.serverRssPeakMb.toFixed(0)} MB, CPU mean ${load.serverCpuMeanPct.toFixed(0)} %`,
       );
-      for (const line of [...load.wrongVerdicts, ...load.chaosFailures, ...load.brokenLearners]) console.log(`  ✗ ${line}`);
+      for (const line of [...load.wrongVerdicts, ...load.couldNotCheck, ...load.chaosFailures, ...load.brokenLearners]) console.log(`  ✗ ${line}`);
       results.push({
         name: "load verdicts",
         n: load.grade.length,

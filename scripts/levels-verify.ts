@@ -7,10 +7,11 @@
  *   each declared wrong fix        → Reset, play its steps, grade: must fail at its `failsAt` check
  *   the solution                   → Reset, play its steps, watch the live view heal, grade: must pass
  *   grade again                    → must still pass
+ *   the chaos round                → must pass (it deletes the pod the level names: Level 30's primary)
  *
  * Start, grade and Reset are the page's buttons; apply/recreate steps go through the YAML
- * editor; exec and delete steps are typed into the learner's terminal (kubectl exec / delete),
- * waitReady watches the live view (see scripts/grading-run/play-level.ts).
+ * editor; exec, delete and waitRollout steps are typed into the learner's terminal (kubectl
+ * exec / delete / rollout status), waitReady watches the live view (see scripts/grading-run/play-level.ts).
  *
  * Starts its own production server on a free port or LEVELS_VERIFY_PORT (the levels come from KUBEQUEST_LEVELS_DIR,
  * or ./levels), unless --url names one already running. Prints a table per level, scenario and
@@ -18,7 +19,7 @@
  * and keeps traces and screenshots of failures next to it. Exits 1 naming the level, the
  * scenario and the check when anything is not as declared.
  *
- *   npm run levels:verify [-- --level <id>] [--scenarios broken,wrong-fix,solution,regrade] [--url http://…]
+ *   npm run levels:verify [-- --level <id>] [--scenarios broken,wrong-fix,solution,regrade,chaos] [--url http://…]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -31,12 +32,13 @@ import { loadLevelCatalog } from "../server/levels/level-catalog";
 import { printRun, writeReport, type GradingRunReport } from "./grading-run/grading-report";
 import { finishLearner, launchChromium, newLearner } from "./grading-run/learner-browser";
 import { abandonLevel } from "../e2e/support/environment-cleanup";
+import { ALL_SCENARIO_KINDS } from "./grading-run/planned-scenarios";
 import { playLevel, type LevelReport, type ScenarioKind } from "./grading-run/play-level";
 import { ensureTestRunId } from "../tests/support/test-run-id";
 import { deleteTestRunNamespaces } from "../tests/support/test-run-namespaces";
 
 const MANAGED = "app.kubernetes.io/managed-by=kubequest";
-const ALL_SCENARIOS: ScenarioKind[] = ["broken", "wrong-fix", "solution", "regrade"];
+const ALL_SCENARIOS: readonly ScenarioKind[] = ALL_SCENARIO_KINDS;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -11,6 +11,7 @@ const statusText: Record<CheckStatus, string> = {
   pass: "Passed",
   fail: "Failed",
   skipped: "Skipped",
+  error: "Could not be checked",
 };
 
 function StatusIcon({ status }: { status: CheckStatus }) {
@@ -27,6 +28,13 @@ function StatusIcon({ status }: { status: CheckStatus }) {
       return (
         <span aria-hidden="true" className="flex h-4 w-4 items-center justify-center rounded-full bg-bad text-[10px] font-bold text-canvas">
           ✕
+        </span>
+      );
+    case "error":
+      // Amber, not red: this is KubeQuest failing to look, not the learner's fix failing.
+      return (
+        <span aria-hidden="true" className="flex h-4 w-4 items-center justify-center rounded-full bg-warn text-[10px] font-bold text-canvas">
+          !
         </span>
       );
     case "skipped":
@@ -90,6 +98,11 @@ export function CheckRow({ check, defaultOpen }: { check: CheckResult; defaultOp
               {check.evidence.join("\n")}
             </pre>
           </div>
+        )}
+        {check.status === "error" && check.hint && (
+          <p data-testid="grade-check-error-hint" className="rounded-md border border-warn/40 bg-warn-soft px-2.5 py-2 leading-relaxed text-fg">
+            {check.hint}
+          </p>
         )}
         {check.status === "fail" && check.hint && (
           <p className="rounded-md border border-warn/30 bg-warn-soft px-2.5 py-2 leading-relaxed text-fg">

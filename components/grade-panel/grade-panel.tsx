@@ -1,7 +1,7 @@
 "use client";
 // Components never import `@/server/*`: they get plain props and talk to the server through the socket.
 
-import type { GradeRound } from "@/lib/protocol/socket-events";
+import type { GradeOutcome, GradeRound } from "@/lib/protocol/socket-events";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { ErrorCallout } from "@/components/ui/error-callout";
 import { BoltIcon, BookIcon } from "@/components/ui/icons";
@@ -10,6 +10,13 @@ import { Spinner } from "@/components/ui/spinner";
 import { formatSeconds } from "@/components/level-page/environment-view";
 import { CheckRow } from "./check-row";
 import { isRunning, summarizeRun, type GradeState } from "./grade-state";
+
+/** The verdict's colours: an error of ours is amber, never the red of a failed fix. */
+const summaryStyle: Record<GradeOutcome, { box: string; text: string }> = {
+  pass: { box: "border-ok/40 bg-ok-soft", text: "text-ok" },
+  fail: { box: "border-bad/40 bg-bad-soft/60", text: "text-bad" },
+  error: { box: "border-warn/40 bg-warn-soft", text: "text-warn" },
+};
 
 /**
  * "Check my work": runs the grader and shows each check live, then the verdict, the chaos
@@ -34,7 +41,7 @@ export function GradePanel({
   const running = isRunning(state);
   const summary = summarizeRun(state);
   const finished = state.phase === "finished" ? state.finished : null;
-  const firstFailure = state.checks.find((check) => check.status === "fail")?.id;
+  const firstFailure = state.checks.find((check) => check.status === "fail" || check.status === "error")?.id;
 
   return (
     <section aria-labelledby="grade-heading" className="flex min-h-0 flex-col">
@@ -87,16 +94,19 @@ export function GradePanel({
         <div
           data-testid="grade-summary"
           data-passed={finished.passed}
+          data-outcome={finished.outcome}
           data-round={finished.round}
-          className={`mt-3 rounded-lg border px-3.5 py-3 ${finished.passed ? "border-ok/40 bg-ok-soft" : "border-bad/40 bg-bad-soft/60"}`}
+          className={`mt-3 rounded-lg border px-3.5 py-3 ${summaryStyle[finished.outcome].box}`}
         >
-          <p className={`text-sm font-semibold ${finished.passed ? "text-ok" : "text-bad"}`}>{summary}</p>
+          <p className={`text-sm font-semibold ${summaryStyle[finished.outcome].text}`}>{summary}</p>
           <p className="mt-0.5 text-xs text-muted">
-            {finished.passed
-              ? finished.round === "main"
-                ? "Your namespace does what the level asked for."
-                : "Kubernetes replaced the pod and replication came back on its own."
-              : "Open a failed check to see what the grader saw and where to look next."}{" "}
+            {finished.outcome === "error"
+              ? "This run is not counted: no attempt was recorded and nothing changed in your progress."
+              : finished.passed
+                ? finished.round === "main"
+                  ? "Your namespace does what the level asked for."
+                  : "Kubernetes replaced the pod and replication came back on its own."
+                : "Open a failed check to see what the grader saw and where to look next."}{" "}
             <span className="font-mono text-faint">{formatSeconds(finished.durationMs)}</span>
           </p>
         </div>
@@ -114,8 +124,8 @@ export function GradePanel({
               Chaos round <span className="ml-1 text-xs font-medium text-xp">bonus XP</span>
             </p>
             <p className="mt-1 text-xs leading-relaxed text-muted">
-              The platform deletes one replica pod, waits for the StatefulSet to bring it back, and checks again: a real
-              fix survives a pod restart.
+              The platform deletes a pod (the primary, so its IP changes), waits for the StatefulSet to bring it back,
+              and checks again: a real fix survives it.
             </p>
             <button
               type="button"

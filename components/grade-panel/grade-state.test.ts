@@ -22,6 +22,7 @@ function finished(passed: boolean, extra: Partial<GradeFinished> = {}): GradeFin
     levelId: "l",
     round: "main",
     passed,
+    outcome: passed ? "pass" : "fail",
     results: [result("headless", passed ? "pass" : "fail"), result("dns", passed ? "pass" : "skipped")],
     durationMs: 1200,
     ...extra,
@@ -91,5 +92,25 @@ describe("gradeReducer", () => {
   it("restores what an earlier visit unlocked", () => {
     const s = run([{ type: "restore", mainPassed: true, debrief: "saved" }]);
     expect(s).toMatchObject({ mainPassed: true, debrief: "saved", phase: "idle" });
+  });
+});
+
+describe("a run KubeQuest could not check", () => {
+  const errored = finished(false, {
+    outcome: "error",
+    results: [
+      result("headless", "pass"),
+      result("dns", "error", { hint: "KubeQuest could not check this — nothing is wrong with your fix; try again." }),
+      result("data", "skipped"),
+    ],
+  });
+
+  it("says it is not the learner's failure, and counts no check as failed", () => {
+    let state = gradeReducer(initialGradeState, { type: "request", round: "main" });
+    state = gradeReducer(state, { type: "finished", finished: errored });
+    expect(state.phase).toBe("finished");
+    expect(summarizeRun(state)).toBe("KubeQuest could not check this — nothing is wrong with your fix; try again.");
+    expect(countChecks(state.checks).byStatus).toMatchObject({ pass: 1, error: 1, skipped: 1, fail: 0 });
+    expect(state.mainPassed).toBe(false);
   });
 });

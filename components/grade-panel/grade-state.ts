@@ -120,7 +120,7 @@ export interface GradeCounts {
 }
 
 export function countChecks(checks: readonly CheckResult[]): GradeCounts {
-  const byStatus: Record<CheckStatus, number> = { pending: 0, running: 0, pass: 0, fail: 0, skipped: 0 };
+  const byStatus: Record<CheckStatus, number> = { pending: 0, running: 0, pass: 0, fail: 0, skipped: 0, error: 0 };
   for (const check of checks) byStatus[check.status] += 1;
   return { total: checks.length, byStatus };
 }
@@ -135,10 +135,13 @@ export function summarizeRun(state: GradeState): string {
     case "requesting":
       return `${round}: starting…`;
     case "running":
-      return `${round}: ${byStatus.pass + byStatus.fail + byStatus.skipped} of ${total} checks done.`;
+      return `${round}: ${byStatus.pass + byStatus.fail + byStatus.skipped + byStatus.error} of ${total} checks done.`;
     case "error":
       return `${round} could not run.`;
     case "finished": {
+      if (state.finished?.outcome === "error") {
+        return "KubeQuest could not check this — nothing is wrong with your fix; try again.";
+      }
       if (state.finished?.passed) {
         return state.round === "chaos"
           ? `Chaos round passed: your fix survived losing a replica (${total} checks).`

@@ -2,13 +2,15 @@ import type { RosterCheck } from "@/lib/protocol/instructor-api";
 import type { CheckStatus } from "@/lib/protocol/socket-events";
 
 // Shape as well as colour, for anyone who cannot tell the red from the green: a passed check is a
-// round dot, a failed one a square; skipped and pending are hollow.
+// round dot, a failed one a square; skipped and pending are hollow; a check KubeQuest could not
+// run (error) is an amber diamond: not the learner's failure.
 const dotClass: Record<CheckStatus, string> = {
   pass: "rounded-full bg-ok border-ok",
   fail: "rounded-[1px] bg-bad border-bad",
   skipped: "rounded-full bg-transparent border-line-strong",
   pending: "rounded-full bg-transparent border-faint border-dashed",
   running: "rounded-full bg-accent/40 border-accent animate-pulse",
+  error: "rotate-45 rounded-[1px] bg-warn border-warn",
 };
 
 const statusWords: Record<CheckStatus, string> = {
@@ -17,6 +19,7 @@ const statusWords: Record<CheckStatus, string> = {
   skipped: "skipped",
   pending: "pending",
   running: "running",
+  error: "could not be checked",
 };
 
 /**

@@ -39,6 +39,7 @@ describe("levelManifestSchema", () => {
       ["second-headless-service", "service-headless"],
       ["headless-selector-matches-nothing", "statefulset-service-name"],
       ["deployment-instead-of-statefulset", "statefulset-service-name"],
+      ["pin-primary-with-host-aliases", "replication-topology"],
     ]);
   });
 
@@ -50,6 +51,7 @@ describe("levelManifestSchema", () => {
       "solution/service.yaml",
       "wrong-fixes/deployment-instead-of-statefulset/deployment.yaml",
       "wrong-fixes/headless-selector-matches-nothing/service.yaml",
+      "wrong-fixes/pin-primary-with-host-aliases/statefulset.yaml",
       "wrong-fixes/second-headless-service/service-redis-headless.yaml",
     ]);
   });

@@ -51,7 +51,11 @@ const execArgument = z
 // Steps: what the solution and the wrong fixes do to a fresh broken environment
 
 export const stepSchema = z.discriminatedUnion("action", [
-  /** Server-side apply of every object in `file` (what the editor's Apply button does). */
+  /**
+   * Server-side apply of every object in `file` (what the editor's Apply button does). A step's
+   * file may use `{{namespace}}` and `{{podIP:<pod-name>}}` in its string values, filled in at
+   * run time (a wrong fix that pins a pod's current IP needs both).
+   */
   z.strictObject({ action: z.literal("apply"), file: levelFile }),
   /**
    * Delete every object in `file` and create it again: the way to change an immutable field
@@ -67,6 +71,15 @@ export const stepSchema = z.discriminatedUnion("action", [
   /** Wait until every pod of the level's workload is Ready, failing after `timeoutSeconds`. */
   z.strictObject({
     action: z.literal("waitReady"),
+    timeoutSeconds: z.number().int().min(1).max(600),
+  }),
+  /**
+   * Wait until the workload's rolling update has finished (what `kubectl rollout status` waits
+   * for, partitions included), failing after `timeoutSeconds`. After an apply that changes the
+   * pod template, `waitReady` alone could see the old pods still Ready.
+   */
+  z.strictObject({
+    action: z.literal("waitRollout"),
     timeoutSeconds: z.number().int().min(1).max(600),
   }),
   /**

@@ -172,8 +172,12 @@ export interface ImmutableFieldError extends ActionableError {
 // ---------------------------------------------------------------------------------------------
 // Grading
 
-/** "skipped": not run because an earlier check failed (its result says which). */
-export type CheckStatus = "pending" | "running" | "pass" | "fail" | "skipped";
+/**
+ * "skipped": not run because an earlier check failed (its result says which). "error":
+ * KubeQuest could not gather the evidence (an API error, a timeout, the grader's probe pod
+ * gone): not a verdict on the learner's work.
+ */
+export type CheckStatus = "pending" | "running" | "pass" | "fail" | "skipped" | "error";
 
 export interface CheckResult {
   /** Stable check id, e.g. "per-pod-dns". */
@@ -200,11 +204,19 @@ export interface GradeStarted {
   checks: Pick<CheckResult, "id" | "title" | "explanation">[];
 }
 
+/**
+ * A run's verdict: every check passed, a check failed (the learner's cluster state), or a
+ * check could not run because of us ("error": no attempt recorded, nothing awarded).
+ */
+export type GradeOutcome = "pass" | "fail" | "error";
+
 export interface GradeFinished {
   runId: string;
   levelId: string;
   round: GradeRound;
+  /** True only when `outcome` is "pass". */
   passed: boolean;
+  outcome: GradeOutcome;
   results: CheckResult[];
   durationMs: number;
   /** Markdown debrief, sent once the main round passes. */

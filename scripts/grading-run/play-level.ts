@@ -7,7 +7,8 @@
  *   start, grade, reset                 the page's buttons
  *   apply / recreate steps              the YAML editor (Recreate after the immutable-field refusal)
  *   waitReady steps                     the live view (its pod cards turning ready)
- *   exec / delete steps                 the learner's terminal (kubectl exec / kubectl delete)
+ *   exec / delete / waitRollout steps   the learner's terminal (kubectl exec / delete / rollout status)
+ *   {{namespace}}, {{podIP:x}} in files read off the terminal ($POD_NAMESPACE, kubectl get pod)
  * so a level that passes here can be passed by a learner with the same tools.
  */
 import { readFileSync } from "node:fs";
@@ -101,13 +102,34 @@ export function execLine(step: Extract<LevelStep, { action: "exec" }>): string {
   return `kubectl exec ${step.pod}${step.container ? ` -c ${step.container}` : ""} -- ${args.join(" ")}`;
 }
 
+/**
+ * A step file with `{{namespace}}` and `{{podIP:<pod>}}` filled in, read off the learner's own
+ * terminal as a learner would look them up (`$POD_NAMESPACE`, `kubectl get pod`).
+ */
+async function fillPlaceholdersFromTerminal(lp: LevelPage, yaml: string): Promise<string> {
+  const pods = [...new Set([...yaml.matchAll(/\{\{podIP:([a-z0-9-]+)\}\}/g)].map((m) => m[1]!))];
+  if (pods.length === 0 && !yaml.includes("{{namespace}}")) return yaml;
+  const lookups = [`KQNS=$POD_NAMESPACE`, ...pods.map((pod, i) => `KQIP${i}=$(kubectl get pod ${pod} -o jsonpath='{.status.podIP}')`)];
+  const r = await lp.runShell(`echo ${lookups.map((l) => `"${l}"`).join(" ")}`);
+  if (r.exitCode !== 0) throw new Error(`looking up the namespace and pod IPs in the terminal exited with ${r.exitCode}`);
+  const namespace = /KQNS=([a-z0-9-]+)/.exec(r.screen)?.[1];
+  if (!namespace) throw new Error("the terminal did not show $POD_NAMESPACE");
+  let filled = yaml.split("{{namespace}}").join(namespace);
+  pods.forEach((pod, i) => {
+    const ip = new RegExp(`KQIP${i}=(\\d+\\.\\d+\\.\\d+\\.\\d+)`).exec(r.screen)?.[1];
+    if (!ip) throw new Error(`the terminal did not show the IP of pod ${pod}`);
+    filled = filled.split(`{{podIP:${pod}}}`).join(ip);
+  });
+  return filled;
+}
+
 async function runStep(lp: LevelPage, level: LoadedLevel, step: LevelStep): Promise<StepReport> {
   const t0 = Date.now();
   const done = (description: string, via: StepReport["via"]): StepReport => ({ description, via, durationMs: Date.now() - t0 });
   switch (step.action) {
     case "apply":
     case "recreate": {
-      const yaml = readFileSync(path.join(level.dir, step.file), "utf8");
+      const yaml = await fillPlaceholdersFromTerminal(lp, readFileSync(path.join(level.dir, step.file), "utf8"));
       const how = await lp.applyText(yaml, { tab: tabFor(level, step.file), recreateIfImmutable: step.action === "recreate" });
       const description = step.action === "recreate" && how === "applied" ? `${step.action} ${step.file} (applied: no immutable field changed, so no Recreate was needed)` : `${step.action} ${step.file}`;
       return done(description, how === "recreated" ? "editor (Recreate)" : "editor");
@@ -121,6 +143,13 @@ async function runStep(lp: LevelPage, level: LoadedLevel, step: LevelStep): Prom
       const { name, replicas } = level.manifest.workload;
       await lp.waitForReadyPods(name, replicas, step.timeoutSeconds * 1000);
       return done(`wait for ${replicas} ready ${name} pods`, "live view");
+    }
+    case "waitRollout": {
+      const { kind, name } = level.manifest.workload;
+      const line = `kubectl rollout status ${kind.toLowerCase()}/${name} --timeout=${step.timeoutSeconds}s`;
+      const r = await lp.runShell(line, step.timeoutSeconds * 1000 + 30_000);
+      if (r.exitCode !== 0) throw new Error(`${line} exited with ${r.exitCode}`);
+      return done(line, "terminal");
     }
     case "exec": {
       const line = execLine(step);
@@ -165,7 +194,13 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
   };
 
   /** Grades and checks the outcome against what the scenario expects. */
-  const scenario = async (name: string, kind: ScenarioKind, expectFailAt: string | null | undefined, before: (s: ScenarioReport) => Promise<void>): Promise<void> => {
+  const scenario = async (
+    name: string,
+    kind: ScenarioKind,
+    expectFailAt: string | null | undefined,
+    before: (s: ScenarioReport) => Promise<void>,
+    round: "main" | "chaos" = "main",
+  ): Promise<void> => {
     const t0 = Date.now();
     const expected = expectFailAt === undefined ? "pass" : expectFailAt === null ? "fail" : `fail at ${expectFailAt}`;
     const s: ScenarioReport = { name, kind, expected, ok: false, steps: [], checks: [], totalMs: 0 };
@@ -173,7 +208,7 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
     log(`  ${manifest.id}: ${name} (expect ${expected})`);
     try {
       await before(s);
-      await lp.grade();
+      await lp.grade(round);
       const finished = lp.lastGrade();
       s.passed = finished.passed;
       s.gradeMs = finished.durationMs;
@@ -182,7 +217,11 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
       s.check = firstFail?.id ?? expectFailAt ?? undefined;
       // The page must show what the server decided, check by check.
       const mismatch = s.checks.find((c) => c.status !== finished.results.find((r) => r.id === c.id)?.status);
-      if (mismatch) {
+      const couldNotCheck = finished.results.find((r) => r.status === "error");
+      if (finished.outcome === "error") {
+        // Not a verdict either way: say so rather than call it a pass or a fail.
+        s.problem = `KubeQuest could not check ${couldNotCheck?.id ?? "a check"} (not a verdict on the level): ${couldNotCheck?.evidence[0] ?? ""}`;
+      } else if (mismatch) {
         s.problem = `check ${mismatch.id}: the grade panel shows "${mismatch.status}" but the grader answered "${finished.results.find((r) => r.id === mismatch.id)?.status}"`;
       } else if (expectFailAt === undefined) {
         if (!finished.passed) {
@@ -268,6 +307,11 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
           report.ok = false;
           last.screenshot = await screenshot(last.name);
         }
+      }
+      if (opts.scenarios.has("chaos") && manifest.chaos && report.scenarios.find((x) => x.kind === "solution")?.ok) {
+        // The page's chaos round on the solved environment: the platform deletes the pod the
+        // level names (Level 30: the primary, which comes back with a new IP) and grades again.
+        await scenario(SCENARIO_NAMES.chaos(manifest.chaos.deletePod), "chaos", undefined, async () => undefined, "chaos");
       }
     }
   } catch (err) {

@@ -3,10 +3,23 @@
  * e.g. while waiting for pods), and the in-cluster probes, each run at most once per grade.
  * Checks read from here instead of calling the cluster themselves, so a whole grade costs a
  * handful of API calls and two execs.
+ *
+ * Every read and probe here is idempotent, so a transient failure (an API error, the probe pod
+ * gone) is retried with backoff until the current check's budget runs out; what still fails is
+ * thrown, and the runner turns it into the check's `error` status (see grade-failure.ts).
  */
 import type { KubeAdapter, EndpointSliceInfo, PodInfo, ServiceInfo, StatefulSetInfo } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
+import { isTransient, RetriesExhausted, withRetries } from "./grade-failure";
 import { runProbe, type ProbeRecord, type ProbeRequest } from "./probe";
+
+/** How long a check may spend retrying reads and probes unless it says otherwise. */
+export const DEFAULT_CHECK_BUDGET_MS = 20_000;
+
+export interface GradeContextOptions {
+  /** The probe pod to gather DNS and Redis evidence from (the server's by default). */
+  probePod?: string;
+}
 
 export interface ClusterSnapshot {
   statefulSet: StatefulSetInfo | null;
@@ -24,12 +37,25 @@ export interface ClusterSnapshot {
 export class GradeContext {
   private snapshotPromise: Promise<ClusterSnapshot> | undefined;
   private readonly probes = new Map<string, Promise<ProbeRecord[]>>();
+  /** Until when the running check may retry (set by the runner before each check). */
+  private budgetDeadline = Date.now() + DEFAULT_CHECK_BUDGET_MS;
 
   constructor(
     readonly kube: KubeAdapter,
     readonly level: LoadedLevel,
     readonly namespace: string,
+    readonly options: GradeContextOptions = {},
   ) {}
+
+  /** Starts a check's budget: reads and probes retry until `ms` from now. */
+  setBudget(ms: number): void {
+    this.budgetDeadline = Date.now() + ms;
+  }
+
+  /** Runs an idempotent read or probe, retrying transient failures within the budget. */
+  retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    return withRetries(attempt, { deadline: this.budgetDeadline });
+  }
 
   get workload() {
     return this.level.manifest.workload;
@@ -45,23 +71,50 @@ export class GradeContext {
   }
 
   snapshot(): Promise<ClusterSnapshot> {
-    this.snapshotPromise ??= this.read();
+    if (!this.snapshotPromise) {
+      const p = this.retrying(() => this.read());
+      this.snapshotPromise = p;
+      p.catch(() => {
+        if (this.snapshotPromise === p) this.snapshotPromise = undefined;
+      });
+    }
     return this.snapshotPromise;
   }
 
   /** Reads the namespace again (pods change while we wait for them). */
   refresh(): Promise<ClusterSnapshot> {
-    this.snapshotPromise = this.read();
+    this.snapshotPromise = undefined;
     this.probes.clear();
-    return this.snapshotPromise;
+    return this.snapshot();
   }
 
   /** Runs a set of probe requests once per grade (keyed by name) and caches the records. */
   probe(key: string, requests: ProbeRequest[], timeoutMs?: number): Promise<ProbeRecord[]> {
+    // A run shared with an earlier caller (the prefetch) gave up on *its* budget: the check
+    // asking now tries again on its own while its budget lasts.
+    return this.sharedProbe(key, requests, timeoutMs).catch((err: unknown) => {
+      const cause = err instanceof RetriesExhausted ? err.last : err;
+      if (!isTransient(cause) || Date.now() + 1000 > this.budgetDeadline) throw err;
+      return this.sharedProbe(key, requests, timeoutMs);
+    });
+  }
+
+  private sharedProbe(key: string, requests: ProbeRequest[], timeoutMs?: number): Promise<ProbeRecord[]> {
     let p = this.probes.get(key);
     if (!p) {
-      p = runProbe(this.kube, requests, timeoutMs);
+      p = this.retrying(() =>
+        runProbe(this.kube, requests, {
+          timeoutMs,
+          podName: this.options.probePod,
+          // A probe pod that must be recreated gets what is left of the budget, at least 5 s.
+          podReadyTimeoutMs: Math.max(5_000, this.budgetDeadline - Date.now()),
+        }),
+      );
       this.probes.set(key, p);
+      // A failed probe is not cached: a later check (or a refresh) tries afresh.
+      p.catch(() => {
+        if (this.probes.get(key) === p) this.probes.delete(key);
+      });
     }
     return p;
   }

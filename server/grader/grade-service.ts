@@ -10,6 +10,9 @@
  *   and sends `grade:finished` to the other sockets of the room (the requester gets the answer);
  * - an instructor's run is stored in the learner's history with `graded_by`: not an attempt, no
  *   XP, nothing passed; `grade:finished` goes to the whole room (the instructor asked over HTTP).
+ * A run whose outcome is "error" (KubeQuest could not check something: see grade-failure.ts)
+ * is shown as it happened but recorded nowhere: no attempt, no award, no history row, so it
+ * counts in neither the instructor's pass rates nor the roster's failing checks.
  *
  * Node only.
  */
@@ -94,7 +97,9 @@ export class GradeService {
       },
       onCheck: (result) => emit(env.namespace, "grade:check", { runId, result }),
     });
-    if (by.kind === "learner") await this.recordLearnerGrade(learnerId, env, finished);
+    const verdict = finished.outcome !== "error";
+    if (!verdict) console.warn(`[grade] ${env.namespace}: KubeQuest could not check it (not recorded): ${finished.results.find((r) => r.status === "error")?.evidence[0] ?? ""}`);
+    else if (by.kind === "learner") await this.recordLearnerGrade(learnerId, env, finished);
     else await this.recordInstructorGrade(learnerId, env, finished, by.instructorId);
     if (by.kind === "learner") {
       // The other tabs of this learner (and watching instructors) learn the outcome too; the
@@ -103,7 +108,7 @@ export class GradeService {
     } else {
       emit(env.namespace, "grade:finished", finished);
     }
-    this.deps.onGraded?.(learnerId);
+    if (verdict) this.deps.onGraded?.(learnerId);
     return finished;
   }
 

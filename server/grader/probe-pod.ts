@@ -7,13 +7,14 @@
 import { createHash } from "node:crypto";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { KubeObject } from "../../lib/levels/kube-object";
+import { GraderInfrastructureError } from "./grade-failure";
 
 export const GRADER_NAMESPACE = "kubequest-system";
 export const PROBE_POD = "grader-probe";
 /** Keep in step with LEVEL_IMAGES in cluster-kit/kit-config.ts. */
 export const PROBE_IMAGE = "kubequest/toolbox:1.34.4-2";
 
-const probePod: KubeObject = {
+const probePodTemplate: KubeObject = {
   apiVersion: "v1",
   kind: "Pod",
   metadata: { name: PROBE_POD, labels: { "app.kubernetes.io/part-of": "kubequest", "kubequest.dev/role": "grader-probe" } },
@@ -40,45 +41,59 @@ const probePod: KubeObject = {
 
 /** A hash of the pod's spec, kept as a label: a pod made from an older spec is replaced. */
 const SPEC_LABEL = "kubequest.dev/spec-hash";
-const specHash = createHash("sha256").update(JSON.stringify(probePod)).digest("hex").slice(0, 16);
-(probePod.metadata.labels as Record<string, string>)[SPEC_LABEL] = specHash;
+const specHash = createHash("sha256").update(JSON.stringify(probePodTemplate)).digest("hex").slice(0, 16);
+(probePodTemplate.metadata.labels as Record<string, string>)[SPEC_LABEL] = specHash;
 
-let ready: Promise<void> | undefined;
+/** The probe pod named `name` (the server's is PROBE_POD; tests use pods of their own). */
+function probePodNamed(name: string): KubeObject {
+  const pod = structuredClone(probePodTemplate);
+  pod.metadata.name = name;
+  return pod;
+}
 
-/** Makes sure the probe pod runs (created once per server, re-created if it vanished). */
-export function ensureProbePod(kube: KubeAdapter, timeoutMs = 60_000): Promise<void> {
-  ready ??= (async () => {
+/** Per probe pod name: the promise that it runs (created once, re-created if it vanished). */
+const ready = new Map<string, Promise<void>>();
+
+/**
+ * Makes sure the probe pod runs, waiting at most `timeoutMs` (a grade passes what is left of
+ * its check's budget, so a pod that cannot come up turns into a bounded error).
+ */
+export function ensureProbePod(kube: KubeAdapter, timeoutMs = 60_000, name = PROBE_POD): Promise<void> {
+  let promise = ready.get(name);
+  if (promise) return promise;
+  promise = (async () => {
     const deadline = Date.now() + timeoutMs;
-    let existing = await kube.getPod(GRADER_NAMESPACE, PROBE_POD);
+    let existing = await kube.getPod(GRADER_NAMESPACE, name);
     const current = existing?.labels[SPEC_LABEL] === specHash;
     if (existing?.ready && !existing.deleting && current) return;
-    if (existing && !current && !existing.deleting) await kube.deletePod(GRADER_NAMESPACE, PROBE_POD);
+    if (existing && !current && !existing.deleting) await kube.deletePod(GRADER_NAMESPACE, name);
     // Wait for an outdated or departing pod to be gone before making the new one.
     while (existing && (!current || existing.deleting)) {
-      if (Date.now() > deadline) throw new Error(`the old grader probe pod ${GRADER_NAMESPACE}/${PROBE_POD} did not go away`);
+      if (Date.now() > deadline) throw new GraderInfrastructureError(`the old grader probe pod ${GRADER_NAMESPACE}/${name} did not go away`);
       await new Promise((r) => setTimeout(r, 300));
-      existing = await kube.getPod(GRADER_NAMESPACE, PROBE_POD);
+      existing = await kube.getPod(GRADER_NAMESPACE, name);
     }
     await kube.ensureNamespace(GRADER_NAMESPACE, { "app.kubernetes.io/managed-by": "kubequest" });
-    if (!existing) await kube.apply(GRADER_NAMESPACE, [structuredClone(probePod)]);
+    if (!existing) await kube.apply(GRADER_NAMESPACE, [probePodNamed(name)]);
     for (;;) {
-      const pod = await kube.getPod(GRADER_NAMESPACE, PROBE_POD);
+      const pod = await kube.getPod(GRADER_NAMESPACE, name);
       if (pod?.ready) return;
       if (Date.now() > deadline) {
-        throw new Error(
-          `the grader's probe pod ${GRADER_NAMESPACE}/${PROBE_POD} is not ready after ${timeoutMs / 1000} s (status: ${pod?.status ?? "missing"}); is the image ${PROBE_IMAGE} loaded? Run npm run cluster:up`,
+        throw new GraderInfrastructureError(
+          `the grader's probe pod ${GRADER_NAMESPACE}/${name} is not ready after ${Math.round(timeoutMs / 1000)} s (status: ${pod?.status ?? "missing"}); is the image ${PROBE_IMAGE} loaded? Run npm run cluster:up`,
         );
       }
       await new Promise((r) => setTimeout(r, 300));
     }
   })();
-  ready.catch(() => {
-    ready = undefined;
+  ready.set(name, promise);
+  promise.catch(() => {
+    if (ready.get(name) === promise) ready.delete(name);
   });
-  return ready;
+  return promise;
 }
 
 /** Forget the cached state (after the pod was found gone). */
-export function resetProbePodCache(): void {
-  ready = undefined;
+export function resetProbePodCache(name = PROBE_POD): void {
+  ready.delete(name);
 }

@@ -4,7 +4,22 @@
  * shell line; names come from the cluster's own objects and are validated again by the script.
  */
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import { GraderInfrastructureError } from "./grade-failure";
 import { ensureProbePod, GRADER_NAMESPACE, PROBE_POD, resetProbePodCache } from "./probe-pod";
+
+/**
+ * Caps on what the probe's output may bring into a grade. The probe talks to the learner's
+ * pods, and a learner can put anything behind port 6379: whatever it answers is evidence we
+ * show, store with the grade and send over the socket, so it is bounded here.
+ */
+export const PROBE_LIMITS = {
+  /** Bytes the exec collects from the probe's stdout (and stderr). */
+  execOutputBytes: 256 * 1024,
+  /** Characters of one record's `output` kept as evidence. */
+  recordOutputChars: 4096,
+  /** Records kept from one run (a grade asks for fewer than twenty). */
+  records: 100,
+};
 
 export type ProbeRequest =
   | { kind: "nslookup"; name: string }
@@ -50,10 +65,17 @@ export function probeArgv(requests: ProbeRequest[]): string[] {
   return argv;
 }
 
+/** Cuts a tool's output to the evidence cap, saying so. */
+function capOutput(text: string): string {
+  if (text.length <= PROBE_LIMITS.recordOutputChars) return text;
+  return `${text.slice(0, PROBE_LIMITS.recordOutputChars)}\n[… ${text.length - PROBE_LIMITS.recordOutputChars} more characters not shown]`;
+}
+
 /** Parses the probe's JSON lines; anything else becomes a record the grader can show. */
 export function parseProbeOutput(stdout: string): ProbeRecord[] {
   const records: ProbeRecord[] = [];
   for (const line of stdout.split("\n")) {
+    if (records.length >= PROBE_LIMITS.records) break;
     const trimmed = line.trim();
     if (!trimmed) continue;
     try {
@@ -63,34 +85,54 @@ export function parseProbeOutput(stdout: string): ProbeRecord[] {
         ...value,
         kind: value.kind,
         exitCode: typeof value.exitCode === "number" ? value.exitCode : -1,
-        output: typeof value.output === "string" ? value.output : "",
-        addresses: Array.isArray(value.addresses) ? value.addresses.filter((a): a is string => typeof a === "string") : undefined,
+        output: typeof value.output === "string" ? capOutput(value.output) : "",
+        addresses: Array.isArray(value.addresses) ? value.addresses.filter((a): a is string => typeof a === "string").slice(0, 64) : undefined,
       });
     } catch {
-      records.push({ kind: "unparsed", exitCode: -1, output: trimmed });
+      records.push({ kind: "unparsed", exitCode: -1, output: capOutput(trimmed) });
     }
   }
   return records;
 }
 
-export class ProbeFailed extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ProbeFailed";
-  }
+/**
+ * Did the probe run to its end and answer every request? The probe exits 0 once it has printed
+ * one line per request; anything less (the exec cut short, the pod killed, output lost) is our
+ * failure to gather evidence, never the learner's.
+ */
+export function probeRunProblem(requests: ProbeRequest[], exitCode: number | null, records: ProbeRecord[], stderr: string): string | undefined {
+  const why = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 300) || "no error output";
+  if (exitCode !== 0) return `the grader's probe did not finish (exit code ${exitCode ?? "none"}): ${why}`;
+  const answered = records.filter((r) => r.kind !== "unparsed" && r.kind !== "usage-error").length;
+  if (answered < requests.length) return `the grader's probe answered ${answered} of ${requests.length} requests: ${why}`;
+  return undefined;
 }
 
-export async function runProbe(kube: KubeAdapter, requests: ProbeRequest[], timeoutMs = 20_000): Promise<ProbeRecord[]> {
-  await ensureProbePod(kube);
-  const result = await kube.exec(GRADER_NAMESPACE, PROBE_POD, "probe", probeArgv(requests), { timeoutMs }).catch((err: unknown) => {
-    resetProbePodCache();
-    throw err;
-  });
+export interface ProbeRunOptions {
+  /** Bound of the exec itself. */
+  timeoutMs?: number;
+  /** How long the probe pod may take to be ready, when it must be (re)created. */
+  podReadyTimeoutMs?: number;
+  /** The probe pod to use (the server's by default). */
+  podName?: string;
+}
+
+/** One run of the probe: throws GraderInfrastructureError (or a KubeError) when it could not gather everything. */
+export async function runProbe(kube: KubeAdapter, requests: ProbeRequest[], opts: ProbeRunOptions = {}): Promise<ProbeRecord[]> {
+  const podName = opts.podName ?? PROBE_POD;
+  await ensureProbePod(kube, opts.podReadyTimeoutMs, podName);
+  const result = await kube
+    .exec(GRADER_NAMESPACE, podName, "probe", probeArgv(requests), { timeoutMs: opts.timeoutMs ?? 20_000, maxOutputBytes: PROBE_LIMITS.execOutputBytes })
+    .catch((err: unknown) => {
+      resetProbePodCache(podName);
+      throw err;
+    });
   const records = parseProbeOutput(result.stdout);
-  if (records.length === 0) {
-    throw new ProbeFailed(
-      `the grader's probe printed nothing (exit code ${result.exitCode ?? "none"}): ${result.stderr.trim().slice(0, 300) || "no error output"}`,
-    );
+  const problem = probeRunProblem(requests, result.exitCode, records, result.stderr);
+  if (problem) {
+    // The pod may be gone or going: look at it afresh before the next try.
+    resetProbePodCache(podName);
+    throw new GraderInfrastructureError(problem);
   }
   return records;
 }

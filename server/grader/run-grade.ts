@@ -5,14 +5,19 @@
  * would only repeat it). Chaos round: delete one workload pod, wait until its StatefulSet has
  * replaced it, then run the round's checks again — retried until the deadline, because a fresh
  * replica needs a moment to resync with its primary.
+ *
+ * A check that throws did not reach a verdict: after the context's retries it becomes an
+ * `error` (KubeQuest could not check it), the rest is skipped, and the run's outcome is
+ * "error", which the grade service neither records as an attempt nor rewards.
  */
 import { randomUUID } from "node:crypto";
 import type { CheckResult, GradeFinished, GradeRound, GradeStarted } from "../../lib/protocol/socket-events";
 import type { CheckSpec } from "../../lib/levels/level-schema";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
-import { GradeContext } from "./grade-context";
+import { DEFAULT_CHECK_BUDGET_MS, GradeContext } from "./grade-context";
 import { implementationOf } from "./checks/check-library";
+import { errorResult, withRetries } from "./grade-failure";
 
 export interface RunGradeOptions {
   kube: KubeAdapter;
@@ -21,19 +26,41 @@ export interface RunGradeOptions {
   round: GradeRound;
   onStarted(started: GradeStarted): void;
   onCheck(result: CheckResult): void;
+  /** The probe pod to use (the server's by default; tests bring their own). */
+  probePod?: string;
+  /** Caps every check's retry budget (ms): for tests, which cannot wait 20 s per failure. */
+  maxCheckBudgetMs?: number;
 }
 
 const CHAOS_CHECK_ID = "chaos-pod-replaced";
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** Budget of the checks that read the shared DNS/Redis probe. */
+const PROBE_CHECK_BUDGET_MS = 45_000;
+
+/** How long a check may spend on retries of its reads and probes: its own waits plus slack. */
+export function checkBudgetMs(spec: CheckSpec): number {
+  switch (spec.type) {
+    case "pods-ready":
+      return spec.params.timeoutSeconds * 1000 + 10_000;
+    case "redis-replication-data":
+      return spec.params.timeoutMs + 20_000;
+    // The probe's exec is bounded at 20 s: room for one more try after a timed-out run (a
+    // loaded probe pod answers late rather than never; a late verdict beats an error).
+    case "per-pod-dns":
+    case "service-dns":
+    case "redis-replication-topology":
+      return PROBE_CHECK_BUDGET_MS;
+    default:
+      return DEFAULT_CHECK_BUDGET_MS;
+  }
 }
 
 /** Runs one check, reporting "running" (with progress) and then its result. */
-async function runCheck(ctx: GradeContext, spec: CheckSpec, onCheck: (r: CheckResult) => void): Promise<CheckResult> {
+async function runCheck(ctx: GradeContext, spec: CheckSpec, onCheck: (r: CheckResult) => void, maxBudgetMs = Infinity): Promise<CheckResult> {
   const base = { id: spec.id, title: spec.title, explanation: spec.explanation };
   const started = Date.now();
   onCheck({ ...base, status: "running", evidence: [] });
+  ctx.setBudget(Math.min(checkBudgetMs(spec), maxBudgetMs));
   try {
     const outcome = await implementationOf(spec)({
       ctx,
@@ -43,20 +70,23 @@ async function runCheck(ctx: GradeContext, spec: CheckSpec, onCheck: (r: CheckRe
     const result: CheckResult = {
       ...base,
       status: outcome.passed ? "pass" : "fail",
-      evidence: outcome.evidence,
+      evidence: capEvidence(outcome.evidence),
       durationMs: Date.now() - started,
     };
     if (!outcome.passed) result.hint = [outcome.reason, spec.hint].filter(Boolean).join("\n\n");
     return result;
   } catch (err) {
-    return {
-      ...base,
-      status: "fail",
-      evidence: [`The grader could not finish this check: ${errorText(err)}`],
-      hint: "This is a problem reaching the cluster, not necessarily your fix. Try again in a moment; if it persists, ask your instructor to check the cluster (npm run cluster:status).",
-      durationMs: Date.now() - started,
-    };
+    console.error(`[grade] check ${spec.id} in ${ctx.namespace} could not run:`, err instanceof Error ? err.message : err);
+    return errorResult(base, err, Date.now() - started);
   }
+}
+
+/** Evidence lines kept per check: enough for any real answer, bounded for a hostile one. */
+const MAX_EVIDENCE_LINES = 200;
+
+function capEvidence(lines: string[]): string[] {
+  if (lines.length <= MAX_EVIDENCE_LINES) return lines;
+  return [...lines.slice(0, MAX_EVIDENCE_LINES), `[… ${lines.length - MAX_EVIDENCE_LINES} more lines not shown]`];
 }
 
 export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
@@ -92,30 +122,36 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
   }
 
   const deadline = started + (chaos?.timeoutSeconds ?? 0) * 1000;
+  const contextOptions = { probePod: opts.probePod };
   // One context per round: the snapshot and the in-cluster probes are shared by every check.
-  let ctx = new GradeContext(kube, level, namespace);
+  let ctx = new GradeContext(kube, level, namespace, contextOptions);
   // The DNS/Redis probe needs only the snapshot: start it while the API checks run.
   void ctx.prefetchClusterProbe();
   for (const spec of specs) {
     if (failed) {
+      const stopper = results.find((r) => r.status === "fail" || r.status === "error");
       const skipped: CheckResult = {
         id: spec.id,
         title: spec.title,
         explanation: spec.explanation,
         status: "skipped",
-        evidence: [`Not run: fix "${results.find((r) => r.status === "fail")?.title}" first.`],
+        evidence: [
+          stopper?.status === "error"
+            ? `Not run: KubeQuest could not check "${stopper.title}"; grade again in a moment.`
+            : `Not run: fix "${stopper?.title}" first.`,
+        ],
       };
       results.push(skipped);
       onCheck(skipped);
       continue;
     }
-    let result = await runCheck(ctx, spec, onCheck);
+    let result = await runCheck(ctx, spec, onCheck, opts.maxCheckBudgetMs);
     // In the chaos round a replica that just came back may still be syncing: retry, with a
     // fresh look at the cluster each time, until the deadline.
-    while (round === "chaos" && result.status === "fail" && Date.now() + 1000 < deadline) {
+    while (round === "chaos" && result.status !== "pass" && Date.now() + 1000 < deadline) {
       await new Promise((r) => setTimeout(r, 1000));
-      ctx = new GradeContext(kube, level, namespace);
-      result = await runCheck(ctx, spec, onCheck);
+      ctx = new GradeContext(kube, level, namespace, contextOptions);
+      result = await runCheck(ctx, spec, onCheck, opts.maxCheckBudgetMs);
     }
     results.push(result);
     onCheck(result);
@@ -123,11 +159,13 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
   }
 
   const passed = !failed;
+  const outcome: GradeFinished["outcome"] = results.some((r) => r.status === "error") ? "error" : passed ? "pass" : "fail";
   return {
     runId,
     levelId: level.manifest.id,
     round,
     passed,
+    outcome,
     results,
     durationMs: Date.now() - started,
     ...(passed && round === "main" ? { debrief: level.debrief } : {}),
@@ -144,21 +182,37 @@ async function replacePod(
 ): Promise<CheckResult> {
   const started = Date.now();
   onCheck({ ...base, status: "running", evidence: [] });
-  const before = await kube.getPod(namespace, podName);
+  // Reading and deleting a pod are safe to repeat: transient API failures are retried, and
+  // what still fails is ours (an error), not a verdict on the learner's StatefulSet.
+  const retry = <T>(attempt: () => Promise<T>) => withRetries(attempt, { deadline: Date.now() + DEFAULT_CHECK_BUDGET_MS });
+  let before;
+  try {
+    before = await retry(() => kube.getPod(namespace, podName));
+    if (before) await retry(() => kube.deletePod(namespace, podName));
+  } catch (err) {
+    return errorResult(base, err, Date.now() - started);
+  }
   if (!before) {
     return { ...base, status: "fail", evidence: [`${podName} does not exist`], hint: "Pass the main round first.", durationMs: 0 };
   }
-  const evidence = [`before: ${podName} uid ${before.uid.slice(0, 8)}, IP ${before.ip ?? "(none)"}`];
-  await kube.deletePod(namespace, podName);
-  evidence.push(`deleted ${podName}`);
+  const evidence = [`before: ${podName} uid ${before.uid.slice(0, 8)}, IP ${before.ip ?? "(none)"}`, `deleted ${podName}`];
+  let lastError: unknown;
   for (;;) {
-    const pod = await kube.getPod(namespace, podName);
     const waited = Date.now() - started;
+    let pod;
+    try {
+      pod = await kube.getPod(namespace, podName);
+      lastError = undefined;
+    } catch (err) {
+      // Polling anyway: the next look is the retry.
+      lastError = err;
+    }
     if (pod && pod.uid !== before.uid && pod.ready && pod.ip) {
       evidence.push(`after ${Math.round(waited / 100) / 10} s: ${podName} uid ${pod.uid.slice(0, 8)}, IP ${pod.ip}${pod.ip === before.ip ? " (same IP as before)" : " (a new IP)"}`);
       return { ...base, status: "pass", evidence, durationMs: waited };
     }
     if (waited > timeoutMs) {
+      if (lastError !== undefined) return errorResult(base, lastError, waited);
       evidence.push(`after ${Math.round(waited / 1000)} s: ${pod ? `${pod.status}, ready=${pod.ready}` : "not recreated"}`);
       return {
         ...base,

@@ -27,6 +27,19 @@ describe("levelAnalyticsOf", () => {
     ]);
   });
 
+  it("leaves out runs in which KubeQuest could not check something (an error is no verdict)", () => {
+    const out = levelAnalyticsOf(LEVEL, [], [
+      { learnerId: "1", levelId: "lvl", checks: [{ id: "a", status: "pass" }, { id: "b", status: "error" }] },
+      { learnerId: "1", levelId: "lvl", checks: [{ id: "a", status: "error" }, { id: "b", status: "skipped" }] },
+      { learnerId: "2", levelId: "lvl", checks: [{ id: "a", status: "pass" }, { id: "b", status: "pass" }] },
+    ]);
+    expect(out.gradeRuns).toBe(1);
+    expect(out.checks).toEqual([
+      { id: "a", title: "A", runs: 1, passed: 1, rate: 1 },
+      { id: "b", title: "B", runs: 1, passed: 1, rate: 1 },
+    ]);
+  });
+
   it("gives a null rate to a check that never ran", () => {
     expect(levelAnalyticsOf(LEVEL, [], []).checks[0]).toEqual({ id: "a", title: "A", runs: 0, passed: 0, rate: null });
   });

@@ -6,6 +6,9 @@
  * Pass rates count the learners' own main-round grade runs (the attempts); a check that was
  * skipped (an earlier one failed) did not run and is not counted. Instructor grades are
  * snapshots of the same work and are left out, so grading the class does not move the rates.
+ * A run in which KubeQuest could not check something (a check in the `error` state) is not a
+ * verdict on anyone's work: the grade service does not store one, and should one be here it
+ * is left out too.
  */
 import type { CheckPassRate, LevelAnalytics } from "../../lib/protocol/instructor-api";
 import type { CheckStatus } from "../../lib/protocol/socket-events";
@@ -35,7 +38,7 @@ export interface AnalyticsGradeRow {
 
 export function levelAnalyticsOf(level: AnalyticsLevelInfo, progress: readonly AnalyticsProgressRow[], grades: readonly AnalyticsGradeRow[]): LevelAnalytics {
   const rows = progress.filter((p) => p.levelId === level.levelId);
-  const runs = grades.filter((g) => g.levelId === level.levelId);
+  const runs = grades.filter((g) => g.levelId === level.levelId && !g.checks.some((c) => c.status === "error"));
   const checks: CheckPassRate[] = level.checks.map((c) => {
     let ran = 0;
     let passed = 0;

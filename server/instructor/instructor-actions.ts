@@ -183,6 +183,15 @@ export class InstructorActions {
       const env = await this.deps.environments.requireReady(learnerId, levelId);
       // A learner grading themselves right now is graded right after, not reported as an error.
       const finished = await this.deps.grades.gradeReady(learnerId, env, "main", { kind: "instructor", instructorId: actor.id }, { waitForRunning: true });
+      if (finished.outcome === "error") {
+        // Our failure to look, not the learner's: the cohort table says so instead of "fail".
+        const broken = finished.results.find((r) => r.status === "error");
+        return row("error", {
+          checks: rosterChecksOf(finished.results),
+          message: `KubeQuest could not check ${broken ? `"${broken.title}"` : "this"}: nothing is wrong with the learner's fix; grade again.`,
+          durationMs: finished.durationMs,
+        });
+      }
       return row(finished.passed ? "pass" : "fail", {
         failedCheck: firstFailedCheck(finished.results),
         checks: rosterChecksOf(finished.results),

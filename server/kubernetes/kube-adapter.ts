@@ -83,6 +83,8 @@ export interface PodInfo {
   owner?: { kind: string; name: string };
   hostname?: string;
   subdomain?: string;
+  /** spec.hostAliases: names pinned to IPs in the pod's /etc/hosts (the grader refuses them on workload pods). */
+  hostAliases?: { ip: string; hostnames: string[] }[];
   restarts: number;
   initContainers: ContainerStatusInfo[];
   containers: ContainerStatusInfo[];
@@ -166,8 +168,8 @@ export interface KubeAdapter {
   listDeployments(namespace: string): Promise<{ name: string; replicas: number; readyReplicas: number }[]>;
   deletePod(namespace: string, name: string): Promise<void>;
 
-  /** Runs argv (never a shell string) in a container and collects its output. */
-  exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** Runs argv (never a shell string) in a container and collects its output (each stream up to `maxOutputBytes`, default 1 MiB). */
+  exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number; maxOutputBytes?: number }): Promise<ExecResult>;
   /** A TTY exec for the learner's terminal. */
   execInteractive(namespace: string, pod: string, container: string | undefined, argv: string[], size: { cols: number; rows: number }): Promise<InteractiveExec>;
 

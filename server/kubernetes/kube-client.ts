@@ -41,6 +41,7 @@ import {
   type WatchedKind,
 } from "./kube-adapter";
 import { START_CLUSTER_ACTION, toKubeError } from "./kube-errors";
+import { createApiServerAgent } from "./api-server-agent";
 import { parseExecStatus, type ExecStatusResult } from "./exec-status";
 import {
   SERVICE_NAME_LABEL,
@@ -123,8 +124,9 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): KubeConf
 
 /**
  * client-node gives every request a fresh https.Agent, i.e. a new TCP and TLS handshake per
- * call. Starting a level makes a few dozen calls, so one keep-alive agent (same TLS options)
- * is shared; every request also gets a time bound, which client-node does not set.
+ * call. Starting a level makes a few dozen calls, so one keep-alive agent (same TLS options,
+ * never queueing: see api-server-agent.ts) is shared; every request also gets a time bound,
+ * which client-node does not set.
  */
 type SharedAgent = () => Promise<https.Agent | undefined>;
 
@@ -137,7 +139,7 @@ function sharedAgentOf(kc: KubeConfig): SharedAgent {
     const opts: https.RequestOptions = {};
     await kc.applyToHTTPSOptions(opts);
     if (!(opts.agent instanceof https.Agent)) return undefined;
-    return new https.Agent({ ...opts.agent.options, keepAlive: true, maxSockets: 32 });
+    return createApiServerAgent(opts.agent.options);
   };
   return () => (shared ??= buildAgent().catch(() => undefined));
 }
@@ -659,10 +661,11 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     }
   }
 
-  async exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts: { timeoutMs?: number; maxOutputBytes?: number } = {}): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? 30_000;
-    const stdout = new OutputCollector(MAX_EXEC_OUTPUT_BYTES);
-    const stderr = new OutputCollector(MAX_EXEC_OUTPUT_BYTES);
+    const outputLimit = Math.min(opts.maxOutputBytes ?? MAX_EXEC_OUTPUT_BYTES, MAX_EXEC_OUTPUT_BYTES);
+    const stdout = new OutputCollector(outputLimit);
+    const stderr = new OutputCollector(outputLimit);
     let status: ExecStatusResult | undefined;
     const ws = await this.openExec(namespace, pod, container, argv, { stdout, stderr, stdin: null, tty: false }, (s) => {
       status = s;

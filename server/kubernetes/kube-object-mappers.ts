@@ -52,6 +52,9 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     ...(owner ? { owner: { kind: owner.kind, name: owner.name } } : {}),
     ...(pod.spec?.hostname ? { hostname: pod.spec.hostname } : {}),
     ...(pod.spec?.subdomain ? { subdomain: pod.spec.subdomain } : {}),
+    ...(pod.spec?.hostAliases?.length
+      ? { hostAliases: pod.spec.hostAliases.map((a) => ({ ip: a.ip ?? "", hostnames: [...(a.hostnames ?? [])] })) }
+      : {}),
     restarts: column.restarts,
     initContainers: containersOf(
       (pod.spec?.initContainers ?? []).map((c) => c.name),

@@ -7,8 +7,13 @@
  */
 import type { LevelStep } from "../../lib/levels/level-schema";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
-import type { LoadedLevel } from "../levels/level-catalog";
+import { NAMESPACE_PLACEHOLDER, type LoadedLevel } from "../levels/level-catalog";
 import { learnerServiceAccountOf } from "../yaml/learner-yaml";
+
+/** The level's toolbox pod (the platform's one Pod), where a learner's kubectl runs. */
+function toolboxPodOf(level: LoadedLevel, namespace: string): string {
+  return level.platformObjects(namespace).find((o) => o.kind === "Pod")?.metadata.name ?? "toolbox";
+}
 
 const POD_IP = /\{\{podIP:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\}\}/g;
 
@@ -37,6 +42,8 @@ export function describeStep(step: LevelStep): string {
       return `delete ${step.kind} ${step.name}`;
     case "waitReady":
       return `wait up to ${step.timeoutSeconds} s for the workload's pods to be Ready`;
+    case "waitRollout":
+      return `wait up to ${step.timeoutSeconds} s for the workload's rolling update to finish`;
     case "exec":
       return `exec in ${step.pod}: ${step.command.join(" ")}`;
   }
@@ -54,6 +61,29 @@ async function resolvePlaceholders(kube: KubeAdapter, namespace: string, argv: s
     out.push(resolved);
   }
   return out;
+}
+
+/** A step file's objects with `{{namespace}}` and `{{podIP:<pod>}}` filled in (each pod looked up once). */
+export async function fillPlaceholders<T>(kube: KubeAdapter, namespace: string, value: T): Promise<T> {
+  const ips = new Map<string, string>();
+  const collect = (v: unknown): void => {
+    if (typeof v === "string") for (const m of v.matchAll(POD_IP)) ips.set(m[1]!, "");
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(collect);
+  };
+  collect(value);
+  for (const pod of ips.keys()) {
+    const info = await kube.getPod(namespace, pod);
+    if (!info?.ip) throw new Error(`pod ${pod} has no IP, so {{podIP:${pod}}} cannot be filled in`);
+    ips.set(pod, info.ip);
+  }
+  const fill = (v: unknown): unknown => {
+    if (typeof v === "string") return v.split(NAMESPACE_PLACEHOLDER).join(namespace).replace(POD_IP, (_m, pod: string) => ips.get(pod)!);
+    if (Array.isArray(v)) return v.map(fill);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  return fill(value) as T;
 }
 
 export async function waitWorkloadReady(kube: KubeAdapter, level: LoadedLevel, namespace: string, timeoutMs: number): Promise<void> {
@@ -85,10 +115,10 @@ export async function runLevelSteps(
     const started = Date.now();
     switch (step.action) {
       case "apply":
-        await learner.apply(namespace, level.readObjects(step.file), { force: true });
+        await learner.apply(namespace, await fillPlaceholders(kube, namespace, level.readObjects(step.file)), { force: true });
         break;
       case "recreate":
-        await learner.recreate(namespace, level.readObjects(step.file));
+        await learner.recreate(namespace, await fillPlaceholders(kube, namespace, level.readObjects(step.file)));
         break;
       case "delete": {
         const apiVersion = API_VERSIONS[step.kind];
@@ -99,6 +129,15 @@ export async function runLevelSteps(
       case "waitReady":
         await waitWorkloadReady(kube, level, namespace, step.timeoutSeconds * 1000);
         break;
+      case "waitRollout": {
+        // The toolbox's kubectl, as a learner would: it knows every kind's rollout rules
+        // (a StatefulSet's partition included).
+        const { kind, name } = level.manifest.workload;
+        const argv = ["kubectl", "rollout", "status", `${kind.toLowerCase()}/${name}`, `--timeout=${step.timeoutSeconds}s`];
+        const result = await kube.exec(namespace, toolboxPodOf(level, namespace), undefined, argv, { timeoutMs: step.timeoutSeconds * 1000 + 15_000 });
+        if (result.exitCode !== 0) throw new Error(`${argv.join(" ")} exited with ${result.exitCode}: ${result.stderr || result.stdout}`);
+        break;
+      }
       case "exec": {
         const argv = await resolvePlaceholders(kube, namespace, step.command);
         const result = await learner.exec(namespace, step.pod, step.container, argv, { timeoutMs: 30_000 });

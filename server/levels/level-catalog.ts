@@ -90,6 +90,8 @@ function solutionMarkdown(manifest: LevelManifest, source: LevelSource): string 
           return `${n} Delete ${step.kind} \`${step.name}\`.`;
         case "waitReady":
           return `${n} Wait until every pod is Ready (up to ${step.timeoutSeconds} s).`;
+        case "waitRollout":
+          return `${n} Wait until the rolling update has finished: \`kubectl rollout status ${manifest.workload.kind.toLowerCase()}/${manifest.workload.name}\` (up to ${step.timeoutSeconds} s).`;
         case "exec":
           return `${n} Run in pod \`${step.pod}\`: \`${step.command.join(" ")}\``;
       }

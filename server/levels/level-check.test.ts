@@ -64,6 +64,16 @@ describe("checkLevels", () => {
     ]);
   });
 
+  it("lets a file only steps apply fill in the namespace and a pod's IP, and nothing else", async () => {
+    const root = await copyOfLevels();
+    const file = path.join(root, LEVEL_30_DIR, "wrong-fixes/pin-primary-with-host-aliases/statefulset.yaml");
+    expect(await messages(root)).toEqual([]);
+    await edit(file, (t) => t.replace("redis-0.redis.{{namespace}}", "redis-0.{{service}}.{{namespace}}"));
+    expect(await messages(root)).toEqual([
+      expect.stringMatching(/pin-primary-with-host-aliases\/statefulset\.yaml: StatefulSet redis: .*hostnames\[0\]: .*: the only placeholders allowed in a file only steps apply are \{\{namespace\}\} and \{\{podIP:<pod-name>\}\}/),
+    ]);
+  });
+
   it("catches duplicate ids and numbers across levels", async () => {
     const root = await copyOfLevels();
     await fs.cp(path.join(root, LEVEL_30_DIR), path.join(root, "03-networking-and-services/31-headless-statefulset-dns"), { recursive: true });

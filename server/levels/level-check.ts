@@ -56,6 +56,15 @@ function imageProblem(image: unknown): string | undefined {
 }
 
 /**
+ * Placeholders a file may use: platform files name the namespace; files that only steps apply
+ * (a wrong fix pinning a pod's current IP) may name the namespace and a pod's IP, filled in
+ * when the step runs; what a learner sees (setup, editor tabs) takes none.
+ */
+export type PlaceholderRule = "none" | "namespace" | "step";
+
+const STEP_PLACEHOLDERS = /\{\{namespace\}\}|\{\{podIP:[a-z0-9]([-a-z0-9]*[a-z0-9])?\}\}/g;
+
+/**
  * What Pod Security `restricted` (enforced on learner namespaces) would refuse in a pod spec, so a
  * level author hears it from levels:check rather than from a level that never starts.
  */
@@ -83,7 +92,7 @@ function restrictedProblems(podSpec: Record<string, unknown>): string[] {
 }
 
 /** Rules every object must follow, wherever it lives. */
-export function objectProblems(o: KubeObject, file: string, opts: { allowNamespacePlaceholder: boolean }): LevelProblem[] {
+export function objectProblems(o: KubeObject, file: string, opts: { placeholders: PlaceholderRule }): LevelProblem[] {
   const problems: LevelProblem[] = [];
   const where = describe(o);
   if (o.metadata.namespace !== undefined) {
@@ -98,9 +107,15 @@ export function objectProblems(o: KubeObject, file: string, opts: { allowNamespa
     }
     if (value === null || typeof value !== "object") {
       if (typeof value === "string" && /\{\{|\}\}/.test(value)) {
-        const rest = opts.allowNamespacePlaceholder ? value.split("{{namespace}}").join("") : value;
+        const rest =
+          opts.placeholders === "namespace" ? value.split("{{namespace}}").join("") : opts.placeholders === "step" ? value.replace(STEP_PLACEHOLDERS, "") : value;
         if (/\{\{|\}\}/.test(rest)) {
-          const allowed = opts.allowNamespacePlaceholder ? "the only placeholder allowed is {{namespace}}" : "level files take no placeholders";
+          const allowed =
+            opts.placeholders === "namespace"
+              ? "the only placeholder allowed is {{namespace}}"
+              : opts.placeholders === "step"
+                ? "the only placeholders allowed in a file only steps apply are {{namespace}} and {{podIP:<pod-name>}}"
+                : "level files take no placeholders (only files that solution or wrong-fix steps alone apply may use {{namespace}} and {{podIP:<pod-name>}})";
           problems.push({ file, message: `${where}: ${formatIssuePath(at)}: "${value}": ${allowed}` });
         }
       }
@@ -145,8 +160,11 @@ async function levelContentProblems(source: LevelSource): Promise<LevelProblem[]
     }
   }
 
+  // Files a learner sees take no placeholders; files that only steps apply may fill some in.
+  const seen = new Set([...manifest.setup, ...manifest.editableFiles.map((f) => f.file)]);
   for (const [file, { objects }] of source.files) {
-    for (const o of objects) problems.push(...objectProblems(o, `${relDir}/${file}`, { allowNamespacePlaceholder: false }));
+    const placeholders: PlaceholderRule = seen.has(file) ? "none" : "step";
+    for (const o of objects) problems.push(...objectProblems(o, `${relDir}/${file}`, { placeholders }));
   }
 
   const setupObjects = manifest.setup.flatMap((f) => source.files.get(f)?.objects ?? []);
@@ -205,7 +223,7 @@ export async function checkLevels(rootDir: string): Promise<LevelCheckReport> {
   const { platform, problems: platformProblems } = await readPlatformSource(rootDir);
   general.push(...platformProblems);
   for (const f of platform?.files ?? []) {
-    for (const o of f.objects) general.push(...objectProblems(o, `${PLATFORM_DIR}/${f.file}`, { allowNamespacePlaceholder: true }));
+    for (const o of f.objects) general.push(...objectProblems(o, `${PLATFORM_DIR}/${f.file}`, { placeholders: "namespace" }));
   }
   const { dirs, problems: layoutProblems } = await discoverLevelDirs(rootDir);
   general.push(...layoutProblems);

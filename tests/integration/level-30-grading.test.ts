@@ -89,15 +89,21 @@ describe("Level 30 against the real cluster", () => {
     const again = await grade(ns);
     expect(again.finished.passed).toBe(true);
 
-    const before = await kube.getPod(ns, "redis-1");
+    // The chaos round deletes the primary: redis-0 comes back (with a new IP as a rule) and the
+    // replicas must be linked to it again, as the primary itself reports.
+    const before = await kube.getPod(ns, "redis-0");
     const chaos = await grade(ns, "chaos");
     expect(chaos.firstFailure, JSON.stringify(chaos.firstFailure, null, 2)).toBeUndefined();
+    expect(chaos.finished.outcome).toBe("pass");
     expect(chaos.finished.results.map((r) => r.id)).toEqual(["chaos-pod-replaced", "per-pod-dns", "replication-topology"]);
-    const after = await kube.getPod(ns, "redis-1");
+    const after = await kube.getPod(ns, "redis-0");
     expect(after?.uid).not.toBe(before?.uid);
+    const followed = chaos.finished.results.find((r) => r.id === "replication-topology")!.evidence.join("\n");
+    expect(followed).toContain(`redis-0 at its current IP ${after?.ip} lists redis-1 as an online replica`);
+    expect(followed).toContain(`redis-0 at its current IP ${after?.ip} lists redis-2 as an online replica`);
   });
 
-  it.each(["replicas-use-pod-ip", "second-headless-service", "headless-selector-matches-nothing", "deployment-instead-of-statefulset"])(
+  it.each(["replicas-use-pod-ip", "second-headless-service", "headless-selector-matches-nothing", "deployment-instead-of-statefulset", "pin-primary-with-host-aliases"])(
     "fails the wrong fix %s at its declared check, with a reason",
     async (id) => {
       const fix = level.manifest.wrongFixes.find((f) => f.id === id)!;
@@ -107,6 +113,11 @@ describe("Level 30 against the real cluster", () => {
       expect(finished.passed).toBe(false);
       expect(firstFailure?.id).toBe(fix.failsAt);
       expect(firstFailure?.hint?.length).toBeGreaterThan(20);
+      if (id === "pin-primary-with-host-aliases") {
+        // The pin is there, and the hint says why it defeats the lesson.
+        expect(firstFailure?.evidence.join("\n")).toMatch(/redis-1: spec\.hostAliases pins redis-0\.redis\..*\.svc\.cluster\.local → \d+\.\d+\.\d+\.\d+/);
+        expect(firstFailure?.hint).toMatch(/\/etc\/hosts, not from DNS/);
+      }
       if (id === "replicas-use-pod-ip") {
         expect(firstFailure?.hint).toMatch(/IP address/);
         // Replication itself works: the data check would pass, only the topology is fragile.

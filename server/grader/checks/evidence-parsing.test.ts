@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nslookupAddresses, nslookupEvidence } from "./dns-checks";
-import { parseInfo } from "./redis-checks";
+import type { PodInfo } from "../../kubernetes/kube-adapter";
+import { connectedReplicasOf, hostAliasProblems, parseInfo } from "./redis-checks";
 
 const answered = `Server:\t\t10.96.0.10
 Address:\t10.96.0.10#53
@@ -34,5 +35,51 @@ describe("INFO replication", () => {
     expect(info.get("master_host")).toBe("redis-0.redis.kq-1.svc.cluster.local");
     expect(info.get("master_link_status")).toBe("up");
     expect(info.has("# Replication")).toBe(false);
+  });
+});
+
+describe("the primary's view of its replicas", () => {
+  it("lists each connected replica with its announced name or IP and state", () => {
+    const info = parseInfo(
+      "# Replication\r\nrole:master\r\nconnected_slaves:2\r\nslave0:ip=redis-1.redis.kq-1.svc.cluster.local,port=6379,state=online,offset=42,lag=0\r\nslave1:ip=10.244.0.9,port=6379,state=wait_bgsave,offset=0,lag=1\r\n",
+    );
+    expect(connectedReplicasOf(info)).toEqual([
+      { ip: "redis-1.redis.kq-1.svc.cluster.local", port: 6379, state: "online" },
+      { ip: "10.244.0.9", port: 6379, state: "wait_bgsave" },
+    ]);
+  });
+});
+
+describe("hostAliases on workload pods", () => {
+  const pod = (name: string, hostAliases?: PodInfo["hostAliases"]): PodInfo => ({
+    name,
+    uid: name,
+    phase: "Running",
+    status: "Running",
+    ready: true,
+    labels: {},
+    restarts: 0,
+    initContainers: [],
+    containers: [],
+    deleting: false,
+    createdAt: "",
+    ...(hostAliases ? { hostAliases } : {}),
+  });
+
+  it("refuses a replica that pins the primary's name, explaining why pinning an IP defeats the lesson", () => {
+    const { evidence, problems } = hostAliasProblems(
+      [pod("redis-0"), pod("redis-1", [{ ip: "10.244.0.7", hostnames: ["redis-0.redis.kq-1.svc.cluster.local"] }]), pod("redis-2")],
+      "redis-0",
+    );
+    expect(evidence).toEqual(["redis-1: spec.hostAliases pins redis-0.redis.kq-1.svc.cluster.local → 10.244.0.7"]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/redis-1 pins redis-0's name to an IP with hostAliases/);
+    expect(problems[0]).toMatch(/\/etc\/hosts, not from DNS/);
+    expect(problems[0]).toMatch(/chaos round deletes it/);
+  });
+
+  it("refuses any other pin on a workload pod too, and accepts pods without any", () => {
+    expect(hostAliasProblems([pod("redis-0", [{ ip: "1.2.3.4", hostnames: ["cache.example"] }])], "redis-0").problems[0]).toMatch(/find each other through DNS/);
+    expect(hostAliasProblems([pod("redis-0"), undefined, pod("redis-2")], "redis-0")).toEqual({ evidence: [], problems: [] });
   });
 });

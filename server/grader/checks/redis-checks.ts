@@ -1,5 +1,6 @@
 /** Redis replication, seen from the primary and from each replica. */
 import { randomBytes } from "node:crypto";
+import type { PodInfo } from "../../kubernetes/kube-adapter";
 import { IPV4, type GradeContext } from "../grade-context";
 import type { ProbeRecord } from "../probe";
 import { clusterProbe } from "./dns-checks";
@@ -35,12 +36,58 @@ export function isPrimaryDnsName(host: string, ctx: GradeContext, serviceName: s
   return fq === h || fq.startsWith(`${h}.`) && h.startsWith(`${pod0}.${serviceName}`);
 }
 
+/** One `slaveN:ip=…,port=…,state=…` line of a primary's INFO replication. */
+export interface ConnectedReplica {
+  ip: string;
+  port: number | undefined;
+  state: string;
+}
+
+/** The replicas a primary says are connected to it, from its INFO replication text. */
+export function connectedReplicasOf(info: Map<string, string>): ConnectedReplica[] {
+  const replicas: ConnectedReplica[] = [];
+  for (const [key, value] of info) {
+    if (!/^slave\d+$/.test(key)) continue;
+    const fields = new Map(value.split(",").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const));
+    replicas.push({ ip: fields.get("ip") ?? "", port: fields.has("port") ? Number(fields.get("port")) : undefined, state: fields.get("state") ?? "" });
+  }
+  return replicas;
+}
+
+/**
+ * Workload pods whose /etc/hosts pins names to IPs (spec.hostAliases), as evidence lines and a
+ * problem per pod. A pinned name answers from /etc/hosts before DNS is asked, so it keeps
+ * pointing at the address written down, whatever happens to the pod behind it.
+ */
+export function hostAliasProblems(pods: readonly (PodInfo | undefined)[], primaryName: string): { evidence: string[]; problems: string[] } {
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  for (const pod of pods) {
+    if (!pod?.hostAliases?.length) continue;
+    const pins = pod.hostAliases.map((a) => `${a.hostnames.join(", ") || "(no name)"} → ${a.ip}`);
+    evidence.push(`${pod.name}: spec.hostAliases pins ${pins.join("; ")}`);
+    const pinsPrimary = pod.hostAliases.some((a) => a.hostnames.some((h) => h.replace(/\.$/, "").startsWith(`${primaryName}.`) || h === primaryName));
+    problems.push(
+      pinsPrimary
+        ? `${pod.name} pins ${primaryName}'s name to an IP with hostAliases. That name now answers from the pod's /etc/hosts, not from DNS: it works only while ${primaryName} keeps that IP, and the moment ${primaryName} is rescheduled (the chaos round deletes it) the replica keeps dialling a dead address. That is the very failure a per-pod DNS name exists to prevent: remove hostAliases from the StatefulSet's pod template and let the headless Service's DNS answer`
+        : `${pod.name} carries hostAliases (names pinned to fixed IPs in /etc/hosts). Workload pods of this level must find each other through DNS, which follows pods to their new IPs; remove hostAliases from the StatefulSet's pod template`,
+    );
+  }
+  return { evidence, problems };
+}
+
 export const replicationTopology: CheckImplementation = async ({ ctx }) => {
   const { snap, records } = await clusterProbe(ctx);
   const infoFor = (ip: string | undefined) => records.find((r) => r.kind === "redis-info" && r.host === ip);
-  const evidence: string[] = [];
-  const problems: string[] = [];
+  const primaryName = `${ctx.workload.name}-0`;
+  const pinned = hostAliasProblems(snap.workloadPods, primaryName);
+  const evidence: string[] = [...pinned.evidence];
+  const problems: string[] = [...pinned.problems];
   const replicas = ctx.workload.replicas;
+  const primaryPod = snap.workloadPods[0];
+  // Read at the primary's current IP: the replicas it lists are connected to *that* process.
+  const primaryInfo = parseInfo(infoFor(primaryPod?.ip)?.output ?? "");
+  const connected = connectedReplicasOf(primaryInfo);
   snap.workloadPods.forEach((pod, i) => {
     const name = `${ctx.workload.name}-${i}`;
     const record = infoFor(pod?.ip);
@@ -56,7 +103,7 @@ export const replicationTopology: CheckImplementation = async ({ ctx }) => {
     const host = info.get("master_host") ?? "";
     if (info.get("role") !== "slave") problems.push(`${name} is not a replica (role:${info.get("role") ?? "?"})`);
     else if (IPV4.test(host)) {
-      const today = host === snap.workloadPods[0]?.ip ? ` (redis-0's IP today)` : "";
+      const today = host === primaryPod?.ip ? ` (redis-0's IP today)` : "";
       problems.push(
         `${name} follows the IP address ${host}${today}. Pod IPs change whenever redis-0 is rescheduled, and this replica would then lose its primary for good; follow ${ctx.podDnsName(snap, 0)} instead`,
       );
@@ -64,6 +111,19 @@ export const replicationTopology: CheckImplementation = async ({ ctx }) => {
       problems.push(`${name} follows ${host || "(nothing)"}, which is not redis-0's per-pod DNS name ${ctx.podDnsName(snap, 0)}`);
     } else if (info.get("master_link_status") !== "up") {
       problems.push(`${name}'s link to the primary is ${info.get("master_link_status") ?? "unknown"}`);
+    } else {
+      // The name is right and the link is up; but up to *what*? Only the primary at its current
+      // IP can say the link reaches it: it must list this replica (by its announced name or its
+      // IP). A replica still linked to an old address (pinned, cached) is not listed. Any state
+      // counts (a replica that just synced may still show send_bulk for a moment): being listed
+      // at all means connected to this very process.
+      const me = connected.find((r) => r.ip === pod?.ip || r.ip === ctx.podDnsName(snap, i));
+      if (me) evidence.push(`  ${primaryName} at its current IP ${primaryPod?.ip ?? "?"} lists ${name} as ${me.state === "online" ? "an online replica" : `a replica (${me.state})`} (${me.ip})`);
+      else {
+        problems.push(
+          `${name} reports its link to ${host} as up, but ${primaryName} at its current IP ${primaryPod?.ip ?? "(none)"} does not list ${name} among its replicas: the link reaches some other address, not today's ${primaryName}`,
+        );
+      }
     }
   });
   if (problems.length === 0) return { passed: true, evidence };

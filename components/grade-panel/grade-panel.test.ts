@@ -1,0 +1,51 @@
+// The grade panel's verdicts as rendered HTML: an error of ours must look and read unlike a
+// failed fix (amber, its own words, no "failed" count), while a fail stays a fail.
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import type { CheckResult, GradeFinished } from "@/lib/protocol/socket-events";
+import { GradePanel } from "./grade-panel";
+import { gradeReducer, initialGradeState } from "./grade-state";
+
+const check = (id: string, status: CheckResult["status"], extra: Partial<CheckResult> = {}): CheckResult => ({ id, title: id, explanation: "why", status, evidence: [], ...extra });
+
+function render(finished: GradeFinished): string {
+  const state = gradeReducer(gradeReducer(initialGradeState, { type: "request", round: "main" }), { type: "finished", finished });
+  return renderToStaticMarkup(createElement(GradePanel, { state, onRun: () => undefined, canRun: true, blockedReason: null, modKey: "Ctrl", onReadDebrief: () => undefined }));
+}
+
+const base = { runId: "r", levelId: "l", round: "main" as const, durationMs: 900 };
+
+describe("GradePanel verdicts", () => {
+  it("shows a run KubeQuest could not check in amber, saying the fix is not at fault and nothing was recorded", () => {
+    const html = render({
+      ...base,
+      passed: false,
+      outcome: "error",
+      results: [
+        check("service-headless", "pass"),
+        check("per-pod-dns", "error", {
+          evidence: ["KubeQuest could not finish this check: the grader's probe did not finish (exit code none)"],
+          hint: "KubeQuest could not check this — nothing is wrong with your fix; try again.",
+        }),
+        check("replication-data", "skipped"),
+      ],
+    });
+    expect(html).toMatch(/data-testid="grade-summary"[^>]*data-outcome="error"/);
+    expect(html).toMatch(/data-outcome="error"[^>]*class="[^"]*border-warn/);
+    expect(html).toContain("KubeQuest could not check this — nothing is wrong with your fix; try again.");
+    expect(html).toContain("This run is not counted: no attempt was recorded");
+    expect(html).toMatch(/data-testid="grade-check-per-pod-dns" data-status="error"/);
+    expect(html).toContain('data-testid="grade-check-error-hint"');
+    expect(html).toContain(": Could not be checked");
+    expect(html).not.toMatch(/checks? failed/);
+    expect(html).not.toContain("bg-bad-soft");
+  });
+
+  it("keeps a failed fix red with its failed count", () => {
+    const html = render({ ...base, passed: false, outcome: "fail", results: [check("service-headless", "fail", { hint: "Look at clusterIP" }), check("per-pod-dns", "skipped")] });
+    expect(html).toMatch(/data-outcome="fail"[^>]*class="[^"]*border-bad/);
+    expect(html).toContain("1 of 2 checks failed, 1 skipped.");
+    expect(html).not.toContain("grade-check-error-hint");
+  });
+});

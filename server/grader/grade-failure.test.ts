@@ -1,0 +1,94 @@
+// Which failures are the learner's and which are ours, and how reads are retried in between.
+import { describe, expect, it } from "vitest";
+import { KubeError } from "../kubernetes/kube-adapter";
+import { errorResult, GRADER_ERROR_HINT, GraderInfrastructureError, isTransient, RetriesExhausted, withRetries } from "./grade-failure";
+
+/** A clock that only moves when the retry loop sleeps. */
+function fakeClock() {
+  let t = 0;
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    sleeps,
+  };
+}
+
+describe("isTransient", () => {
+  it("retries what says the cluster or our probe hiccuped", () => {
+    for (const code of ["cluster-unreachable", "cluster-error", "timeout", "throttled", "pod-not-running", "not-found"]) {
+      expect(isTransient(new KubeError(code, "x")), code).toBe(true);
+    }
+    expect(isTransient(new GraderInfrastructureError("the grader's probe answered 3 of 6 requests"))).toBe(true);
+    expect(isTransient(new Error("Invalid response body while trying to fetch https://127.0.0.1/apis: Premature close"))).toBe(true);
+  });
+
+  it("does not retry what another try cannot change", () => {
+    expect(isTransient(new KubeError("forbidden", "no"))).toBe(false);
+    expect(isTransient(new KubeError("unauthorized", "no"))).toBe(false);
+  });
+});
+
+describe("withRetries", () => {
+  it("retries transient failures with doubling delays and returns the first success", async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const value = await withRetries(
+      async () => {
+        calls += 1;
+        if (calls < 4) throw new KubeError("cluster-error", "A Kubernetes call failed (listing EndpointSlices): Invalid response body");
+        return "slices";
+      },
+      { deadline: 10_000, now: clock.now, sleep: clock.sleep },
+    );
+    expect(value).toBe("slices");
+    expect(calls).toBe(4);
+    expect(clock.sleeps).toEqual([250, 500, 1000]);
+  });
+
+  it("gives up at the deadline, saying how often and how long it tried", async () => {
+    const clock = fakeClock();
+    const err = await withRetries(
+      async () => {
+        throw new KubeError("cluster-unreachable", "The Kubernetes cluster did not answer: ECONNREFUSED.");
+      },
+      { deadline: 3_000, now: clock.now, sleep: clock.sleep },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetriesExhausted);
+    const exhausted = err as RetriesExhausted;
+    expect(exhausted.attempts).toBe(4);
+    expect(exhausted.elapsedMs).toBeLessThanOrEqual(3_000);
+    expect(exhausted.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it("stops at once on a failure another try cannot change", async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    await expect(
+      withRetries(
+        async () => {
+          calls += 1;
+          throw new KubeError("forbidden", "namespaces is forbidden");
+        },
+        { deadline: 60_000, now: clock.now, sleep: clock.sleep },
+      ),
+    ).rejects.toBeInstanceOf(RetriesExhausted);
+    expect(calls).toBe(1);
+  });
+});
+
+describe("errorResult", () => {
+  it("is a distinct error status telling the learner it is not their fix, with words instead of a stack", () => {
+    const err = new Error("socket hang up\n    at TLSSocket.socketOnEnd (node:_http_client:524:23)");
+    const result = errorResult({ id: "per-pod-dns", title: "Each pod resolves", explanation: "e" }, new RetriesExhausted(err, 3, 4200), 4300);
+    expect(result.status).toBe("error");
+    expect(result.hint).toBe(GRADER_ERROR_HINT);
+    expect(result.hint).toMatch(/nothing is wrong with your fix; try again/);
+    expect(result.evidence.join("\n")).toContain("KubeQuest could not finish this check: socket hang up");
+    expect(result.evidence.join("\n")).toContain("tried 3 times over 4.2 s");
+    expect(result.evidence.join("\n")).not.toMatch(/ at TLSSocket|node:_http_client/);
+  });
+});

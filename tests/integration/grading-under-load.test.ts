@@ -1,0 +1,174 @@
+// A class grading at once, on the real cluster and a real database: our failures must never
+// become a learner's failed verdict.
+//  - ten learners' namespaces read at once through the server's one Kubernetes adapter, with
+//    no retry to hide a failure (the "Invalid response body" of issue 12 came from here);
+//  - ten learners grade a correct fix at the same moment: every verdict passes;
+//  - the grader's probe pod is killed mid-grade (and kept away): the run ends in the error
+//    state, records no attempt and changes no XP; the next grade recovers and passes.
+// The probe-pod test uses a probe pod of its own, so other suites sharing the cluster keep theirs.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GradeFinished } from "../../lib/protocol/socket-events";
+import { GradeService } from "../../server/grader/grade-service";
+import { ensureProbePod, GRADER_NAMESPACE } from "../../server/grader/probe-pod";
+import { runGrade } from "../../server/grader/run-grade";
+import { GRADER_ERROR_HINT } from "../../server/grader/grade-failure";
+import { getKubeAdapter } from "../../server/kubernetes/kube-client";
+import { runLevelSteps } from "../../server/level-steps/run-level-steps";
+import { startTestServer, type TestServer } from "./support/test-server";
+
+const LEVEL = "headless-statefulset-dns";
+const LEARNERS = 10;
+
+let server: TestServer;
+const learners: { id: string; namespace: string }[] = [];
+const extraProbePods: string[] = [];
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** A new learner with Level 30 started and solved, waiting until its pods are Ready. */
+async function solvedLearner(): Promise<{ id: string; namespace: string }> {
+  const { environments, accounts } = server.kq.services;
+  const learner = await accounts.createAnonymousLearner();
+  const status = await environments.start(learner.id, LEVEL);
+  expect(status.phase, status.message).toBe("ready");
+  const entry = { id: learner.id, namespace: status.namespace! };
+  learners.push(entry);
+  const env = await environments.requireReady(learner.id, LEVEL);
+  await runLevelSteps(kube(), env.level, env.namespace, [
+    ...env.level.manifest.solution,
+    { action: "waitReady", timeoutSeconds: 180 },
+  ]);
+  return entry;
+}
+
+/** The process-wide adapter: the very one the server's services use (one shared HTTPS agent). */
+function kube() {
+  return getKubeAdapter();
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ name: "kq-grading-load-" });
+  // The server's probe pod, as after its first grade (on a fresh cluster it is created here).
+  await ensureProbePod(kube(), 120_000);
+  // Ten environments started and solved at once, as a class would.
+  await Promise.all(Array.from({ length: LEARNERS }, () => solvedLearner()));
+}, 900_000);
+
+afterAll(async () => {
+  const k = kube();
+  await Promise.all([
+    ...learners.map((l) => server.kq.services.environments.abandon(l.id, LEVEL).catch(() => undefined)),
+    ...extraProbePods.map((name) => k.deletePod(GRADER_NAMESPACE, name).catch(() => undefined)),
+  ]);
+  await server?.close();
+});
+
+describe("grading under load", () => {
+  it("reads ten learners' namespaces at once, 15 times over, without a single failed call (no retries)", async () => {
+    const k = kube();
+    const failures: string[] = [];
+    for (let round = 0; round < 15; round++) {
+      await Promise.all(
+        learners.flatMap(({ namespace }) =>
+          [
+            () => k.getStatefulSet(namespace, "redis"),
+            () => k.listServices(namespace),
+            () => k.listPods(namespace),
+            () => k.listEndpointSlices(namespace),
+            () => k.listDeployments(namespace),
+          ].map((read) => read().catch((err: unknown) => void failures.push((err as Error).message))),
+        ),
+      );
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("ten learners grading a correct fix at the same moment all pass", async () => {
+    const { grades } = server.kq.services;
+    const timings: number[] = [];
+    const results = await Promise.all(
+      learners.slice(0, LEARNERS).map(async (l) => {
+        const t0 = Date.now();
+        const finished = await grades.grade(l.id, LEVEL, "main", { kind: "learner", socketId: "load-test" });
+        timings.push(Date.now() - t0);
+        return finished;
+      }),
+    );
+    const notPassed = results.filter((r) => r.outcome !== "pass").map((r) => r.results.find((c) => c.status !== "pass"));
+    expect(notPassed, JSON.stringify(notPassed, null, 2)).toEqual([]);
+    expect(results.every((r) => r.passed && r.results.every((c) => c.status === "pass"))).toBe(true);
+    console.log(`[load] ${LEARNERS} concurrent grades: p50 ${percentile(timings, 50)} ms, p95 ${percentile(timings, 95)} ms`);
+  });
+
+  it("kills the grader's probe pod mid-grade: an error, not a fail; no attempt, no XP; the next grade recovers", async () => {
+    const k = kube();
+    const { environments, progress, accounts } = server.kq.services;
+    const probePod = `grader-probe-test-${randomBytes(3).toString("hex")}`;
+    extraProbePods.push(probePod);
+    // The server's own grade service, but gathering evidence from this test's probe pod.
+    const service = new GradeService({
+      kube: () => k,
+      environments,
+      progress,
+      runGrade: (opts) => runGrade({ ...opts, probePod }),
+      io: () => undefined,
+      toNamespace: () => undefined,
+    });
+    // The class's ten environments are done with: free the node for this one (an 11th did not
+    // fit on the 2-core node: its redis-0 stayed Pending).
+    await Promise.all(learners.splice(0).map((l) => environments.abandon(l.id, LEVEL).catch(() => undefined)));
+    // A fresh learner: nothing passed, no XP yet.
+    const learner = await accounts.createAnonymousLearner();
+    const status = await environments.start(learner.id, LEVEL);
+    expect(status.phase, status.message).toBe("ready");
+    learners.push({ id: learner.id, namespace: status.namespace! });
+    const env = await environments.requireReady(learner.id, LEVEL);
+    await runLevelSteps(k, env.level, env.namespace, [...env.level.manifest.solution, { action: "waitReady", timeoutSeconds: 180 }]);
+
+    // Kill the probe pod as soon as the grade starts, and keep killing it until the run ends.
+    let grading = true;
+    const killer = (async () => {
+      let kills = 0;
+      while (grading) {
+        await k.deletePod(GRADER_NAMESPACE, probePod).then(
+          () => (kills += 1),
+          () => undefined,
+        );
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      return kills;
+    })();
+    let errored: GradeFinished;
+    try {
+      errored = await service.grade(learner.id, LEVEL, "main", { kind: "learner", socketId: "probe-test" });
+    } finally {
+      grading = false;
+    }
+    expect(await killer).toBeGreaterThan(0);
+
+    expect(errored.outcome).toBe("error");
+    expect(errored.passed).toBe(false);
+    expect(errored.results.some((r) => r.status === "fail")).toBe(false);
+    const broken = errored.results.find((r) => r.status === "error")!;
+    expect(broken.id).toBe("per-pod-dns");
+    expect(broken.hint).toBe(GRADER_ERROR_HINT);
+    expect(broken.evidence[0]).toMatch(/^KubeQuest could not finish this check: .*probe/);
+    // Nothing recorded: no attempt, no grade in the history, no XP.
+    const history = await progress.historyOf(learner.id);
+    expect(history.grades).toHaveLength(0);
+    expect(history.levels.find((l) => l.levelId === LEVEL)?.attempts ?? 0).toBe(0);
+    expect(await progress.learnerXp(learner.id)).toBe(0);
+
+    // The probe pod is left alone again: the next grade brings it back and passes.
+    const recovered = await service.grade(learner.id, LEVEL, "main", { kind: "learner", socketId: "probe-test" });
+    expect(recovered.outcome, JSON.stringify(recovered.results.find((r) => r.status !== "pass"), null, 2)).toBe("pass");
+    const after = await progress.historyOf(learner.id);
+    expect(after.grades).toHaveLength(1);
+    expect(after.levels.find((l) => l.levelId === LEVEL)?.attempts).toBe(1);
+    expect(await progress.learnerXp(learner.id)).toBe(250);
+  });
+});
