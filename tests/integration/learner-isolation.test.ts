@@ -10,6 +10,7 @@ import type { ApplyOutcome, EnvironmentStatus, Result } from "../../lib/protocol
 import { environmentNamespace } from "../../server/environments/environment-naming";
 import { API_SERVER_POLICY, readAdmissionPolicies } from "../../server/environments/learner-fences";
 import { KubeError } from "../../server/kubernetes/kube-adapter";
+import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
 import { getLevelCatalog } from "../../server/levels/level-catalog";
 import { SESSION_COOKIE } from "../../server/session/anonymous-session";
@@ -19,7 +20,11 @@ import { kubectl, scratchNamespace } from "./support/kubectl";
 import { ask, startTestServer, type TestServer, type TestSocket } from "./support/test-server";
 
 const LEVEL = "headless-statefulset-dns";
-const kube = createKubeAdapter();
+// Made in beforeAll, not at load: npm test lists this file's tests before the cluster exists.
+let kube: KubeAdapter;
+beforeAll(() => {
+  kube = createKubeAdapter();
+});
 let server: TestServer;
 let socket: TestSocket;
 let namespace: string;

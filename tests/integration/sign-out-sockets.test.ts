@@ -4,12 +4,17 @@
 // the account then disconnects every remaining socket of it. Real server, real cluster.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EnvironmentStatus } from "../../lib/protocol/socket-events";
+import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
 import { ask, connected, nextEvent, startTestServer, type TestBrowser, type TestServer, type TestSocket } from "./support/test-server";
 
 const LEVEL = "headless-statefulset-dns";
 const PASSWORD = "correct horse battery staple";
-const kube = createKubeAdapter();
+// Made in beforeAll, not at load: npm test lists this file's tests before the cluster exists.
+let kube: KubeAdapter;
+beforeAll(() => {
+  kube = createKubeAdapter();
+});
 let server: TestServer;
 let namespace: string | undefined;
 
