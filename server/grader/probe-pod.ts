@@ -51,6 +51,9 @@ function probePodNamed(name: string): KubeObject {
   return pod;
 }
 
+/** How long a newly started probe pod waits for the network policy enforcer to learn its address. */
+const NEW_PROBE_POD_SETTLE_MS = 6_000;
+
 /** Per probe pod name: the promise that it runs (created once, re-created if it vanished). */
 const ready = new Map<string, Promise<void>>();
 
@@ -77,7 +80,14 @@ export function ensureProbePod(kube: KubeAdapter, timeoutMs = 60_000, name = PRO
     if (!existing) await kube.apply(GRADER_NAMESPACE, [probePodNamed(name)]);
     for (;;) {
       const pod = await kube.getPod(GRADER_NAMESPACE, name);
-      if (pod?.ready) return;
+      if (pod?.ready) {
+        // A NetworkPolicy enforcer (kube-router) admits a new pod's address into the learners'
+        // allow-lists only at its next sync, a few seconds after the pod appears: a probe sent
+        // before that reads "connection refused" from every learner pod and would fail a correct
+        // fix. Seen in grading-under-load's recovery grade; only a new probe pod pays this.
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(NEW_PROBE_POD_SETTLE_MS, deadline - Date.now()))));
+        return;
+      }
       if (Date.now() > deadline) {
         throw new GraderInfrastructureError(
           `the grader's probe pod ${GRADER_NAMESPACE}/${name} is not ready after ${Math.round(timeoutMs / 1000)} s (status: ${pod?.status ?? "missing"}); is the image ${PROBE_IMAGE} loaded? Run npm run cluster:up`,
