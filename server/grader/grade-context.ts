@@ -19,6 +19,8 @@ export const DEFAULT_CHECK_BUDGET_MS = 20_000;
 export interface GradeContextOptions {
   /** The probe pod to gather DNS and Redis evidence from (the server's by default). */
   probePod?: string;
+  /** The wait after a new probe pod is ready (the probe pod's default unless given). */
+  probePodSettleMs?: number;
 }
 
 export interface ClusterSnapshot {
@@ -106,6 +108,7 @@ export class GradeContext {
         runProbe(this.kube, requests, {
           timeoutMs,
           podName: this.options.probePod,
+          podSettleMs: this.options.probePodSettleMs,
           // A probe pod that must be recreated gets what is left of the budget, at least 5 s.
           podReadyTimeoutMs: Math.max(5_000, this.budgetDeadline - Date.now()),
         }),

@@ -115,12 +115,14 @@ export interface ProbeRunOptions {
   podReadyTimeoutMs?: number;
   /** The probe pod to use (the server's by default). */
   podName?: string;
+  /** The wait after a new probe pod is ready (see ensureProbePod). */
+  podSettleMs?: number;
 }
 
 /** One run of the probe: throws GraderInfrastructureError (or a KubeError) when it could not gather everything. */
 export async function runProbe(kube: KubeAdapter, requests: ProbeRequest[], opts: ProbeRunOptions = {}): Promise<ProbeRecord[]> {
   const podName = opts.podName ?? PROBE_POD;
-  await ensureProbePod(kube, opts.podReadyTimeoutMs, podName);
+  await ensureProbePod(kube, { timeoutMs: opts.podReadyTimeoutMs, name: podName, settleMs: opts.podSettleMs });
   const result = await kube
     .exec(GRADER_NAMESPACE, podName, "probe", probeArgv(requests), { timeoutMs: opts.timeoutMs ?? 20_000, maxOutputBytes: PROBE_LIMITS.execOutputBytes })
     .catch((err: unknown) => {

@@ -84,7 +84,7 @@ function scriptedCluster(faults: { endpointSlices?: (call: number) => Error | un
 
 let probeN = 0;
 const grade = (kube: KubeAdapter) =>
-  runGrade({ kube, level, namespace: NS, round: "main", onStarted: () => undefined, onCheck: () => undefined, probePod: `probe-unit-${++probeN}`, maxCheckBudgetMs: 1500 });
+  runGrade({ kube, level, namespace: NS, round: "main", onStarted: () => undefined, onCheck: () => undefined, probePod: `probe-unit-${++probeN}`, probePodSettleMs: 0, maxCheckBudgetMs: 1500 });
 
 const invalidBody = () =>
   new KubeError("cluster-error", "A Kubernetes call failed (listing EndpointSlices): Invalid response body while trying to fetch https://127.0.0.1:6443/apis/discovery.k8s.io/v1/namespaces/kq-test/endpointslices: Premature close");

@@ -28,6 +28,8 @@ export interface RunGradeOptions {
   onCheck(result: CheckResult): void;
   /** The probe pod to use (the server's by default; tests bring their own). */
   probePod?: string;
+  /** The wait after a new probe pod is ready: unit tests, whose fake cluster has no enforcer, pass 0. */
+  probePodSettleMs?: number;
   /** Caps every check's retry budget (ms): for tests, which cannot wait 20 s per failure. */
   maxCheckBudgetMs?: number;
 }
@@ -122,7 +124,7 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
   }
 
   const deadline = started + (chaos?.timeoutSeconds ?? 0) * 1000;
-  const contextOptions = { probePod: opts.probePod };
+  const contextOptions = { probePod: opts.probePod, probePodSettleMs: opts.probePodSettleMs };
   // One context per round: the snapshot and the in-cluster probes are shared by every check.
   let ctx = new GradeContext(kube, level, namespace, contextOptions);
   // The DNS/Redis probe needs only the snapshot: start it while the API checks run.

@@ -53,7 +53,7 @@ function kube() {
 beforeAll(async () => {
   server = await startTestServer({ name: "kq-grading-load-" });
   // The server's probe pod, as after its first grade (on a fresh cluster it is created here).
-  await ensureProbePod(kube(), 120_000);
+  await ensureProbePod(kube(), { timeoutMs: 120_000 });
   // Ten environments started and solved at once, as a class would.
   await Promise.all(Array.from({ length: LEARNERS }, () => solvedLearner()));
 }, 900_000);
