@@ -62,6 +62,17 @@ export const stepSchema = z.discriminatedUnion("action", [
    * such as a Service's clusterIP (the editor's Recreate button).
    */
   z.strictObject({ action: z.literal("recreate"), file: levelFile }),
+  /**
+   * `kubectl apply -f` of `file` in the learner's terminal: how a learner creates a kind the
+   * editor does not offer (a bare debugging Pod, say). Placeholders as for `apply`.
+   */
+  z.strictObject({ action: z.literal("terminalApply"), file: levelFile }),
+  /**
+   * kubectl with these arguments in the learner's terminal, as the learner: a wait a learner
+   * would type (`wait --for=condition=Ready pod/redis-debug --timeout=60s`), or any command
+   * of theirs. Fails when kubectl exits non-zero.
+   */
+  z.strictObject({ action: z.literal("kubectl"), args: z.array(z.string().min(1).max(500)).min(1).max(30) }),
   /** Delete one object of the level's namespace, e.g. `{kind: StatefulSet, name: redis}`. */
   z.strictObject({
     action: z.literal("delete"),
@@ -97,6 +108,23 @@ export const stepSchema = z.discriminatedUnion("action", [
 export type LevelStep = z.infer<typeof stepSchema>;
 
 // ---------------------------------------------------------------------------------------------
+/** Does `/body/flags` compile? */
+function compilesAsRegExp(text: string): boolean {
+  try {
+    evidencePattern(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A declared evidence as a matcher: `/body/flags` is a regular expression, anything else a substring. */
+export function evidencePattern(text: string): RegExp {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  if (m) return new RegExp(m[1]!, m[2]);
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+}
+
 // Grader checks
 
 /**
@@ -116,6 +144,9 @@ const checkBase = {
 
 /** A check with no parameters: `params` may be left out or be an empty mapping. */
 const noParams = z.strictObject({}).optional();
+
+/** The DNS checks may name the Service whose names clients use, when it is not simply the governing one. */
+const dnsParams = z.strictObject({ service: objectName.optional() }).optional();
 
 export const checkSpecSchema = z.discriminatedUnion("type", [
   /**
@@ -140,15 +171,16 @@ export const checkSpecSchema = z.discriminatedUnion("type", [
    */
   z.strictObject({ ...checkBase, type: z.literal("endpointslice-hostnames"), params: noParams }),
   /**
-   * From the toolbox, `<pod>.<service>.<namespace>.svc.cluster.local` resolves to that pod's
-   * current IP, for every workload pod.
+   * From inside the cluster, `<pod>.<service>.<namespace>.svc.cluster.local` resolves to that
+   * pod's current IP, for every workload pod. `service` is the name the level's clients use
+   * (its objectives promise those names); by default the governing Service's.
    */
-  z.strictObject({ ...checkBase, type: z.literal("per-pod-dns"), params: noParams }),
+  z.strictObject({ ...checkBase, type: z.literal("per-pod-dns"), params: dnsParams }),
   /**
-   * From the toolbox, `<service>.<namespace>.svc.cluster.local` resolves to exactly the pod
-   * IPs of the workload (no virtual IP).
+   * From inside the cluster, `<service>.<namespace>.svc.cluster.local` resolves to exactly the
+   * pod IPs of the workload (no virtual IP). `service` as for per-pod-dns.
    */
-  z.strictObject({ ...checkBase, type: z.literal("service-dns"), params: noParams }),
+  z.strictObject({ ...checkBase, type: z.literal("service-dns"), params: dnsParams }),
   /**
    * Redis `INFO replication`: pod ordinal 0 is a master with `replicas - 1` connected
    * replicas; every other pod is a replica whose `master_host` is pod 0's per-pod DNS name
@@ -208,6 +240,22 @@ const chaosSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(5).max(600),
 });
 
+/**
+ * What a failing check must have said: a plain substring of its evidence or reason, or a
+ * regular expression written `/…/flags`. Not the level's own hint text, which any failure shows.
+ */
+const expectedEvidence = z
+  .string()
+  .min(3)
+  .refine((e) => !/^\/.*\/[a-z]*$/s.test(e) || compilesAsRegExp(e), "write a valid regular expression between slashes, or a plain substring");
+
+const brokenStateSchema = z.strictObject({
+  /** Id of the first grader check the untouched broken state fails. */
+  failsAt: kebabId,
+  /** What that check must say about it. */
+  evidence: expectedEvidence,
+});
+
 const wrongFixSchema = z.strictObject({
   /** Stable id; its files live under `wrong-fixes/<id>/`. */
   id: kebabId,
@@ -215,6 +263,11 @@ const wrongFixSchema = z.strictObject({
   description: nonEmptyText,
   /** Id of the first grader check that must fail once these steps ran on a fresh broken environment. */
   failsAt: kebabId,
+  /**
+   * What that check must say about this fix: proof the steps did what the fix claims (a fix
+   * whose steps did nothing would fail like the broken state, and must not count).
+   */
+  evidence: expectedEvidence,
   steps: z.array(stepSchema).min(1),
 });
 export type WrongFix = z.infer<typeof wrongFixSchema>;
@@ -265,7 +318,13 @@ const levelManifestObject = z.strictObject({
   chaos: chaosSchema.optional(),
   /** Steps that turn the broken state into a passing one. */
   solution: z.array(stepSchema).min(1),
-  /** Plausible fixes that must NOT pass, each with the check that catches it. */
+  /** How the untouched starting state fails: the check and what it says. */
+  brokenState: brokenStateSchema,
+  /**
+   * Plausible fixes that must NOT pass, each with the check that catches it. Together with the
+   * broken state they must make every grader check fail somewhere (a check never seen failing
+   * is not known to work).
+   */
   wrongFixes: z.array(wrongFixSchema).default([]),
 });
 
@@ -291,6 +350,29 @@ export const levelManifestSchema = levelManifestObject.superRefine((m, ctx) => {
         code: "custom",
         path: ["wrongFixes", i, "failsAt"],
         message: `"${fix.failsAt}" is not a grader check id (known: ${knownChecks})`,
+      });
+    }
+  });
+
+  if (!checkIds.has(m.brokenState.failsAt)) {
+    ctx.addIssue({ code: "custom", path: ["brokenState", "failsAt"], message: `"${m.brokenState.failsAt}" is not a grader check id (known: ${knownChecks})` });
+  }
+  m.wrongFixes.forEach((fix, i) => {
+    if (fix.failsAt === m.brokenState.failsAt && fix.evidence === m.brokenState.evidence) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["wrongFixes", i, "evidence"],
+        message: `fails exactly as the broken state does (${fix.failsAt}, "${fix.evidence}"): declare the evidence only this fix produces, or a fix whose steps did nothing would count`,
+      });
+    }
+  });
+  const seenFailing = new Set([m.brokenState.failsAt, ...m.wrongFixes.map((f) => f.failsAt)]);
+  m.grader.forEach((check, i) => {
+    if (!seenFailing.has(check.id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["grader", i, "id"],
+        message: `check "${check.id}" is never seen failing: neither the broken state nor any wrong fix declares failsAt: ${check.id}. Add a realistic wrong fix that fails there`,
       });
     }
   });
@@ -361,7 +443,7 @@ export function referencedFiles(manifest: LevelManifest): string[] {
   const files = new Set<string>([...manifest.setup, ...manifest.editableFiles.map((f) => f.file)]);
   const steps = [...manifest.solution, ...manifest.wrongFixes.flatMap((fix) => fix.steps)];
   for (const step of steps) {
-    if (step.action === "apply" || step.action === "recreate") files.add(step.file);
+    if (step.action === "apply" || step.action === "recreate" || step.action === "terminalApply") files.add(step.file);
   }
   return [...files].sort();
 }

@@ -188,6 +188,8 @@ export interface CheckResult {
   status: CheckStatus;
   /** What the grader actually saw: command outputs, field values, DNS answers. */
   evidence: string[];
+  /** On failure: what this check found wrong, in its own words (the start of `hint`). */
+  reason?: string;
   /** On failure: what to look at next. */
   hint?: string;
   /** Progress of a bounded wait, e.g. "2/3 pods ready, 12 s of 60 s". */

@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type BrowserContext } from "@playwright/test";
-import type { LevelStep } from "../../lib/levels/level-schema";
+import { evidencePattern, type LevelStep } from "../../lib/levels/level-schema";
 import type { GradeFinished } from "../../lib/protocol/socket-events";
 import type { LoadedLevel } from "../../server/levels/level-catalog";
 import { LevelPage, shellQuote } from "../../e2e/pages/level-page";
@@ -134,6 +134,19 @@ async function runStep(lp: LevelPage, level: LoadedLevel, step: LevelStep): Prom
       const description = step.action === "recreate" && how === "applied" ? `${step.action} ${step.file} (applied: no immutable field changed, so no Recreate was needed)` : `${step.action} ${step.file}`;
       return done(description, how === "recreated" ? "editor (Recreate)" : "editor");
     }
+    case "terminalApply": {
+      // One line whatever the file holds: the YAML travels base64-encoded, as a paste would.
+      const yaml = await fillPlaceholdersFromTerminal(lp, readFileSync(path.join(level.dir, step.file), "utf8"));
+      const r = await lp.runShell(`echo ${Buffer.from(yaml).toString("base64")} | base64 -d | kubectl apply -f -`);
+      if (r.exitCode !== 0) throw new Error(`kubectl apply -f ${step.file} exited with ${r.exitCode}`);
+      return done(`kubectl apply -f ${step.file}`, "terminal");
+    }
+    case "kubectl": {
+      const line = `kubectl ${step.args.map(shellQuote).join(" ")}`;
+      const r = await lp.runShell(line, 300_000);
+      if (r.exitCode !== 0) throw new Error(`${line} exited with ${r.exitCode}`);
+      return done(line, "terminal");
+    }
     case "delete": {
       const r = await lp.runShell(`kubectl delete ${step.kind.toLowerCase()} ${step.name} --wait=true`);
       if (r.exitCode !== 0) throw new Error(`kubectl delete ${step.kind} ${step.name} exited with ${r.exitCode}`);
@@ -193,16 +206,20 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
     );
   };
 
-  /** Grades and checks the outcome against what the scenario expects. */
+  /** What the broken state's failing check said: a wrong fix's declared evidence must not match it. */
+  let brokenFailure: { id: string; text: string } | undefined;
+
+  /** Grades and checks the outcome against what the scenario expects (`undefined`: a pass). */
   const scenario = async (
     name: string,
     kind: ScenarioKind,
-    expectFailAt: string | null | undefined,
+    expectFail: { failsAt: string; evidence: string } | undefined,
     before: (s: ScenarioReport) => Promise<void>,
     round: "main" | "chaos" = "main",
   ): Promise<void> => {
     const t0 = Date.now();
-    const expected = expectFailAt === undefined ? "pass" : expectFailAt === null ? "fail" : `fail at ${expectFailAt}`;
+    const expectFailAt = expectFail?.failsAt;
+    const expected = expectFail === undefined ? "pass" : `fail at ${expectFail.failsAt}`;
     const s: ScenarioReport = { name, kind, expected, ok: false, steps: [], checks: [], totalMs: 0 };
     report.scenarios.push(s);
     log(`  ${manifest.id}: ${name} (expect ${expected})`);
@@ -229,9 +246,21 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
           s.problem = `expected to pass, but check ${firstFail?.id ?? "(none)"} failed${ev}`;
         }
       } else if (finished.passed) {
-        s.problem = expectFailAt ? `expected to fail at check ${expectFailAt}, but every check passed` : "the broken starting state passed the grader";
-      } else if (expectFailAt && firstFail?.id !== expectFailAt) {
+        s.problem = kind === "broken" ? "the broken starting state passed the grader" : `expected to fail at check ${expectFailAt}, but every check passed`;
+      } else if (firstFail?.id !== expectFailAt) {
         s.problem = `expected to fail at check ${expectFailAt}, but it failed at check ${firstFail?.id ?? "(none)"}`;
+      } else if (expectFail) {
+        // The check must have said what this scenario is about, in its own words (its evidence
+        // and reason), not merely failed: the level's static hint text does not count.
+        const said = [...firstFail.evidence, firstFail.reason ?? ""].join("\n");
+        const pattern = evidencePattern(expectFail.evidence);
+        if (!pattern.test(said)) {
+          s.problem = `failed at check ${expectFailAt} as declared, but without the declared evidence ${expectFail.evidence}: it said ${JSON.stringify(said.slice(0, 400))}`;
+        } else if (kind === "broken") {
+          brokenFailure = { id: firstFail.id, text: said };
+        } else if (brokenFailure?.id === expectFailAt && pattern.test(brokenFailure.text)) {
+          s.problem = `the declared evidence ${expectFail.evidence} also matches the untouched broken state's failure: it does not show that this fix's steps changed anything`;
+        }
       }
       if (!s.problem && expectFailAt === undefined && kind === "solution" && level.debrief.trim() !== "") {
         // Passing unlocks the debrief; a learner must be able to read it.
@@ -269,11 +298,11 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
     };
 
     if (opts.scenarios.has("broken")) {
-      await scenario(SCENARIO_NAMES.broken, "broken", null, async () => undefined);
+      await scenario(SCENARIO_NAMES.broken, "broken", manifest.brokenState, async () => undefined);
     }
     if (opts.scenarios.has("wrong-fix")) {
       for (const fix of manifest.wrongFixes) {
-        await scenario(SCENARIO_NAMES.wrongFix(fix.id), "wrong-fix", fix.failsAt, async (s) => {
+        await scenario(SCENARIO_NAMES.wrongFix(fix.id), "wrong-fix", fix, async (s) => {
           await fresh();
           for (const step of fix.steps) s.steps.push(await runStep(lp, level, step));
         });

@@ -63,13 +63,13 @@ export class GradeContext {
     return this.level.manifest.workload;
   }
 
-  /** The per-pod DNS name of ordinal i under the governing Service. */
-  podDnsName(snapshot: ClusterSnapshot, ordinal: number): string {
-    return `${this.workload.name}-${ordinal}.${snapshot.governingServiceName}.${this.namespace}.svc.cluster.local`;
+  /** The per-pod DNS name of ordinal i under `service` (the governing Service's by default). */
+  podDnsName(snapshot: ClusterSnapshot, ordinal: number, service = snapshot.governingServiceName): string {
+    return `${this.workload.name}-${ordinal}.${service}.${this.namespace}.svc.cluster.local`;
   }
 
-  serviceDnsName(snapshot: ClusterSnapshot): string {
-    return `${snapshot.governingServiceName}.${this.namespace}.svc.cluster.local`;
+  serviceDnsName(snapshot: ClusterSnapshot, service = snapshot.governingServiceName): string {
+    return `${service}.${this.namespace}.svc.cluster.local`;
   }
 
   snapshot(): Promise<ClusterSnapshot> {

@@ -125,7 +125,7 @@ describe("runGrade: whose failure is it", () => {
     const finished = await grade(scriptedCluster({ probe: () => ({ stdout: "", stderr: "", exitCode: null }) }).kube);
     expect(finished.outcome).toBe("error");
     expect(finished.results.slice(0, 4).map((r) => r.status)).toEqual(["pass", "pass", "pass", "pass"]);
-    expect(finished.results[4]).toMatchObject({ id: "per-pod-dns", status: "error" });
+    expect(finished.results[4]).toMatchObject({ id: "service-dns", status: "error" });
     expect(finished.results[4]!.evidence[0]).toMatch(/the grader's probe did not finish \(exit code none\)/);
     expect(finished.results.some((r) => r.status === "fail")).toBe(false);
   });

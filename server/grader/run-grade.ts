@@ -75,7 +75,10 @@ async function runCheck(ctx: GradeContext, spec: CheckSpec, onCheck: (r: CheckRe
       evidence: capEvidence(outcome.evidence),
       durationMs: Date.now() - started,
     };
-    if (!outcome.passed) result.hint = [outcome.reason, spec.hint].filter(Boolean).join("\n\n");
+    if (!outcome.passed) {
+      if (outcome.reason) result.reason = outcome.reason;
+      result.hint = [outcome.reason, spec.hint].filter(Boolean).join("\n\n");
+    }
     return result;
   } catch (err) {
     console.error(`[grade] check ${spec.id} in ${ctx.namespace} could not run:`, err instanceof Error ? err.message : err);

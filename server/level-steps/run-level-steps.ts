@@ -38,6 +38,10 @@ export function describeStep(step: LevelStep): string {
       return `apply ${step.file}`;
     case "recreate":
       return `recreate from ${step.file}`;
+    case "terminalApply":
+      return `kubectl apply -f ${step.file} in the terminal`;
+    case "kubectl":
+      return `kubectl ${step.args.join(" ")}`;
     case "delete":
       return `delete ${step.kind} ${step.name}`;
     case "waitReady":
@@ -114,7 +118,9 @@ export async function runLevelSteps(
   for (const step of steps) {
     const started = Date.now();
     switch (step.action) {
+      // The terminal's `kubectl apply` is a server-side apply as the learner, like the editor's.
       case "apply":
+      case "terminalApply":
         await learner.apply(namespace, await fillPlaceholders(kube, namespace, level.readObjects(step.file)), { force: true });
         break;
       case "recreate":
@@ -129,6 +135,13 @@ export async function runLevelSteps(
       case "waitReady":
         await waitWorkloadReady(kube, level, namespace, step.timeoutSeconds * 1000);
         break;
+      case "kubectl": {
+        // The toolbox's kubectl, with the learner's own rights.
+        const argv = ["kubectl", ...step.args];
+        const result = await kube.exec(namespace, toolboxPodOf(level, namespace), undefined, argv, { timeoutMs: 300_000 });
+        if (result.exitCode !== 0) throw new Error(`${argv.join(" ")} exited with ${result.exitCode}: ${result.stderr || result.stdout}`);
+        break;
+      }
       case "waitRollout": {
         // The toolbox's kubectl, as a learner would: it knows every kind's rollout rules
         // (a StatefulSet's partition included).

@@ -33,6 +33,33 @@ describe("checkLevels", () => {
     expect(formatLevelCheckReport(report, LEVELS)).toMatch(/✓ Level 30/);
   });
 
+  it("refuses a level with a check no scenario is declared to fail (one wrong fix removed)", async () => {
+    const root = await copyOfLevels();
+    const manifest = path.join(root, LEVEL_30_DIR, "level.yaml");
+    // writable-replicas is the only scenario that fails at replication-data; its file goes too.
+    await edit(manifest, (t) => t.replace(/\n {2}- id: writable-replicas\n(?: {4}.*\n| {6}.*\n)+/, "\n"));
+    expect(await messages(root)).toEqual([
+      `${LEVEL_30_DIR}/level.yaml: grader[7].id: check "replication-data" is never seen failing: neither the broken state nor any wrong fix declares failsAt: replication-data. Add a realistic wrong fix that fails there`,
+    ]);
+  });
+
+  it("refuses a wrong fix that declares exactly the broken state's failure, or no evidence", async () => {
+    const root = await copyOfLevels();
+    const manifest = path.join(root, LEVEL_30_DIR, "level.yaml");
+    await edit(manifest, (t) => t.replace('evidence: "Service redis-headless is headless, but the StatefulSet names redis"', "evidence: has the virtual IP"));
+    expect(await messages(root)).toEqual([
+      `${LEVEL_30_DIR}/level.yaml: wrongFixes[1].evidence: fails exactly as the broken state does (service-headless, "has the virtual IP"): declare the evidence only this fix produces, or a fix whose steps did nothing would count`,
+    ]);
+    await edit(manifest, (t) => t.replace(/ {4}evidence: "A Deployment's pods get random names"\n/, ""));
+    expect(await messages(root)).toContainEqual(expect.stringMatching(/level\.yaml: wrongFixes\[3\]\.evidence: /));
+  });
+
+  it("refuses declared evidence that is a broken regular expression", async () => {
+    const root = await copyOfLevels();
+    await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace("evidence: has the virtual IP", 'evidence: "/has the (virtual IP/"'));
+    expect(await messages(root)).toContainEqual(expect.stringMatching(/level\.yaml: brokenState\.evidence: write a valid regular expression between slashes/));
+  });
+
   it("catches a stray file", async () => {
     const root = await copyOfLevels();
     await fs.writeFile(path.join(root, LEVEL_30_DIR, "broken/old-service.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n");
@@ -121,7 +148,7 @@ describe("checkLevels", () => {
 
   it("reports schema problems with the file and field", async () => {
     const root = await copyOfLevels();
-    await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace("failsAt: service-headless", "failsAt: service-is-headless"));
+    await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace(/failsAt: service-headless(\n {4}evidence: "Service redis-headless)/, "failsAt: service-is-headless$1"));
     expect(await messages(root)).toEqual([
       expect.stringMatching(new RegExp(`^${LEVEL_30_DIR}/level.yaml: wrongFixes\\[1\\]\\.failsAt: "service-is-headless" is not a grader check id`)),
     ]);

@@ -206,10 +206,11 @@ async function levelContentProblems(source: LevelSource): Promise<LevelProblem[]
 
   manifest.wrongFixes.forEach((fix, i) => {
     fix.steps.forEach((step, j) => {
-      if ((step.action === "apply" || step.action === "recreate") && !step.file.startsWith(`wrong-fixes/${fix.id}/`) && !manifest.solution.some((s) => "file" in s && s.file === step.file)) {
+      // A wrong fix may reuse another's file (two mistakes often share a step) or the solution's.
+      if ("file" in step && !step.file.startsWith("wrong-fixes/") && !manifest.solution.some((s) => "file" in s && s.file === step.file)) {
         problems.push({
           file: manifestFile,
-          message: `wrongFixes[${i}].steps[${j}].file: keep this wrong fix's files under wrong-fixes/${fix.id}/ (or reuse a solution file)`,
+          message: `wrongFixes[${i}].steps[${j}].file: keep wrong fixes' files under wrong-fixes/ (wrong-fixes/${fix.id}/ for its own), or reuse a solution file`,
         });
       }
     });

@@ -2,14 +2,29 @@
 import type { ClusterSnapshot, GradeContext } from "../grade-context";
 import type { ProbeRecord, ProbeRequest } from "../probe";
 import type { CheckImplementation } from "./check-types";
+import type { DnsCheckSpec } from "./spec-types";
+
+/**
+ * The Services whose names the probe looks up: the governing one (replication follows its
+ * names), and any Service a DNS check names as the one clients use.
+ */
+export function lookedUpServices(ctx: GradeContext, snap: ClusterSnapshot): string[] {
+  const names = new Set([snap.governingServiceName]);
+  for (const check of ctx.level.manifest.grader) {
+    if ((check.type === "per-pod-dns" || check.type === "service-dns") && check.params?.service) names.add(check.params.service);
+  }
+  return [...names];
+}
 
 /** The probe every DNS and topology check shares: all lookups and every pod's INFO replication. */
 export function clusterProbeRequests(ctx: GradeContext, snap: ClusterSnapshot): ProbeRequest[] {
   const requests: ProbeRequest[] = [];
   // A trailing dot makes each name absolute: one query instead of a walk through the probe
   // pod's search domains first (some of which are forwarded outside the cluster).
-  for (let i = 0; i < ctx.workload.replicas; i++) requests.push({ kind: "nslookup", name: `${ctx.podDnsName(snap, i)}.` });
-  requests.push({ kind: "nslookup", name: `${ctx.serviceDnsName(snap)}.` });
+  for (const service of lookedUpServices(ctx, snap)) {
+    for (let i = 0; i < ctx.workload.replicas; i++) requests.push({ kind: "nslookup", name: `${ctx.podDnsName(snap, i, service)}.` });
+    requests.push({ kind: "nslookup", name: `${ctx.serviceDnsName(snap, service)}.` });
+  }
   for (const pod of snap.workloadPods) if (pod?.ip) requests.push({ kind: "redis-info", host: pod.ip });
   return requests;
 }
@@ -44,12 +59,19 @@ function lookup(records: ProbeRecord[], name: string): ProbeRecord | undefined {
   return records.find((r) => r.kind === "nslookup" && (r.name === name || r.name === `${name}.`));
 }
 
-export const perPodDns: CheckImplementation = async ({ ctx }) => {
+/** Said when the names clients use live under another Service than the governing one. */
+function notGoverningNote(snap: ClusterSnapshot, service: string): string {
+  if (service === snap.governingServiceName) return "";
+  return ` The StatefulSet gives its pods names under ${snap.governingServiceName} (its spec.serviceName), not under ${service}, the Service this level's clients look up.`;
+}
+
+export const perPodDns: CheckImplementation<DnsCheckSpec> = async ({ ctx, spec }) => {
   const { snap, records } = await clusterProbe(ctx);
+  const service = spec.params?.service ?? snap.governingServiceName;
   const evidence: string[] = [];
   const problems: string[] = [];
   for (let i = 0; i < ctx.workload.replicas; i++) {
-    const name = ctx.podDnsName(snap, i);
+    const name = ctx.podDnsName(snap, i, service);
     const pod = snap.workloadPods[i];
     const record = lookup(records, name);
     const addresses = record ? nslookupAddresses(record.output) : [];
@@ -65,25 +87,26 @@ export const perPodDns: CheckImplementation = async ({ ctx }) => {
   return {
     passed: false,
     evidence,
-    reason: `${problems.join("; ")}. Per-pod names exist only under the headless Service the StatefulSet names, for pods that are Ready.`,
+    reason: `${problems.join("; ")}. Per-pod names exist only under the headless Service the StatefulSet names, for pods that are Ready.${notGoverningNote(snap, service)}`,
   };
 };
 
-export const serviceDns: CheckImplementation = async ({ ctx }) => {
+export const serviceDns: CheckImplementation<DnsCheckSpec> = async ({ ctx, spec }) => {
   const { snap, records } = await clusterProbe(ctx);
-  const name = ctx.serviceDnsName(snap);
+  const service = spec.params?.service ?? snap.governingServiceName;
+  const name = ctx.serviceDnsName(snap, service);
   const record = lookup(records, name);
   const addresses = record ? nslookupAddresses(record.output).sort() : [];
   const podIPs = snap.workloadPods.flatMap((p) => (p?.ip ? [p.ip] : [])).sort();
   const evidence = [`$ nslookup ${name}`, ...(record ? nslookupEvidence(record.output).map((l) => `  ${l}`) : ["  (no answer)"])];
   evidence.push(`  the pods' IPs: ${podIPs.join(", ") || "(none)"}`);
   if (addresses.length > 0 && addresses.join() === podIPs.join()) return { passed: true, evidence };
-  const virtual = snap.governingService?.clusterIP;
+  const virtual = snap.services.find((s) => s.name === service)?.clusterIP;
   const reason =
     addresses.length === 1 && virtual && addresses[0] === virtual
-      ? `${name} answers with the virtual IP ${virtual}: the Service is not headless.`
+      ? `${name} answers with the virtual IP ${virtual}: Service ${service} is not headless.`
       : addresses.length === 0
         ? `${name} does not resolve.`
         : `${name} answers ${addresses.join(", ")}, which is not exactly the set of pod IPs.`;
-  return { passed: false, evidence, reason };
+  return { passed: false, evidence, reason: `${reason}${notGoverningNote(snap, service)}` };
 };

@@ -19,6 +19,7 @@ function context(pods: PodInfo[], infos: Record<string, string>): GradeContext {
   const records: ProbeRecord[] = Object.entries(infos).map(([host, output]) => ({ kind: "redis-info", host, exitCode: 0, output }));
   return {
     namespace: NS,
+    level: { manifest: { grader: [] } },
     workload: { kind: "StatefulSet", name: "redis", replicas: 3, defaultServiceName: "redis" },
     snapshot: async () => snap,
     probe: async () => records,

@@ -58,7 +58,6 @@ export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
   evidence.push(`Pods of the StatefulSet: ${stsPods.map((p) => p.name).join(", ") || "(none yet)"}`);
   evidence.push(`Pods the Service selects: ${selected.map((p) => p.name).join(", ") || "(none)"}`);
   const selectsTemplate = selectorMatches(svc.selector, sts.selector);
-  const strangers = selected.filter((p) => !stsPods.includes(p));
   const missing = stsPods.filter((p) => !selected.includes(p));
   if (!selectsTemplate || missing.length > 0) {
     return {
@@ -67,13 +66,8 @@ export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
       reason: `The Service's selector ${formatSelector(svc.selector)} does not match the StatefulSet's pod labels ${formatSelector(sts.selector)}, so its EndpointSlices stay empty and no pod gets a DNS record. Use the pods' own labels.`,
     };
   }
-  if (strangers.length > 0) {
-    return {
-      passed: false,
-      evidence,
-      reason: `The selector also matches ${strangers.map((p) => p.name).join(", ")}, which do not belong to the StatefulSet: their addresses would be mixed into the Service's DNS answers. Narrow the selector to the StatefulSet's pods.`,
-    };
-  }
+  // Pods the selector matches beyond the StatefulSet's are caught where they show: in the
+  // Service's EndpointSlices, as endpoints without a hostname.
   return { passed: true, evidence };
 };
 
@@ -88,6 +82,9 @@ export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
     );
   }
   const problems: string[] = [];
+  const strangerProblems: string[] = [];
+  const isWorkloadEntry = (e: (typeof endpoints)[number]) =>
+    snap.workloadPods.some((pod, i) => e.targetPod === `${ctx.workload.name}-${i}` || (pod?.ip !== undefined && e.addresses.includes(pod.ip)));
   snap.workloadPods.forEach((pod, i) => {
     const name = `${ctx.workload.name}-${i}`;
     const entry = endpoints.find((e) => e.targetPod === name || (pod?.ip !== undefined && e.addresses.includes(pod.ip)));
@@ -95,10 +92,16 @@ export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
     else if (entry.hostname !== name) problems.push(`${name} is listed without hostname ${name}`);
     else if (!entry.ready) problems.push(`${name} is listed but not ready`);
   });
-  if (problems.length === 0) return { passed: true, evidence };
-  return {
-    passed: false,
-    evidence,
-    reason: `${problems.join("; ")}. The endpoints controller writes each pod's hostname only for the Service named in the StatefulSet's serviceName, and only lists Ready pods.`,
-  };
+  const strangers = endpoints.filter((e) => !isWorkloadEntry(e));
+  if (strangers.length > 0) {
+    const who = strangers.map((e) => `${e.targetPod ?? e.addresses.join(",")} (hostname ${e.hostname ?? "(none)"})`).join(", ");
+    strangerProblems.push(
+      `The Service also lists ${who}, which ${strangers.length === 1 ? "is" : "are"} not a pod of StatefulSet ${ctx.workload.name}: its selector matches ${strangers.length === 1 ? "that pod" : "those pods"} too, so their addresses are mixed into the Service's DNS answer and a client looking for the members reaches a stranger. Remove the label from ${strangers.length === 1 ? "it" : "them"}, or narrow the selector to the StatefulSet's pods`,
+    );
+  }
+  if (problems.length === 0 && strangerProblems.length === 0) return { passed: true, evidence };
+  const own = problems.length
+    ? [`${problems.join("; ")}. The endpoints controller writes each pod's hostname only for the Service named in the StatefulSet's serviceName, and only lists Ready pods.`]
+    : [];
+  return { passed: false, evidence, reason: [...own, ...strangerProblems.map((p) => `${p}.`)].join(" ") };
 };

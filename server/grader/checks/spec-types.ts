@@ -4,3 +4,4 @@ import type { CheckSpec } from "../../../lib/levels/level-schema";
 export type SpecOf<T extends CheckSpec["type"]> = Extract<CheckSpec, { type: T }>;
 export type PodsReadySpec = SpecOf<"pods-ready">;
 export type ReplicationDataSpec = SpecOf<"redis-replication-data">;
+export type DnsCheckSpec = SpecOf<"per-pod-dns"> | SpecOf<"service-dns">;
