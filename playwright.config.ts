@@ -49,7 +49,7 @@ export default defineConfig({
   webServer: {
     command: "node --import tsx server/main.ts",
     url: `http://127.0.0.1:${PORT}/`,
-    env: { PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", KUBEQUEST_WARM_POOL: process.env.KUBEQUEST_WARM_POOL ?? "0" },
     reuseExistingServer: !isCI,
     timeout: 120_000,
     stdout: "pipe",

@@ -11,7 +11,11 @@
  *                 live roster (`cohort:roster-row`)                        p95 ≤ 1 s  (issue 5)
  *   load          BENCH_LOAD_LEARNERS learners at once (default 10): start, fix, grade ×3 together,
  *                 chaos (load-bench.ts)      0 wrong verdicts, grade p95 ≤ 2 s, chaos p95 ≤ 10 s,
- *                                            start p50 ≤ 5 s  (issue 12; no warm pool yet)
+ *                                            start p50 ≤ 1 s from the warm pool (≤ 5 s cold)
+ *
+ * The server keeps BENCH_WARM_POOL pre-started environments per level (default: as many as
+ * BENCH_LOAD_LEARNERS), and every start section waits for the pool to be full before it starts,
+ * so its figures are starts from the pool; BENCH_WARM_POOL=0 measures cold starts instead.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -23,6 +27,7 @@ import { clusterUp } from "../cluster-kit/cluster";
 import { createKubeAdapter } from "../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
 import { getLevelCatalog } from "../server/levels/level-catalog";
+import { POOL_LABELS } from "../server/environments/warm-pool";
 import { benchLoad } from "./load-bench";
 import { ask, percentile, sessionClient as connectLearner, type Client } from "./bench-client";
 
@@ -36,6 +41,8 @@ const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke,roster,load").split(","));
 /** Learners playing at once in the load section. */
 const LOAD_LEARNERS = Number(process.env.BENCH_LOAD_LEARNERS ?? 10);
+/** Pre-started environments the server keeps per level (0: every start builds its own). */
+const WARM_POOL = Number(process.env.BENCH_WARM_POOL ?? LOAD_LEARNERS);
 /** Learners in the roster benchmark's cohort; each opens every hint of Level 30 once. */
 const ROSTER_LEARNERS = Number(process.env.BENCH_ROSTER_LEARNERS ?? 10);
 
@@ -50,7 +57,7 @@ async function startServer(): Promise<ChildProcess> {
   if (!existsSync(".next/BUILD_ID")) await run("npx", ["next", "build"]);
   // node --import tsx: the server is this child itself, so killing it leaves no orphan behind.
   const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production" },
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production", KUBEQUEST_WARM_POOL: String(WARM_POOL) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -67,10 +74,30 @@ async function startServer(): Promise<ChildProcess> {
 
 const sessionClient = (existingCookie?: string): Promise<Client> => connectLearner(BASE, existingCookie);
 
-/** Deletes the namespaces KubeQuest made since `before`, so every run meets the same cluster. */
-async function deleteNewEnvironments(kube: KubeAdapter, before: Set<string>, wait: boolean): Promise<void> {
-  const created = (await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest")).filter((n) => !before.has(n.name));
+/**
+ * Deletes the namespaces KubeQuest made since `before`, so every run meets the same cluster;
+ * the warm pool's own namespaces stay until the end (`pool: true`), or the pool would never fill.
+ */
+async function deleteNewEnvironments(kube: KubeAdapter, before: Set<string>, wait: boolean, opts: { pool?: boolean } = {}): Promise<void> {
+  const created = (await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest")).filter(
+    (n) => !before.has(n.name) && (opts.pool || !(POOL_LABELS.pool in n.labels)),
+  );
   await Promise.all(created.map((n) => kube.deleteNamespace(n.name, { wait }).catch(() => undefined)));
+}
+
+/** Waits until the warm pool holds `size` ready environments of the level (a start then measures the pool). */
+export async function waitForWarmPool(kube: KubeAdapter, size: number, timeoutMs = 15 * 60_000): Promise<void> {
+  if (size === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    const ready = (await kube.listNamespaces(`${POOL_LABELS.pool}=${LEVEL},${POOL_LABELS.ready}=true`)).filter((n) => !n.deleting).length;
+    if (ready !== last) process.stdout.write(`  warm pool: ${ready}/${size} ready\n`);
+    last = ready;
+    if (ready >= size) return;
+    if (Date.now() > deadline) throw new Error(`the warm pool held ${ready} of ${size} environments after ${timeoutMs / 60_000} min`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 async function benchLevelStart(kube: KubeAdapter, before: Set<string>): Promise<number[]> {
@@ -81,6 +108,7 @@ async function benchLevelStart(kube: KubeAdapter, before: Set<string>): Promise<
   const samples: number[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
+      await waitForWarmPool(kube, Math.min(WARM_POOL, 1));
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } }); // a new learner each time
       const page = await context.newPage();
       await page.goto(`${BASE}/levels/${LEVEL}`);
@@ -226,19 +254,20 @@ async function main(): Promise<void> {
   const before = new Set((await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest")).map((n) => n.name));
   const server = await startServer();
   try {
-    console.log(`\nbenchmarking against ${BASE} (${RUNS} runs)`);
+    console.log(`\nbenchmarking against ${BASE} (${RUNS} runs, warm pool ${WARM_POOL} per level${WARM_POOL ? "" : ": cold starts"})`);
     const start = ONLY.has("level-start") ? await benchLevelStart(kube, before) : [];
     const { grade, keystroke } =
       ONLY.has("grade") || ONLY.has("keystroke") ? await benchGradeAndKeystrokes() : { grade: [], keystroke: [] };
     const roster = ONLY.has("roster") ? await benchRoster() : [];
+    if (ONLY.has("load")) await waitForWarmPool(kube, Math.min(WARM_POOL, LOAD_LEARNERS));
     const load = ONLY.has("load") ? await benchLoad(BASE, LEVEL, LOAD_LEARNERS, server, kube) : undefined;
     console.log("\nresults");
     const results = [
-      ONLY.has("level-start") && report("level start", start, { p50: 5000 }, "s"),
+      ONLY.has("level-start") && report(WARM_POOL ? "level start (pool)" : "level start (cold)", start, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
       ONLY.has("grade") && report("grade", grade, { p50: 1000, p95: 2000 }),
       ONLY.has("keystroke") && report("keystroke", keystroke, { p95: 30 }),
       ONLY.has("roster") && report("roster", roster, { p95: 1000 }),
-      load && report(`load start`, load.start, { p50: 5000 }, "s"),
+      load && report(WARM_POOL ? `load start (pool)` : `load start (cold)`, load.start, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
       load && report(`load settle`, load.settle, {}, "s"),
       load && report(`load grade`, load.grade, { p95: 2000 }),
       load && report(`load chaos`, load.chaos, { p95: 10_000 }, "s"),
@@ -264,7 +293,7 @@ async function main(): Promise<void> {
     if (results.some((r) => !r.met)) process.exitCode = 1;
   } finally {
     server.kill("SIGTERM");
-    await deleteNewEnvironments(kube, before, false);
+    await deleteNewEnvironments(kube, before, false, { pool: true });
   }
 }
 

@@ -55,7 +55,8 @@ function freePort(): Promise<number> {
 async function startServer(port: number): Promise<ChildProcess> {
   if (!existsSync(".next/BUILD_ID")) throw new Error("there is no production build: run npx next build (or npm start once) first");
   const server = spawn("npx", ["tsx", "server/main.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    // Every scenario on an environment built for it (the warm pool has its own test).
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", KUBEQUEST_WARM_POOL: process.env.KUBEQUEST_WARM_POOL ?? "0" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

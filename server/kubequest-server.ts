@@ -242,6 +242,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     });
   });
   environments.startReaper();
+  environments.pool.start();
   // KubeQuest's admission policies exist from the start, not only once a level was started.
   void Promise.resolve()
     .then(() => ensureAdmissionPolicies(kube()))

@@ -22,6 +22,7 @@ import {
   testRunLabels,
 } from "./environment-naming";
 import { apiServerEgressPolicy, ensureAdmissionPolicies } from "./learner-fences";
+import { WarmPool, warmPoolSizeFromEnv } from "./warm-pool";
 
 /** Where progress and status changes go (the socket layer sends them to the namespace's room). */
 export interface EnvironmentEvents {
@@ -32,7 +33,7 @@ export interface EnvironmentEvents {
 export interface LevelEnvironmentOptions {
   /** A getter, so a cluster started after the server is picked up. */
   kube: () => KubeAdapter;
-  levels: () => Promise<{ get(id: string): LoadedLevel | undefined }>;
+  levels: () => Promise<{ get(id: string): LoadedLevel | undefined; list(): LoadedLevel[] }>;
   events?: EnvironmentEvents;
   /** How long the toolbox and the workload's first pod get to reach Running. */
   readyTimeoutMs?: number;
@@ -46,6 +47,11 @@ export interface LevelEnvironmentOptions {
    * what it deletes. Default: the test run's label when KUBEQUEST_TEST_RUN is set, else none.
    */
   scopeLabels?: Record<string, string>;
+  /**
+   * Pre-started environments kept per level (KUBEQUEST_WARM_POOL, default 2; 0 turns it off).
+   * A start takes one when there is one, and builds as before when there is none.
+   */
+  warmPoolSize?: number;
 }
 
 /** What a ready environment gives the editor, the terminal, the live view and the grader. */
@@ -105,6 +111,7 @@ export class LevelEnvironments {
   private readonly building = new Set<string>();
   /** Admission decisions one at a time, so two starts cannot both take the last slot. */
   private admissions: Promise<void> = Promise.resolve();
+  readonly pool: WarmPool;
 
   constructor(private readonly opts: LevelEnvironmentOptions) {
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
@@ -112,6 +119,14 @@ export class LevelEnvironments {
     this.now = opts.now ?? Date.now;
     this.scopeLabels = opts.scopeLabels ?? testRunLabels();
     this.capacity = new EnvironmentCapacity({ max: opts.maxEnvironments ?? maxEnvironmentsFromEnv(), now: this.now });
+    this.pool = new WarmPool({
+      kube: opts.kube,
+      levels: opts.levels,
+      size: opts.warmPoolSize ?? warmPoolSizeFromEnv(),
+      scopeLabels: this.scopeLabels,
+      now: this.now,
+      build: (level, namespace, labels) => this.build(level, namespace, labels, []),
+    });
   }
 
   private key(sessionId: string, levelId: string): string {
@@ -124,9 +139,19 @@ export class LevelEnvironments {
     return level;
   }
 
-  /** The namespace of this learner's attempt (whether or not it exists). */
+  /**
+   * The namespace of this learner's attempt: the one they have (a pooled one has a name of its
+   * own), else the name a fresh start would give it.
+   */
   async namespaceOf(sessionId: string, levelId: string): Promise<string> {
-    return environmentNamespace(sessionId, (await this.level(levelId)).manifest.number);
+    const level = await this.level(levelId);
+    const known = this.ready.get(this.key(sessionId, levelId));
+    if (known) return known.namespace;
+    const found = await this.opts
+      .kube()
+      .listNamespaces(environmentSelector(sessionId, level.manifest.id))
+      .catch(() => []);
+    return found.find((ns) => !ns.deleting)?.name ?? environmentNamespace(sessionId, level.manifest.number);
   }
 
   /** Finds the learner's environment again (after a reload or a server restart) and says how it is. */
@@ -192,6 +217,12 @@ export class LevelEnvironments {
       // broken environment: it throws.
       await this.admit(sessionId, namespace);
       try {
+        const pooled = await this.pool.claim(level, sessionId).catch((err: unknown) => {
+          // The pool is an optimisation: a start it cannot serve is built as always.
+          console.error(`[environments] warm pool: ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        });
+        if (pooled) return this.handedOver(sessionId, level, pooled);
         return await this.provision(sessionId, level, namespace, []);
       } catch (err) {
         return this.failed(level, namespace, err);
@@ -240,7 +271,8 @@ export class LevelEnvironments {
     const promise = (async (): Promise<EnvironmentStatus> => {
       // A start in progress finishes first; the reset then replaces what it built.
       await running?.promise.catch(() => undefined);
-      const namespace = environmentNamespace(sessionId, level.manifest.number);
+      // Rebuilt under the name it had (a pooled environment keeps its own).
+      const namespace = await this.namespaceOf(sessionId, levelId);
       this.ready.delete(key);
       try {
         return await this.provision(sessionId, level, namespace, [
@@ -278,15 +310,49 @@ export class LevelEnvironments {
     return status;
   }
 
-  /** The steps that build an environment, after any `before` steps (the reset's deletion). */
+  /** A pooled environment, now the learner's: ready at once. */
+  private handedOver(sessionId: string, level: LoadedLevel, namespace: string): EnvironmentStatus {
+    const levelId = level.manifest.id;
+    const toolboxPod = toolboxPodOf(level.platformObjects(namespace));
+    this.opts.events?.progress(namespace, { levelId, step: "Handing you a prepared environment", index: 1, total: 1, elapsedMs: 0, done: true });
+    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod });
+    const status: EnvironmentStatus = { levelId, phase: "ready", namespace, passed: false };
+    this.opts.events?.status(namespace, status);
+    return status;
+  }
+
+  /** Builds the learner's environment (after any `before` steps: the reset's deletion), with progress. */
   private async provision(
     sessionId: string,
     level: LoadedLevel,
     namespace: string,
     before: { step: string; run: () => Promise<void> }[],
   ): Promise<EnvironmentStatus> {
-    const kube = this.opts.kube();
     const levelId = level.manifest.id;
+    const labels = { ...environmentLabels(sessionId, levelId, this.now()), ...this.scopeLabels };
+    const started = this.now();
+    await this.build(level, namespace, labels, before, (step, index, total, done) =>
+      this.opts.events?.progress(namespace, { levelId, step, index, total, elapsedMs: this.now() - started, done }),
+    );
+    const toolboxPod = toolboxPodOf(level.platformObjects(namespace));
+    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod });
+    const status: EnvironmentStatus = { levelId, phase: "ready", namespace, passed: false };
+    this.opts.events?.status(namespace, status);
+    return status;
+  }
+
+  /**
+   * The steps that build an environment of `level` in `namespace` (labelled `labels`), after any
+   * `before` steps: the same for a learner's start, a reset and the warm pool.
+   */
+  private async build(
+    level: LoadedLevel,
+    namespace: string,
+    labels: Record<string, string>,
+    before: { step: string; run: () => Promise<void> }[],
+    onStep?: (step: string, index: number, total: number, done: boolean) => void,
+  ): Promise<void> {
+    const kube = this.opts.kube();
     const platform = level.platformObjects(namespace);
     const toolboxPod = toolboxPodOf(platform);
     const wait = podsToWaitFor(level, toolboxPod);
@@ -297,7 +363,7 @@ export class LevelEnvironments {
       ...before,
       {
         step: "Creating your namespace",
-        run: () => kube.ensureNamespace(namespace, { ...environmentLabels(sessionId, levelId, this.now()), ...this.scopeLabels }),
+        run: () => kube.ensureNamespace(namespace, labels),
       },
       {
         // ServiceAccount, Role, quota and limits must exist before any pod: admission checks
@@ -325,17 +391,11 @@ export class LevelEnvironments {
       },
     ];
 
-    const started = this.now();
     for (const [i, s] of steps.entries()) {
-      this.opts.events?.progress(namespace, { levelId, step: s.step, index: i + 1, total: steps.length, elapsedMs: this.now() - started, done: false });
+      onStep?.(s.step, i + 1, steps.length, false);
       await s.run();
     }
-    const last = steps[steps.length - 1]!;
-    this.opts.events?.progress(namespace, { levelId, step: last.step, index: steps.length, total: steps.length, elapsedMs: this.now() - started, done: true });
-    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod });
-    const status: EnvironmentStatus = { levelId, phase: "ready", namespace, passed: false };
-    this.opts.events?.status(namespace, status);
-    return status;
+    onStep?.(steps[steps.length - 1]!.step, steps.length, steps.length, true);
   }
 
   private async waitForPods(namespace: string, wait: ReturnType<typeof podsToWaitFor>): Promise<void> {
@@ -450,5 +510,6 @@ export class LevelEnvironments {
   stop(): void {
     if (this.reaper) clearInterval(this.reaper);
     this.reaper = undefined;
+    this.pool.stop();
   }
 }

@@ -139,6 +139,13 @@ export interface KubeAdapter {
   /** Deletes and, when `wait` is set, resolves only once the namespace is gone. */
   deleteNamespace(name: string, opts?: { wait?: boolean; timeoutMs?: number }): Promise<void>;
   listNamespaces(labelSelector: string): Promise<{ name: string; labels: Record<string, string>; deleting: boolean }[]>;
+  /**
+   * Changes a namespace's labels only while label `guard.key` still reads `guard.value` (a JSON
+   * Patch `test`, checked by the API server atomically): how a pooled environment is handed to
+   * exactly one learner, whichever server instance asks. False when the guard no longer holds
+   * (someone else claimed it) or the namespace is gone.
+   */
+  relabelNamespaceIf(name: string, guard: { key: string; value: string }, set: Record<string, string>, remove: string[]): Promise<boolean>;
 
   /**
    * This adapter acting as a namespace's ServiceAccount (Kubernetes impersonation): the cluster

@@ -214,6 +214,16 @@ class ObjectClient extends KubernetesObjectApi {
     return this.requestPromise(ctx);
   }
 
+  /** A JSON Patch (RFC 6902) of one object: its `test` operations make the change conditional. */
+  async jsonPatch(obj: KubernetesObject, operations: object[]): Promise<KubernetesObject> {
+    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, "patch"), HttpMethod.PATCH);
+    ctx.setHeaderParam("Accept", "application/json");
+    ctx.setHeaderParam("Content-Type", PatchStrategy.JsonPatch);
+    ctx.setQueryParam("fieldManager", FIELD_MANAGER);
+    ctx.setBody(JSON.stringify(operations));
+    return this.requestPromise(ctx);
+  }
+
   /**
    * A dry-run create: runs validation and admission (quota, Pod Security) for the object as if it
    * were new. An object that passes and already exists answers 409 AlreadyExists.
@@ -457,6 +467,26 @@ class ClientNodeKubeAdapter implements KubeAdapter {
       // SIGTERM would otherwise hold the deletion for.
       await orNull(this.core.deleteCollectionNamespacedPod({ namespace: name, gracePeriodSeconds: 0 }));
       if (opts.wait) await this.waitNamespaceGone(name, opts.timeoutMs ?? 120_000);
+    });
+  }
+
+  async relabelNamespaceIf(name: string, guard: { key: string; value: string }, set: Record<string, string>, remove: string[]): Promise<boolean> {
+    // JSON Pointer escapes "~" and "/" (label keys have a slash).
+    const at = (key: string) => `/metadata/labels/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const operations = [
+      { op: "test", path: at(guard.key), value: guard.value },
+      ...remove.map((key) => ({ op: "remove", path: at(key) })),
+      ...Object.entries(set).map(([key, value]) => ({ op: "add", path: at(key), value })),
+    ];
+    return this.call(`relabelling namespace ${name}`, async () => {
+      try {
+        await this.objects.jsonPatch({ apiVersion: "v1", kind: "Namespace", metadata: { name } }, operations);
+        return true;
+      } catch (err) {
+        // 422: a `test` failed (the guard label changed); 404: the namespace is gone.
+        if (statusCodeOf(err) === 422 || statusCodeOf(err) === 404) return false;
+        throw err;
+      }
     });
   }
 

@@ -1,0 +1,221 @@
+/**
+ * Pre-started environments, so that pressing Start hands a learner a level at once.
+ *
+ * Building an environment takes seconds (namespace, RBAC, the toolbox and the level's pods must
+ * be scheduled and started), and a class pressing Start together queues those seconds up. The
+ * pool keeps a few namespaces per level already built in the level's broken state, as Educates
+ * does with its pre-started sessions. A start claims one by relabelling it as the learner's
+ * (atomically, in the API server: exactly one learner gets each), and the pool builds a
+ * replacement in the background. An empty pool falls back to the ordinary start, with progress.
+ *
+ * A pooled environment must be indistinguishable from a fresh one: it is built by the same steps,
+ * its namespace is named like every other (`kq-<10 hex>-<level number>`), one built from an older
+ * version of the level's files is never handed out, and one kept longer than `maxAgeMs` (whose
+ * pods would show hours of logs and restarts) is replaced instead.
+ *
+ * Pool namespaces carry no session label, so the reaper and the installation's cap (which count
+ * learners' environments) leave them alone; the pool is their only owner.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import type { LoadedLevel } from "../levels/level-catalog";
+import { LABELS, MANAGED_BY, environmentLabels, sessionHash } from "./environment-naming";
+
+export const POOL_LABELS = {
+  /** The level a pooled namespace was built for; removed when a learner claims it. */
+  pool: "kubequest.dev/pool",
+  /** "true" once every build step finished: only those are handed out. */
+  ready: "kubequest.dev/pool-ready",
+  /** Hash of the level's setup and platform objects the namespace was built from. */
+  build: "kubequest.dev/pool-build",
+} as const;
+
+/**
+ * KUBEQUEST_WARM_POOL: pre-started environments kept per level (0 turns the pool off). A test
+ * server (KUBEQUEST_TEST_RUN set) keeps none unless told: tests start exactly what they test.
+ */
+export function warmPoolSizeFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.KUBEQUEST_WARM_POOL;
+  if (raw === undefined || raw === "") return env.KUBEQUEST_TEST_RUN ? 0 : DEFAULT_WARM_POOL;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 50) throw new Error(`KUBEQUEST_WARM_POOL must be a whole number from 0 to 50, got "${raw}"`);
+  return n;
+}
+
+/**
+ * Two per level: on the 2-core machine the platform is sized for, two idle Level 30 namespaces
+ * cost about 0.1 CPU and 0.5 GiB (see the README's load figures), and a class's first wave of
+ * starts mostly finds one ready while the refill catches up.
+ */
+export const DEFAULT_WARM_POOL = 2;
+
+/** A pooled environment older than this is replaced rather than handed out. */
+export const DEFAULT_POOL_MAX_AGE_MS = 30 * 60_000;
+
+const REFILL_EVERY_MS = 30_000;
+
+/** What the pool needs from the environments module: the build steps, for a namespace of its own. */
+export type BuildEnvironment = (level: LoadedLevel, namespace: string, labels: Record<string, string>) => Promise<void>;
+
+export interface WarmPoolOptions {
+  kube: () => KubeAdapter;
+  levels: () => Promise<{ list(): LoadedLevel[] }>;
+  build: BuildEnvironment;
+  /** Environments kept per level. */
+  size: number;
+  maxAgeMs?: number;
+  /** Labels every pooled namespace carries (a test run's scope), and that the pool requires of what it deletes. */
+  scopeLabels?: Record<string, string>;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+/** Hash of what an environment of `level` is built from: a change to the level's files retires older pooled ones. */
+export function levelBuildHash(level: LoadedLevel): string {
+  const inputs = [level.manifest.setup.map((file) => level.readObjects(file)), level.platformObjects("kq-0000000000-0")];
+  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 16);
+}
+
+/** A pooled namespace's name: the same shape as a learner's, `kq-<10 hex>-<level number>`. */
+function poolNamespace(level: LoadedLevel): string {
+  return `kq-${randomBytes(5).toString("hex")}-${level.manifest.number}`;
+}
+
+export class WarmPool {
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  private readonly scope: Record<string, string>;
+  private readonly building = new Map<string, number>();
+  private refilling: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly opts: WarmPoolOptions) {
+    this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_POOL_MAX_AGE_MS;
+    this.now = opts.now ?? Date.now;
+    this.scope = opts.scopeLabels ?? {};
+    this.log = opts.log ?? ((line) => console.log(line));
+  }
+
+  get size(): number {
+    return this.opts.size;
+  }
+
+  private selector(levelId: string, extra: Record<string, string> = {}): string {
+    const labels = { [LABELS.managedBy]: MANAGED_BY, [POOL_LABELS.pool]: levelId, ...this.scope, ...extra };
+    return Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
+  }
+
+  /**
+   * Hands a ready pooled environment of `level` to the learner, or answers undefined (the pool
+   * is empty or off). The namespace is relabelled exactly as a fresh one of theirs would be.
+   */
+  async claim(level: LoadedLevel, sessionId: string): Promise<string | undefined> {
+    if (this.opts.size === 0) return undefined;
+    const kube = this.opts.kube();
+    const levelId = level.manifest.id;
+    const build = levelBuildHash(level);
+    const candidates = (await kube.listNamespaces(this.selector(levelId, { [POOL_LABELS.ready]: "true", [POOL_LABELS.build]: build })))
+      .filter((ns) => !ns.deleting && this.now() - Number(ns.labels[LABELS.createdAt] ?? 0) * 1000 < this.maxAgeMs)
+      // The youngest first: its pods have the shortest history, closest to a fresh start.
+      .sort((a, b) => Number(b.labels[LABELS.createdAt] ?? 0) - Number(a.labels[LABELS.createdAt] ?? 0));
+    const fresh = environmentLabels(sessionId, levelId, this.now());
+    for (const ns of candidates) {
+      const won = await kube.relabelNamespaceIf(
+        ns.name,
+        { key: POOL_LABELS.pool, value: levelId },
+        { [LABELS.session]: sessionHash(sessionId), [LABELS.createdAt]: fresh[LABELS.createdAt]! },
+        [POOL_LABELS.pool, POOL_LABELS.ready, POOL_LABELS.build],
+      );
+      if (won) {
+        this.kick();
+        return ns.name;
+      }
+    }
+    this.kick();
+    return undefined;
+  }
+
+  /** Starts a refill soon (after a claim), without waiting for it. */
+  private kick(): void {
+    void this.refill().catch((err: unknown) => this.log(`[warm-pool] refill failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /**
+   * Brings every level's pool to its size: retires what is stale (older than the level's files
+   * or than maxAgeMs, or a build that died half-way long ago), then builds what is missing, one
+   * at a time (a class's learners need the CPU more than the pool does). One refill at a time.
+   */
+  refill(): Promise<void> {
+    if (this.opts.size === 0) return Promise.resolve();
+    if (this.refilling) return this.refilling;
+    this.refilling = (async () => {
+      try {
+        for (const level of (await this.opts.levels()).list()) await this.refillLevel(level);
+      } finally {
+        this.refilling = undefined;
+      }
+    })();
+    return this.refilling;
+  }
+
+  private async refillLevel(level: LoadedLevel): Promise<void> {
+    const kube = this.opts.kube();
+    const levelId = level.manifest.id;
+    const build = levelBuildHash(level);
+    const pooled = (await kube.listNamespaces(this.selector(levelId))).filter((ns) => !ns.deleting);
+    const age = (ns: (typeof pooled)[number]) => this.now() - Number(ns.labels[LABELS.createdAt] ?? 0) * 1000;
+    const stale = pooled.filter(
+      (ns) =>
+        !this.building.has(ns.name) &&
+        (ns.labels[POOL_LABELS.build] !== build || age(ns) >= this.maxAgeMs || (ns.labels[POOL_LABELS.ready] !== "true" && age(ns) > 10 * 60_000)),
+    );
+    for (const ns of stale) await kube.deleteNamespace(ns.name);
+    let missing = this.opts.size - (pooled.length - stale.length);
+    while (missing-- > 0) {
+      const namespace = poolNamespace(level);
+      this.building.set(namespace, this.now());
+      const labels: Record<string, string> = {
+        ...environmentLabels("pool", levelId, this.now()),
+        ...this.scope,
+        [POOL_LABELS.pool]: levelId,
+        [POOL_LABELS.build]: build,
+      };
+      delete labels[LABELS.session];
+      try {
+        await this.opts.build(level, namespace, labels);
+        // Handed out only now that every step finished; a claim never sees a half-built one.
+        await kube.relabelNamespaceIf(namespace, { key: POOL_LABELS.pool, value: levelId }, { [POOL_LABELS.ready]: "true" }, []);
+      } catch (err) {
+        this.log(`[warm-pool] building ${namespace} for ${levelId} failed: ${err instanceof Error ? err.message : String(err)}`);
+        await kube.deleteNamespace(namespace).catch(() => undefined);
+        return;
+      } finally {
+        this.building.delete(namespace);
+      }
+    }
+  }
+
+  /** Refills now and every 30 s (retiring what aged out). */
+  start(): void {
+    if (this.opts.size === 0 || this.timer) return;
+    this.kick();
+    this.timer = setInterval(() => this.kick(), REFILL_EVERY_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Deletes every pooled namespace in this pool's scope (tests, and `npm run cluster:down` users who keep the cluster). */
+  async drain(): Promise<void> {
+    const kube = this.opts.kube();
+    for (const level of (await this.opts.levels()).list()) {
+      for (const ns of await kube.listNamespaces(this.selector(level.manifest.id))) await kube.deleteNamespace(ns.name);
+    }
+  }
+}

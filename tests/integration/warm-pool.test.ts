@@ -1,0 +1,130 @@
+// The warm pool on the real cluster: a start takes a pre-built environment, which is
+// indistinguishable from a freshly built one (same objects, same grader verdict, a namespace
+// named like any other, labelled as the learner's); two learners racing for the last pooled
+// environment never share it; an environment built from older level files is never handed out.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckResult, GradeFinished } from "../../lib/protocol/socket-events";
+import { LABELS, sessionHash } from "../../server/environments/environment-naming";
+import { LevelEnvironments } from "../../server/environments/level-environment";
+import { POOL_LABELS } from "../../server/environments/warm-pool";
+import { runGrade } from "../../server/grader/run-grade";
+import { createKubeAdapter } from "../../server/kubernetes/kube-client";
+import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
+import { getLevelCatalog, type LevelCatalog } from "../../server/levels/level-catalog";
+import { testNamespaceLabels } from "../support/test-run-id";
+
+const LEVEL = "headless-statefulset-dns";
+
+describe("warm pool", () => {
+  let kube: KubeAdapter;
+  let catalog: LevelCatalog;
+  /** This file's own pool scope (plus the run's label, so the suite's teardown removes all). */
+  let scope: Record<string, string>;
+  let pooled: LevelEnvironments;
+  let cold: LevelEnvironments;
+
+  beforeAll(async () => {
+    kube = createKubeAdapter();
+    catalog = await getLevelCatalog();
+    scope = { ...testNamespaceLabels(), "kubequest.dev/pool-test": `pool-${randomUUID().slice(0, 6)}` };
+    pooled = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 1 });
+    cold = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 0 });
+  });
+
+  afterAll(async () => {
+    pooled?.stop();
+    await pooled?.pool.drain();
+  });
+
+  const poolNamespaces = async (extra = "") =>
+    (await kube.listNamespaces(`${POOL_LABELS.pool}=${LEVEL},kubequest.dev/pool-test=${scope["kubequest.dev/pool-test"]}${extra}`)).filter((n) => !n.deleting);
+
+  async function objectsOf(namespace: string): Promise<string[]> {
+    const snapshot = await kube.getStatefulSet(namespace, "redis");
+    const services = (await kube.listServices(namespace)).map((s) => `Service ${s.name} ${s.type} clusterIP=${s.clusterIP === "None" ? "None" : "virtual"}`);
+    const pods = (await kube.listPods(namespace)).map((p) => `Pod ${p.name}`);
+    return [`StatefulSet ${snapshot?.name} serviceName=${snapshot?.serviceName}`, ...services, ...pods].sort();
+  }
+
+  async function grade(namespace: string): Promise<CheckResult | undefined> {
+    const finished: GradeFinished = await runGrade({
+      kube,
+      level: catalog.get(LEVEL)!,
+      namespace,
+      round: "main",
+      onStarted: () => undefined,
+      onCheck: () => undefined,
+    });
+    expect(finished.outcome).toBe("fail");
+    return finished.results.find((r) => r.status === "fail");
+  }
+
+  it("hands a learner a pre-built environment that is indistinguishable from a fresh one", async () => {
+    await pooled.pool.refill();
+    const [ready] = await poolNamespaces(`,${POOL_LABELS.ready}=true`);
+    expect(ready, "the refill built one ready environment").toBeDefined();
+
+    const learner = randomUUID();
+    const status = await pooled.start(learner, LEVEL);
+    expect(status).toMatchObject({ phase: "ready", namespace: ready!.name });
+    // Named and labelled like any learner's: kq-<10 hex>-<level number>, their session, no pool marks.
+    expect(status.namespace).toMatch(/^kq-[0-9a-f]{10}-30$/);
+    const [mine] = await kube.listNamespaces(`${LABELS.session}=${sessionHash(learner)},${LABELS.level}=${LEVEL}`);
+    expect(mine?.name).toBe(ready!.name);
+    expect(Object.keys(mine!.labels).filter((k) => k.startsWith("kubequest.dev/pool"))).toEqual([]);
+    expect(Number(mine!.labels[LABELS.createdAt]) * 1000).toBeGreaterThan(Date.now() - 60_000);
+    // Every other path finds it under its own name: the terminal, the editor, the grader, a reset.
+    expect(await pooled.namespaceOf(learner, LEVEL)).toBe(ready!.name);
+    expect((await pooled.requireReady(learner, LEVEL)).namespace).toBe(ready!.name);
+
+    // A fresh environment of another learner, built the ordinary way.
+    const other = randomUUID();
+    const fresh = await cold.start(other, LEVEL);
+    expect(fresh.phase).toBe("ready");
+    expect(fresh.namespace).not.toBe(ready!.name);
+    expect(await objectsOf(ready!.name)).toEqual(await objectsOf(fresh.namespace!));
+    // The grader cannot tell them apart either: both fail where the broken state fails, saying the same.
+    const [a, b] = [await grade(ready!.name), await grade(fresh.namespace!)];
+    expect(a?.id).toBe("service-headless");
+    expect(a?.reason?.replace(/\d+\.\d+\.\d+\.\d+/g, "IP")).toBe(b?.reason?.replace(/\d+\.\d+\.\d+\.\d+/g, "IP"));
+
+    // A reset rebuilds it under the name it had.
+    const reset = await pooled.reset(learner, LEVEL);
+    expect(reset).toMatchObject({ phase: "ready", namespace: ready!.name });
+    await cold.abandon(other, LEVEL);
+    await pooled.abandon(learner, LEVEL);
+  });
+
+  it("gives the last pooled environment to exactly one of two learners starting together", async () => {
+    await pooled.pool.refill();
+    const ready = await poolNamespaces(`,${POOL_LABELS.ready}=true`);
+    expect(ready).toHaveLength(1);
+    // Two servers' worth of claims at once (each LevelEnvironments is what one instance runs).
+    const second = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 1 });
+    const [x, y] = [randomUUID(), randomUUID()];
+    const [sx, sy] = await Promise.all([pooled.start(x, LEVEL), second.start(y, LEVEL)]);
+    expect([sx.phase, sy.phase]).toEqual(["ready", "ready"]);
+    expect(sx.namespace).not.toBe(sy.namespace);
+    expect([sx.namespace, sy.namespace].filter((n) => n === ready[0]!.name)).toHaveLength(1);
+    second.stop();
+    await pooled.abandon(x, LEVEL);
+    await second.abandon(y, LEVEL);
+  });
+
+  it("never hands out an environment built from older level files, and replaces it", async () => {
+    await pooled.pool.refill();
+    const [ready] = await poolNamespaces(`,${POOL_LABELS.ready}=true`);
+    expect(ready).toBeDefined();
+    // As if the level's files changed since it was built.
+    expect(await kube.relabelNamespaceIf(ready!.name, { key: POOL_LABELS.pool, value: LEVEL }, { [POOL_LABELS.build]: "0000000000000000" }, [])).toBe(true);
+    const learner = randomUUID();
+    const status = await pooled.start(learner, LEVEL);
+    expect(status.phase).toBe("ready");
+    expect(status.namespace).not.toBe(ready!.name);
+    await pooled.pool.refill();
+    const after = await kube.listNamespaces(`${POOL_LABELS.pool}=${LEVEL},kubequest.dev/pool-test=${scope["kubequest.dev/pool-test"]}`);
+    expect(after.find((n) => n.name === ready!.name)?.deleting ?? true).toBe(true);
+    await pooled.abandon(learner, LEVEL);
+  });
+});
