@@ -313,9 +313,14 @@ export class LevelEnvironments {
   /** A pooled environment, now the learner's: ready at once. */
   private handedOver(sessionId: string, level: LoadedLevel, namespace: string): EnvironmentStatus {
     const levelId = level.manifest.id;
-    const toolboxPod = toolboxPodOf(level.platformObjects(namespace));
     this.opts.events?.progress(namespace, { levelId, step: "Handing you a prepared environment", index: 1, total: 1, elapsedMs: 0, done: true });
-    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod });
+    return this.becameReady(sessionId, level, namespace);
+  }
+
+  /** Remembers a ready environment of the learner and tells their tabs. */
+  private becameReady(sessionId: string, level: LoadedLevel, namespace: string): EnvironmentStatus {
+    const levelId = level.manifest.id;
+    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod: toolboxPodOf(level.platformObjects(namespace)) });
     const status: EnvironmentStatus = { levelId, phase: "ready", namespace, passed: false };
     this.opts.events?.status(namespace, status);
     return status;
@@ -334,11 +339,7 @@ export class LevelEnvironments {
     await this.build(level, namespace, labels, before, (step, index, total, done) =>
       this.opts.events?.progress(namespace, { levelId, step, index, total, elapsedMs: this.now() - started, done }),
     );
-    const toolboxPod = toolboxPodOf(level.platformObjects(namespace));
-    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod });
-    const status: EnvironmentStatus = { levelId, phase: "ready", namespace, passed: false };
-    this.opts.events?.status(namespace, status);
-    return status;
+    return this.becameReady(sessionId, level, namespace);
   }
 
   /**
