@@ -194,7 +194,11 @@ export class LevelPage {
     const id = `KQ${Date.now().toString(36)}${++this.marker}`;
     await expect(this.terminal).toHaveAttribute("data-status", "attached", { timeout: 60_000 });
     await this.terminal.locator(".xterm").click();
-    await this.page.keyboard.type(`${command}; echo ${id}=$?`);
+    const line = `${command}; echo ${id}=$?`;
+    // A long line arrives as a paste would (one input event), not key by key: typing a 2 KB
+    // line took over a minute and tells nothing more about the terminal.
+    if (line.length > 200) await this.page.keyboard.insertText(line);
+    else await this.page.keyboard.type(line);
     await this.page.keyboard.press("Enter");
     const rows = this.terminal.locator(".xterm-rows");
     const done = new RegExp(`${id}=(\\d+)`);

@@ -72,7 +72,7 @@ describe("warm pool", () => {
     expect(status.namespace).toMatch(/^kq-[0-9a-f]{10}-30$/);
     const [mine] = await kube.listNamespaces(`${LABELS.session}=${sessionHash(learner)},${LABELS.level}=${LEVEL}`);
     expect(mine?.name).toBe(ready!.name);
-    expect(Object.keys(mine!.labels).filter((k) => k.startsWith("kubequest.dev/pool"))).toEqual([]);
+    expect(Object.keys(mine!.labels).filter((k) => (Object.values(POOL_LABELS) as string[]).includes(k))).toEqual([]);
     expect(Number(mine!.labels[LABELS.createdAt]) * 1000).toBeGreaterThan(Date.now() - 60_000);
     // Every other path finds it under its own name: the terminal, the editor, the grader, a reset.
     expect(await pooled.namespaceOf(learner, LEVEL)).toBe(ready!.name);
