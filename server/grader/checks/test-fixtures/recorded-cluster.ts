@@ -1,0 +1,211 @@
+/**
+ * A Level 30 namespace answered from recordings, for the checks' unit tests: no cluster.
+ *
+ * The fake is the KubeAdapter, nothing above it. A real GradeContext reads it (so snapshots
+ * are built by the grader's own code), its objects go through the adapter's real mappers, and
+ * the grader's real probe runner execs `kubequest-probe` in it: the fake answers each request
+ * with one JSON line, field for field as images/toolbox/kubequest-probe prints it, made from
+ * recorded tool outputs. Every argv the probe was run with is kept, so a test can tell what
+ * the check asked for as well as what it concluded.
+ */
+import type { KubeObject } from "../../../../lib/levels/kube-object";
+import type { EndpointSliceInfo, ExecResult, KubeAdapter, PodInfo, ServiceInfo, StatefulSetInfo } from "../../../kubernetes/kube-adapter";
+import { byName, toDeploymentInfo, toEndpointSliceInfo, toPodInfo, toServiceInfo, toStatefulSetInfo } from "../../../kubernetes/kube-object-mappers";
+import { loadLevelCatalog, type LoadedLevel } from "../../../levels/level-catalog";
+import { GradeContext } from "../../grade-context";
+import { GRADER_NAMESPACE } from "../../probe-pod";
+import type { CheckSpec } from "../../../../lib/levels/level-schema";
+import type { CheckOutcome, CheckImplementation } from "../check-types";
+import { connectionRefused, NS, nslookupNxdomain, type NamespaceObjects, type ProbeWorld } from "./level-30-recordings";
+
+export interface RecordedCluster {
+  /** The namespace's objects; a function is asked again on each read (pods change while a check waits). */
+  objects: NamespaceObjects | ((read: number) => NamespaceObjects);
+  probe?: ProbeWorld;
+  /** Every list call of the namespace fails with this (the API server erring). */
+  readFailure?: Error;
+  /** The probe's exec ends like this instead of answering (killed, cut short). */
+  probeExec?: ExecResult;
+}
+
+// ---------------------------------------------------------------------------------------------
+// kubequest-probe's JSON lines
+
+function nslookupLine(name: string, world: ProbeWorld): string {
+  const { exitCode, output } = world.dns[name.replace(/\.$/, "")] ?? nslookupNxdomain(name.replace(/\.$/, ""));
+  const lines = output.split("\n");
+  const first = lines.findIndex((l) => l.startsWith("Name:"));
+  const addresses = first === -1 ? [] : [...new Set(lines.slice(first).filter((l) => /^Address:/.test(l)).map((l) => l.replace(/^Address:\s*/, "").trimEnd()))].sort();
+  const error = /^\*\* server can.t find [^:]*: (\S+)/m.exec(output)?.[1] ?? (/timed out|no servers could be reached/.test(output) ? "TIMEOUT" : exitCode !== 0 ? `EXIT ${exitCode}` : null);
+  return JSON.stringify({ kind: "nslookup", name, exitCode, output, addresses, error, durationMs: 7 });
+}
+
+function redisInfoLine(host: string, world: ProbeWorld): string {
+  const server = world.redis[host];
+  const output = server ? server.info : connectionRefused(host);
+  const f = new Map(output.split("\n").flatMap((l) => (/^[a-z_0-9]+:/.test(l) ? [[l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)] as const] : [])));
+  const num = (v: string | undefined) => (v === undefined || Number.isNaN(Number(v)) ? null : Number(v));
+  const replication = f.has("role")
+    ? {
+        role: f.get("role"),
+        masterHost: f.get("master_host"),
+        masterPort: num(f.get("master_port")),
+        masterLinkStatus: f.get("master_link_status"),
+        connectedReplicas: num(f.get("connected_slaves")),
+        replicas: [...f]
+          .filter(([k]) => /^slave[0-9]+$/.test(k))
+          .map(([, v]) => {
+            const r = new Map(v.split(",").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const));
+            return { ip: r.get("ip"), port: num(r.get("port")), state: r.get("state"), offset: num(r.get("offset")), lag: num(r.get("lag")) };
+          }),
+      }
+    : null;
+  return JSON.stringify({ kind: "redis-info", host, exitCode: server ? 0 : 1, output, replication, durationMs: 4 });
+}
+
+function redisWriteLine(host: string, key: string, value: string, world: ProbeWorld): string {
+  const server = world.redis[host];
+  const output = server ? server.setReply : connectionRefused(host);
+  const exitCode = server && server.setReply === "OK" ? 0 : 1;
+  return JSON.stringify({ kind: "redis-write", host, key, value, exitCode, output, ok: exitCode === 0 && output.trimEnd() === "OK", durationMs: 3 });
+}
+
+function redisWaitKeyLine(host: string, key: string, value: string, timeoutMs: number, world: ProbeWorld): string {
+  const server = world.redis[host];
+  const matched = server?.receivesWrites === true;
+  // GET of a missing key prints an empty line in redis-cli's raw (non-tty) output.
+  const output = !server ? connectionRefused(host) : matched ? value : "";
+  const attempts = matched ? 1 : Math.ceil(timeoutMs / 50);
+  return JSON.stringify({ kind: "redis-wait-key", host, key, value, timeoutMs, exitCode: server ? 0 : 1, output, matched, attempts, durationMs: matched ? 5 : timeoutMs });
+}
+
+function redisReadonlyLine(host: string, key: string, world: ProbeWorld): string {
+  const server = world.redis[host];
+  const output = server ? server.setReply : connectionRefused(host);
+  return JSON.stringify({ kind: "redis-write-expect-readonly", host, key, exitCode: output === "OK" ? 0 : 1, output, readonly: /^\s*(\(error\) )?READONLY/.test(output), durationMs: 3 });
+}
+
+/** kubequest-probe's stdout for `argv`, one line per request in the order asked. */
+export function probeStdout(argv: string[], world: ProbeWorld): string {
+  const lines: string[] = [];
+  const args = argv.slice(1);
+  const next = () => args.shift() ?? "";
+  while (args.length > 0) {
+    const flag = next();
+    if (flag === "--nslookup") lines.push(nslookupLine(next(), world));
+    else if (flag === "--redis-info") lines.push(redisInfoLine(next(), world));
+    else if (flag === "--redis-write") lines.push(redisWriteLine(next(), next(), next(), world));
+    else if (flag === "--redis-wait-key") lines.push(redisWaitKeyLine(next(), next(), next(), Number(next()), world));
+    else if (flag === "--redis-write-expect-readonly") lines.push(redisReadonlyLine(next(), next(), world));
+    else throw new Error(`the fake probe does not know ${flag}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter and the context
+
+let probePodCount = 0;
+
+export interface RecordedRun {
+  ctx: GradeContext;
+  /** The argv of every probe exec, in order. */
+  execs: string[][];
+  /** The time bound of each of those execs (ms). */
+  execTimeouts: (number | undefined)[];
+  /** How often the namespace was read (snapshots taken). */
+  reads(): number;
+}
+
+/** A real GradeContext over the recorded cluster. Budget 0: nothing is retried, a failure is thrown at once. */
+export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): RecordedRun {
+  let reads = 0;
+  const execs: string[][] = [];
+  const execTimeouts: (number | undefined)[] = [];
+  // A snapshot asks for the StatefulSet first, then lists the rest: that call starts a read,
+  // and the lists of the same read see the same objects.
+  let current: NamespaceObjects | undefined;
+  const startRead = () => {
+    reads += 1;
+    current = typeof cluster.objects === "function" ? cluster.objects(reads) : cluster.objects;
+    return current;
+  };
+  const objects = () => current ?? startRead();
+  const listing = <T>(list: () => T[]) => async (ns: string): Promise<T[]> => {
+    if (ns !== NS) return [];
+    if (cluster.readFailure) throw cluster.readFailure;
+    return byName(list() as ({ name: string } & T)[]);
+  };
+  const probePods = new Map<string, PodInfo>();
+  const kube = {
+    getStatefulSet: async (ns: string, name: string): Promise<StatefulSetInfo | null> => {
+      if (cluster.readFailure) throw cluster.readFailure;
+      const sts = startRead().statefulSets.find((s) => s.metadata?.name === name);
+      return ns === NS && sts ? toStatefulSetInfo(sts) : null;
+    },
+    listServices: listing<ServiceInfo>(() => objects().services.map(toServiceInfo)),
+    listPods: listing<PodInfo>(() => objects().pods.map(toPodInfo)),
+    listEndpointSlices: listing<EndpointSliceInfo>(() => objects().endpointSlices.map(toEndpointSliceInfo)),
+    listDeployments: listing(() => objects().deployments.map(toDeploymentInfo)),
+    // The grader's own probe pod: made on first use, ready at once.
+    getPod: async (ns: string, name: string) => (ns === GRADER_NAMESPACE ? (probePods.get(name) ?? null) : null),
+    ensureNamespace: async () => undefined,
+    apply: async (ns: string, applied: KubeObject[]) => {
+      for (const o of applied) {
+        probePods.set(o.metadata.name, {
+          name: o.metadata.name,
+          uid: `probe-${o.metadata.name}`,
+          phase: "Running",
+          status: "Running",
+          ready: true,
+          ip: "10.244.0.3",
+          labels: { ...(o.metadata.labels ?? {}) },
+          restarts: 0,
+          initContainers: [],
+          containers: [],
+          deleting: false,
+          createdAt: "",
+        });
+      }
+      return applied.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, action: "created" as const, namespace: ns }));
+    },
+    deletePod: async (_ns: string, name: string) => void probePods.delete(name),
+    exec: async (ns: string, _pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number }): Promise<ExecResult> => {
+      if (ns !== GRADER_NAMESPACE || container !== "probe") throw new Error(`unexpected exec in ${ns}/${container}`);
+      execs.push(argv);
+      execTimeouts.push(opts?.timeoutMs);
+      if (cluster.probeExec) return cluster.probeExec;
+      if (!cluster.probe) throw new Error("this test recorded no probe answers");
+      return { stdout: probeStdout(argv, cluster.probe), stderr: "", exitCode: 0 };
+    },
+  } as unknown as KubeAdapter;
+  // A probe pod of its own per context: the probe pod cache is module-wide.
+  const ctx = new GradeContext(kube, level, NS, { probePod: `probe-checks-${++probePodCount}`, probePodSettleMs: 0 });
+  ctx.setBudget(0);
+  return { ctx, execs, execTimeouts, reads: () => reads };
+}
+
+/** Level 30 as the catalog loads it: its workload and its checks' specs (with their params). */
+export async function level30(): Promise<LoadedLevel> {
+  const level = (await loadLevelCatalog()).get("headless-statefulset-dns");
+  if (!level) throw new Error("Level 30 (headless-statefulset-dns) is missing from levels/");
+  return level;
+}
+
+/** The level's spec of the check of this type. */
+export function specOf<T extends CheckSpec["type"]>(level: LoadedLevel, type: T): Extract<CheckSpec, { type: T }> {
+  const spec = level.manifest.grader.find((c): c is Extract<CheckSpec, { type: T }> => c.type === type);
+  if (!spec) throw new Error(`Level 30 has no ${type} check`);
+  return spec;
+}
+
+/** Runs one check over the recorded cluster, collecting its progress reports. */
+export async function runCheck<S extends CheckSpec>(
+  check: CheckImplementation<S>,
+  spec: S,
+  run: RecordedRun,
+): Promise<CheckOutcome & { progress: string[] }> {
+  const progress: string[] = [];
+  const outcome = await check({ ctx: run.ctx, spec, progress: (text) => progress.push(text) });
+  return { ...outcome, progress };
+}
