@@ -109,7 +109,7 @@ describe("service-headless", () => {
 describe("statefulset-service-name", () => {
   const check = (cluster: RecordedCluster) => runCheck(statefulSetServiceName, specOf(level, "statefulset-service-name"), recordedContext(level, cluster));
   const solvedEvidence = [
-    "StatefulSet redis: spec.serviceName = redis, pod template labels app=redis",
+    "StatefulSet redis: spec.serviceName = redis, spec.selector app=redis",
     "Service redis: selector app=redis",
     "Pods of the StatefulSet: redis-0, redis-1, redis-2",
     "Pods the Service selects: redis-0, redis-1, redis-2",
@@ -118,6 +118,20 @@ describe("statefulset-service-name", () => {
   it("passes a Service selecting exactly the StatefulSet's pods", async () => {
     const out = await check({ objects: solvedNamespace() });
     expect(out).toEqual({ passed: true, evidence: solvedEvidence, progress: [] });
+  });
+
+  it("passes a Service that selects on a pod template label the StatefulSet's matchLabels leave out", async () => {
+    // Valid and common: the pods carry every template label, so the Service selects all three.
+    const labels = (i: number) => ({ app: "redis", tier: "cache", "statefulset.kubernetes.io/pod-name": `redis-${i}` });
+    const objects = solvedNamespace({
+      statefulSets: [statefulSet({ templateLabels: { app: "redis", tier: "cache" } })],
+      services: [service("redis", { selector: { app: "redis", tier: "cache" } })],
+      pods: [0, 1, 2].map((i) => redisPod(i, { labels: labels(i) })),
+    });
+    const out = await check({ objects });
+    expect(out.passed, out.reason).toBe(true);
+    expect(out.evidence[1]).toBe("Service redis: selector app=redis,tier=cache");
+    expect(out.evidence[3]).toBe("Pods the Service selects: redis-0, redis-1, redis-2");
   });
 
   it("fails a headless Service whose selector matches no pod (a declared wrong fix)", async () => {
@@ -210,7 +224,7 @@ describe("statefulset-service-name", () => {
   it("fails a serviceName that names no Service", async () => {
     const out = await check({ objects: solvedNamespace({ statefulSets: [statefulSet({ serviceName: "redis-hl" })] }) });
     expect(out.passed).toBe(false);
-    expect(out.evidence).toEqual(["StatefulSet redis: spec.serviceName = redis-hl, pod template labels app=redis", "Service redis-hl: not found"]);
+    expect(out.evidence).toEqual(["StatefulSet redis: spec.serviceName = redis-hl, spec.selector app=redis", "Service redis-hl: not found"]);
     expect(out.reason).toBe("spec.serviceName names redis-hl, which does not exist.");
   });
 

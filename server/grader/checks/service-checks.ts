@@ -47,7 +47,7 @@ export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
         : `The StatefulSet ${ctx.workload.name} is gone. Apply statefulset.yaml again.`,
     };
   }
-  const evidence = [`StatefulSet ${sts.name}: spec.serviceName = ${sts.serviceName}, pod template labels ${formatSelector(sts.selector)}`];
+  const evidence = [`StatefulSet ${sts.name}: spec.serviceName = ${sts.serviceName}, spec.selector ${formatSelector(sts.selector)}`];
   const svc = snap.governingService;
   if (!svc) {
     return { passed: false, evidence: [...evidence, `Service ${sts.serviceName}: not found`], reason: `spec.serviceName names ${sts.serviceName}, which does not exist.` };
@@ -57,9 +57,12 @@ export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
   const selected = snap.pods.filter((p) => selectorMatches(svc.selector, p.labels));
   evidence.push(`Pods of the StatefulSet: ${stsPods.map((p) => p.name).join(", ") || "(none yet)"}`);
   evidence.push(`Pods the Service selects: ${selected.map((p) => p.name).join(", ") || "(none)"}`);
-  const selectsTemplate = selectorMatches(svc.selector, sts.selector);
   const missing = stsPods.filter((p) => !selected.includes(p));
-  if (!selectsTemplate || missing.length > 0) {
+  // The pods decide: a Service may select on any label of the pod template, not only on the
+  // StatefulSet's matchLabels (a subset of them). Before any pod exists, matchLabels are the
+  // only labels its pods are sure to carry.
+  const selectsPods = stsPods.length > 0 ? missing.length === 0 : selectorMatches(svc.selector, sts.selector);
+  if (!selectsPods) {
     return {
       passed: false,
       evidence,
