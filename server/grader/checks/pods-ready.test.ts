@@ -77,6 +77,19 @@ describe("pods-ready", () => {
     expect(out.reason).toBe("redis-2 is CrashLoopBackOff and not Ready after 60 s. Look at kubectl describe pod redis-2 and its logs.");
   });
 
+  it("fails a pod that was never scheduled without blaming its init container, which never started", async () => {
+    const out = await check(over([redisPod(0), redisPod(1), redisPod(2, { unscheduled: true })]));
+    expect(out.passed).toBe(false);
+    expect(out.evidence[2]).toBe("redis-2: Pending, ready=false, IP (none), restarts 0");
+    expect(out.reason).toBe("redis-2 is Pending and not Ready after 60 s. Look at kubectl describe pod redis-2 and its logs.");
+  });
+
+  it("names the init container a pod is stuck in, when it failed", async () => {
+    const out = await check(over([redisPod(0), redisPod(1, { initWaiting: "CrashLoopBackOff" })]));
+    expect(out.evidence[1]).toBe("redis-1: Init:CrashLoopBackOff, ready=false, IP 10.244.0.22, restarts 0");
+    expect(out.reason).toBe("redis-1 is stuck in its init container wait-for-primary (Init:CrashLoopBackOff). Read why with: kubectl logs redis-1 -c wait-for-primary");
+  });
+
   it("fails when the first pod was never created, explaining the StatefulSet's order", async () => {
     const out = await check(over([]));
     expect(out.passed).toBe(false);

@@ -25,7 +25,9 @@ export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec,
   if (notReady === -1) return { passed: true, evidence };
   const stuck = snap.workloadPods[notReady];
   const name = `${ctx.workload.name}-${notReady}`;
-  const waiting = stuck?.initContainers.find((c) => !c.ready);
+  // Only a pod that is initialising (STATUS Init:…) is held up by an init container: a pod
+  // that was never scheduled has not started one, and its logs would be empty.
+  const waiting = stuck?.status.startsWith("Init:") ? stuck.initContainers.find((c) => !c.ready) : undefined;
   const reason = !stuck
     ? `${name} was never created: a StatefulSet creates pods in order and waits for each to be Ready before the next.`
     : waiting

@@ -91,6 +91,8 @@ export interface PodShape {
   initRunning?: boolean;
   /** The redis container waiting with this reason (e.g. CrashLoopBackOff), init done. */
   mainWaiting?: string;
+  /** Not scheduled to any node (no room for its requests): no IP, no container has started. */
+  unscheduled?: boolean;
   /** Deleted, still terminating. */
   deleting?: boolean;
   labels?: Record<string, string>;
@@ -104,6 +106,7 @@ export interface PodShape {
 /** A pod of the StatefulSet `redis` (or anything named like one), as the API returns it. */
 export function redisPod(ordinal: number, shape: PodShape = {}): V1Pod {
   const name = `redis-${ordinal}`;
+  if (shape.unscheduled) return unscheduledPod(ordinal, shape);
   const ip = shape.ip === null ? undefined : (shape.ip ?? POD_IPS[ordinal]);
   const initDone = !shape.initWaiting && !shape.initRunning;
   const ready = shape.ready ?? (initDone && !shape.mainWaiting);
@@ -176,6 +179,24 @@ export function redisPod(ordinal: number, shape: PodShape = {}): V1Pod {
       ],
     },
   };
+}
+
+function unscheduledPod(ordinal: number, shape: PodShape): V1Pod {
+  const pod = redisPod(ordinal, { ...shape, unscheduled: false });
+  pod.status = {
+    phase: "Pending",
+    conditions: [
+      {
+        type: "PodScheduled",
+        status: "False",
+        reason: "Unschedulable",
+        message: "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+        lastTransitionTime: created,
+      },
+    ],
+    qosClass: "Burstable",
+  };
+  return pod;
 }
 
 /** The platform's toolbox pod: in every level namespace, selected by no level Service. */
