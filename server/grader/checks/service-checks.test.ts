@@ -95,10 +95,13 @@ describe("service-headless", () => {
     expect(unnamed.evidence).toEqual(["StatefulSet redis: spec.serviceName = (empty)", `Service redis: type ClusterIP, spec.clusterIP = ${VIRTUAL_IP}`]);
   });
 
-  it("shows an ExternalName Service's missing clusterIP as empty, and fails it", async () => {
+  it("fails an ExternalName Service, which has no clusterIP at all, saying what it is", async () => {
     const out = await check({ objects: solvedNamespace({ services: [service("redis", { type: "ExternalName", clusterIP: "" })] }) });
     expect(out.passed).toBe(false);
     expect(out.evidence[1]).toBe("Service redis: type ExternalName, spec.clusterIP = (empty)");
+    expect(out.reason).toBe(
+      "Service redis is of type ExternalName: DNS answers with an alias to another name and publishes no per-pod names. Delete the Service and create it again as a headless ClusterIP Service (clusterIP: None).",
+    );
   });
 
   it("throws, never fails, when the API refuses the read", async () => {

@@ -28,7 +28,9 @@ export const serviceHeadless: CheckImplementation = async ({ ctx }) => {
   const reason =
     otherHeadless.length > 0
       ? `Service ${otherHeadless.map((s) => s.name).join(", ")} is headless, but the StatefulSet names ${svc.name} in spec.serviceName, and only that Service gives its pods DNS names. Make ${svc.name} itself headless (or point serviceName at the headless one — which means recreating the StatefulSet, since serviceName is immutable too).`
-      : `Service ${svc.name} has the virtual IP ${svc.clusterIP}, so DNS answers with that one address and publishes no per-pod names. clusterIP cannot be changed in place: delete the Service and create it again with clusterIP: None.`;
+      : svc.type === "ExternalName"
+        ? `Service ${svc.name} is of type ExternalName: DNS answers with an alias to another name and publishes no per-pod names. Delete the Service and create it again as a headless ClusterIP Service (clusterIP: None).`
+        : `Service ${svc.name} has the virtual IP ${svc.clusterIP}, so DNS answers with that one address and publishes no per-pod names. clusterIP cannot be changed in place: delete the Service and create it again with clusterIP: None.`;
   return { passed: false, evidence, reason };
 };
 
