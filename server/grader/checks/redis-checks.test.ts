@@ -72,7 +72,8 @@ describe("replication-topology", () => {
   });
 
   it("accepts every spelling of redis-0's per-pod name a replica can resolve", async () => {
-    for (const host of ["redis-0.redis", `redis-0.redis.${NS}`, `redis-0.redis.${NS}.svc`, `${podDnsName(0)}.`]) {
+    // DNS names are case-insensitive: REDIS-0.REDIS resolves to redis-0 like any other spelling.
+    for (const host of ["redis-0.redis", `redis-0.redis.${NS}`, `redis-0.redis.${NS}.svc`, `${podDnsName(0)}.`, podDnsName(0).toUpperCase(), "Redis-0.Redis"]) {
       const out = await check({ objects: solvedNamespace(), probe: redisWorld({ [IP1]: replicaFollowing(host), [IP2]: replicaFollowing(host) }) });
       expect(out.passed, `${host}: ${out.reason}`).toBe(true);
     }

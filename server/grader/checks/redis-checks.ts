@@ -32,7 +32,8 @@ function infoEvidence(podName: string, record: ProbeRecord | undefined): string[
 export function isPrimaryDnsName(host: string, ctx: GradeContext, serviceName: string): boolean {
   const pod0 = `${ctx.workload.name}-0`;
   const fq = `${pod0}.${serviceName}.${ctx.namespace}.svc.cluster.local`;
-  const h = host.replace(/\.$/, "");
+  // DNS names are case-insensitive: any spelling of the name reaches redis-0.
+  const h = host.replace(/\.$/, "").toLowerCase();
   return fq === h || fq.startsWith(`${h}.`) && h.startsWith(`${pod0}.${serviceName}`);
 }
 
