@@ -104,6 +104,20 @@ describe("per-pod-dns", () => {
     expect(out.reason).toMatch(/^redis-2\.\S+ resolves to 10\.244\.0\.23, not to the pod's IP \(none\)\. /);
   });
 
+  it("fails a name that still answers for a pod that is gone (cluster DNS caches answers for 30 s)", async () => {
+    const out = await check({ objects: solvedNamespace({ pods: [redisPod(0), redisPod(1), toolboxPod()] }), probe: solvedWorld() });
+    expect(out.passed).toBe(false);
+    expect(out.evidence.slice(8)).toEqual([`$ nslookup ${podDnsName(2)}`, `  Name:\t${podDnsName(2)}`, "  Address: 10.244.0.23", "  pod redis-2 has IP (none)"]);
+    expect(out.reason).toMatch(/^redis-2\.\S+ resolves to 10\.244\.0\.23, not to the pod's IP \(none\)\. /);
+  });
+
+  it("reads answers recorded under the name without its trailing dot", async () => {
+    const lines = [0, 1, 2].map((i) => JSON.stringify({ kind: "nslookup", name: podDnsName(i), exitCode: 0, output: nslookupAnswer(podDnsName(i), [POD_IPS[i]!]).output }));
+    const stdout = [...lines, ...[0, 1, 2, 3].map(() => JSON.stringify({ kind: "redis-info", host: "x", exitCode: 1, output: "" }))].join("\n");
+    const out = await check({ objects: solvedNamespace(), probeExec: { stdout, stderr: "", exitCode: 0 } });
+    expect(out.passed, out.reason).toBe(true);
+  });
+
   it("fails a name cluster DNS never answered, showing the resolver's words", async () => {
     const out = await check({ objects: solvedNamespace(), probe: dnsWorld({ [podDnsName(2)]: nslookupTimeout }) });
     expect(out.passed).toBe(false);
@@ -151,6 +165,14 @@ describe("service-dns", () => {
     expect(out.evidence.slice(1, 7)).toEqual(answerEvidence(shuffled));
   });
 
+  it("compares sets, whatever the order of the pods' IPs (redis-0 back from the chaos round with a higher one)", async () => {
+    const pods = [redisPod(0, { ip: "10.244.0.30" }), redisPod(1), redisPod(2), toolboxPod()];
+    const answer = nslookupAnswer(serviceDnsName(), [POD_IPS[1], POD_IPS[2], "10.244.0.30"]);
+    const out = await check({ objects: solvedNamespace({ pods }), probe: dnsWorld({ [serviceDnsName()]: answer }) });
+    expect(out.passed, out.reason).toBe(true);
+    expect(out.evidence.at(-1)).toBe("  the pods' IPs: 10.244.0.22, 10.244.0.23, 10.244.0.30");
+  });
+
   it("fails the broken start: one answer, the Service's virtual IP", async () => {
     const objects = solvedNamespace({ services: [service("redis", { clusterIP: VIRTUAL_IP })] });
     const out = await check({ objects, probe: dnsWorld({ [serviceDnsName()]: nslookupAnswer(serviceDnsName(), [VIRTUAL_IP]) }) });
@@ -188,6 +210,12 @@ describe("service-dns", () => {
     const neither = await check({ objects: solvedNamespace({ pods: [toolboxPod()] }), probe: dnsWorld({ [serviceDnsName()]: nslookupNxdomain(serviceDnsName()) }) });
     expect(neither.passed).toBe(false);
     expect(neither.reason).toBe(`${serviceDnsName()} does not resolve.`);
+  });
+
+  it("fails a deleted Service's name, which does not resolve", async () => {
+    const out = await check({ objects: solvedNamespace({ services: [] }), probe: dnsWorld({ [serviceDnsName()]: nslookupNxdomain(serviceDnsName()) }) });
+    expect(out.passed).toBe(false);
+    expect(out.reason).toBe(`${serviceDnsName()} does not resolve.`);
   });
 
   it("says so when the probe's answers do not include the Service's name (never seen: a defence)", async () => {

@@ -83,3 +83,56 @@ describe("hostAliases on workload pods", () => {
     expect(hostAliasProblems([pod("redis-0"), undefined, pod("redis-2")], "redis-0")).toEqual({ evidence: [], problems: [] });
   });
 });
+
+describe("evidence parsers on less usual answers", () => {
+  it("does not take a resolver's banner address for an answer when it carries the port as :53 (busybox's nslookup)", () => {
+    const busybox = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tredis.kq-1.svc.cluster.local\nAddress: 10.244.0.7\n";
+    expect(nslookupAddresses(busybox)).toEqual(["10.244.0.7"]);
+  });
+
+  it("drops trailing blanks from the lines it shows", () => {
+    expect(nslookupEvidence("Name:\tredis.kq-1.svc.cluster.local   \nAddress: 10.244.0.7\t\n")).toEqual(["Name:\tredis.kq-1.svc.cluster.local", "Address: 10.244.0.7"]);
+  });
+
+  it("skips INFO's section headers even when they hold a colon", () => {
+    const info = parseInfo("# Replication: primary\nrole:master");
+    expect([...info.keys()]).toEqual(["role"]);
+  });
+
+  it("reads a replica line without a port (anything can answer on 6379) as having none", () => {
+    expect(connectedReplicasOf(parseInfo("slave0:ip=10.244.0.9,state=online"))).toEqual([{ ip: "10.244.0.9", port: undefined, state: "online" }]);
+  });
+});
+
+describe("hostAliases with several names and pins", () => {
+  const pinned = (hostAliases: NonNullable<PodInfo["hostAliases"]>): PodInfo => ({
+    name: "redis-1",
+    uid: "u1",
+    phase: "Running",
+    status: "Running",
+    ready: true,
+    labels: {},
+    restarts: 0,
+    initContainers: [],
+    containers: [],
+    deleting: false,
+    createdAt: "",
+    hostAliases,
+  });
+
+  it("shows every pin and every name, and counts a pin of the primary among others", () => {
+    const { evidence, problems } = hostAliasProblems(
+      [pinned([{ ip: "10.0.0.5", hostnames: ["cache.example", "db.example"] }, { ip: "10.244.0.7", hostnames: ["metrics.example", "redis-0.redis.kq-1.svc.cluster.local"] }])],
+      "redis-0",
+    );
+    expect(evidence).toEqual(["redis-1: spec.hostAliases pins cache.example, db.example → 10.0.0.5; metrics.example, redis-0.redis.kq-1.svc.cluster.local → 10.244.0.7"]);
+    expect(problems[0]).toMatch(/^redis-1 pins redis-0's name to an IP/);
+  });
+
+  it("counts the bare pod name as the primary's name, and shows a pin without names", () => {
+    expect(hostAliasProblems([pinned([{ ip: "10.244.0.7", hostnames: ["redis-0"] }])], "redis-0").problems[0]).toMatch(/^redis-1 pins redis-0's name/);
+    const nameless = hostAliasProblems([pinned([{ ip: "10.244.0.7", hostnames: [] }])], "redis-0");
+    expect(nameless.evidence).toEqual(["redis-1: spec.hostAliases pins (no name) → 10.244.0.7"]);
+    expect(nameless.problems[0]).toMatch(/^redis-1 carries hostAliases/);
+  });
+});

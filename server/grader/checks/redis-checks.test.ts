@@ -164,10 +164,18 @@ describe("replication-topology", () => {
     expect(noPrimary.reason).toMatch(/^redis-0 is not the primary \(role:\?\); redis-1 reports its link to \S+ as up, but redis-0 at its current IP \(none\) does not list redis-1/);
   });
 
-  it("shows an empty answer as such", async () => {
-    const out = await check({ objects: solvedNamespace(), probe: redisWorld({ [IP2]: { info: "" } }) });
-    expect(out.evidence).toContain("  (no output)");
-    expect(out.reason).toBe("redis-2 is not a replica (role:?).");
+  it("fails replicas following an IP while redis-0 is gone", async () => {
+    const out = await check({ objects: solvedNamespace({ pods: [redisPod(1), redisPod(2)] }), probe: redisWorld({ [IP1]: replicaFollowing(IP0), [IP2]: replicaFollowing(IP0) }) });
+    expect(out.passed).toBe(false);
+    expect(out.reason).toMatch(/^redis-0 is not the primary \(role:\?\); redis-1 follows the IP address 10\.244\.0\.21\. Pod IPs change/);
+  });
+
+  it("shows an empty or blank answer as such", async () => {
+    for (const info of ["", "  "]) {
+      const out = await check({ objects: solvedNamespace(), probe: redisWorld({ [IP2]: { info } }) });
+      expect(out.evidence.slice(-2)).toEqual(["$ redis-cli -h redis-2 INFO replication", "  (no output)"]);
+      expect(out.reason).toBe("redis-2 is not a replica (role:?).");
+    }
   });
 
   it("throws, never fails, when the probe is cut short", async () => {

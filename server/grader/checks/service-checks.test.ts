@@ -60,6 +60,14 @@ describe("service-headless", () => {
     );
   });
 
+  it("names every headless Service beside it", async () => {
+    const services = [service("redis", { clusterIP: VIRTUAL_IP }), service("redis-headless"), service("redis-hl")];
+    const out = await check({ objects: solvedNamespace({ services }) });
+    expect(out.passed).toBe(false);
+    expect(out.evidence.slice(2)).toEqual(["Service redis-headless: spec.clusterIP = None (headless)", "Service redis-hl: spec.clusterIP = None (headless)"]);
+    expect(out.reason).toMatch(/^Service redis-headless, redis-hl is headless, but the StatefulSet names redis in spec\.serviceName/);
+  });
+
   it("passes when the named Service is headless, listing other headless Services but not itself twice", async () => {
     const out = await check({ objects: solvedNamespace({ services: [service("redis"), service("redis-headless")] }) });
     expect(out.passed).toBe(true);
@@ -306,6 +314,15 @@ describe("endpointslice-hostnames", () => {
     const out = await check({ objects: solvedNamespace({ endpointSlices: slices }) });
     expect(out.passed, out.reason).toBe(true);
     expect(out.evidence[1]).toBe("redis-x7k2p: 10.244.0.22 hostname=redis-1 ready=true");
+  });
+
+  it("shows every address of an endpoint (the API allows up to 100) and finds the pod by any of them", async () => {
+    const slice = endpointSlice("redis", [endpoint(0), endpoint(1), endpoint(2)]);
+    slice.endpoints[2]!.addresses = ["10.244.0.90", POD_IPS[2]];
+    delete slice.endpoints[2]!.targetRef;
+    const out = await check({ objects: solvedNamespace({ endpointSlices: [slice] }) });
+    expect(out.passed, out.reason).toBe(true);
+    expect(out.evidence[2]).toBe("redis-x7k2p: 10.244.0.90,10.244.0.23 hostname=redis-2 ready=true");
   });
 
   it("does not take another pod's endpoint for a pod that has no IP", async () => {
