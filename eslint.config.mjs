@@ -13,6 +13,9 @@ export default tseslint.config(
       "playwright-report/**",
       "next-env.d.ts",
       "cluster-kit/runc-wrapper/**",
+      // Stryker's sandbox copies of the repository (left behind by an interrupted run) and reports.
+      ".stryker-tmp/**",
+      "reports/**",
     ],
   },
   js.configs.recommended,

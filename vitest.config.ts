@@ -16,7 +16,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: ["tests/integration/**", "e2e/**", "node_modules/**", ".next/**"],
+          // .stryker-tmp: the sandbox copies of an interrupted `npm run test:mutation`.
+          exclude: ["tests/integration/**", "e2e/**", "node_modules/**", ".next/**", ".stryker-tmp/**"],
         },
       },
       {
