@@ -15,6 +15,7 @@ import {
   redisPod,
   service,
   serviceDnsName,
+  statefulSet,
   solvedNamespace,
   solvedWorld,
   toolboxPod,
@@ -63,6 +64,67 @@ describe("the shared cluster probe", () => {
     expect(out.passed, out.reason).toBe(true);
     expect(out.evidence[0]).toBe(`$ nslookup redis-0.redis-hl.${NS}.svc.cluster.local`);
     expect(run.execs[0]).toContain(`redis-hl.${NS}.svc.cluster.local.`);
+  });
+});
+
+describe("the names clients use, under another Service than the governing one", () => {
+  /** Both-services-headless and move-names-to-redis-headless: the StatefulSet now names redis-headless. */
+  const movedTo = (redis: "headless" | "virtual" | "gone") => {
+    const objects = solvedNamespace({
+      statefulSets: [statefulSet({ serviceName: "redis-headless" })],
+      services: [...(redis === "gone" ? [] : [service("redis", { clusterIP: redis === "virtual" ? VIRTUAL_IP : "None" })]), service("redis-headless")],
+      endpointSlices: [],
+    });
+    const hl = (i: number) => podDnsName(i, "redis-headless");
+    const world: ProbeWorld = {
+      dns: {
+        ...Object.fromEntries(POD_IPS.map((ip, i) => [hl(i), nslookupAnswer(hl(i), [ip])])),
+        [serviceDnsName("redis-headless")]: nslookupAnswer(serviceDnsName("redis-headless"), POD_IPS),
+        ...(redis === "gone" ? {} : { [serviceDnsName()]: nslookupAnswer(serviceDnsName(), redis === "virtual" ? [VIRTUAL_IP] : POD_IPS) }),
+      },
+      redis: solvedWorld().redis,
+    };
+    return { objects, probe: world };
+  };
+  const note = " The StatefulSet gives its pods names under redis-headless (its spec.serviceName), not under redis, the Service this level's clients look up.";
+
+  it("looks up the governing Service's names and those of the Service the checks name", async () => {
+    const run = recordedContext(level, movedTo("headless"));
+    await runCheck(perPodDns, specOf(level, "per-pod-dns"), run);
+    const names = run.execs[0]!.filter((_, i, argv) => argv[i - 1] === "--nslookup");
+    expect(names).toEqual([0, 1, 2].map((i) => `${podDnsName(i, "redis-headless")}.`).concat(`${serviceDnsName("redis-headless")}.`, [0, 1, 2].map((i) => `${podDnsName(i)}.`), `${serviceDnsName()}.`));
+  });
+
+  it("looks up a Service named by either DNS check, each once", async () => {
+    const named = { "per-pod-dns": "redis-pods", "service-dns": "redis-svc" } as Record<string, string>;
+    const grader = level.manifest.grader.map((c) => (named[c.type] ? { ...c, params: { service: named[c.type] } } : c));
+    const variant = { ...level, manifest: { ...level.manifest, grader } } as LoadedLevel;
+    const run = recordedContext(variant, { objects: solvedNamespace(), probe: solvedWorld() });
+    await runCheck(perPodDns, specOf(variant, "per-pod-dns"), run);
+    const services = run.execs[0]!.filter((a) => /^redis(-svc|-pods)?\.kq-[^.]+\.svc\.cluster\.local\.$/.test(a));
+    // In the order of the level's checks: service-dns comes before per-pod-dns in Level 30.
+    expect(services).toEqual([`${serviceDnsName()}.`, `${serviceDnsName("redis-svc")}.`, `${serviceDnsName("redis-pods")}.`]);
+  });
+
+  it("fails per-pod names under the Service clients use when the pods have theirs under another, saying so", async () => {
+    const out = await runCheck(perPodDns, specOf(level, "per-pod-dns"), recordedContext(level, movedTo("headless")));
+    expect(out.passed).toBe(false);
+    expect(out.evidence[0]).toBe(`$ nslookup ${podDnsName(0)}`);
+    expect(out.reason).toBe(
+      `${podDnsName(0)} does not resolve; ${podDnsName(1)} does not resolve; ${podDnsName(2)} does not resolve. Per-pod names exist only under the headless Service the StatefulSet names, for pods that are Ready.${note}`,
+    );
+  });
+
+  it("fails the Service clients use when it keeps its virtual IP, saying the pods' names live elsewhere", async () => {
+    const out = await runCheck(serviceDns, specOf(level, "service-dns"), recordedContext(level, movedTo("virtual")));
+    expect(out.passed).toBe(false);
+    expect(out.reason).toBe(`${serviceDnsName()} answers with the virtual IP ${VIRTUAL_IP}: Service redis is not headless.${note}`);
+  });
+
+  it("fails the Service clients use when it is gone", async () => {
+    const out = await runCheck(serviceDns, specOf(level, "service-dns"), recordedContext(level, movedTo("gone")));
+    expect(out.passed).toBe(false);
+    expect(out.reason).toBe(`${serviceDnsName()} does not resolve.${note}`);
   });
 });
 

@@ -334,6 +334,26 @@ describe("endpointslice-hostnames", () => {
     expect(out.reason).toMatch(/^redis-2 is not listed\. /);
   });
 
+  it("fails a pod outside the StatefulSet that the selector picks up too (a declared wrong fix: a debug pod labelled app=redis)", async () => {
+    const slices = [endpointSlice("redis", [endpoint(0), endpoint(1), endpoint(2), { ip: "10.244.0.50", pod: "redis-debug" }])];
+    const out = await check({ objects: solvedNamespace({ endpointSlices: slices }) });
+    expect(out.passed).toBe(false);
+    expect(out.evidence).toEqual([...solvedEvidence, "redis-x7k2p: 10.244.0.50 hostname=(none) ready=true pod=redis-debug"]);
+    expect(out.reason).toBe(
+      "The Service also lists redis-debug (hostname (none)), which is not a pod of StatefulSet redis: its selector matches that pod too, so their addresses are mixed into the Service's DNS answer and a client looking for the members reaches a stranger. Remove the label from it, or narrow the selector to the StatefulSet's pods.",
+    );
+  });
+
+  it("names several strangers, by pod or by address, after the workload's own problems", async () => {
+    const slices = [endpointSlice("redis", [endpoint(0), endpoint(1), { ip: "10.244.0.50", pod: "redis-debug" }, { ip: "10.244.0.51", hostname: "cache-0" }])];
+    const out = await check({ objects: solvedNamespace({ endpointSlices: slices }) });
+    expect(out.passed).toBe(false);
+    expect(out.reason).toBe(
+      "redis-2 is not listed. The endpoints controller writes each pod's hostname only for the Service named in the StatefulSet's serviceName, and only lists Ready pods. " +
+        "The Service also lists redis-debug (hostname (none)), 10.244.0.51 (hostname cache-0), which are not a pod of StatefulSet redis: its selector matches those pods too, so their addresses are mixed into the Service's DNS answer and a client looking for the members reaches a stranger. Remove the label from them, or narrow the selector to the StatefulSet's pods.",
+    );
+  });
+
   it("expects an entry for a workload pod that was never created", async () => {
     const out = await check({ objects: solvedNamespace({ pods: [redisPod(0), redisPod(1)], endpointSlices: [endpointSlice("redis", [endpoint(0), endpoint(1)])] }) });
     expect(out.passed).toBe(false);
