@@ -95,6 +95,16 @@ describe("the names clients use, under another Service than the governing one", 
     expect(names).toEqual([0, 1, 2].map((i) => `${podDnsName(i, "redis-headless")}.`).concat(`${serviceDnsName("redis-headless")}.`, [0, 1, 2].map((i) => `${podDnsName(i)}.`), `${serviceDnsName()}.`));
   });
 
+  it("looks up the governing Service's names alone when no check names a Service", async () => {
+    const grader = level.manifest.grader.map((c) => (c.type === "per-pod-dns" || c.type === "service-dns" ? { ...c, params: undefined } : c));
+    const variant = { ...level, manifest: { ...level.manifest, grader } } as LoadedLevel;
+    const run = recordedContext(variant, movedTo("headless"));
+    const out = await runCheck(serviceDns, specOf(variant, "service-dns"), run);
+    expect(out.passed, out.reason).toBe(true);
+    expect(out.evidence[0]).toBe(`$ nslookup ${serviceDnsName("redis-headless")}`);
+    expect(run.execs[0]!.filter((_, i, argv) => argv[i - 1] === "--nslookup")).toEqual([0, 1, 2].map((i) => `${podDnsName(i, "redis-headless")}.`).concat(`${serviceDnsName("redis-headless")}.`));
+  });
+
   it("looks up a Service named by either DNS check, each once", async () => {
     const named = { "per-pod-dns": "redis-pods", "service-dns": "redis-svc" } as Record<string, string>;
     const grader = level.manifest.grader.map((c) => (named[c.type] ? { ...c, params: { service: named[c.type] } } : c));
@@ -236,7 +246,8 @@ describe("service-dns", () => {
   });
 
   it("fails the broken start: one answer, the Service's virtual IP", async () => {
-    const objects = solvedNamespace({ services: [service("redis", { clusterIP: VIRTUAL_IP })] });
+    // Another Service, listed first, must not be taken for the one whose name was looked up.
+    const objects = solvedNamespace({ services: [service("cache", { clusterIP: "10.96.0.99" }), service("redis", { clusterIP: VIRTUAL_IP })] });
     const out = await check({ objects, probe: dnsWorld({ [serviceDnsName()]: nslookupAnswer(serviceDnsName(), [VIRTUAL_IP]) }) });
     expect(out.passed).toBe(false);
     expect(out.evidence).toEqual([`$ nslookup ${serviceDnsName()}`, ...answerEvidence([VIRTUAL_IP]), "  the pods' IPs: 10.244.0.21, 10.244.0.22, 10.244.0.23"]);

@@ -36,6 +36,14 @@ describe("INFO replication", () => {
     expect(info.get("master_link_status")).toBe("up");
     expect(info.has("# Replication")).toBe(false);
   });
+
+  it("keeps the fields and nothing else: no header, no empty line", () => {
+    const info = parseInfo("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
+    expect([...info]).toEqual([
+      ["role", "master"],
+      ["connected_slaves", "0"],
+    ]);
+  });
 });
 
 describe("the primary's view of its replicas", () => {
@@ -99,8 +107,9 @@ describe("evidence parsers on less usual answers", () => {
     expect([...info.keys()]).toEqual(["role"]);
   });
 
-  it("reads a replica line without a port (anything can answer on 6379) as having none", () => {
+  it("reads a replica line without a port, address or state (anything can answer on 6379) as having none", () => {
     expect(connectedReplicasOf(parseInfo("slave0:ip=10.244.0.9,state=online"))).toEqual([{ ip: "10.244.0.9", port: undefined, state: "online" }]);
+    expect(connectedReplicasOf(parseInfo("slave0:port=6379"))).toEqual([{ ip: "", port: 6379, state: "" }]);
   });
 });
 

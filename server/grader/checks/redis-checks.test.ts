@@ -273,6 +273,14 @@ describe("replication-data", () => {
     );
   });
 
+  it("shows blank answers as no answer (a server on 6379 that only pretends to be Redis)", async () => {
+    const blank = (kind: string, host: string) => JSON.stringify({ kind, host, exitCode: 0, output: "  " });
+    const stdout = [blank("redis-write", IP0), blank("redis-wait-key", IP1), blank("redis-wait-key", IP2), blank("redis-write-expect-readonly", IP1), blank("redis-write-expect-readonly", IP2)].join("\n");
+    const out = await check({ objects: solvedNamespace(), probeExec: { stdout, stderr: "", exitCode: 0 } });
+    expect(out.passed).toBe(false);
+    expect(out.evidence.filter((_, i) => i % 2 === 1)).toEqual(Array(5).fill("  (no answer)"));
+  });
+
   it("fails without probing while a Redis pod has no IP", async () => {
     for (const pods of [
       [redisPod(0, { ip: null, initWaiting: "PodInitializing" }), redisPod(1), redisPod(2)],

@@ -354,6 +354,27 @@ describe("endpointslice-hostnames", () => {
     );
   });
 
+  it("keeps a workload pod's endpoint as its own while the slice still has the pod's old address", async () => {
+    // redis-2 was just replaced with a new IP; the EndpointSlice controller has not caught up.
+    const pods = [redisPod(0), redisPod(1), redisPod(2, { ip: "10.244.0.30" }), toolboxPod()];
+    const out = await check({ objects: solvedNamespace({ pods }) });
+    expect(out.passed, out.reason).toBe(true);
+  });
+
+  it("names a stranger while a workload pod was never created", async () => {
+    const slices = [endpointSlice("redis", [endpoint(0), endpoint(1), { ip: "10.244.0.50", hostname: "cache-0" }])];
+    const out = await check({ objects: solvedNamespace({ pods: [redisPod(0), redisPod(1)], endpointSlices: slices }) });
+    expect(out.passed).toBe(false);
+    expect(out.reason).toMatch(/^redis-2 is not listed\. .* The Service also lists 10\.244\.0\.50 \(hostname cache-0\), which is not a pod of StatefulSet redis/);
+  });
+
+  it("names a stranger with several addresses by all of them", async () => {
+    const slice = endpointSlice("redis", [endpoint(0), endpoint(1), endpoint(2), { ip: "10.244.0.50" }]);
+    slice.endpoints[3]!.addresses = ["10.244.0.50", "10.244.0.51"];
+    const out = await check({ objects: solvedNamespace({ endpointSlices: [slice] }) });
+    expect(out.reason).toMatch(/^The Service also lists 10\.244\.0\.50,10\.244\.0\.51 \(hostname \(none\)\), which is not a pod/);
+  });
+
   it("expects an entry for a workload pod that was never created", async () => {
     const out = await check({ objects: solvedNamespace({ pods: [redisPod(0), redisPod(1)], endpointSlices: [endpointSlice("redis", [endpoint(0), endpoint(1)])] }) });
     expect(out.passed).toBe(false);
