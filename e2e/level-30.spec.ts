@@ -11,7 +11,7 @@ const LEVEL_ID = "headless-statefulset-dns";
 const LEVEL_DIR = "levels/03-networking-and-services/30-headless-statefulset-dns";
 const brokenService = readFileSync(`${LEVEL_DIR}/broken/service.yaml`, "utf8");
 const headlessService = brokenService.replace(/^spec:\n/m, "spec:\n  clusterIP: None\n");
-const ALL_CHECKS = ["service-headless", "statefulset-service-name", "pods-ready", "endpointslice-hostnames", "per-pod-dns", "service-dns", "replication-topology", "replication-data"];
+const ALL_CHECKS = ["service-headless", "statefulset-service-name", "pods-ready", "endpointslice-hostnames", "service-dns", "per-pod-dns", "replication-topology", "replication-data"];
 
 // Each test is a new learner with a namespace of its own: delete it afterwards, as a learner
 // abandoning the level would, so runs do not pile up environments on the shared cluster.

@@ -158,7 +158,8 @@ describe("grading under load", () => {
     expect(errored.passed).toBe(false);
     expect(errored.results.some((r) => r.status === "fail")).toBe(false);
     const broken = errored.results.find((r) => r.status === "error")!;
-    expect(broken.id).toBe("per-pod-dns");
+    // The first check that needs the probe.
+    expect(broken.id).toBe("service-dns");
     expect(broken.hint).toBe(GRADER_ERROR_HINT);
     expect(broken.evidence[0]).toMatch(/^KubeQuest could not finish this check: .*probe/);
     // Nothing recorded: no attempt, no grade in the history, no XP.
