@@ -329,7 +329,7 @@ describe("(b) access: every dashboard route and event refuses learners, anonymou
 });
 
 describe("access is checked on every event, not remembered", () => {
-  it("stops sending the cohort's events to a watching tab once its instructor signed out", async () => {
+  it("sends the cohort's events to a signed-out tab no more: signing out disconnects it", async () => {
     const tab = await server.browser();
     expect((await tab.call("POST", "/api/auth/sign-in", { username: teacher.username, password: PASSWORD })).status).toBe(200);
     const socket = server.socket({ cookie: tab.cookie });
@@ -343,16 +343,48 @@ describe("access is checked on every event, not remembered", () => {
     await first;
     expect(received).toHaveLength(1);
 
-    // Signed out in that tab: its socket keeps its old session id, which no longer names the teacher.
+    // Signed out in that tab: the server disconnects that session's sockets (the positive
+    // signal: a disconnected socket is sent nothing), and the next event reaches the teacher only.
+    const gone = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
     expect((await tab.call("POST", "/api/auth/sign-out")).status).toBe(200);
+    expect(await gone).toBe("io server disconnect");
     const teacherHeard = nextEvent(teacher.socket, "cohort:audit");
     cohort = (await teacher.browser.call<CohortSummary>("POST", `/api/cohorts/${cohort.id}/invite`)).json;
     await teacherHeard;
-    // Every send is done (delivered or refused), and everything sent to the tab has arrived.
-    await server.kq.eventsSent();
-    await roundTrip(socket);
     expect(received).toHaveLength(1);
-    socket.disconnect();
+  });
+
+  it("stops sending the cohort's events to a tab that stays connected once its account is no longer an instructor", async () => {
+    const tab = await server.browser();
+    expect((await tab.call("POST", "/api/auth/sign-in", { username: teacher.username, password: PASSWORD })).status).toBe(200);
+    const socket = server.socket({ cookie: tab.cookie });
+    await connected(socket);
+    const received: string[] = [];
+    socket.on("cohort:audit", (a) => received.push(a.entry.action));
+    expect(await ask(socket, "cohort:watch", { cohortId: cohort.id })).toMatchObject({ ok: true });
+
+    // Demoted while watching (an operator's change in the database): the socket keeps its session.
+    await server.kq.services.accounts.setRole(teacher.id, "learner");
+    const eve = await person("Eve");
+    try {
+      expect((await eve.browser.call("POST", "/api/cohorts/join", { code: cohort.inviteCode })).status).toBe(200);
+      expect((await eve.browser.call("DELETE", `/api/memberships/${cohort.id}`)).status).toBe(204);
+      // Every send is done (delivered or refused), and everything sent to the tab has arrived.
+      await server.kq.eventsSent();
+      await roundTrip(socket);
+      expect(received).toEqual([]);
+    } finally {
+      await server.kq.services.accounts.setRole(teacher.id, "instructor");
+      // The refused sends took the teacher's own socket out of the cohort's room too: watch again.
+      expect(await ask(teacher.socket, "cohort:watch", { cohortId: cohort.id })).toMatchObject({ ok: true });
+      socket.disconnect();
+    }
+    // Positive control: the events were sent (the audit log has them), just not to the demoted tab.
+    const audit = (await teacher.browser.call<{ entries: AuditEntry[] }>("GET", `/api/cohorts/${cohort.id}/audit`)).json.entries;
+    expect(audit.slice(0, 2).map((e) => [e.action, e.actorName])).toEqual([
+      ["cohort.leave", "Eve"],
+      ["cohort.join", "Eve"],
+    ]);
   });
 });
 
@@ -701,12 +733,13 @@ describe("watching a learner stops when access ends", () => {
     await until("both watchers to see Bob's grade", () => teacherSaw.includes(`grade:finished ${first.runId}`) && tabSaw.includes(`grade:finished ${first.runId}`));
     expect(teacherSaw).toContain(`grade:started ${first.runId}`);
 
-    // The tab signs out: its socket keeps a session that no longer names an instructor.
+    // The tab signs out: the server disconnects that session's sockets (the positive signal: a
+    // disconnected socket is sent nothing); the teacher's own socket still gets Bob's next grade.
+    const tabGone = new Promise<string>((resolve) => tabSocket.once("disconnect", (reason) => resolve(reason)));
     expect((await tab.call("POST", "/api/auth/sign-out")).status).toBe(200);
+    expect(await tabGone).toBe("io server disconnect");
     const second = await gradeUntilFinished(bob.socket);
     await until("the teacher to see Bob's second grade", () => teacherSaw.includes(`grade:finished ${second.runId}`));
-    await server.kq.eventsSent();
-    await roundTrip(tabSocket);
     expect(tabSaw.filter((e) => e.endsWith(second.runId))).toEqual([]);
 
     // Bob leaves the cohort: nothing of his namespace reaches the teacher any more.
