@@ -7,8 +7,14 @@
  *   level start   Start click → environment ready and terminal attached   p50 ≤ 5 s
  *   grade         checks 1–8 on a fixed, passing environment               p50 ≤ 1 s, p95 ≤ 2 s
  *   keystroke     terminal key → its echo back in the browser's socket     p95 ≤ 30 ms
- *   roster        a learner's action (a hint opened) → the change in their instructor's
- *                 live roster (`cohort:roster-row`)                        p95 ≤ 1 s  (issue 5)
+ *   roster        a learner's action → the change in their instructor's live roster
+ *                 (`cohort:roster-row`): a hint opened (every roster learner), a level started
+ *                 (request → row) and a grade (answer → row),
+ *                 BENCH_ROSTER_PLAYERS of them (default 3)                 p95 ≤ 1 s each (issue 5)
+ *   fork-loop     learner B's keystroke echo before and while learner A's toolbox forks at its
+ *                 pod's process limit (fork-loop-bench.ts)                 p50 during ≤ max(250 ms, 5 × before)
+ *   unreachable   `grade:installation` against a server whose cluster is down, until it says so
+ *                 and exits 2 (unreachable-bench.ts; BENCH_UNREACHABLE_RUNS, default 1)   ≤ 120 s
  *   load          BENCH_LOAD_LEARNERS learners at once (default 10): start, fix, grade ×3 together,
  *                 chaos (load-bench.ts)      0 wrong verdicts, grade p95 ≤ 2 s, chaos p95 ≤ 10 s,
  *                                            start p50 ≤ 1 s from the warm pool (≤ 5 s cold)
@@ -16,6 +22,10 @@
  * The server keeps BENCH_WARM_POOL pre-started environments per level (default: as many as
  * BENCH_LOAD_LEARNERS), and every start section waits for the pool to be full before it starts,
  * so its figures are starts from the pool; BENCH_WARM_POOL=0 measures cold starts instead.
+ *
+ * These are the speed targets; the tests prove behaviour and order, never a time (issue 11).
+ * The server runs on a throwaway database (tests/support/throwaway-database.ts): SQLite, or a
+ * throwaway PostgreSQL with BENCH_DATABASE=postgres; never ./data or DATABASE_URL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -28,7 +38,10 @@ import { createKubeAdapter } from "../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
 import { getLevelCatalog } from "../server/levels/level-catalog";
 import { POOL_LABELS } from "../server/environments/warm-pool";
+import { parseDatabaseEngine, serverEnv, startThrowawayDatabase, type ThrowawayDatabase } from "../tests/support/throwaway-database";
+import { benchForkLoop } from "./fork-loop-bench";
 import { benchLoad } from "./load-bench";
+import { benchUnreachable } from "./unreachable-bench";
 import { ask, percentile, sessionClient as connectLearner, type Client } from "./bench-client";
 
 const LEVEL = "headless-statefulset-dns";
@@ -38,17 +51,24 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 /** Keystrokes sampled: a p95 needs more samples than a median to settle. */
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 /** Run only some sections, e.g. BENCH_ONLY=grade,keystroke. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke,roster,load").split(","));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke,roster,fork-loop,unreachable,load").split(","));
 /** Learners playing at once in the load section. */
 const LOAD_LEARNERS = Number(process.env.BENCH_LOAD_LEARNERS ?? 10);
 /** Pre-started environments the server keeps per level (0: every start builds its own). */
 const WARM_POOL = Number(process.env.BENCH_WARM_POOL ?? LOAD_LEARNERS);
 /** Learners in the roster benchmark's cohort; each opens every hint of Level 30 once. */
 const ROSTER_LEARNERS = Number(process.env.BENCH_ROSTER_LEARNERS ?? 10);
+/** Of those, how many also start the level and grade it (each builds an environment). */
+const ROSTER_PLAYERS = Number(process.env.BENCH_ROSTER_PLAYERS ?? 3);
+const UNREACHABLE_RUNS = Number(process.env.BENCH_UNREACHABLE_RUNS ?? 1);
+/** The bench server's throwaway database (made in main). */
+let database: ThrowawayDatabase | undefined;
 
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    // With the bench server's database, for the operator's commands (create-instructor).
+    const env = database ? serverEnv(database) : process.env;
+    const child = spawn(cmd, args, { stdio: "inherit", env: { ...env, NEXT_TELEMETRY_DISABLED: "1" } });
     child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}`))));
   });
 }
@@ -56,8 +76,10 @@ function run(cmd: string, args: string[]): Promise<void> {
 async function startServer(): Promise<ChildProcess> {
   if (!existsSync(".next/BUILD_ID")) await run("npx", ["next", "build"]);
   // node --import tsx: the server is this child itself, so killing it leaves no orphan behind.
+  database = await startThrowawayDatabase(parseDatabaseEngine(process.env.BENCH_DATABASE), { prefix: "kq-bench-" });
+  console.log(`bench server database: a throwaway ${database.engine} (${database.databaseUrl ?? database.dataDir})`);
   const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production", KUBEQUEST_WARM_POOL: String(WARM_POOL) },
+    env: { ...serverEnv(database), PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production", KUBEQUEST_WARM_POOL: String(WARM_POOL) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -198,7 +220,7 @@ async function signUp(username: string, displayName: string): Promise<SessionHtt
  * cluster work is involved, so this measures the dashboard's own path (database, notifier,
  * access check per send, socket.io).
  */
-async function benchRoster(): Promise<number[]> {
+async function benchRoster(): Promise<{ hint: number[]; start: number[]; grade: number[] }> {
   const tag = Date.now().toString(36);
   const instructor = await signUp(`bench-teacher-${tag}`, "Bench Teacher");
   await run("npx", ["tsx", "scripts/create-instructor.ts", `bench-teacher-${tag}`]);
@@ -210,6 +232,19 @@ async function benchRoster(): Promise<number[]> {
   await ask(watcher, "cohort:watch", { cohortId: cohort.json.id });
   const hints = (await getLevelCatalog()).get(LEVEL)!.manifest.hints.length;
   const samples: number[] = [];
+  const start: number[] = [];
+  const grade: number[] = [];
+  /** Waits for a roster row matching `seen`; the time it arrived (performance.now()). */
+  const rowArrival = async (seen: (r: RosterRowChanged) => boolean, since: number): Promise<number> => {
+    for (;;) {
+      const found = rows.find((r) => seen(r));
+      if (found) return arrivals.get(found)!;
+      if (performance.now() - since > 120_000) throw new Error("no roster update within 120 s");
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  const arrivals = new Map<RosterRowChanged, number>();
+  watcher.on("cohort:roster-row", (changed) => arrivals.set(changed, performance.now()));
   try {
     for (let i = 0; i < ROSTER_LEARNERS; i++) {
       const learner = await signUp(`bench-learner-${tag}-${i}`, `Learner ${i}`);
@@ -228,12 +263,27 @@ async function benchRoster(): Promise<number[]> {
           }
           samples.push(performance.now() - t0);
         }
+        if (i < ROSTER_PLAYERS) {
+          // A level start shows as soon as it is asked for, long before the environment is ready.
+          const mine = (r: RosterRowChanged) => r.row.username === `bench-learner-${tag}-${i}`;
+          rows.length = 0;
+          const asked = performance.now();
+          const started = ask(socket, "level:start", { levelId: LEVEL });
+          start.push((await rowArrival((r) => mine(r) && r.row.levelId === LEVEL && r.row.state === "in-progress", asked)) - asked);
+          await started;
+          // A grade (of the broken start: it fails at its first check) shows once it is answered.
+          rows.length = 0;
+          await ask(socket, "grade:run", { levelId: LEVEL, round: "main" });
+          const answered = performance.now();
+          grade.push((await rowArrival((r) => mine(r) && r.row.attempts === 1 && r.row.latestGrade !== null, answered)) - answered);
+          await ask(socket, "level:abandon", { levelId: LEVEL }).catch(() => undefined);
+        }
       } finally {
         socket.close();
       }
     }
-    process.stdout.write(`  roster: ${samples.length} updates from ${ROSTER_LEARNERS} learners\n`);
-    return samples;
+    process.stdout.write(`  roster: ${samples.length} hint updates from ${ROSTER_LEARNERS} learners, ${start.length} starts and ${grade.length} grades\n`);
+    return { hint: samples, start, grade };
   } finally {
     watcher.close();
   }
@@ -258,7 +308,9 @@ async function main(): Promise<void> {
     const start = ONLY.has("level-start") ? await benchLevelStart(kube, before) : [];
     const { grade, keystroke } =
       ONLY.has("grade") || ONLY.has("keystroke") ? await benchGradeAndKeystrokes() : { grade: [], keystroke: [] };
-    const roster = ONLY.has("roster") ? await benchRoster() : [];
+    const roster = ONLY.has("roster") ? await benchRoster() : { hint: [], start: [], grade: [] };
+    const forkLoop = ONLY.has("fork-loop") ? await benchForkLoop(BASE, LEVEL, kube) : undefined;
+    const unreachable = ONLY.has("unreachable") ? await benchUnreachable(PORT + 1, UNREACHABLE_RUNS) : [];
     if (ONLY.has("load")) await waitForWarmPool(kube, Math.min(WARM_POOL, LOAD_LEARNERS));
     const load = ONLY.has("load") ? await benchLoad(BASE, LEVEL, LOAD_LEARNERS, server, kube) : undefined;
     console.log("\nresults");
@@ -266,7 +318,12 @@ async function main(): Promise<void> {
       ONLY.has("level-start") && report(WARM_POOL ? "level start (pool)" : "level start (cold)", start, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
       ONLY.has("grade") && report("grade", grade, { p50: 1000, p95: 2000 }),
       ONLY.has("keystroke") && report("keystroke", keystroke, { p95: 30 }),
-      ONLY.has("roster") && report("roster", roster, { p95: 1000 }),
+      ONLY.has("roster") && report("roster hint", roster.hint, { p95: 1000 }),
+      ONLY.has("roster") && report("roster start", roster.start, { p95: 1000 }),
+      ONLY.has("roster") && report("roster grade", roster.grade, { p95: 1000 }),
+      forkLoop && report("echo before", forkLoop.before, {}),
+      forkLoop && report("echo in fork", forkLoop.during, { p50: Math.max(250, 5 * percentile(forkLoop.before, 50)) }),
+      ONLY.has("unreachable") && report("unreachable", unreachable, { p50: 120_000, p95: 120_000 }, "s"),
       load && report(WARM_POOL ? `load start (pool)` : `load start (cold)`, load.start, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
       load && report(`load settle`, load.settle, {}, "s"),
       load && report(`load grade`, load.grade, { p95: 2000 }),
@@ -292,7 +349,10 @@ async function main(): Promise<void> {
     writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results, load }, null, 2));
     if (results.some((r) => !r.met)) process.exitCode = 1;
   } finally {
+    const exited = server.exitCode === null && server.signalCode === null ? new Promise((r) => server.once("exit", r)) : Promise.resolve();
     server.kill("SIGTERM");
+    await exited;
+    await database?.remove();
     await deleteNewEnvironments(kube, before, false, { pool: true });
   }
 }

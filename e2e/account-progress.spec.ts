@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { AccountHeader, LeaderboardPage, ProfilePage, SignUpPage } from "./pages/account-pages";
 import { LevelPage } from "./pages/level-page";
 import { abandonLevel } from "./support/environment-cleanup";
+import { BOTH_DATABASES } from "./support/project-database";
 
 const LEVEL_ID = "headless-statefulset-dns";
 const LEVEL_DIR = "levels/03-networking-and-services/30-headless-statefulset-dns";
@@ -18,7 +19,7 @@ test.afterEach(async ({ context, baseURL }) => {
   await abandonLevel(context, baseURL!, LEVEL_ID).catch(() => undefined);
 });
 
-test("a person signs up, passes Level 30 and finds their XP, achievement and place", async ({ page }) => {
+test("a person signs up, passes Level 30 and finds their XP, achievement and place", BOTH_DATABASES, async ({ page }) => {
   // Sign-up, a level start, Recreate, three Redis pods and a full grade on a shared 2-core machine.
   test.setTimeout(420_000);
   // Before any page opens its socket: the page object reads grade answers off the WebSocket.

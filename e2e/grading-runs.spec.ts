@@ -1,14 +1,16 @@
 // The grading runs themselves, tested the way an instructor and a level author use them:
 // levels:verify must catch a level whose solution is broken and name the check; the
 // installation grading run must pass against a working server and stop clearly, not hang,
-// against one whose cluster is down.
+// against one whose cluster is down (how long it takes to say so: `npm run bench`, section
+// "unreachable"). Both grading runs run on SQLite and on PostgreSQL (the two projects).
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { createKubeAdapter } from "../server/kubernetes/kube-client";
+import { BOTH_DATABASES, projectDatabase } from "./support/project-database";
 
 const SOLUTION = "levels/03-networking-and-services/30-headless-statefulset-dns/solution/service.yaml";
 
@@ -48,7 +50,7 @@ function freePort(): Promise<number> {
   });
 }
 
-test("levels:verify fails and names the check when a level's solution is broken", async () => {
+test("levels:verify fails and names the check when a level's solution is broken", BOTH_DATABASES, async () => {
   test.setTimeout(600_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), "kq-levels-"));
   cpSync("levels", path.join(dir, "levels"), { recursive: true });
@@ -59,7 +61,10 @@ test("levels:verify fails and names the check when a level's solution is broken"
   writeFileSync(solution, broken);
 
   const report = path.join(dir, "verify.json");
-  const run = await runScript(["scripts/levels-verify.ts", "--scenarios", "solution", "--report", report], { KUBEQUEST_LEVELS_DIR: path.join(dir, "levels") });
+  // Its own server, on a throwaway database of this project's engine.
+  const run = await runScript(["scripts/levels-verify.ts", "--scenarios", "solution", "--database", projectDatabase().engine, "--report", report], {
+    KUBEQUEST_LEVELS_DIR: path.join(dir, "levels"),
+  });
   console.log(run.output);
   expect(run.code).toBe(1);
   expect(run.output).toMatch(/level headless-statefulset-dns, scenario "solution", check statefulset-service-name: expected to pass/);
@@ -68,7 +73,7 @@ test("levels:verify fails and names the check when a level's solution is broken"
   expect(json.levels[0]!.scenarios).toContainEqual(expect.objectContaining({ name: "solution", ok: false, check: "statefulset-service-name" }));
 });
 
-test("grade:installation proves a running installation: every level started, solved, graded, cleaned up", async ({ baseURL }) => {
+test("grade:installation proves a running installation: every level started, solved, graded, cleaned up", BOTH_DATABASES, async ({ baseURL }) => {
   test.setTimeout(600_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), "kq-install-"));
   const run = await runScript(["scripts/grade-installation.ts", "--url", baseURL!, "--report-dir", dir]);
@@ -106,8 +111,10 @@ current-context: dead
 `,
   );
   const port = await freePort();
+  // A throwaway data directory (SQLite), never ./data.
+  const { DATABASE_URL: _unused, ...env } = process.env;
   const server = spawn("npx", ["tsx", "server/main.ts"], {
-    env: { ...process.env, KUBECONFIG: kubeconfig, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...env, KUBEQUEST_DATA_DIR: path.join(dir, "data"), KUBECONFIG: kubeconfig, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -130,12 +137,15 @@ current-context: dead
     const run = await runScript(["scripts/grade-installation.ts", "--url", `http://127.0.0.1:${port}`, "--report-dir", reportDir], {}, 150_000);
     console.log(run.output);
     expect(run.output).not.toContain("[test] killed");
+    // It ended by itself (runScript's 150 s kill is a guard against hanging, not a speed target).
     expect(run.code).toBe(2);
-    expect(run.ms).toBeLessThan(120_000);
     expect(run.output).toMatch(/cannot reach its Kubernetes cluster/);
     expect(run.output).toMatch(/What to do: Start or repair the installation's Kubernetes cluster/);
     expect(existsSync(path.join(reportDir, "report.json"))).toBe(true);
   } finally {
+    const exited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise((r) => server.once("exit", r));
     if (server.pid) process.kill(-server.pid, "SIGTERM");
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
   }
 });

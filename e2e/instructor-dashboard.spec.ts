@@ -18,6 +18,7 @@ import {
   type NewAccount,
 } from "./pages/instructor-pages";
 import { abandonLevel } from "./support/environment-cleanup";
+import { BOTH_DATABASES } from "./support/project-database";
 
 const LEVEL_ID = "headless-statefulset-dns";
 const LEVEL_DIR = "levels/03-networking-and-services/30-headless-statefulset-dns";
@@ -30,7 +31,7 @@ function account(prefix: string, run: string, displayName: string): NewAccount {
   return { username: `${prefix}-${run}`, displayName: `${displayName} ${run}`, password: PASSWORD };
 }
 
-test("an instructor runs a class of two learners from the dashboard", async ({ browser, page, baseURL }, testInfo) => {
+test("an instructor runs a class of two learners from the dashboard", BOTH_DATABASES, async ({ browser, page, baseURL }, testInfo) => {
   // Two sign-ups, a level start, Recreate, three Redis pods, two grades, a reset and a cohort
   // grade on a shared 2-core machine.
   test.setTimeout(420_000);
@@ -167,7 +168,7 @@ test("an instructor runs a class of two learners from the dashboard", async ({ b
   }
 });
 
-test("an instructor invites a colleague, who signs up as an instructor through the link, once", async ({ browser, page, baseURL }) => {
+test("an instructor invites a colleague, who signs up as an instructor through the link, once", BOTH_DATABASES, async ({ browser, page, baseURL }) => {
   const run = Date.now().toString(36);
   const instructor = account("host", run, "Hana");
   const colleague = account("colleague", run, "Cole");

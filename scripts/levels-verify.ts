@@ -14,12 +14,14 @@
  * exec / delete / rollout status), waitReady watches the live view (see scripts/grading-run/play-level.ts).
  *
  * Starts its own production server on a free port or LEVELS_VERIFY_PORT (the levels come from KUBEQUEST_LEVELS_DIR,
- * or ./levels), unless --url names one already running. Prints a table per level, scenario and
+ * or ./levels), unless --url names one already running. That server gets a throwaway data directory and
+ * database (tests/support/throwaway-database.ts), never ./data or DATABASE_URL: SQLite by default,
+ * a throwaway PostgreSQL with --database postgres. Prints a table per level, scenario and
  * check with timings, writes a JSON report (--report, default test-results/levels-verify.json)
  * and keeps traces and screenshots of failures next to it. Exits 1 naming the level, the
  * scenario and the check when anything is not as declared.
  *
- *   npm run levels:verify [-- --level <id>] [--scenarios broken,wrong-fix,solution,regrade,chaos] [--url http://…]
+ *   npm run levels:verify [-- --level <id>] [--scenarios broken,wrong-fix,solution,regrade,chaos] [--database sqlite|postgres] [--url http://…]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -36,6 +38,7 @@ import { ALL_SCENARIO_KINDS } from "./grading-run/planned-scenarios";
 import { playLevel, type LevelReport, type ScenarioKind } from "./grading-run/play-level";
 import { ensureTestRunId } from "../tests/support/test-run-id";
 import { deleteTestRunNamespaces } from "../tests/support/test-run-namespaces";
+import { parseDatabaseEngine, serverEnv, startThrowawayDatabase, type ThrowawayDatabase } from "../tests/support/throwaway-database";
 
 const MANAGED = "app.kubernetes.io/managed-by=kubequest";
 const ALL_SCENARIOS: readonly ScenarioKind[] = ALL_SCENARIO_KINDS;
@@ -52,11 +55,11 @@ function freePort(): Promise<number> {
 }
 
 /** The production server, like `npm start` runs it; resolves once it says it is ready. */
-async function startServer(port: number): Promise<ChildProcess> {
+async function startServer(port: number, db: ThrowawayDatabase): Promise<ChildProcess> {
   if (!existsSync(".next/BUILD_ID")) throw new Error("there is no production build: run npx next build (or npm start once) first");
   const server = spawn("npx", ["tsx", "server/main.ts"], {
     // Every scenario on an environment built for it (the warm pool has its own test).
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", KUBEQUEST_WARM_POOL: process.env.KUBEQUEST_WARM_POOL ?? "0" },
+    env: { ...serverEnv(db), PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", KUBEQUEST_WARM_POOL: process.env.KUBEQUEST_WARM_POOL ?? "0" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -80,15 +83,23 @@ async function startServer(port: number): Promise<ChildProcess> {
   return server;
 }
 
-function stopServer(server: ChildProcess): void {
+/** Stops the server and resolves once it exited (its database is deleted next). */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
   // npx → tsx → node: stop the whole process group this script started.
-  if (server.pid) {
+  const signal = (sig: NodeJS.Signals) => {
     try {
-      process.kill(-server.pid, "SIGTERM");
+      process.kill(-server.pid!, sig);
     } catch {
-      server.kill("SIGTERM");
+      server.kill(sig);
     }
-  }
+  };
+  signal("SIGTERM");
+  // The server gives itself 5 s to shut down; past 15 s it is killed.
+  const killer = setTimeout(() => signal("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(killer);
 }
 
 async function main(): Promise<number> {
@@ -98,8 +109,10 @@ async function main(): Promise<number> {
       level: { type: "string", multiple: true },
       scenarios: { type: "string" },
       report: { type: "string", default: path.join("test-results", "levels-verify.json") },
+      database: { type: "string", default: "sqlite" },
     },
   });
+  const engine = parseDatabaseEngine(values.database);
   const scenarios = new Set((values.scenarios?.split(",") ?? ALL_SCENARIOS).map((s) => s.trim()) as ScenarioKind[]);
   for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}" (known: ${ALL_SCENARIOS.join(", ")})`);
   const reportFile = path.resolve(values.report);
@@ -119,14 +132,16 @@ async function main(): Promise<number> {
   const runId = values.url ? undefined : ensureTestRunId("verify");
   const started = Date.now();
   let server: ChildProcess | undefined;
+  let db: ThrowawayDatabase | undefined;
   const results: LevelReport[] = [];
   let baseURL = values.url;
   try {
     if (!baseURL) {
       // LEVELS_VERIFY_PORT pins the port (e.g. to stay clear of other servers on a shared machine).
       const port = Number(process.env.LEVELS_VERIFY_PORT) || (await freePort());
-      console.log(`starting the server on port ${port} (levels from ${levelsDir})`);
-      server = await startServer(port);
+      db = await startThrowawayDatabase(engine, { prefix: "kq-verify-" });
+      console.log(`starting the server on port ${port} (levels from ${levelsDir}, a throwaway ${engine === "postgres" ? "PostgreSQL" : "SQLite"} database in ${db.dataDir})`);
+      server = await startServer(port, db);
       baseURL = `http://127.0.0.1:${port}`;
     }
     console.log(`verifying ${levels.length} level(s) against ${baseURL}: ${[...scenarios].join(", ")}`);
@@ -143,7 +158,8 @@ async function main(): Promise<number> {
       await browser.close();
     }
   } finally {
-    if (server) stopServer(server);
+    if (server) await stopServer(server);
+    await db?.remove().catch((err: unknown) => console.warn(`  removing the throwaway database: ${(err as Error).message}`));
     // Whatever the run created and did not abandon (e.g. after a crash) goes too: by label when
     // the server was ours; against a server given by --url, what appeared during the run.
     if (runId) {

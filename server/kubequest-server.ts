@@ -87,6 +87,13 @@ export interface KubeQuestServer {
     /** Grading runs, the learner's and the instructor's. */
     grades: GradeService;
   };
+  /**
+   * Resolves once every dashboard and watcher event due so far has been handed to its sockets
+   * or refused: roster pushes in flight, then the cohort and watcher send queues (each checks
+   * access before it sends). Tests wait for it, then for a round trip on the socket in question,
+   * to know that an event which did not arrive was never sent, instead of sleeping.
+   */
+  eventsSent(): Promise<void>;
   /** Closes terminals (tmux keeps the shells), watches, sockets, reapers and the HTTP server. */
   close(): Promise<void>;
 }
@@ -273,6 +280,14 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     server,
     url: `http://${shownHost}:${port}`,
     services: { environments, terminals, liveViews, accounts, progress, database, recordings, cohorts, grades },
+    async eventsSent() {
+      // A roster push queues a cohort send; loop until a whole pass finds nothing in flight.
+      for (;;) {
+        await roster.idle();
+        await Promise.all([broadcast.sent(), watchers.sent()]);
+        if (!roster.busy) return;
+      }
+    },
     async close() {
       clearInterval(purger);
       clearInterval(recordingPurger);

@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect, type Download, type Locator, type Page } from "@playwright/test";
+import { projectDatabaseEnv } from "../support/project-database";
 
 const run = promisify(execFile);
 
@@ -17,11 +18,11 @@ export interface NewAccount {
 
 /**
  * Makes an existing account an instructor, as an operator does (`npm run user:create-instructor`),
- * against the same database as the server under test (its default data directory, or the
- * KUBEQUEST_DATA_DIR / DATABASE_URL this process shares with it).
+ * against the same database as the server under test: the running project's throwaway one
+ * (e2e/support/project-database.ts).
  */
 export async function promoteToInstructor(username: string): Promise<void> {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/create-instructor.ts", username], { env: process.env, timeout: 60_000 });
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/create-instructor.ts", username], { env: projectDatabaseEnv(), timeout: 60_000 });
   expect(stdout).toContain(`${username} is now an instructor`);
 }
 

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type BrowserContext } from "@playwright/test";
 import { evidencePattern, type LevelStep } from "../../lib/levels/level-schema";
+import type { SessionInfo } from "../../lib/protocol/account-api";
 import type { GradeFinished } from "../../lib/protocol/socket-events";
 import type { LoadedLevel } from "../../server/levels/level-catalog";
 import { LevelPage, shellQuote } from "../../e2e/pages/level-page";
@@ -322,17 +323,22 @@ export async function playLevel(context: BrowserContext, level: LoadedLevel, opt
       if (opts.scenarios.has("regrade") && report.scenarios.at(-1)?.ok) {
         // A second grade of a passing environment must pass again (graders must not depend on
         // state the first run changed), and must not award the level's XP a second time.
+        // No waiting for a late award: the server records a grade's award and announces it on
+        // this page's WebSocket before it answers the grade on that same WebSocket (in order;
+        // tests/integration/xp-two-tabs.test.ts holds the server to it), so once a grade's
+        // answer is here, so is its award; and the learner's XP the server reads from its
+        // database after the answer is final for that grade.
         const mainAwards = (): number => lp.xpAwards.filter((a) => a.kind === "main").length;
-        // The award event may trail the grade's answer by a moment.
-        await page.waitForTimeout(1500);
+        const serverXp = async (): Promise<number> => ((await (await page.request.get(`${opts.baseURL}/api/session`)).json()) as SessionInfo).account.xp;
         report.award = lp.xpAwards.find((a) => a.kind === "main")?.xp ?? null;
         const awardsBefore = mainAwards();
+        const xpBefore = await serverXp();
         await scenario(SCENARIO_NAMES.regrade, "regrade", undefined, async () => undefined);
         const last = report.scenarios.at(-1)!;
-        await page.waitForTimeout(1500);
-        if (last.ok && mainAwards() > awardsBefore) {
+        const xpAfter = await serverXp();
+        if (last.ok && (mainAwards() > awardsBefore || xpAfter !== xpBefore)) {
           last.ok = false;
-          last.problem = `grading a passed level again awarded XP a second time (${lp.xpAwards.filter((a) => a.kind === "main").map((a) => a.xp).join(" + ")} XP)`;
+          last.problem = `grading a passed level again awarded XP a second time (${lp.xpAwards.filter((a) => a.kind === "main").map((a) => a.xp).join(" + ")} XP announced; the learner's XP went from ${xpBefore} to ${xpAfter})`;
           report.ok = false;
           last.screenshot = await screenshot(last.name);
         }

@@ -90,8 +90,10 @@ export class ProgressRuleError extends Error {
 }
 
 /**
- * Test-only: when KUBEQUEST_TEST_CRASH_POINT is "between-grade-and-award", the process announces
- * it on stdout and then hangs inside the transaction so a test can SIGKILL it right there.
+ * Test-only: when KUBEQUEST_TEST_CRASH_POINT names this point ("between-grade-and-award", or
+ * "between-passing-grade-and-award" for passing grades only, so a server can grade a level
+ * until it passes and die exactly there), the process announces it on stdout and then hangs
+ * inside the transaction so a test can SIGKILL it right there.
  */
 async function crashPoint(name: string): Promise<void> {
   if (process.env.KUBEQUEST_TEST_CRASH_POINT !== name) return;
@@ -195,6 +197,7 @@ export class ProgressStore {
       }
 
       await crashPoint("between-grade-and-award");
+      if (grade.passed) await crashPoint("between-passing-grade-and-award");
 
       let award: GradeRecordOutcome["award"] = null;
       if (grade.passed) {

@@ -39,6 +39,11 @@ export class CohortBroadcast {
     return this.queue.run(cohortId, `sending ${event}`, () => this.deliver(cohortId, event, payload));
   }
 
+  /** Resolves once every send queued so far was delivered to its sockets or refused (see KeyedSerialQueue.idle). */
+  sent(): Promise<void> {
+    return this.queue.idle();
+  }
+
   private async deliver(cohortId: string, event: CohortEvent, payload: unknown): Promise<void> {
     const io = this.deps.io();
     if (!io || !this.watched(cohortId)) return;

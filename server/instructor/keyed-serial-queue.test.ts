@@ -48,4 +48,29 @@ describe("KeyedSerialQueue", () => {
     await tick(0);
     expect(queue.size).toBe(0);
   });
+
+  it("idle() resolves only once every key's tasks ran, including tasks queued while waiting", async () => {
+    const queue = new KeyedSerialQueue();
+    const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    void queue.run("a", "gated", async () => {
+      await gate;
+      seen.push("a");
+      // A send that queues another (a roster push queues a broadcast).
+      void queue.run("b", "follow-up", async () => {
+        seen.push("b");
+      });
+    });
+    let idle = false;
+    const waiting = queue.idle().then(() => (idle = true));
+    await tick(0);
+    expect(idle).toBe(false);
+    release();
+    await waiting;
+    expect(seen).toEqual(["a", "b"]);
+    expect(queue.size).toBe(0);
+    // Nothing queued: resolves at once.
+    await queue.idle();
+  });
 });

@@ -23,6 +23,16 @@ export class KeyedSerialQueue {
     return next;
   }
 
+  /**
+   * Resolves once no task of any key is queued or running (tasks queued meanwhile included):
+   * after it, each send queued before the call was either written to its sockets or refused.
+   * The positive signal tests wait for instead of sleeping ("nothing was sent to X" is only
+   * known once the sends are done).
+   */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+  }
+
   /** Keys with tasks queued or running (for tests and diagnostics). */
   get size(): number {
     return this.tails.size;

@@ -73,6 +73,11 @@ export class LearnerWatchBroadcast {
     return this.queue.run(namespace, `sending ${event} to watchers`, () => this.deliver(namespace, event, payload));
   }
 
+  /** Resolves once every send to watchers queued so far was delivered or refused (see KeyedSerialQueue.idle). */
+  sent(): Promise<void> {
+    return this.queue.idle();
+  }
+
   private async deliver(namespace: string, event: NamespaceEvent, payload: unknown): Promise<void> {
     const io = this.deps.io();
     const ids = io?.sockets.adapter.rooms.get(watchRoom(namespace));

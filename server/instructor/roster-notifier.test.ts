@@ -19,8 +19,6 @@ function fakeStore(memberships: Record<string, string[]>, state: { version: numb
   } as unknown as CohortStore;
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 100));
-
 describe("RosterNotifier", () => {
   it("pushes the learner's row to each watched cohort they are in", async () => {
     const sent: RosterRowChanged[] = [];
@@ -30,7 +28,7 @@ describe("RosterNotifier", () => {
       watched: (cohortId) => cohortId !== "b",
     });
     notifier.learnerActed("l1");
-    await settle();
+    await notifier.idle();
     expect(sent.map((s) => s.cohortId)).toEqual(["a", "c"]);
     expect(sent[0]!.row.learnerId).toBe("l1");
   });
@@ -44,13 +42,13 @@ describe("RosterNotifier", () => {
       state.version = v;
       notifier.learnerActed("l1");
     }
-    await settle();
+    await notifier.idle();
     expect(sent.length).toBe(2);
     expect(sent.at(-1)!.row.attempts).toBe(5);
     // Idle again: the next action pushes again.
     state.version = 6;
     notifier.learnerActed("l1");
-    await settle();
+    await notifier.idle();
     expect(sent.at(-1)!.row.attempts).toBe(6);
   });
 });

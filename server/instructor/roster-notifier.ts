@@ -47,6 +47,19 @@ export class RosterNotifier {
     this.pushing.set(learnerId, state);
   }
 
+  /**
+   * Resolves once no push is in flight (a push that was asked again meanwhile included): every
+   * row due for the actions so far has been handed to `emit`. For tests and diagnostics.
+   */
+  async idle(): Promise<void> {
+    while (this.pushing.size > 0) await Promise.all([...this.pushing.values()].map((p) => p.done));
+  }
+
+  /** Whether a push is in flight. */
+  get busy(): boolean {
+    return this.pushing.size > 0;
+  }
+
   private async push(learnerId: string): Promise<void> {
     const cohortIds = (await this.deps.cohorts.cohortIdsOf(learnerId)).filter((id) => this.deps.watched(id));
     for (const cohortId of cohortIds) {

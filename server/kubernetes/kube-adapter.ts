@@ -118,6 +118,12 @@ export interface InteractiveExec {
   /** The terminal's output. Pausing it applies backpressure all the way to the process. */
   stdout: Readable;
   resize(cols: number, rows: number): void;
+  /**
+   * Whether the connection to the cluster has stopped being read because `stdout` is full
+   * (backpressure reached the process). For diagnostics and tests: the positive signal that a
+   * paused terminal buffers no more, instead of watching its buffer stay the same for a while.
+   */
+  readingPaused?(): boolean;
   close(): void;
   /** Resolves when the process or connection ends, with a reason to show. */
   closed: Promise<{ reason: string }>;

@@ -759,6 +759,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
       stdin: input,
       stdout: output,
       resize: (cols, rows) => output.resize(cols, rows),
+      readingPaused: () => paused,
       close: () => {
         if (ws.readyState === ws.CLOSED) return;
         closedByUs = true;
@@ -804,6 +805,8 @@ class ClientNodeKubeAdapter implements KubeAdapter {
           // (ADDED events), which also repairs anything missed.
           { timeoutSeconds: 300 },
           (type: string, obj: { metadata?: { name?: string } } | undefined) => {
+            // After stop() nothing reaches the caller, whatever the aborted stream still delivers.
+            if (stopped) return;
             if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
               sawEvent = true;
               onEvent({ kind, type, name: obj?.metadata?.name ?? "" });

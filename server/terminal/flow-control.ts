@@ -78,6 +78,11 @@ export class OutputFlowControl {
     return this.backlog?.bytes() ?? 0;
   }
 
+  /** Bytes handed to the browser since the terminal opened (the count its acks refer to). */
+  get sentBytes(): number {
+    return this.sentTotal;
+  }
+
   get unackedBytes(): number {
     return this.sentTotal - this.ackedTotal;
   }

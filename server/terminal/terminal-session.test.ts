@@ -141,10 +141,14 @@ describe("TerminalSessions", () => {
     out.write(Buffer.alloc(150, 0x61));
     await tick();
     expect(exec.stdout.isPaused()).toBe(true);
+    // What tests wait for instead of watching the output stay quiet.
+    expect(terminals.flowOf("sock1")).toEqual({ sentBytes: 150, unackedBytes: 150, paused: true });
     terminals.ack("sock1", 60);
     expect(exec.stdout.isPaused()).toBe(true);
     terminals.ack("sock1", 150);
     expect(exec.stdout.isPaused()).toBe(false);
+    expect(terminals.flowOf("sock1")).toEqual({ sentBytes: 150, unackedBytes: 0, paused: false });
+    expect(terminals.flowOf("no-such-socket")).toBeUndefined();
   });
 
   it("passes input and resizes to the exec", async () => {

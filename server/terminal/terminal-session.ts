@@ -184,6 +184,18 @@ export class TerminalSessions {
     this.bySocket.get(socketId)?.flow.acked(bytes);
   }
 
+  /**
+   * The socket's terminal output flow as the server sees it: bytes sent since the open, bytes
+   * not yet acknowledged, and whether output is paused (the exec is not being read). A test
+   * waits for `paused` and for its client to have received `sentBytes` instead of watching the
+   * output stay quiet for a while. Undefined when the socket has no terminal.
+   */
+  flowOf(socketId: string): { sentBytes: number; unackedBytes: number; paused: boolean } | undefined {
+    const t = this.bySocket.get(socketId);
+    if (!t || t.ended) return undefined;
+    return { sentBytes: t.flow.sentBytes, unackedBytes: t.flow.unackedBytes, paused: t.flow.isPaused };
+  }
+
   /** Closes the socket's terminal (tmux keeps the shell). `reason` is sent to the browser. */
   close(socketId: string, reason: string): void {
     this.opening.delete(socketId);

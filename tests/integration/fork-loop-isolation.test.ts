@@ -1,7 +1,8 @@
 // One learner's fork loop must stop at their own pod's process limit (the kit's kubelet sets
-// podPidsLimit), while another learner's terminal keeps echoing as before: two learners A and B
-// on one installation and the real cluster, B's keystrokes timed over the socket before and
-// while A's toolbox forks as fast as it can.
+// podPidsLimit), while another learner's terminal keeps echoing: two learners A and B on one
+// installation and the real cluster, B typing over the socket before and while A's toolbox
+// forks as fast as it can. How fast B's echo stays (before vs during, p50/p95) is measured by
+// `npm run bench`'s "fork-loop" section, not asserted here: a test never asserts a time.
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NODE_CONTAINER } from "../../cluster-kit/kit-config";
@@ -37,8 +38,8 @@ async function newLearner(): Promise<Learner> {
   return { socket, namespace };
 }
 
-/** Median keystroke → echo time of `count` keys typed into the learner's terminal (ms). */
-async function echoMedian(socket: TestSocket, screen: { text: string }, count: number): Promise<number> {
+/** Types `count` keys into the learner's terminal, each echoed (15 s at most: a stalled terminal fails); their echo times (ms), sorted. */
+async function echoes(socket: TestSocket, screen: { text: string }, count: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const key = "abcdefghij"[i % 10]!;
@@ -53,9 +54,10 @@ async function echoMedian(socket: TestSocket, screen: { text: string }, count: n
     if (i % 10 === 9) socket.emit("terminal:input", { data: "\u0015" }); // Ctrl+U: clear the line
     await new Promise((r) => setTimeout(r, 30));
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  return samples.sort((a, b) => a - b);
 }
+
+const median = (sorted: number[]): number => sorted[Math.floor(sorted.length / 2)]!;
 
 beforeAll(async () => {
   kube = createKubeAdapter();
@@ -78,15 +80,20 @@ describe("a fork loop in one learner's pod", () => {
     for (const l of [a, b]) if (l) await kube.deleteNamespace(l.namespace).catch(() => undefined);
   });
 
-  it("stops at A's pod limit while B's terminal echo is unchanged", async () => {
+  it("stops at A's pod limit while B's terminal keeps echoing", async () => {
     const screen = { text: "" };
     b.socket.on("terminal:output", (chunk) => {
       screen.text += chunk.data;
       b.socket.emit("terminal:ack", { bytes: chunk.bytes });
     });
     expect(await ask(b.socket, "terminal:open", { levelId: LEVEL, cols: 100, rows: 30 }, 30_000)).toMatchObject({ ok: true });
-    await new Promise((r) => setTimeout(r, 1500)); // the prompt is drawn
-    const before = await echoMedian(b.socket, screen, 30);
+    // The prompt is drawn once the shell has answered a command typed after it (tmux sends in
+    // order), so no redraw of the attach lands among the echoes below.
+    b.socket.emit("terminal:input", { data: "echo kq-ready-$((6*7))\r" });
+    const readyBy = Date.now() + 30_000;
+    while (!screen.text.includes("kq-ready-42") && Date.now() < readyBy) await new Promise((r) => setTimeout(r, 50));
+    expect(screen.text).toContain("kq-ready-42");
+    const before = await echoes(b.socket, screen, 30);
 
     // A forks 3,000 sleepers with dash (no retry on EAGAIN, unlike bash); they exit by themselves.
     const storm = kube.exec(a.namespace, "toolbox", undefined, ["sh", "-c", "i=0; while [ $i -lt 3000 ]; do sleep 45 & i=$((i+1)); done; echo loop-ended"], {
@@ -106,7 +113,7 @@ describe("a fork loop in one learner's pod", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     // Measure B while A's pod sits at its limit (the sleepers hold their pids for 45 s).
-    const during = await echoMedian(b.socket, screen, 30);
+    const during = await echoes(b.socket, screen, 30);
     peak = Math.max(peak, Number(podPids("pids.current")));
     const result = await storm;
 
@@ -114,8 +121,9 @@ describe("a fork loop in one learner's pod", () => {
     expect(peak).toBeGreaterThan(POD_PIDS_LIMIT - 64);
     expect(peak).toBeLessThanOrEqual(POD_PIDS_LIMIT);
     expect(`${result.stderr}${result.stdout}`).toMatch(/fork/i);
-    // B typed on as before: the echo stays fast (a node-wide exhaustion would stall or fail it).
-    console.log(`B's echo median: ${before.toFixed(1)} ms before, ${during.toFixed(1)} ms during A's fork loop (A's pod peaked at ${peak} processes)`);
-    expect(during).toBeLessThan(Math.max(250, before * 5));
+    // B typed on: every key echoed while A's pod sat at its limit (a node-wide exhaustion would
+    // stall or fail B's terminal). How fast: npm run bench, section fork-loop.
+    console.log(`B's echo median: ${median(before).toFixed(1)} ms before, ${median(during).toFixed(1)} ms during A's fork loop (A's pod peaked at ${peak} processes)`);
+    expect(during).toHaveLength(30);
   }, 420_000);
 });

@@ -1,7 +1,8 @@
 // The instructor dashboard's server end to end: the real server on loopback with its own SQLite
 // database, the real kind cluster, accounts made through the real sign-up API, sockets and HTTP
 // as a browser uses them. Proves the server side of issue 5's "Done when":
-// (a) an instructor sees a learner's start, hint and grade as a roster row within a second;
+// (a) an instructor sees a learner's start (before their environment is ready), hint and grade
+//     as a live roster row (how fast: `npm run bench`'s roster section, p95 ≤ 1 s);
 // (b) a learner, an anonymous visitor and an instructor of another cohort are refused every
 //     dashboard route and socket event (one table each, typed so a new route or event without
 //     an entry does not compile), and state changes without the CSRF token are refused;
@@ -35,6 +36,7 @@ import type { ClientToServerEvents, EnvironmentStatus, GradeFinished, GradeStart
 import type { LeaderboardView } from "../../lib/protocol/account-api";
 import { COHORT_API_ROUTES } from "../../server/http/cohort-api";
 import { kubectl } from "./support/kubectl";
+import { roundTrip } from "./support/socket-round-trip";
 import { ask, connected, nextEvent, startTestServer, type TestBrowser, type TestServer, type TestSocket } from "./support/test-server";
 
 const LEVEL = "headless-statefulset-dns";
@@ -86,8 +88,11 @@ function watchForLeaks(name: string, socket: TestSocket): void {
   }
 }
 
-/** The first roster row since `since` that satisfies `match`, waiting up to `timeoutMs`. */
-async function rosterRowSince(since: number, match: (row: RosterRow) => boolean, timeoutMs = 5_000): Promise<{ at: number; row: RosterRow }> {
+/**
+ * The first roster row since `since` that satisfies `match`, waiting up to `timeoutMs` (a bound
+ * against hanging, not a speed target: that is `npm run bench`'s roster section).
+ */
+async function rosterRowSince(since: number, match: (row: RosterRow) => boolean, timeoutMs = 30_000): Promise<{ at: number; row: RosterRow }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = rosterRows.find((r) => r.at >= since && match(r.row));
@@ -324,7 +329,7 @@ describe("(b) access: every dashboard route and event refuses learners, anonymou
 });
 
 describe("access is checked on every event, not remembered", () => {
-  it("stops sending the cohort's events to a watching tab once its instructor signed out", async () => {
+  it("sends the cohort's events to a signed-out tab no more: signing out disconnects it", async () => {
     const tab = await server.browser();
     expect((await tab.call("POST", "/api/auth/sign-in", { username: teacher.username, password: PASSWORD })).status).toBe(200);
     const socket = server.socket({ cookie: tab.cookie });
@@ -338,51 +343,80 @@ describe("access is checked on every event, not remembered", () => {
     await first;
     expect(received).toHaveLength(1);
 
-    // Signed out in that tab: its socket keeps its old session id, which no longer names the teacher.
+    // Signed out in that tab: the server disconnects that session's sockets (the positive
+    // signal: a disconnected socket is sent nothing), and the next event reaches the teacher only.
+    const gone = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
     expect((await tab.call("POST", "/api/auth/sign-out")).status).toBe(200);
+    expect(await gone).toBe("io server disconnect");
     const teacherHeard = nextEvent(teacher.socket, "cohort:audit");
     cohort = (await teacher.browser.call<CohortSummary>("POST", `/api/cohorts/${cohort.id}/invite`)).json;
     await teacherHeard;
-    await new Promise((r) => setTimeout(r, 300));
     expect(received).toHaveLength(1);
-    socket.disconnect();
+  });
+
+  it("stops sending the cohort's events to a tab that stays connected once its account is no longer an instructor", async () => {
+    const tab = await server.browser();
+    expect((await tab.call("POST", "/api/auth/sign-in", { username: teacher.username, password: PASSWORD })).status).toBe(200);
+    const socket = server.socket({ cookie: tab.cookie });
+    await connected(socket);
+    const received: string[] = [];
+    socket.on("cohort:audit", (a) => received.push(a.entry.action));
+    expect(await ask(socket, "cohort:watch", { cohortId: cohort.id })).toMatchObject({ ok: true });
+
+    // Demoted while watching (an operator's change in the database): the socket keeps its session.
+    await server.kq.services.accounts.setRole(teacher.id, "learner");
+    const eve = await person("Eve");
+    try {
+      expect((await eve.browser.call("POST", "/api/cohorts/join", { code: cohort.inviteCode })).status).toBe(200);
+      expect((await eve.browser.call("DELETE", `/api/memberships/${cohort.id}`)).status).toBe(204);
+      // Every send is done (delivered or refused), and everything sent to the tab has arrived.
+      await server.kq.eventsSent();
+      await roundTrip(socket);
+      expect(received).toEqual([]);
+    } finally {
+      await server.kq.services.accounts.setRole(teacher.id, "instructor");
+      // The refused sends took the teacher's own socket out of the cohort's room too: watch again.
+      expect(await ask(teacher.socket, "cohort:watch", { cohortId: cohort.id })).toMatchObject({ ok: true });
+      socket.disconnect();
+    }
+    // Positive control: the events were sent (the audit log has them), just not to the demoted tab.
+    const audit = (await teacher.browser.call<{ entries: AuditEntry[] }>("GET", `/api/cohorts/${cohort.id}/audit`)).json.entries;
+    expect(audit.slice(0, 2).map((e) => [e.action, e.actorName])).toEqual([
+      ["cohort.leave", "Eve"],
+      ["cohort.join", "Eve"],
+    ]);
   });
 });
 
 describe("(a) the live roster on the real cluster", () => {
-  it("shows a learner's start within a second, before their environment is even ready", async () => {
+  it("shows a learner's start before their environment is even ready", async () => {
     const sentAt = Date.now();
-    const [adaStart, bobStart] = await Promise.all([
-      ask<EnvironmentStatus>(ada.socket, "level:start", { levelId: LEVEL }),
+    let adaReady = false;
+    const starts = Promise.all([
+      ask<EnvironmentStatus>(ada.socket, "level:start", { levelId: LEVEL }).finally(() => (adaReady = true)),
       ask<EnvironmentStatus>(bob.socket, "level:start", { levelId: LEVEL }),
     ]);
-    const ackAt = Date.now();
+    // An order, not a time: Ada's row is there while her environment is still being built.
+    const seen = await rosterRowSince(sentAt, (r) => r.learnerId === ada.id && r.state === "in-progress" && r.levelId === LEVEL, 120_000);
+    expect(adaReady).toBe(false);
+    const [adaStart, bobStart] = await starts;
     expect(adaStart).toMatchObject({ ok: true, value: { phase: "ready" } });
     expect(bobStart).toMatchObject({ ok: true, value: { phase: "ready" } });
-    const seen = await rosterRowSince(sentAt, (r) => r.learnerId === ada.id && r.state === "in-progress" && r.levelId === LEVEL);
-    console.log(`start: roster row ${seen.at - sentAt} ms after the request (environment ready after ${ackAt - sentAt} ms)`);
-    expect(seen.at - sentAt).toBeLessThan(1000);
     expect(seen.row).toMatchObject({ attempts: 0, hintsOpened: 0, startedAt: expect.any(String), latestGrade: null });
   });
 
-  it("shows an opened hint within a second", async () => {
+  it("shows an opened hint", async () => {
     const sentAt = Date.now();
     const opened = await ask<LevelHelpState>(ada.socket, "hint:open", { levelId: LEVEL, index: 0 });
     expect(opened).toMatchObject({ ok: true });
-    const seen = await rosterRowSince(sentAt, (r) => r.learnerId === ada.id && r.hintsOpened === 1);
-    // Measured from just before the learner's request: what "within a second of it happening" means.
-    console.log(`hint: roster row ${seen.at - sentAt} ms after the learner's request`);
-    expect(seen.at - sentAt).toBeLessThan(1000);
+    await rosterRowSince(sentAt, (r) => r.learnerId === ada.id && r.hintsOpened === 1);
   });
 
-  it("shows a grade within a second, with each check's status", async () => {
+  it("shows a grade, with each check's status", async () => {
     const sentAt = Date.now();
     const graded = await gradeUntilFinished(ada.socket);
-    const ackAt = Date.now();
     expect(graded.passed).toBe(false);
     const seen = await rosterRowSince(sentAt, (r) => r.learnerId === ada.id && r.attempts === 1 && r.latestGrade !== null);
-    console.log(`grade: roster row ${seen.at - ackAt} ms after the learner's answer`);
-    expect(seen.at - ackAt).toBeLessThan(1000);
     expect(seen.row.latestGrade).toMatchObject({ passed: false, gradedBy: null, round: "main" });
     expect(seen.row.latestGrade!.checks.map((c) => c.status)).toEqual(graded.results.map((r) => r.status));
   });
@@ -575,7 +609,9 @@ describe("analytics", () => {
     expect((await teacher.browser.call("GET", `/api/cohorts/${cohort.id}/analytics.csv?table=secrets`)).json.error).toMatchObject({ code: "invalid-field" });
   });
 
-  it("sent no dashboard event to any socket that was refused", () => {
+  it("sent no dashboard event to any socket that was refused", async () => {
+    await server.kq.eventsSent();
+    await Promise.all([ada.socket, bob.socket, dora.socket, rival.socket, anonymous.socket].map((s) => roundTrip(s)));
     expect(leaked).toEqual([]);
   });
 });
@@ -697,18 +733,23 @@ describe("watching a learner stops when access ends", () => {
     await until("both watchers to see Bob's grade", () => teacherSaw.includes(`grade:finished ${first.runId}`) && tabSaw.includes(`grade:finished ${first.runId}`));
     expect(teacherSaw).toContain(`grade:started ${first.runId}`);
 
-    // The tab signs out: its socket keeps a session that no longer names an instructor.
+    // The tab signs out: the server disconnects that session's sockets (the positive signal: a
+    // disconnected socket is sent nothing); the teacher's own socket still gets Bob's next grade.
+    const tabGone = new Promise<string>((resolve) => tabSocket.once("disconnect", (reason) => resolve(reason)));
     expect((await tab.call("POST", "/api/auth/sign-out")).status).toBe(200);
+    expect(await tabGone).toBe("io server disconnect");
     const second = await gradeUntilFinished(bob.socket);
     await until("the teacher to see Bob's second grade", () => teacherSaw.includes(`grade:finished ${second.runId}`));
-    await new Promise((r) => setTimeout(r, 300));
     expect(tabSaw.filter((e) => e.endsWith(second.runId))).toEqual([]);
 
     // Bob leaves the cohort: nothing of his namespace reaches the teacher any more.
     expect((await bob.browser.call("DELETE", `/api/memberships/${cohort.id}`)).status).toBe(204);
     const afterLeave = teacherSaw.length;
     const third = await gradeUntilFinished(bob.socket);
-    await new Promise((r) => setTimeout(r, 500));
+    // Bob's own tab heard his run (it was streamed), every watcher send is done, and everything
+    // sent to the teacher has arrived: what is not there was not sent.
+    await server.kq.eventsSent();
+    await roundTrip(teacher.socket);
     expect(teacherSaw.slice(afterLeave).filter((e) => e.endsWith(third.runId) || e.endsWith(bobNamespace))).toEqual([]);
     // Leaving needs no access: the unwatch of a learner who left still succeeds.
     expect(await ask(teacher.socket, "learner:unwatch", watchBob)).toEqual({ ok: true, value: { watching: false } });

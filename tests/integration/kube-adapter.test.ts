@@ -148,10 +148,21 @@ describe("the Kubernetes adapter on the kind cluster", () => {
     term.stdin.write("echo kq-$((40+2)); stty size\n");
     await until("the echo", async () => out.includes("kq-42") && out.includes("24 80"), 20_000);
     term.resize(120, 40);
-    await new Promise((r) => setTimeout(r, 200));
-    term.stdin.write("stty size; exit 7\n");
+    // The resize and the typing travel separately to the container: ask the shell for its
+    // size until it reports the new one (once a second: the pace of the question).
+    await until(
+      "the new size",
+      async () => {
+        if (out.includes("40 120")) return true;
+        term.stdin.write("stty size\n");
+        const asked = Date.now();
+        while (!out.includes("40 120") && Date.now() - asked < 1000) await new Promise((r) => setTimeout(r, 50));
+        return out.includes("40 120");
+      },
+      20_000,
+    );
+    term.stdin.write("exit 7\n");
     expect(await term.closed).toEqual({ reason: "the shell exited with code 7" });
-    expect(out).toContain("40 120");
   });
 
   it("stops reading the exec while its output is paused, so `yes` cannot fill memory", async () => {
@@ -160,14 +171,13 @@ describe("the Kubernetes adapter on the kind cluster", () => {
     term.stdout.on("data", (d: Buffer) => (received += d.length));
     await until("output", async () => received > 100_000, 20_000);
     term.stdout.pause();
-    await new Promise((r) => setTimeout(r, 500));
     const atPause = received;
-    const bufferedAtPause = term.stdout.readableLength;
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(received).toBe(atPause);
-    // What sits in the stream is bounded by its buffer plus one websocket frame, not by time.
+    // The positive signal: the adapter stopped reading the connection (its buffer is full), so
+    // the API server, kubelet and the process are held back; nothing buffers beyond this point.
+    await until("the adapter to stop reading the exec", async () => term.readingPaused?.(), 20_000);
+    // What sits in the stream is bounded by its buffer plus one websocket frame.
     expect(term.stdout.readableLength).toBeLessThan(1024 * 1024);
-    expect(term.stdout.readableLength - bufferedAtPause).toBeLessThan(64 * 1024);
+    expect(received).toBe(atPause);
     term.stdout.resume();
     await until("output after resume", async () => received > atPause + 100_000, 20_000);
     term.close();
@@ -191,9 +201,18 @@ describe("the Kubernetes adapter on the kind cluster", () => {
       stop();
     }
     const count = events.length;
-    await kube.apply(ns, [{ apiVersion: "v1", kind: "Service", metadata: { name: "after-stop" }, spec: { ports: [{ port: 80 }] } }]);
-    await new Promise((r) => setTimeout(r, 1000));
+    // A second watch, still running, sees the Service made after the first one stopped: the
+    // event was sent, and the stopped watch did not pass it on.
+    const control: WatchEvent[] = [];
+    const stopControl = kube.watch(ns, ["Service"], (e) => control.push(e));
+    try {
+      await kube.apply(ns, [{ apiVersion: "v1", kind: "Service", metadata: { name: "after-stop" }, spec: { ports: [{ port: 80 }] } }]);
+      await until("the control watch to see after-stop", async () => control.some((e) => e.name === "after-stop" && e.type === "ADDED"), 20_000);
+    } finally {
+      stopControl();
+    }
     expect(events.length).toBe(count);
+    expect(events.some((e) => e.name === "after-stop")).toBe(false);
   });
 
   it("lists pods with kubectl's status column and EndpointSlices of a Service", async () => {

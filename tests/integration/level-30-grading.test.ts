@@ -10,6 +10,7 @@ import { createKubeAdapter } from "../../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
 import { loadLevelCatalog, type LoadedLevel } from "../../server/levels/level-catalog";
 import { runLevelSteps } from "../../server/level-steps/run-level-steps";
+import { kubectl } from "./support/kubectl";
 
 const LEVEL_ID = "headless-statefulset-dns";
 
@@ -24,6 +25,24 @@ async function freshEnvironment(): Promise<string> {
   expect(status.phase, status.message).toBe("ready");
   namespaces.push(status.namespace!);
   return status.namespace!;
+}
+
+/** The command's output, or "" while it fails (a pod not created yet). */
+function attempt(run: () => string): string {
+  try {
+    return run();
+  } catch {
+    return "";
+  }
+}
+
+/** Polls `check` once a second (the pace of the question) until it holds; fails after `timeoutMs`. */
+async function until(what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 async function grade(namespace: string, round: "main" | "chaos" = "main") {
@@ -47,8 +66,14 @@ afterAll(async () => {
 describe("Level 30 against the real cluster", () => {
   it("starts broken: redis-1 waits in its init container, redis-2 never appears, and the grade fails at check 1 with the evidence", async () => {
     const ns = await freshEnvironment();
-    // Give the StatefulSet time to (not) make progress.
-    await new Promise((r) => setTimeout(r, 8000));
+    // Not "wait and see nothing happened": wait until redis-1's init container has looked for
+    // the primary three times and logged each miss (it is stuck, not slow), and the
+    // StatefulSet controller has settled on two pods (it makes redis-2 only once redis-1 is ready).
+    await until("redis-1 to be stuck waiting for the primary", () => {
+      const log = attempt(() => kubectl(["logs", "-n", ns, "redis-1", "-c", "wait-for-primary"]));
+      const [observed, generation, replicas] = attempt(() => kubectl(["get", "statefulset", "redis", "-n", ns, "-o", "jsonpath={.status.observedGeneration} {.metadata.generation} {.status.replicas}"])).split(" ");
+      return /waiting for redis\..*\(try 3\)/.test(log) && observed === generation && replicas === "2";
+    });
     const pods = await kube.listPods(ns);
     expect(pods.find((p) => p.name === "redis-0")?.status).toBe("Running");
     expect(pods.find((p) => p.name === "redis-1")?.status).toBe("Init:0/1");

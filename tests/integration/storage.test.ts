@@ -1,7 +1,8 @@
 // The storage layer against BOTH real databases: SQLite in a temp folder and a throwaway
-// PostgreSQL from Debian's binaries. Proves XP exactly-once (two tabs at once, a crash between
-// grade and award, replays), hint and solution penalties as shown, achievements once, the
-// leaderboard's order and tie-break, sessions' expiry and the sign-in rate-limit windows.
+// PostgreSQL from Debian's binaries. Proves XP exactly-once (grades racing from several
+// processes at once, a crash between grade and award, replays), hint and solution penalties as
+// shown, achievements once, the leaderboard's order and tie-break, sessions' expiry and the
+// sign-in rate-limit windows. (The crash of the real server process is xp-server-crash.test.ts.)
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { openDatabase, type DatabaseHandle } from "../../server/database/databas
 import { ProgressStore } from "../../server/database/progress-store";
 import { levelWorth } from "../../lib/progress/xp-rules";
 import { compareStandings } from "../../lib/progress/leaderboard-order";
+import { childDatabaseEnv, raceGradesInProcesses } from "./support/racing-grades";
 import { OTHER, RULES, WORLDS, bothStorageEngines } from "./support/storage-engines";
 
 const PASS = { round: "main" as const, passed: true, results: [], durationMs: 1000 };
@@ -47,21 +49,19 @@ describe.each(engines)("storage on $name", ({ config }) => {
     return accounts.createAccount({ username, passwordHash: "scrypt$unused", displayName: `Player ${username}`, role: "learner" });
   }
 
-  it("two simultaneous passing grades of the same level (two tabs) award XP once", async () => {
+  it("passing grades of the same level recorded at the same moment by four processes award XP once", async () => {
     const learner = await newAccount();
-    const outcomes = await Promise.all([
-      progress.recordGrade(learner.id, RULES, PASS),
-      progress.recordGrade(learner.id, RULES, PASS),
-      progress.recordGrade(learner.id, RULES, PASS),
-    ]);
+    // Four processes, four connections, released together: a real race on the database.
+    const outcomes = await raceGradesInProcesses({ racers: 4, learnerId: learner.id, rules: RULES, round: "main", config: config() });
     expect(outcomes.filter((o) => o.award !== null)).toHaveLength(1);
     expect(outcomes.find((o) => o.award)?.award).toEqual({ kind: "main", xp: 250 });
     expect(await progress.learnerXp(learner.id)).toBe(250);
+    expect(await handle.db.selectFrom("xp_awards").select("kind").where("learner_id", "=", learner.id).execute()).toEqual([{ kind: "main" }]);
     const history = await progress.historyOf(learner.id);
     // Every grade is recorded, not only the winner's.
-    expect(history.grades).toHaveLength(3);
-    expect(history.levels[0]).toMatchObject({ attempts: 3, xp: 250 });
-  });
+    expect(history.grades).toHaveLength(4);
+    expect(history.levels[0]).toMatchObject({ attempts: 4, xp: 250 });
+  }, 60_000);
 
   it("replaying a passed level awards nothing", async () => {
     const learner = await newAccount();
@@ -106,10 +106,11 @@ describe.each(engines)("storage on $name", ({ config }) => {
     const learner = await newAccount();
     expect((await progress.recordGrade(learner.id, RULES, CHAOS)).award).toBeNull();
     await progress.recordGrade(learner.id, RULES, PASS);
-    const [a, b] = await Promise.all([progress.recordGrade(learner.id, RULES, CHAOS), progress.recordGrade(learner.id, RULES, CHAOS)]);
-    expect([a.award, b.award].filter(Boolean)).toEqual([{ kind: "chaos", xp: 100 }]);
+    // Two chaos rounds passing at the same moment, from two processes.
+    const outcomes = await raceGradesInProcesses({ racers: 2, learnerId: learner.id, rules: RULES, round: "chaos", config: config() });
+    expect(outcomes.map((o) => o.award).filter(Boolean)).toEqual([{ kind: "chaos", xp: 100 }]);
     expect(await progress.learnerXp(learner.id)).toBe(350);
-  });
+  }, 60_000);
 
   it("achievements are awarded once, with the date earned", async () => {
     const learner = await newAccount();
@@ -175,11 +176,8 @@ describe.each(engines)("storage on $name", ({ config }) => {
 
   it("killing the process between the grade and the award leaves no award and no lost pass", async () => {
     const learner = await newAccount();
-    const env: NodeJS.ProcessEnv = { ...process.env, KUBEQUEST_TEST_CRASH_POINT: "between-grade-and-award" };
     const cfg = config();
-    if (cfg.databaseUrl) env.DATABASE_URL = cfg.databaseUrl;
-    else delete env.DATABASE_URL;
-    env.KUBEQUEST_DATA_DIR = cfg.dataDir;
+    const env = childDatabaseEnv(cfg, { KUBEQUEST_TEST_CRASH_POINT: "between-grade-and-award" });
 
     const runChild = (childEnv: NodeJS.ProcessEnv, killAtCrashPoint: boolean) =>
       new Promise<{ stdout: string; signal: NodeJS.Signals | null }>((resolve, reject) => {

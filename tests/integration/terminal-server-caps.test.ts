@@ -4,7 +4,6 @@
 //   while `yes` runs in its shell, cannot make the server's memory grow past a stated bound;
 // - 200 disconnect / re-attach cycles of one learner's terminal leave no tmux client behind in
 //   the toolbox pod, and leave the server's file descriptors and memory at their baseline.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +13,7 @@ import type { EnvironmentStatus } from "../../lib/protocol/socket-events";
 import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
 import { SESSION_COOKIE } from "../../server/session/anonymous-session";
+import { startServerProcess, type ServerProcess } from "./support/server-process";
 import { ask, connected, nextEvent, type TestSocket } from "./support/test-server";
 
 const LEVEL = "headless-statefulset-dns";
@@ -34,7 +34,7 @@ beforeAll(() => {
   kube = createKubeAdapter();
 });
 
-let child: ChildProcess;
+let child: ServerProcess;
 let url: string;
 let cookie: string;
 let namespace: string;
@@ -67,19 +67,9 @@ function socket(): TestSocket {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-terminal-caps-"));
-  child = spawn(process.execPath, ["--import", "tsx", "tests/integration/support/server-in-child.ts"], {
-    env: { ...process.env, KUBEQUEST_DATA_DIR: dataDir, KQ_TEST_RATE_LIMIT: "1000/1000" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /KQ-SERVER (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const { DATABASE_URL: _sqliteHere, ...env } = process.env;
+  child = await startServerProcess({ ...env, KUBEQUEST_DATA_DIR: dataDir, KQ_TEST_RATE_LIMIT: "1000/1000" });
+  url = child.url;
   const res = await fetch(`${url}/`);
   cookie = `${SESSION_COOKIE}=${new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(res.headers.get("set-cookie") ?? "")![1]}`;
   const starter = socket();
@@ -93,10 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  if (child && child.exitCode === null) {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
-  }
+  await child?.stop();
   if (namespace) await kube.deleteNamespace(namespace, { wait: false }).catch(() => undefined);
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -127,13 +114,17 @@ describe("terminal input and resize limits", () => {
     expect(notices).toContain("resize-dropped");
     // Told once per couple of seconds, not once per dropped message.
     expect(notices.length).toBeLessThanOrEqual(4);
-    // Once the limit allows, the shell has the last size asked for.
-    await sleep(3_000);
+    // Once the limit allows, the shell has the last size asked for: ask the shell until it
+    // says so (once a second: the pace of the question, not a proof by waiting).
     const last = sizes.at(-1)!;
-    s.emit("terminal:input", { data: "\u0015stty size | sed 's/^/kq-size-/'\r" });
-    const shown = Date.now() + 15_000;
-    while (!output.includes(`kq-size-${last.rows} ${last.cols}`) && Date.now() < shown) await sleep(100);
-    expect(output).toContain(`kq-size-${last.rows} ${last.cols}`);
+    const wanted = `kq-size-${last.rows} ${last.cols}`;
+    const shown = Date.now() + 20_000;
+    while (!output.includes(wanted) && Date.now() < shown) {
+      s.emit("terminal:input", { data: "\u0015stty size | sed 's/^/kq-size-/'\r" });
+      const asked = Date.now();
+      while (!output.includes(wanted) && Date.now() - asked < 1000) await sleep(100);
+    }
+    expect(output).toContain(wanted);
     s.disconnect();
   });
 });
@@ -145,14 +136,23 @@ describe("a hostile terminal client", () => {
     await attach(hostile, { cols: 500, rows: 200 });
     let received = 0;
     hostile.on("terminal:output", (c) => (received += c.bytes));
-    await sleep(1000);
     const baseline = rssMb();
     hostile.emit("terminal:input", { data: "yes $(printf '%0480d' 0)\r" });
-    await sleep(500);
     // Stop reading: the WebSocket stops reading its TCP socket (ws's own pause, which its
     // receiver does not undo); writes (the acks) still go out.
     (hostile.io.engine.transport as unknown as { ws: { pause(): void } }).ws.pause();
     const acks = setInterval(() => hostile.emit("terminal:ack", { bytes: Number.MAX_SAFE_INTEGER }), 20);
+    // The positive signal: the server paused this terminal's output on its own backlog (the
+    // acks claim everything was read), so it no longer reads the exec.
+    type Flow = { sentBytes: number; unackedBytes: number; paused: boolean } | null;
+    const flow = () => child.ask<Flow>("flow", hostile.id!);
+    const pausedBy = Date.now() + 60_000;
+    let seen: Flow = await flow();
+    while (!seen?.paused && Date.now() < pausedBy) {
+      await sleep(100);
+      seen = await flow();
+    }
+    expect(seen, "the server paused the hostile client's terminal").toMatchObject({ paused: true, unackedBytes: 0 });
     let peak = baseline;
     const samples: number[] = [];
     for (let i = 0; i < FLOOD_SECONDS; i++) {
@@ -161,6 +161,8 @@ describe("a hostile terminal client", () => {
       samples.push(Math.round(now));
       peak = Math.max(peak, now);
     }
+    // Still paused: the client still reads nothing, so the server still reads no more of `yes`.
+    expect(await flow()).toMatchObject({ paused: true });
     clearInterval(acks);
     hostile.emit("terminal:input", { data: "\u0003" });
     console.log(
@@ -190,7 +192,8 @@ describe("closing terminals", () => {
     const before = await settle();
     // Nothing left over from the tests above either (the hostile client's was blocked writing).
     expect(tmuxClients(before)).toEqual([]);
-    await sleep(2000);
+    // The baseline once the server holds no terminal and no connection (it says so), not after a pause.
+    expect(await child.ask("quiet")).toEqual({ terminals: 0, connections: 0 });
     // Live processes only: zombies left by the tests above (the toolbox's PID 1 is `sleep`, which
     // reaps nothing) vanish when their parent goes, so they would make the count drift down.
     const live = (procs: string[]) => procs.filter((p) => !p.includes("<defunct>"));
@@ -207,7 +210,7 @@ describe("closing terminals", () => {
     }
     const seconds = (Date.now() - t0) / 1000;
     const after = await settle();
-    await sleep(2000);
+    expect(await child.ask("quiet")).toEqual({ terminals: 0, connections: 0 });
     const end = { procs: live(after).length, fds: openFds(), rss: rssMb() };
     console.log(
       `${CYCLES} cycles in ${seconds.toFixed(0)} s: toolbox processes ${base.procs} → ${end.procs}, server fds ${base.fds} → ${end.fds}, server RSS ${base.rss.toFixed(1)} → ${end.rss.toFixed(1)} MB\n  toolbox now: ${after.join(" | ")}`,

@@ -40,7 +40,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+/** `port`: listen there (a caller that must know the URL before starting, e.g. Playwright's config); default a free one. */
+export async function startThrowawayPostgres(opts: { port?: number } = {}): Promise<ThrowawayPostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error("PostgreSQL is not installed: apt-get install -y postgresql (Debian's package; .ci/run installs it).");
   const asRoot = process.getuid?.() === 0;
@@ -53,7 +54,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   fs.chmodSync(dir, 0o700);
   const data = path.join(dir, "data");
   run(path.join(bin, "initdb"), ["-D", data, "-U", "kq", "--auth=trust", "--encoding=UTF8", "--no-sync"]);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   run(path.join(bin, "pg_ctl"), [
     "-D",
     data,
