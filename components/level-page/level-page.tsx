@@ -2,7 +2,7 @@
 // Components never import `@/server/*` (browser code): the page passes the level as plain
 // props, and everything live goes through the socket. The lead's ESLint rule enforces it.
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LevelDetail } from "@/lib/protocol/socket-events";
 import { readStored, storageKeys, writeStored } from "@/lib/client/local-store";
 import { useConnection, useSocket } from "@/lib/client/use-socket";
@@ -16,6 +16,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ErrorCallout } from "@/components/ui/error-callout";
 import { parseStoredSize } from "@/components/ui/split-size";
 import { Splitter } from "@/components/ui/splitter";
+import { clusterFingerprint } from "@/components/yaml-editor/cluster-fingerprint";
 import { YamlEditor, type YamlEditorHandle } from "@/components/yaml-editor/yaml-editor";
 import { LevelHeader } from "./level-header";
 import { LevelSidebar, type GuideTab } from "./level-sidebar";
@@ -44,6 +45,8 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   const ready = phase === "ready";
   const grading = useGrading(socket, level.id, environment.status?.passed ?? false);
   const snapshot = useLiveSnapshot(socket, level.id);
+  // The editor re-validates when the objects it dry-runs against change (a Recreate, a kubectl edit).
+  const clusterState = useMemo(() => clusterFingerprint(snapshot), [snapshot]);
   const modKey = useModKey();
 
   const [tab, setTab] = useState<GuideTab>("briefing");
@@ -222,6 +225,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
                 socket={socket}
                 connected={connected}
                 environmentReady={ready}
+                clusterState={clusterState}
                 modKey={modKey}
               />
             </div>

@@ -53,9 +53,15 @@ export function YamlEditor({
   socket,
   connected,
   environmentReady,
+  clusterState,
   modKey,
 }: {
   ref?: Ref<YamlEditorHandle>;
+  /**
+   * A fingerprint of the namespace as the live view last saw it (cluster-fingerprint.ts): the
+   * server's answers hold for one state of the cluster, so a new fingerprint means ask again.
+   */
+  clusterState: string;
   /** "Ctrl" or "⌘", for the shortcut shown on the Apply button. */
   modKey: string;
   levelId: string;
@@ -70,11 +76,15 @@ export function YamlEditor({
   const [validation, setValidation] = useState<Record<string, Validation>>({});
   const [apply, setApply] = useState<ApplyState>({ phase: "idle" });
   const [confirmRecreate, setConfirmRecreate] = useState(false);
+  // Counts finished applies and recreates: each changed the cluster the last answers were about.
+  const [applyEpoch, setApplyEpoch] = useState(0);
   const monaco = useRef<MonacoYamlHandle | null>(null);
   const validateSeq = useRef(0);
   // The server's last answer per file, to not ask again for text it already judged (validation
-  // shares the learner's request budget with apply and grading).
-  const validated = useRef(new Map<string, { text: string; issues: YamlIssue[] }>());
+  // shares the learner's request budget with apply and grading). An answer is about the text
+  // *and* the cluster it was checked against: a dry run refused before Recreate passes after it.
+  const validated = useRef(new Map<string, { text: string; cluster: string; issues: YamlIssue[] }>());
+  const validationCluster = `${clusterState}#${applyEpoch}`;
 
   const keyFor = useCallback((name: string) => storageKeys.editorFile(levelId, name), [levelId]);
 
@@ -111,15 +121,19 @@ export function YamlEditor({
       return;
     }
     const known = validated.current.get(name);
-    if (known?.text === text) {
+    if (known?.text === text && known.cluster === validationCluster) {
       setValidation((all) => ({ ...all, [name]: { phase: "done", issues: known.issues } }));
       return;
     }
+    // Same text, changed cluster: nobody is typing, so ask at once (the old answer is stale).
+    const delay = known?.text === text ? 0 : VALIDATE_DEBOUNCE_MS;
+    if (delay === 0) setValidation((all) => ({ ...all, [name]: { phase: "checking" } }));
+    const cluster = validationCluster;
     const timer = window.setTimeout(() => {
       setValidation((all) => ({ ...all, [name]: { phase: "checking" } }));
       void request(socket, "yaml:validate", { levelId, yaml: text }, REQUEST_TIMEOUTS.validate).then((result) => {
         if (seq !== validateSeq.current) return;
-        if (result.ok) validated.current.set(name, { text, issues: result.value.issues });
+        if (result.ok) validated.current.set(name, { text, cluster, issues: result.value.issues });
         setValidation((all) => ({
           ...all,
           [name]: result.ok
@@ -127,9 +141,9 @@ export function YamlEditor({
             : { phase: "unavailable", message: result.error.message },
         }));
       });
-    }, VALIDATE_DEBOUNCE_MS);
+    }, delay);
     return () => window.clearTimeout(timer);
-  }, [activeFile, contents, socket, connected, environmentReady, levelId]);
+  }, [activeFile, contents, socket, connected, environmentReady, levelId, validationCluster]);
 
   const current = activeFile ? (validation[activeFile.name] ?? { phase: "idle" }) : ({ phase: "idle" } as Validation);
   const issues = useMemo(() => (current.phase === "done" ? sortIssues(current.issues) : []), [current]);
@@ -162,6 +176,8 @@ export function YamlEditor({
     }
     setApply({ phase: "applying", kind, file });
     const done = (result: Result<ApplyOutcome>) => {
+      // Whatever the answer, the cluster may have changed: every file is judged again.
+      setApplyEpoch((n) => n + 1);
       setApply(
         result.ok
           ? { phase: "done", kind, file, outcome: result.value, at: Date.now() }
@@ -291,7 +307,7 @@ export function YamlEditor({
       </div>
 
       <div className="max-h-[45%] shrink-0 space-y-3 overflow-y-auto border-t border-line bg-surface px-4 py-3">
-        <div aria-live="polite" className="text-xs">
+        <div aria-live="polite" className="text-xs" data-testid="yaml-validation" data-phase={current.phase} data-problems={current.phase === "done" ? issues.length : undefined}>
           {current.phase === "checking" && (
             <p className="flex items-center gap-2 text-muted">
               <Spinner className="h-3 w-3" /> Validating…

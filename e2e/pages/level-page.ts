@@ -7,7 +7,12 @@ import type { EnvironmentStatus, GradeFinished, XpAwarded } from "../../lib/prot
 
 declare global {
   interface Window {
-    monaco?: { editor: { getEditors(): { getModel(): { setValue(v: string): void; getValue(): string } | null }[] } };
+    monaco?: {
+      editor: {
+        getEditors(): { getModel(): { setValue(v: string): void; getValue(): string; uri: unknown } | null }[];
+        getModelMarkers(filter: { resource?: unknown }): { message: string; severity: number; startLineNumber: number }[];
+      };
+    };
   }
 }
 
@@ -120,6 +125,19 @@ export class LevelPage {
     await this.page.evaluate((value) => {
       window.monaco!.editor.getEditors()[0]!.getModel()!.setValue(value);
     }, text);
+  }
+
+  /** The problems Monaco underlines in the open file (what the learner sees as squiggles). */
+  async editorMarkers(): Promise<{ message: string; line: number }[]> {
+    return this.page.evaluate(() => {
+      const model = window.monaco!.editor.getEditors()[0]!.getModel()!;
+      return window.monaco!.editor.getModelMarkers({ resource: model.uri }).map((m) => ({ message: m.message, line: m.startLineNumber }));
+    });
+  }
+
+  /** The editor's validation line under the file: "No problems found…", or the list of problems. */
+  get editorValidation(): Locator {
+    return this.page.getByTestId("yaml-validation");
   }
 
   async editorText(): Promise<string> {
