@@ -13,7 +13,7 @@ import { Kbd } from "@/components/ui/kbd";
 import { Spinner } from "@/components/ui/spinner";
 import { ApplyResult, type ApplyState } from "./apply-result";
 import { initialContents, modelPath, persistContent } from "./editor-files";
-import { explainImmutableField, isImmutableFieldError } from "./immutable-field";
+import { explainImmutableField, immutableFromIssues, issuesBesidesRecreate, isImmutableFieldError } from "./immutable-field";
 import { ImmutableFieldPanel } from "./immutable-field-panel";
 import type { MonacoYamlHandle } from "./monaco-yaml";
 import { issuesToMarkers, localIssues, sortIssues } from "./yaml-issues";
@@ -154,6 +154,8 @@ export function YamlEditor({
 
   function onChange(value: string) {
     if (!activeFile) return;
+    // A refused Apply was about the text before this edit: the dry run speaks for the new text.
+    setApply((state) => (state.phase === "error" ? { phase: "idle" } : state));
     setContents((all) => ({ ...(all ?? {}), [activeFile.name]: value }));
     persistContent(activeFile, value, keyFor, { write: writeStored });
   }
@@ -199,7 +201,10 @@ export function YamlEditor({
     focus: () => monaco.current?.focus(),
   }));
 
-  const immutable = apply.phase === "error" && isImmutableFieldError(apply.error) ? apply.error : null;
+  // One banner, one Recreate button: from a refused Apply, or already from the dry run.
+  const appliedImmutable = apply.phase === "error" && isImmutableFieldError(apply.error) ? apply.error : null;
+  const immutable = appliedImmutable ?? immutableFromIssues(issues);
+  const listedIssues = issuesBesidesRecreate(issues);
   const modified = (name: string) => {
     const file = files.find((f) => f.name === name);
     return Boolean(file && contents && contents[name] !== undefined && contents[name] !== file.content);
@@ -290,6 +295,34 @@ export function YamlEditor({
         </div>
       </div>
 
+      {(immutable || apply.phase !== "idle") && (
+        // Right under Apply, above the underlined line: what Apply did, or the way past a refusal.
+        <div className="shrink-0 space-y-2 border-b border-line bg-surface px-3 py-2">
+          {appliedImmutable ? (
+            <div data-testid="apply-result" data-phase="error">
+              <ImmutableFieldPanel
+                error={appliedImmutable}
+                onRecreate={() => setConfirmRecreate(true)}
+                disabled={!canApply}
+                busy={false}
+              />
+            </div>
+          ) : (
+            <>
+              <ApplyResult state={apply} />
+              {immutable && (
+                <ImmutableFieldPanel
+                  error={immutable}
+                  onRecreate={() => setConfirmRecreate(true)}
+                  disabled={!canApply}
+                  busy={busy && apply.kind === "recreate"}
+                />
+              )}
+            </>
+          )}
+        </div>
+      )}
+
       <div className="relative min-h-0 flex-1">
         {contents === null ? (
           <EditorSkeleton />
@@ -306,8 +339,14 @@ export function YamlEditor({
         )}
       </div>
 
-      <div className="max-h-[45%] shrink-0 space-y-3 overflow-y-auto border-t border-line bg-surface px-4 py-3">
-        <div aria-live="polite" className="text-xs" data-testid="yaml-validation" data-phase={current.phase} data-problems={current.phase === "done" ? issues.length : undefined}>
+      <div className="max-h-[30%] shrink-0 space-y-2 overflow-y-auto border-t border-line bg-surface px-4 py-2.5">
+        <div
+          aria-live="polite"
+          className="text-xs"
+          data-testid="yaml-validation"
+          data-phase={current.phase}
+          data-problems={current.phase === "done" ? issues.length : undefined}
+        >
           {current.phase === "checking" && (
             <p className="flex items-center gap-2 text-muted">
               <Spinner className="h-3 w-3" /> Validating…
@@ -320,13 +359,20 @@ export function YamlEditor({
               No problems found in {activeFile.name}.
             </p>
           )}
-          {current.phase === "done" && issues.length > 0 && (
+          {current.phase === "done" && issues.length > 0 && listedIssues.length === 0 && (
+            <p className="text-warn">
+              {issues.length === 1 ? "1 problem" : `${issues.length} problems`} in {activeFile.name}: the cluster
+              only accepts this change by recreating, as explained above the editor.
+            </p>
+          )}
+          {current.phase === "done" && listedIssues.length > 0 && (
             <div>
               <p className={hasErrors ? "text-bad" : "text-warn"}>
                 {issues.length} {issues.length === 1 ? "problem" : "problems"} in {activeFile.name}
+                {listedIssues.length < issues.length && ` (${issues.length - listedIssues.length} explained above the editor)`}
               </p>
               <ul data-testid="yaml-issues" className="mt-1.5 space-y-1">
-                {issues.map((issue, index) => (
+                {listedIssues.map((issue, index) => (
                   <li key={index} className="flex gap-2 font-mono text-[12px] leading-snug">
                     <span className={issue.severity === "error" ? "text-bad" : "text-warn"}>
                       {issue.severity === "error" ? "error" : "warn"}
@@ -340,10 +386,6 @@ export function YamlEditor({
           )}
         </div>
         {blockedReason && apply.phase === "idle" && <p className="text-xs text-faint">{blockedReason}</p>}
-        <ApplyResult state={apply} />
-        {immutable && (
-          <ImmutableFieldPanel error={immutable} onRecreate={() => setConfirmRecreate(true)} disabled={!canApply} />
-        )}
       </div>
 
       <ConfirmDialog

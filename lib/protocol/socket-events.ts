@@ -151,6 +151,11 @@ export interface YamlIssue {
   line?: number;
   message: string;
   severity: "error" | "warning";
+  /**
+   * Set when the cluster refuses the change only because a field is immutable: what Recreate
+   * would delete and create again, so the editor can offer it at once (before any Apply).
+   */
+  recreate?: { resource: ResourceRef; field: string };
 }
 
 export interface ResourceRef {
