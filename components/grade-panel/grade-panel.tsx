@@ -8,6 +8,7 @@ import { BoltIcon, BookIcon } from "@/components/ui/icons";
 import { Kbd } from "@/components/ui/kbd";
 import { Spinner } from "@/components/ui/spinner";
 import { formatSeconds } from "@/components/level-page/environment-view";
+import type { NextHelp } from "@/components/level-page/hint-progress";
 import { CheckRow } from "./check-row";
 import { isRunning, summarizeRun, type GradeState } from "./grade-state";
 
@@ -29,6 +30,9 @@ export function GradePanel({
   blockedReason,
   modKey,
   onReadDebrief,
+  nextHelp,
+  onShowHints,
+  chaosBonusXp,
 }: {
   state: GradeState;
   onRun: (round: GradeRound) => void;
@@ -37,6 +41,11 @@ export function GradePanel({
   blockedReason: string | null;
   modKey: string;
   onReadDebrief: () => void;
+  /** Where a failed check points for more help (null while the help state loads). */
+  nextHelp: NextHelp | null;
+  onShowHints: () => void;
+  /** What passing the chaos round adds now (0 once the solution was revealed). */
+  chaosBonusXp: number;
 }) {
   const running = isRunning(state);
   const summary = summarizeRun(state);
@@ -85,7 +94,13 @@ export function GradePanel({
       {state.checks.length > 0 && (
         <ol aria-label="Checks" className="mt-3 space-y-1.5">
           {state.checks.map((check) => (
-            <CheckRow key={`${state.runId ?? "run"}-${check.id}`} check={check} defaultOpen={check.id === firstFailure} />
+            <CheckRow
+              key={`${state.runId ?? "run"}-${check.id}`}
+              check={check}
+              defaultOpen={check.id === firstFailure}
+              nextHelp={check.id === firstFailure ? nextHelp : null}
+              onShowHints={onShowHints}
+            />
           ))}
         </ol>
       )}

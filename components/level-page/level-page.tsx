@@ -18,6 +18,8 @@ import { parseStoredSize } from "@/components/ui/split-size";
 import { Splitter } from "@/components/ui/splitter";
 import { clusterFingerprint } from "@/components/yaml-editor/cluster-fingerprint";
 import { YamlEditor, type YamlEditorHandle } from "@/components/yaml-editor/yaml-editor";
+import { chaosWorth } from "@/lib/progress/xp-rules";
+import { nextHelp } from "./hint-progress";
 import { LevelHeader } from "./level-header";
 import { LevelSidebar, type GuideTab } from "./level-sidebar";
 import type { ShortcutAction } from "./shortcuts";
@@ -182,6 +184,9 @@ export function LevelPage({ level }: { level: LevelDetail }) {
                 blockedReason={gradeBlocked}
                 modKey={modKey}
                 onReadDebrief={() => showTab("debrief")}
+                nextHelp={help.state ? nextHelp(level.hints, help.state) : null}
+                onShowHints={() => showTab("hints")}
+                chaosBonusXp={help.state ? chaosWorth(level, help.state) : level.chaosBonusXp}
               />
             }
           />
