@@ -86,4 +86,22 @@ describe("GradePanel verdicts", () => {
     const pass = render({ ...base, passed: true, outcome: "pass", results: [check("service-headless", "pass")] }, { nextHelp: { kind: "hint", number: 2, xpCost: 25 } });
     expect(pass).not.toContain("next-hint-pointer");
   });
+
+  it("offers the chaos round with its bonus after the main round, and says when it is already earned", () => {
+    const passed = { ...base, passed: true, outcome: "pass" as const, results: [check("service-headless", "pass")] };
+    const offered = render(passed);
+    expect(offered).toMatch(/data-testid="chaos-card" data-passed="false"/);
+    expect(offered).toContain("+100 XP bonus");
+    expect(offered).toContain("Run the chaos round");
+
+    const state = [
+      { type: "restore" as const, mainPassed: true, chaosPassed: true, debrief: null },
+    ].reduce(gradeReducer, initialGradeState);
+    const earned = renderToStaticMarkup(
+      createElement(GradePanel, { state, onRun: () => undefined, canRun: true, blockedReason: null, modKey: "Ctrl", onReadDebrief: () => undefined, nextHelp: null, onShowHints: () => undefined, chaosBonusXp: 100 }),
+    );
+    expect(earned).toMatch(/data-testid="chaos-card" data-passed="true"/);
+    expect(earned).toContain("Run the chaos round again");
+    expect(earned).not.toContain("+100 XP bonus");
+  });
 });

@@ -45,7 +45,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   const environment = useLevelEnvironment(socket, level.id);
   const phase = environment.status?.phase;
   const ready = phase === "ready";
-  const grading = useGrading(socket, level.id, environment.status?.passed ?? false);
+
   const snapshot = useLiveSnapshot(socket, level.id);
   // The editor re-validates when the objects it dry-runs against change (a Recreate, a kubectl edit).
   const clusterState = useMemo(() => clusterFingerprint(snapshot), [snapshot]);
@@ -84,6 +84,8 @@ export function LevelPage({ level }: { level: LevelDetail }) {
       : 0;
 
   const help = useLevelHelp(socket, level.id, connected);
+  const grading = useGrading(socket, level.id, environment.status?.passed ?? false, help.state?.chaosPassed ?? false);
+  const chaosBonusXp = help.state ? chaosWorth(level, help.state) : level.chaosBonusXp;
 
   const showTab = useCallback((next: GuideTab) => {
     setTab(next);
@@ -174,6 +176,8 @@ export function LevelPage({ level }: { level: LevelDetail }) {
             onTab={setTab}
             help={help}
             passed={grading.state.mainPassed}
+            chaosPassed={grading.state.chaosPassed}
+            chaosBonusXp={chaosBonusXp}
             debrief={grading.state.debrief}
             panelRef={guidePanel}
             grader={
@@ -186,7 +190,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
                 onReadDebrief={() => showTab("debrief")}
                 nextHelp={help.state ? nextHelp(level.hints, help.state) : null}
                 onShowHints={() => showTab("hints")}
-                chaosBonusXp={help.state ? chaosWorth(level, help.state) : level.chaosBonusXp}
+                chaosBonusXp={chaosBonusXp}
               />
             }
           />

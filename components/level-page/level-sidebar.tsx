@@ -21,6 +21,8 @@ export function LevelSidebar({
   onTab,
   help,
   passed,
+  chaosPassed,
+  chaosBonusXp,
   debrief,
   panelRef,
   grader,
@@ -30,6 +32,8 @@ export function LevelSidebar({
   onTab: (tab: GuideTab) => void;
   help: LevelHelp;
   passed: boolean;
+  chaosPassed: boolean;
+  chaosBonusXp: number;
   debrief: string | null;
   /** The visible panel, for the Alt+1 shortcut to focus. */
   panelRef: RefObject<HTMLDivElement | null>;
@@ -90,7 +94,16 @@ export function LevelSidebar({
         className="shrink-0 overflow-x-auto border-b border-line bg-surface px-2"
       />
       {panel("briefing", <Markdown>{level.briefing}</Markdown>)}
-      {panel("objectives", <ObjectivesPanel objectives={level.objectives} passed={passed} />)}
+      {panel(
+        "objectives",
+        <ObjectivesPanel
+          objectives={level.objectives}
+          chaosObjective={level.chaosObjective}
+          chaosBonusXp={chaosBonusXp}
+          mainPassed={passed}
+          chaosPassed={chaosPassed}
+        />,
+      )}
       {panel("hints", <HintsPanel level={level} help={help} />)}
       {panel("debrief", <DebriefPanel debrief={debrief} />)}
       <div className="max-h-[50%] shrink-0 overflow-y-auto border-t border-line bg-surface/50 px-4 py-4">{grader}</div>

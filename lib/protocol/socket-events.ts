@@ -79,7 +79,10 @@ export interface LevelHint {
 export interface LevelDetail extends LevelSummary {
   /** Markdown. */
   briefing: string;
+  /** What the main round checks, one sentence each (ticked when it passes). */
   objectives: string[];
+  /** What the chaos round proves (ticked only when that round passes); null without a chaos round. */
+  chaosObjective: string | null;
   hints: LevelHint[];
   /** XP revealing the solution gives up (the whole level by convention). */
   solutionXpCost: number;

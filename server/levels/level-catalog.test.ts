@@ -40,6 +40,9 @@ describe("loadLevelCatalog", () => {
     const detail = level.detail();
     expect(detail.briefing).toMatch(/^# Mission/);
     expect(detail.objectives.length).toBeGreaterThan(0);
+    // The chaos round's objective is apart, so it is ticked only when that round passes.
+    expect(detail.chaosObjective).toMatch(/primary pod is deleted/);
+    expect(detail.objectives.join(" ")).not.toMatch(/chaos|primary pod is deleted/);
     expect(detail.hints).toHaveLength(4);
     // Hint bodies stay on the server until the learner opens them (hint:open records the cost).
     expect(Object.keys(detail.hints[0] ?? {}).sort()).toEqual(["title", "xpCost"]);

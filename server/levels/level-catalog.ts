@@ -141,6 +141,7 @@ function makeLoadedLevel(source: LevelSource, platform: PlatformSource): LoadedL
       ...summary(),
       briefing: source.briefing,
       objectives: [...manifest.objectives],
+      chaosObjective: manifest.chaos?.objective ?? null,
       solutionXpCost: manifest.solutionXpCost,
       chaosBonusXp: manifest.chaosBonusXp,
       hints: manifest.hints.map((h) => ({ title: h.title, xpCost: h.xpCost })),
