@@ -334,7 +334,7 @@ export function YamlEditor({
             onChange={onChange}
             onApplyShortcut={() => runApply("apply")}
             handleRef={monaco}
-            ariaLabel={`${activeFile.name}, YAML. Press Ctrl+S to apply; Alt+1 to Alt+4 to switch panes.`}
+            ariaLabel={`${activeFile.name}, YAML. Tab moves to the next control until you type here; then Tab indents and Escape then Tab leaves. Press ${modKey === "⌘" ? "Command" : "Control"}+S to apply; Alt+1 to Alt+4 to switch panes.`}
           />
         )}
       </div>
