@@ -151,6 +151,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
         onReset={() => setConfirmReset(true)}
         onRetryConnection={() => socket?.connect()}
         onShowShortcuts={() => setHelpOpen(true)}
+        xp={help.state ? { worth: help.state.worth, awarded: help.state.xpAwarded } : null}
       />
 
       {(environment.error || statusBanner) && (
