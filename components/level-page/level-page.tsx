@@ -13,6 +13,7 @@ import { LiveView } from "@/components/live-view/live-view";
 import { useLiveSnapshot } from "@/components/live-view/use-live-snapshot";
 import { LevelTerminal, type LevelTerminalHandle } from "@/components/terminal/level-terminal";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CommandRunnerContext, type CommandRunner } from "@/components/ui/command-runner";
 import { ErrorCallout } from "@/components/ui/error-callout";
 import { parseStoredSize } from "@/components/ui/split-size";
 import { Splitter } from "@/components/ui/splitter";
@@ -57,6 +58,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   const [helpOpen, setHelpOpen] = useState(false);
   const [terminalHeight, setTerminalHeight] = useState(TERMINAL.initial);
   const [sidebarWidth, setSidebarWidth] = useState(SIDEBAR.initial);
+  const [terminalAttached, setTerminalAttached] = useState(false);
 
   const editor = useRef<YamlEditorHandle>(null);
   const terminal = useRef<LevelTerminalHandle>(null);
@@ -128,6 +130,19 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   }
   useLevelShortcuts(onShortcut);
 
+  // "Run in terminal" on the commands of the briefing, hints and debrief.
+  const commandRunner = useMemo<CommandRunner>(
+    () => ({
+      run: (command) => terminal.current?.run(command) ?? false,
+      unavailable: terminalAttached
+        ? null
+        : ready
+          ? "Your terminal is connecting: try again in a moment."
+          : "Start the level first: the command runs in your namespace's terminal.",
+    }),
+    [terminalAttached, ready],
+  );
+
   const statusBanner =
     phase === "failed" && environment.status?.message
       ? {
@@ -138,160 +153,163 @@ export function LevelPage({ level }: { level: LevelDetail }) {
       : null;
 
   return (
-    <div className="flex h-screen min-h-[600px] flex-col overflow-hidden">
-      <LevelHeader
-        level={level}
-        socket={socket}
-        connection={connection}
-        environment={environment}
-        showProgress={showProgress}
-        elapsedMs={elapsedMs}
-        connected={connected}
-        onStart={environment.start}
-        onReset={() => setConfirmReset(true)}
-        onRetryConnection={() => socket?.connect()}
-        onShowShortcuts={() => setHelpOpen(true)}
-        xp={help.state ? { worth: help.state.worth, awarded: help.state.xpAwarded } : null}
-      />
-
-      {(environment.error || statusBanner) && (
-        <div className="shrink-0 border-b border-line bg-surface px-4 py-2">
-          {environment.error ? (
-            <ErrorCallout
-              error={environment.error}
-              testId="env-error"
-              onRetry={environment.pending ? undefined : environment.reopen}
-              retryLabel="Check again"
-            />
-          ) : statusBanner ? (
-            <ErrorCallout error={statusBanner} testId="env-error" />
-          ) : null}
-        </div>
-      )}
-
-      <main id="main" className="flex min-h-0 flex-1">
-        <div id="level-guide" style={{ width: sidebarWidth }} className="min-h-0 shrink-0">
-          <LevelSidebar
-            level={level}
-            tab={tab}
-            onTab={setTab}
-            help={help}
-            passed={grading.state.mainPassed}
-            chaosPassed={grading.state.chaosPassed}
-            chaosBonusXp={chaosBonusXp}
-            debrief={grading.state.debrief}
-            panelRef={guidePanel}
-            grader={
-              <GradePanel
-                state={grading.state}
-                onRun={grading.run}
-                canRun={gradeBlocked === null}
-                blockedReason={gradeBlocked}
-                modKey={modKey}
-                onReadDebrief={() => showTab("debrief")}
-                nextHelp={help.state ? nextHelp(level.hints, help.state) : null}
-                onShowHints={() => showTab("hints")}
-                chaosBonusXp={chaosBonusXp}
-              />
-            }
-          />
-        </div>
-        <Splitter
-          orientation="vertical"
-          value={sidebarWidth}
-          min={SIDEBAR.min}
-          max={SIDEBAR.max}
-          direction={1}
-          onChange={setSidebarWidth}
-          onCommit={(size) => writeStored(storageKeys.sidebarWidth(), String(size))}
-          label="Resize the level guide"
-          controls="level-guide"
+    <CommandRunnerContext value={commandRunner}>
+      <div className="flex h-screen min-h-[600px] flex-col overflow-hidden">
+        <LevelHeader
+          level={level}
+          socket={socket}
+          connection={connection}
+          environment={environment}
+          showProgress={showProgress}
+          elapsedMs={elapsedMs}
+          connected={connected}
+          onStart={environment.start}
+          onReset={() => setConfirmReset(true)}
+          onRetryConnection={() => socket?.connect()}
+          onShowShortcuts={() => setHelpOpen(true)}
+          xp={help.state ? { worth: help.state.worth, awarded: help.state.xpAwarded } : null}
         />
 
-        <div className="flex min-w-0 flex-1 flex-col">
-          {/* Below 1280 px the editor and the live view share the centre. */}
-          <div role="group" aria-label="Centre pane" className="flex h-9 shrink-0 items-center gap-1 border-b border-line bg-surface px-2 xl:hidden">
-            {(["editor", "live"] as const).map((pane) => (
-              <button
-                key={pane}
-                type="button"
-                aria-pressed={centerPane === pane}
-                onClick={() => setCenterPane(pane)}
-                className={`rounded-md px-3 py-1 text-xs font-medium ${
-                  centerPane === pane ? "bg-overlay text-white" : "text-muted hover:text-fg"
-                }`}
-              >
-                {pane === "editor" ? "Editor" : "Live view"}
-              </button>
-            ))}
-          </div>
-
-          <div className="flex min-h-0 flex-1">
-            <div className={`min-w-0 flex-1 ${centerPane === "editor" ? "flex" : "hidden"} flex-col xl:flex`}>
-              <YamlEditor
-                ref={editor}
-                levelId={level.id}
-                files={level.editableFiles}
-                socket={socket}
-                connected={connected}
-                environmentReady={ready}
-                clusterState={clusterState}
-                modKey={modKey}
+        {(environment.error || statusBanner) && (
+          <div className="shrink-0 border-b border-line bg-surface px-4 py-2">
+            {environment.error ? (
+              <ErrorCallout
+                error={environment.error}
+                testId="env-error"
+                onRetry={environment.pending ? undefined : environment.reopen}
+                retryLabel="Check again"
               />
-            </div>
-            <div
-              ref={livePane}
-              tabIndex={-1}
-              aria-label="Live view of your namespace"
-              className={`min-w-0 border-line outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset xl:block xl:w-[440px] xl:shrink-0 xl:border-l 2xl:w-[500px] ${
-                centerPane === "live" ? "block flex-1" : "hidden"
-              }`}
-            >
-              <LiveView snapshot={snapshot} environmentReady={ready} stale={!ready || !connected} />
-            </div>
+            ) : statusBanner ? (
+              <ErrorCallout error={statusBanner} testId="env-error" />
+            ) : null}
           </div>
+        )}
 
-          <Splitter
-            orientation="horizontal"
-            value={terminalHeight}
-            min={TERMINAL.min}
-            max={TERMINAL.max}
-            direction={-1}
-            onChange={setTerminalHeight}
-            onCommit={(size) => writeStored(storageKeys.terminalHeight(), String(size))}
-            label="Resize the terminal"
-            controls="level-terminal"
-          />
-          <div id="level-terminal" style={{ height: terminalHeight }} className="min-h-0 shrink-0">
-            <LevelTerminal
-              ref={terminal}
-              socket={socket}
-              levelId={level.id}
-              environmentReady={ready}
-              namespace={environment.status?.namespace ?? null}
+        <main id="main" className="flex min-h-0 flex-1">
+          <div id="level-guide" style={{ width: sidebarWidth }} className="min-h-0 shrink-0">
+            <LevelSidebar
+              level={level}
+              tab={tab}
+              onTab={setTab}
+              help={help}
+              passed={grading.state.mainPassed}
+              chaosPassed={grading.state.chaosPassed}
+              chaosBonusXp={chaosBonusXp}
+              debrief={grading.state.debrief}
+              panelRef={guidePanel}
+              grader={
+                <GradePanel
+                  state={grading.state}
+                  onRun={grading.run}
+                  canRun={gradeBlocked === null}
+                  blockedReason={gradeBlocked}
+                  modKey={modKey}
+                  onReadDebrief={() => showTab("debrief")}
+                  nextHelp={help.state ? nextHelp(level.hints, help.state) : null}
+                  onShowHints={() => showTab("hints")}
+                  chaosBonusXp={chaosBonusXp}
+                />
+              }
             />
           </div>
-        </div>
-      </main>
+          <Splitter
+            orientation="vertical"
+            value={sidebarWidth}
+            min={SIDEBAR.min}
+            max={SIDEBAR.max}
+            direction={1}
+            onChange={setSidebarWidth}
+            onCommit={(size) => writeStored(storageKeys.sidebarWidth(), String(size))}
+            label="Resize the level guide"
+            controls="level-guide"
+          />
 
-      <ConfirmDialog
-        open={confirmReset}
-        title="Reset this level?"
-        confirmLabel="Reset level"
-        onCancel={() => setConfirmReset(false)}
-        onConfirm={() => {
-          setConfirmReset(false);
-          environment.reset();
-        }}
-      >
-        <p>
-          Everything in your namespace is deleted and the level starts again from its broken state. Your terminal
-          session restarts.
-        </p>
-        <p className="mt-2">Your edits in the editor are kept; use “Reset file” there to undo them.</p>
-      </ConfirmDialog>
-      <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} modKey={modKey} />
-      <XpAwardNotice socket={socket} levelId={level.id} />
-    </div>
+          <div className="flex min-w-0 flex-1 flex-col">
+            {/* Below 1280 px the editor and the live view share the centre. */}
+            <div role="group" aria-label="Centre pane" className="flex h-9 shrink-0 items-center gap-1 border-b border-line bg-surface px-2 xl:hidden">
+              {(["editor", "live"] as const).map((pane) => (
+                <button
+                  key={pane}
+                  type="button"
+                  aria-pressed={centerPane === pane}
+                  onClick={() => setCenterPane(pane)}
+                  className={`rounded-md px-3 py-1 text-xs font-medium ${
+                    centerPane === pane ? "bg-overlay text-white" : "text-muted hover:text-fg"
+                  }`}
+                >
+                  {pane === "editor" ? "Editor" : "Live view"}
+                </button>
+              ))}
+            </div>
+
+            <div className="flex min-h-0 flex-1">
+              <div className={`min-w-0 flex-1 ${centerPane === "editor" ? "flex" : "hidden"} flex-col xl:flex`}>
+                <YamlEditor
+                  ref={editor}
+                  levelId={level.id}
+                  files={level.editableFiles}
+                  socket={socket}
+                  connected={connected}
+                  environmentReady={ready}
+                  clusterState={clusterState}
+                  modKey={modKey}
+                />
+              </div>
+              <div
+                ref={livePane}
+                tabIndex={-1}
+                aria-label="Live view of your namespace"
+                className={`min-w-0 border-line outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset xl:block xl:w-[440px] xl:shrink-0 xl:border-l 2xl:w-[500px] ${
+                  centerPane === "live" ? "block flex-1" : "hidden"
+                }`}
+              >
+                <LiveView snapshot={snapshot} environmentReady={ready} stale={!ready || !connected} />
+              </div>
+            </div>
+
+            <Splitter
+              orientation="horizontal"
+              value={terminalHeight}
+              min={TERMINAL.min}
+              max={TERMINAL.max}
+              direction={-1}
+              onChange={setTerminalHeight}
+              onCommit={(size) => writeStored(storageKeys.terminalHeight(), String(size))}
+              label="Resize the terminal"
+              controls="level-terminal"
+            />
+            <div id="level-terminal" style={{ height: terminalHeight }} className="min-h-0 shrink-0">
+              <LevelTerminal
+                ref={terminal}
+                socket={socket}
+                levelId={level.id}
+                environmentReady={ready}
+                namespace={environment.status?.namespace ?? null}
+                onAttachedChange={setTerminalAttached}
+              />
+            </div>
+          </div>
+        </main>
+
+        <ConfirmDialog
+          open={confirmReset}
+          title="Reset this level?"
+          confirmLabel="Reset level"
+          onCancel={() => setConfirmReset(false)}
+          onConfirm={() => {
+            setConfirmReset(false);
+            environment.reset();
+          }}
+        >
+          <p>
+            Everything in your namespace is deleted and the level starts again from its broken state. Your terminal
+            session restarts.
+          </p>
+          <p className="mt-2">Your edits in the editor are kept; use “Reset file” there to undo them.</p>
+        </ConfirmDialog>
+        <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} modKey={modKey} />
+        <XpAwardNotice socket={socket} levelId={level.id} />
+      </div>
+    </CommandRunnerContext>
   );
 }

@@ -259,10 +259,16 @@ export class LevelPage {
     await expect(this.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
   }
 
+  /** Opens hint `n`, confirming its cost when asked (a hint that costs XP asks first). */
   async openHint(n: number): Promise<Locator> {
     await this.page.getByRole("tab", { name: /Hints/ }).click();
     await this.page.getByTestId(`hint-open-${n}`).click();
-    return this.page.getByTestId(`hint-${n}`);
+    const hint = this.page.getByTestId(`hint-${n}`);
+    const confirm = this.page.getByTestId("confirm-dialog");
+    await expect(confirm.or(hint)).toBeVisible();
+    if (await confirm.isVisible()) await this.page.getByTestId("confirm-yes").click();
+    await expect(hint).toBeVisible();
+    return hint;
   }
 
   /**
