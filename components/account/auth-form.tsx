@@ -115,7 +115,7 @@ export function AuthForm({ mode, next = "/", invite }: { mode: "sign-up" | "sign
           label="Display name"
           name="displayName"
           autoComplete="nickname"
-          hint="Shown on the leaderboard unless you choose to appear anonymously."
+          hint="Shown on the leaderboard. You can appear there anonymously instead: change it on your profile later."
           invalid={field === "displayName"}
           maxLength={40}
         />

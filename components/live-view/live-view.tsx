@@ -2,7 +2,9 @@
 import { useId, useMemo } from "react";
 import type { LiveViewSnapshot } from "@/lib/protocol/socket-events";
 import { Spinner } from "@/components/ui/spinner";
+import { useNow } from "@/components/level-page/use-ticker";
 import { describeSnapshot, summarizeSnapshot } from "./describe-snapshot";
+import { lastChangeText } from "./last-change";
 import {
   computeLiveLayout,
   dnsPodName,
@@ -186,6 +188,8 @@ export function LiveView({
 }) {
   const id = useId();
   const layout = useMemo(() => (snapshot ? computeLiveLayout(snapshot) : null), [snapshot]);
+  // "last change 12 s ago" keeps counting while the view is live.
+  const now = useNow(snapshot !== null && !stale, 5000);
   const lines = useMemo(() => (snapshot ? describeSnapshot(snapshot) : []), [snapshot]);
   const primaryService = layout?.services.find((s) => s.governsStatefulSet) ?? layout?.services[0];
   const podNames = new Set(snapshot?.pods.map((p) => p.name) ?? []);
@@ -200,7 +204,10 @@ export function LiveView({
         {snapshot && (
           <span className="flex items-center gap-1.5 text-[11px] text-faint">
             <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${stale ? "bg-faint" : "animate-pulse bg-ok"}`} />
-            {stale ? "Paused" : "Live"} · <time dateTime={snapshot.updatedAt}>{formatTime(snapshot.updatedAt)}</time>
+            {stale ? "Paused" : "Live"} ·{" "}
+            <time data-testid="live-last-change" dateTime={snapshot.updatedAt} title={`Last change at ${formatTime(snapshot.updatedAt)}`}>
+              {lastChangeText(snapshot.updatedAt, now)}
+            </time>
           </span>
         )}
       </div>
@@ -288,7 +295,7 @@ export function LiveView({
               ))}
             </svg>
 
-            <ul className="sr-only" aria-label="What the picture shows">
+            <ul data-testid="live-view-text" className="sr-only" aria-label="What the picture shows">
               {lines.map((line, index) => (
                 <li key={index}>{line}</li>
               ))}
