@@ -89,6 +89,13 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   const grading = useGrading(socket, level.id, environment.status?.passed ?? false, help.state?.chaosPassed ?? false);
   const chaosBonusXp = help.state ? chaosWorth(level, help.state) : level.chaosBonusXp;
 
+  // A reset (here or in another tab) rebuilds the namespace: the last grade's evidence (the old
+  // Service's IP, pods that are gone) no longer describes anything, so it goes.
+  const clearGrades = grading.clear;
+  useEffect(() => {
+    if (phase === "resetting") clearGrades();
+  }, [phase, clearGrades]);
+
   const showTab = useCallback((next: GuideTab) => {
     setTab(next);
     // Focus after the panel is shown.
@@ -298,14 +305,18 @@ export function LevelPage({ level }: { level: LevelDetail }) {
           onCancel={() => setConfirmReset(false)}
           onConfirm={() => {
             setConfirmReset(false);
+            grading.clear();
             environment.reset();
           }}
         >
           <p>
             Everything in your namespace is deleted and the level starts again from its broken state. Your terminal
-            session restarts.
+            session restarts, and the files in its home folder are the level&apos;s originals again.
           </p>
-          <p className="mt-2">Your edits in the editor are kept; use “Reset file” there to undo them.</p>
+          <p className="mt-2" data-testid="reset-keeps">
+            Kept: your edits in the editor (use “Reset file” there to undo them), the hints you opened (their XP stays
+            spent), and a pass or XP already earned. The grader&apos;s last results are cleared.
+          </p>
         </ConfirmDialog>
         <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} modKey={modKey} />
         <XpAwardNotice socket={socket} levelId={level.id} />

@@ -92,6 +92,12 @@ export function YamlEditor({
     setContents(initialContents(files, keyFor, { read: readStored }));
   }, [files, keyFor]);
 
+  // While the environment is (re)built, the last Apply's outcome describes a namespace that is
+  // going away (a reset): it is not shown again once the new one is ready.
+  useEffect(() => {
+    if (!environmentReady) setApply((state) => (state.phase === "applying" ? state : { phase: "idle" }));
+  }, [environmentReady]);
+
   const activeFile = files.find((file) => file.name === active) ?? files[0];
   const activeText = activeFile && contents ? (contents[activeFile.name] ?? activeFile.content) : "";
 
