@@ -15,12 +15,13 @@ import { LevelTerminal, type LevelTerminalHandle } from "@/components/terminal/l
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CommandRunnerContext, type CommandRunner } from "@/components/ui/command-runner";
 import { ErrorCallout } from "@/components/ui/error-callout";
-import { parseStoredSize } from "@/components/ui/split-size";
+import { defaultPaneSize, parseStoredSize } from "@/components/ui/split-size";
 import { Splitter } from "@/components/ui/splitter";
 import { clusterFingerprint } from "@/components/yaml-editor/cluster-fingerprint";
 import { YamlEditor, type YamlEditorHandle } from "@/components/yaml-editor/yaml-editor";
 import { chaosWorth } from "@/lib/progress/xp-rules";
 import { nextHelp } from "./hint-progress";
+import { DebriefDialog } from "./debrief-panel";
 import { LevelHeader } from "./level-header";
 import { LevelSidebar, type GuideTab } from "./level-sidebar";
 import type { ShortcutAction } from "./shortcuts";
@@ -32,7 +33,7 @@ import { useLevelShortcuts } from "./use-level-shortcuts";
 import { useModKey } from "./use-mod-key";
 import { useDelayedFlag, useNow } from "./use-ticker";
 
-const TERMINAL = { initial: 260, min: 120, max: 640 };
+const TERMINAL = { initial: 260, min: 120, max: 640, windowShare: 0.36 };
 const SIDEBAR = { initial: 360, min: 280, max: 560 };
 
 /**
@@ -56,6 +57,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   const [centerPane, setCenterPane] = useState<"editor" | "live">("editor");
   const [confirmReset, setConfirmReset] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [debriefOpen, setDebriefOpen] = useState(false);
   const [terminalHeight, setTerminalHeight] = useState(TERMINAL.initial);
   const [sidebarWidth, setSidebarWidth] = useState(SIDEBAR.initial);
   const [terminalAttached, setTerminalAttached] = useState(false);
@@ -67,7 +69,8 @@ export function LevelPage({ level }: { level: LevelDetail }) {
 
   // Browser-only state, read after mount so the server render and hydration agree.
   useEffect(() => {
-    setTerminalHeight(parseStoredSize(readStored(storageKeys.terminalHeight()), TERMINAL.initial));
+    const fitted = defaultPaneSize(window.innerHeight, TERMINAL.windowShare, TERMINAL.min, TERMINAL.max);
+    setTerminalHeight(parseStoredSize(readStored(storageKeys.terminalHeight()), fitted));
     setSidebarWidth(parseStoredSize(readStored(storageKeys.sidebarWidth()), SIDEBAR.initial));
   }, []);
 
@@ -203,6 +206,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
               chaosPassed={grading.state.chaosPassed}
               chaosBonusXp={chaosBonusXp}
               debrief={grading.state.debrief}
+            onOpenDebrief={() => setDebriefOpen(true)}
               panelRef={guidePanel}
               grader={
                 <GradePanel
@@ -211,7 +215,11 @@ export function LevelPage({ level }: { level: LevelDetail }) {
                   canRun={gradeBlocked === null}
                   blockedReason={gradeBlocked}
                   modKey={modKey}
-                  onReadDebrief={() => showTab("debrief")}
+                  onReadDebrief={() => {
+                  // The article is read wide; its tab stays selected for when the view closes.
+                  setTab("debrief");
+                  setDebriefOpen(true);
+                }}
                   nextHelp={help.state ? nextHelp(level.hints, help.state) : null}
                   onShowHints={() => showTab("hints")}
                   chaosBonusXp={chaosBonusXp}
@@ -318,6 +326,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
             spent), and a pass or XP already earned. The grader&apos;s last results are cleared.
           </p>
         </ConfirmDialog>
+        <DebriefDialog debrief={grading.state.debrief} open={debriefOpen} onClose={() => setDebriefOpen(false)} />
         <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} modKey={modKey} />
         <XpAwardNotice socket={socket} levelId={level.id} />
       </div>

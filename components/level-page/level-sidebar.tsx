@@ -24,6 +24,7 @@ export function LevelSidebar({
   chaosPassed,
   chaosBonusXp,
   debrief,
+  onOpenDebrief,
   panelRef,
   grader,
 }: {
@@ -35,6 +36,8 @@ export function LevelSidebar({
   chaosPassed: boolean;
   chaosBonusXp: number;
   debrief: string | null;
+  /** Opens the debrief in its wide reading view. */
+  onOpenDebrief: () => void;
   /** The visible panel, for the Alt+1 shortcut to focus. */
   panelRef: RefObject<HTMLDivElement | null>;
   grader: ReactNode;
@@ -105,7 +108,7 @@ export function LevelSidebar({
         />,
       )}
       {panel("hints", <HintsPanel level={level} help={help} />)}
-      {panel("debrief", <DebriefPanel debrief={debrief} />)}
+      {panel("debrief", <DebriefPanel debrief={debrief} onOpenWide={onOpenDebrief} />)}
       <div className="max-h-[50%] shrink-0 overflow-y-auto border-t border-line bg-surface/50 px-4 py-4">{grader}</div>
     </aside>
   );

@@ -204,6 +204,15 @@ export function LiveView({
         {snapshot && (
           <span className="flex items-center gap-1.5 text-[11px] text-faint">
             <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${stale ? "bg-faint" : "animate-pulse bg-ok"}`} />
+            {/* The DNS answers sit under the picture, often below the fold: one click away. */}
+            <button
+              type="button"
+              data-testid="live-jump-dns"
+              onClick={() => document.getElementById(`${id}-dns`)?.scrollIntoView({ block: "start", behavior: "smooth" })}
+              className="mr-2 rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
+            >
+              DNS ↓
+            </button>
             {stale ? "Paused" : "Live"} ·{" "}
             <time data-testid="live-last-change" dateTime={snapshot.updatedAt} title={`Last change at ${formatTime(snapshot.updatedAt)}`}>
               {lastChangeText(snapshot.updatedAt, now)}
@@ -212,7 +221,13 @@ export function LiveView({
         )}
       </div>
 
-      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-3">
+      {/* Focusable so keyboard users can scroll it (axe: scrollable-region-focusable). */}
+      <div
+        tabIndex={0}
+        role="region"
+        aria-label="Live view of your namespace, scrollable"
+        className="min-h-0 flex-1 overflow-y-auto px-3 py-3 outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset"
+      >
         {!snapshot || !layout ? (
           <EmptyState waiting={environmentReady} />
         ) : (
@@ -301,7 +316,7 @@ export function LiveView({
               ))}
             </ul>
 
-            <div className="mt-4 px-1" aria-hidden={false}>
+            <div id={`${id}-dns`} data-testid="live-dns" className="mt-4 scroll-mt-3 px-1">
               <h3 className="text-[11px] font-semibold tracking-wider text-faint uppercase">DNS from inside the namespace</h3>
               {snapshot.dns.length === 0 ? (
                 <p className="mt-1.5 text-xs text-faint">No DNS lookups reported yet.</p>

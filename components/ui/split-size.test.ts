@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampSize, dragSize, parseStoredSize } from "./split-size";
+import { clampSize, defaultPaneSize, dragSize, parseStoredSize } from "./split-size";
 
 describe("pane sizes", () => {
   it("clamps", () => {
@@ -21,5 +21,14 @@ describe("pane sizes", () => {
     expect(parseStoredSize(null, 200)).toBe(200);
     expect(parseStoredSize("abc", 200)).toBe(200);
     expect(parseStoredSize("-5", 200)).toBe(200);
+  });
+});
+
+describe("defaultPaneSize", () => {
+  it("takes a share of the window, within the pane's limits", () => {
+    expect(defaultPaneSize(900, 0.36, 120, 640)).toBe(324);
+    expect(defaultPaneSize(300, 0.36, 120, 640)).toBe(120);
+    expect(defaultPaneSize(4000, 0.36, 120, 640)).toBe(640);
+    expect(defaultPaneSize(Number.NaN, 0.36, 120, 640)).toBe(120);
   });
 });

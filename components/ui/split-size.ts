@@ -15,3 +15,11 @@ export function parseStoredSize(stored: string | null, fallback: number): number
   const value = Number.parseInt(stored, 10);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
+
+/**
+ * The terminal's height before the learner has chosen one: a share of the window, so a tall
+ * screen shows a usable number of lines (a fixed 260 px gave about ten at 1440×900), clamped.
+ */
+export function defaultPaneSize(windowSize: number, share: number, min: number, max: number): number {
+  return clampSize(windowSize * share, min, max);
+}
