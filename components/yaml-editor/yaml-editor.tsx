@@ -345,7 +345,13 @@ export function YamlEditor({
         )}
       </div>
 
-      <div className="max-h-[30%] shrink-0 space-y-2 overflow-y-auto border-t border-line bg-surface px-4 py-2.5">
+      {/* Focusable: a long list of problems scrolls, and keyboard users must be able to scroll it. */}
+      <div
+        tabIndex={0}
+        role="region"
+        aria-label={`Problems in ${activeFile.name}`}
+        className="max-h-[30%] shrink-0 space-y-2 overflow-y-auto border-t border-line bg-surface px-4 py-2.5"
+      >
         <div
           aria-live="polite"
           className="text-xs"
