@@ -90,6 +90,8 @@ export function CheckRow({
     if (defaultOpen) setOpen(true);
   }
   const id = useId();
+  // The server's hint starts with the check's own reason: said once, as "what is wrong".
+  const lookNext = check.reason && check.hint?.startsWith(check.reason) ? check.hint.slice(check.reason.length).trim() : check.hint;
   const hasDetails = check.explanation !== "" || check.evidence.length > 0 || Boolean(check.hint);
 
   return (
@@ -140,10 +142,16 @@ export function CheckRow({
             <Paragraphs text={check.hint} />
           </p>
         )}
-        {check.status === "fail" && check.hint && (
+        {check.status === "fail" && check.reason && (
+          <p data-testid="grade-check-reason" className="leading-relaxed text-fg">
+            <span className="font-semibold text-bad">What is wrong: </span>
+            <InlineCode text={check.reason} />
+          </p>
+        )}
+        {check.status === "fail" && lookNext && (
           <p className="rounded-md border border-warn/30 bg-warn-soft px-2.5 py-2 leading-relaxed text-fg">
             <span className="font-semibold text-warn">Look next: </span>
-            <Paragraphs text={check.hint} />
+            <Paragraphs text={lookNext} />
           </p>
         )}
         {check.status === "fail" && nextHelp && (

@@ -104,4 +104,18 @@ describe("GradePanel verdicts", () => {
     expect(earned).toContain("Run the chaos round again");
     expect(earned).not.toContain("+100 XP bonus");
   });
+
+  it("says what is wrong once, and the level's pointer under Look next", () => {
+    const reason = "Service redis has the virtual IP 10.96.0.42.";
+    const html = render({
+      ...base,
+      passed: false,
+      outcome: "fail",
+      results: [check("service-headless", "fail", { reason, hint: `${reason}\n\nCompare \`kubectl get service redis\` with the pods.` })],
+    });
+    expect(html.split("virtual IP 10.96.0.42").length - 1).toBe(1);
+    expect(html).toContain("What is wrong: </span>");
+    expect(html).toMatch(/Look next: <\/span>.*Compare/);
+  });
 });
+
