@@ -62,7 +62,7 @@ function Paragraphs({ text }: { text: string }) {
         .split(/\n{2,}/)
         .filter((p) => p.trim() !== "")
         .map((paragraph, index) => (
-          <span key={index} className="block [&+&]:mt-1.5">
+          <span key={index} className={index > 0 ? "mt-1.5 block" : "block"}>
             <InlineCode text={paragraph} />
           </span>
         ))}
