@@ -14,10 +14,12 @@ test("after Recreate the editor shows no problem, and it checks again when the c
 
   await level.openEditorTab("service.yaml");
   await level.setEditorText(headlessService);
-  // The dry run refuses the change in place: one problem, underlined on the clusterIP line.
+  // The dry run refuses the change in place: one problem, underlined on the clusterIP line and
+  // explained in the Recreate banner.
+  const banner = page.getByTestId("immutable-explanation");
   await expect(level.editorValidation).toHaveAttribute("data-problems", "1");
-  await expect(level.editorValidation).toContainText("clusterIP");
-  await expect.poll(() => level.editorMarkers()).toHaveLength(1);
+  await expect(banner).toContainText("clusterIP");
+  await expect.poll(() => level.editorMarkers()).toEqual([expect.objectContaining({ line: 8, message: expect.stringContaining("clusterIP") })]);
 
   await level.apply();
   await level.recreate();
@@ -25,6 +27,7 @@ test("after Recreate the editor shows no problem, and it checks again when the c
   // The cluster now holds exactly this text: no problem and no underline, without a reload.
   await expect(level.editorValidation).toHaveAttribute("data-problems", "0");
   await expect(level.editorValidation).toContainText("No problems found in service.yaml");
+  await expect(banner).toHaveCount(0);
   await expect.poll(() => level.editorMarkers()).toEqual([]);
 
   // Someone puts an ordinary Service back from the terminal: the live view sees it, and the
@@ -33,6 +36,6 @@ test("after Recreate the editor shows no problem, and it checks again when the c
   expect(shell.exitCode).toBe(0);
   await expect(page.getByTestId("live-service")).toHaveAttribute("data-headless", "false");
   await expect(level.editorValidation).toHaveAttribute("data-problems", "1", { timeout: 60_000 });
-  await expect(level.editorValidation).toContainText("clusterIP");
+  await expect(banner).toContainText("clusterIP");
   await expect.poll(() => level.editorMarkers()).toHaveLength(1);
 });

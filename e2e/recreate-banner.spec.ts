@@ -50,7 +50,7 @@ test("a refused Apply shows one banner with the Recreate button in view, at 1440
     const buttonBox = await recreate.boundingBox();
     expect(editorBox && buttonBox).toBeTruthy();
     expect(buttonBox!.y).toBeLessThan(editorBox!.y);
-    expect(editorBox!.height).toBeGreaterThanOrEqual(name === "large" ? 240 : 120);
+    expect(editorBox!.height).toBeGreaterThanOrEqual(name === "large" ? 280 : 140);
     await attachScreenshot(page, testInfo, `refused apply at ${size.width}x${size.height}`);
   }
 

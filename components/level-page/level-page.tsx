@@ -15,7 +15,7 @@ import { LevelTerminal, type LevelTerminalHandle } from "@/components/terminal/l
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CommandRunnerContext, type CommandRunner } from "@/components/ui/command-runner";
 import { ErrorCallout } from "@/components/ui/error-callout";
-import { defaultPaneSize, parseStoredSize } from "@/components/ui/split-size";
+import { dockedPaneSize, parseStoredSize } from "@/components/ui/split-size";
 import { Splitter } from "@/components/ui/splitter";
 import { clusterFingerprint } from "@/components/yaml-editor/cluster-fingerprint";
 import { YamlEditor, type YamlEditorHandle } from "@/components/yaml-editor/yaml-editor";
@@ -33,7 +33,10 @@ import { useLevelShortcuts } from "./use-level-shortcuts";
 import { useModKey } from "./use-mod-key";
 import { useDelayedFlag, useNow } from "./use-ticker";
 
-const TERMINAL = { initial: 260, min: 120, max: 640, windowShare: 0.36 };
+/** The terminal: a share of the window until the learner drags it, never more than half of it. */
+const TERMINAL = { min: 120, max: 640, share: 0.36, maxShare: 0.5 };
+/** Window height before the browser reports one (server render): a common laptop's. */
+const ASSUMED_WINDOW_HEIGHT = 800;
 const SIDEBAR = { initial: 360, min: 280, max: 560 };
 
 /**
@@ -58,7 +61,9 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   const [confirmReset, setConfirmReset] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const [debriefOpen, setDebriefOpen] = useState(false);
-  const [terminalHeight, setTerminalHeight] = useState(TERMINAL.initial);
+  // The learner's own terminal height (dragged or from an earlier visit); null: follow the window.
+  const [chosenTerminalHeight, setChosenTerminalHeight] = useState<number | null>(null);
+  const [windowHeight, setWindowHeight] = useState(ASSUMED_WINDOW_HEIGHT);
   const [sidebarWidth, setSidebarWidth] = useState(SIDEBAR.initial);
   const [terminalAttached, setTerminalAttached] = useState(false);
 
@@ -69,10 +74,15 @@ export function LevelPage({ level }: { level: LevelDetail }) {
 
   // Browser-only state, read after mount so the server render and hydration agree.
   useEffect(() => {
-    const fitted = defaultPaneSize(window.innerHeight, TERMINAL.windowShare, TERMINAL.min, TERMINAL.max);
-    setTerminalHeight(parseStoredSize(readStored(storageKeys.terminalHeight()), fitted));
+    const stored = readStored(storageKeys.terminalHeight());
+    setChosenTerminalHeight(stored === null ? null : parseStoredSize(stored, TERMINAL.min));
     setSidebarWidth(parseStoredSize(readStored(storageKeys.sidebarWidth()), SIDEBAR.initial));
+    const onResize = () => setWindowHeight(window.innerHeight);
+    onResize();
+    window.addEventListener("resize", onResize);
+    return () => window.removeEventListener("resize", onResize);
   }, []);
+  const terminalPane = dockedPaneSize(chosenTerminalHeight, windowHeight, TERMINAL);
 
   // Progress for anything that takes more than a second.
   const busy =
@@ -284,16 +294,16 @@ export function LevelPage({ level }: { level: LevelDetail }) {
 
             <Splitter
               orientation="horizontal"
-              value={terminalHeight}
+              value={terminalPane.size}
               min={TERMINAL.min}
-              max={TERMINAL.max}
+              max={terminalPane.max}
               direction={-1}
-              onChange={setTerminalHeight}
+              onChange={setChosenTerminalHeight}
               onCommit={(size) => writeStored(storageKeys.terminalHeight(), String(size))}
               label="Resize the terminal"
               controls="level-terminal"
             />
-            <div id="level-terminal" style={{ height: terminalHeight }} className="min-h-0 shrink-0">
+            <div id="level-terminal" style={{ height: terminalPane.size }} className="min-h-0 shrink-0">
               <LevelTerminal
                 ref={terminal}
                 socket={socket}

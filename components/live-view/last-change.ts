@@ -7,10 +7,10 @@ export function lastChangeText(updatedAtIso: string, now: number): string {
   const at = Date.parse(updatedAtIso);
   if (Number.isNaN(at)) return "";
   const seconds = Math.max(0, Math.floor((now - at) / 1000));
-  if (seconds < 5) return "changed just now";
-  if (seconds < 60) return `last change ${seconds} s ago`;
+  if (seconds < 5) return "just now";
+  if (seconds < 60) return `${seconds} s ago`;
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `last change ${minutes} min ago`;
+  if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.floor(minutes / 60);
-  return `last change ${hours} h ago`;
+  return `${hours} h ago`;
 }

@@ -199,24 +199,29 @@ export function LiveView({
       <div className="flex h-11 shrink-0 items-center justify-between gap-3 border-b border-line bg-surface px-4">
         <h2 id={`${id}-heading`} className="flex items-center gap-2 text-xs font-semibold tracking-wider text-muted uppercase">
           Live view
-          {snapshot && <span className="font-mono text-[11px] font-normal tracking-normal normal-case text-faint">ns/{snapshot.namespace}</span>}
+          {/* The terminal's header names the namespace too: here only where there is room. */}
+          {snapshot && (
+            <span className="hidden font-mono text-[11px] font-normal tracking-normal normal-case text-faint 2xl:inline">ns/{snapshot.namespace}</span>
+          )}
         </h2>
         {snapshot && (
-          <span className="flex items-center gap-1.5 text-[11px] text-faint">
-            <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${stale ? "bg-faint" : "animate-pulse bg-ok"}`} />
+          <span className="flex items-center gap-2 text-[11px] whitespace-nowrap text-faint">
             {/* The DNS answers sit under the picture, often below the fold: one click away. */}
             <button
               type="button"
               data-testid="live-jump-dns"
               onClick={() => document.getElementById(`${id}-dns`)?.scrollIntoView({ block: "start", behavior: "smooth" })}
-              className="mr-2 rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
+              className="rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
             >
               DNS ↓
             </button>
-            {stale ? "Paused" : "Live"} ·{" "}
-            <time data-testid="live-last-change" dateTime={snapshot.updatedAt} title={`Last change at ${formatTime(snapshot.updatedAt)}`}>
-              {lastChangeText(snapshot.updatedAt, now)}
-            </time>
+            <span className="flex items-center gap-1.5">
+              <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${stale ? "bg-faint" : "animate-pulse bg-ok"}`} />
+              {stale ? "Paused" : "Live"} ·{" "}
+              <time data-testid="live-last-change" dateTime={snapshot.updatedAt} title={`Last change at ${formatTime(snapshot.updatedAt)}`}>
+                changed {lastChangeText(snapshot.updatedAt, now)}
+              </time>
+            </span>
           </span>
         )}
       </div>

@@ -17,9 +17,17 @@ export function parseStoredSize(stored: string | null, fallback: number): number
 }
 
 /**
- * The terminal's height before the learner has chosen one: a share of the window, so a tall
- * screen shows a usable number of lines (a fixed 260 px gave about ten at 1440×900), clamped.
+ * A docked pane's size in a window of `windowSize` px: the learner's chosen size, or `share` of
+ * the window before they chose one (a fixed 260 px gave about ten terminal lines at 1440×900);
+ * never more than `maxShare` of the window, so the panes above keep room when the window is
+ * small or shrinks (a size chosen on a big screen would otherwise crush the editor).
  */
-export function defaultPaneSize(windowSize: number, share: number, min: number, max: number): number {
-  return clampSize(windowSize * share, min, max);
+export function dockedPaneSize(
+  chosen: number | null,
+  windowSize: number,
+  limits: { min: number; max: number; share: number; maxShare: number },
+): { size: number; max: number } {
+  const max = clampSize(windowSize * limits.maxShare, limits.min, limits.max);
+  const size = clampSize(chosen ?? windowSize * limits.share, limits.min, max);
+  return { size, max };
 }

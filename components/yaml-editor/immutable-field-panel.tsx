@@ -27,7 +27,7 @@ export function ImmutableFieldPanel({
     <section
       data-testid="immutable-explanation"
       aria-labelledby="immutable-title"
-      className="flex flex-wrap items-start gap-x-4 gap-y-2 rounded-lg border border-warn/40 bg-warn-soft px-3.5 py-2.5"
+      className="flex flex-wrap items-start gap-x-4 gap-y-1.5 rounded-lg border border-warn/40 bg-warn-soft px-3 py-2"
     >
       <div className="min-w-60 flex-1">
         <h3 id="immutable-title" className="flex items-center gap-2 text-sm font-semibold text-warn">
@@ -36,10 +36,10 @@ export function ImmutableFieldPanel({
             <InlineCode text={explanation.title} />
           </span>
         </h3>
-        <p className="mt-1 text-[13px] leading-snug text-fg">
+        <p className="mt-0.5 text-[13px] leading-snug text-fg">
           <InlineCode text={explanation.summary} />
         </p>
-        <details className="mt-1 text-[13px] leading-relaxed text-fg">
+        <details className="text-[13px] leading-relaxed text-fg">
           <summary className="cursor-pointer text-xs font-medium text-muted hover:text-fg">Why can&apos;t it change in place?</summary>
           <div className="mt-1.5 space-y-1.5">
             {explanation.paragraphs.map((paragraph, index) => (
@@ -55,7 +55,7 @@ export function ImmutableFieldPanel({
         data-testid="recreate-resource"
         onClick={onRecreate}
         disabled={disabled}
-        className={`${buttonStyles.secondary} shrink-0 border-warn/60 text-warn hover:border-warn`}
+        className={`${buttonStyles.secondary} h-8 shrink-0 border-warn/60 text-warn hover:border-warn`}
       >
         {busy ? <Spinner className="h-3.5 w-3.5" /> : <span aria-hidden="true">⟳</span>}
         Recreate {error.resource.kind} {error.resource.name}

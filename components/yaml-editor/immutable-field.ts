@@ -57,7 +57,7 @@ export function explainImmutableField(error: ImmutableFieldError): ImmutableExpl
   );
   return {
     title: `\`${field}\` can't be changed on an existing ${kind}`,
-    summary: `Your YAML is fine, but the cluster only accepts this change on a new ${kind}: delete ${kind} \`${name}\` and create it again from your YAML.`,
+    summary: `Your YAML is fine: the cluster takes it only as a new ${kind}. Recreate deletes \`${name}\` and creates it from your YAML.`,
     paragraphs,
     confirmText: `This deletes ${kind} ${name} and creates it again from the editor's YAML.`,
   };

@@ -373,8 +373,8 @@ export function YamlEditor({
           )}
           {current.phase === "done" && issues.length > 0 && listedIssues.length === 0 && (
             <p className="text-warn">
-              {issues.length === 1 ? "1 problem" : `${issues.length} problems`} in {activeFile.name}: the cluster
-              only accepts this change by recreating, as explained above the editor.
+              {issues.length === 1 ? "1 problem" : `${issues.length} problems`} in {activeFile.name}: explained above the
+              editor, with Recreate.
             </p>
           )}
           {current.phase === "done" && listedIssues.length > 0 && (
