@@ -53,7 +53,7 @@ export function DebriefDialog({ debrief, open, onClose }: { debrief: string | nu
         </button>
       </div>
       {/* Scrolls on its own; focusable so the keyboard can scroll it (axe: scrollable-region-focusable). */}
-      <div tabIndex={0} aria-label="Debrief text" className="mt-4 max-h-[72vh] overflow-y-auto pr-2">
+      <div tabIndex={0} role="region" aria-label="Debrief text" className="mt-4 max-h-[72vh] overflow-y-auto pr-2">
         <article data-testid="debrief-wide" className="mx-auto max-w-3xl">
           <Markdown>{debrief ?? ""}</Markdown>
         </article>

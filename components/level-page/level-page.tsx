@@ -283,6 +283,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
               <div
                 ref={livePane}
                 tabIndex={-1}
+                role="region"
                 aria-label="Live view of your namespace"
                 className={`min-w-0 border-line outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset xl:block xl:w-[440px] xl:shrink-0 xl:border-l 2xl:w-[500px] ${
                   centerPane === "live" ? "block flex-1" : "hidden"

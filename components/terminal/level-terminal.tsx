@@ -154,7 +154,7 @@ export function LevelTerminal({
           {notice.message} {notice.action}
         </p>
       )}
-      <div className="relative min-h-0 flex-1" aria-label="Shell in your namespace">
+      <div role="group" className="relative min-h-0 flex-1" aria-label="Shell in your namespace">
         <XtermView socket={socket} levelId={levelId} ready={environmentReady} onStatus={onStatus} handleRef={xterm} />
         {overlay && (
           <div className="absolute inset-0 flex items-center justify-center bg-canvas/85 p-6 text-center text-sm backdrop-blur-[1px]">
