@@ -28,7 +28,7 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
           <button
             type="button"
             onClick={() => retry()}
-            className="rounded-md bg-accent-strong px-4 py-2 text-sm font-medium text-white hover:bg-accent"
+            className="rounded-md bg-accent-strong px-4 py-2 text-sm font-medium text-white hover:bg-accent-hover"
           >
             Try again
           </button>

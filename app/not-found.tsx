@@ -8,7 +8,7 @@ export default function NotFound() {
       <p className="mt-2 text-sm text-muted">The link may be old, or the level was renamed. Pick one from the list.</p>
       <Link
         href="/"
-        className="mt-6 self-start rounded-md bg-accent-strong px-4 py-2 text-sm font-medium text-white hover:bg-accent"
+        className="mt-6 self-start rounded-md bg-accent-strong px-4 py-2 text-sm font-medium text-white hover:bg-accent-hover"
       >
         All levels
       </Link>

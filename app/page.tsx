@@ -3,23 +3,21 @@ import { getLevelCatalog } from "@/server/levels/level-catalog";
 import { AccountMenu } from "@/components/account/account-menu";
 import { Logo } from "@/components/brand/logo";
 import { LevelList } from "@/components/level-list/level-list";
+import { LevelProgressProvider, ProgressHeadline } from "@/components/level-list/level-progress-view";
 
 export default async function HomePage() {
   // Levels are read from disk when the server runs, not baked in at build time.
   await connection();
   const catalog = await getLevelCatalog();
   const levels = catalog.list().map((level) => level.summary());
-  const totalXp = levels.reduce((sum, level) => sum + level.xp, 0);
 
   return (
-    <>
+    <LevelProgressProvider levels={levels.map(({ id, xp }) => ({ id, xp }))}>
       <header className="border-b border-line bg-surface/60">
         <div className="mx-auto flex h-14 max-w-7xl items-center justify-between px-6">
           <Logo />
           <div className="flex items-center gap-4">
-            <p className="hidden text-sm text-muted sm:block">
-              {levels.length} {levels.length === 1 ? "level" : "levels"} · {totalXp} XP to earn
-            </p>
+            <ProgressHeadline className="hidden text-sm text-muted sm:block" />
             <AccountMenu />
           </div>
         </div>
@@ -37,6 +35,6 @@ export default async function HomePage() {
         </div>
         <LevelList levels={levels} />
       </main>
-    </>
+    </LevelProgressProvider>
   );
 }

@@ -115,7 +115,7 @@ export function AuthForm({ mode, next = "/", invite }: { mode: "sign-up" | "sign
           label="Display name"
           name="displayName"
           autoComplete="nickname"
-          hint="Shown on the leaderboard unless you choose to appear anonymously."
+          hint="Shown on the leaderboard. You can appear there anonymously instead: change it on your profile later."
           invalid={field === "displayName"}
           maxLength={40}
         />
@@ -136,14 +136,14 @@ export function AuthForm({ mode, next = "/", invite }: { mode: "sign-up" | "sign
         {signUp ? (
           <>
             Already have an account?{" "}
-            <Link href={withNext("/sign-in", next)} className="text-accent hover:underline">
+            <Link href={withNext("/sign-in", next)} className="text-accent underline underline-offset-2 hover:text-white">
               Sign in
             </Link>
           </>
         ) : (
           <>
             New here?{" "}
-            <Link href={withNext("/sign-up", next)} className="text-accent hover:underline">
+            <Link href={withNext("/sign-up", next)} className="text-accent underline underline-offset-2 hover:text-white">
               Create an account
             </Link>{" "}
             (levels you played keep their progress)

@@ -62,7 +62,7 @@ export function JoinCohortPage({ code: rawCode }: { code: string }) {
           </p>
           <p className="text-muted">
             You can leave the cohort at any time from{" "}
-            <Link href="/profile" className="text-accent hover:underline">
+            <Link href="/profile" className="text-accent underline underline-offset-2 hover:text-white">
               your profile
             </Link>
             .

@@ -9,9 +9,22 @@ import { gradeReducer, initialGradeState } from "./grade-state";
 
 const check = (id: string, status: CheckResult["status"], extra: Partial<CheckResult> = {}): CheckResult => ({ id, title: id, explanation: "why", status, evidence: [], ...extra });
 
-function render(finished: GradeFinished): string {
+function render(finished: GradeFinished, extra: Partial<Parameters<typeof GradePanel>[0]> = {}): string {
   const state = gradeReducer(gradeReducer(initialGradeState, { type: "request", round: "main" }), { type: "finished", finished });
-  return renderToStaticMarkup(createElement(GradePanel, { state, onRun: () => undefined, canRun: true, blockedReason: null, modKey: "Ctrl", onReadDebrief: () => undefined }));
+  return renderToStaticMarkup(
+    createElement(GradePanel, {
+      state,
+      onRun: () => undefined,
+      canRun: true,
+      blockedReason: null,
+      modKey: "Ctrl",
+      onReadDebrief: () => undefined,
+      nextHelp: null,
+      onShowHints: () => undefined,
+      chaosBonusXp: 100,
+      ...extra,
+    }),
+  );
 }
 
 const base = { runId: "r", levelId: "l", round: "main" as const, durationMs: 900 };
@@ -48,4 +61,61 @@ describe("GradePanel verdicts", () => {
     expect(html).toContain("1 of 2 checks failed, 1 skipped.");
     expect(html).not.toContain("grade-check-error-hint");
   });
+
+  it("shows code in a check's explanation and hint as code, never as literal backticks (issue 16, item 3)", () => {
+    const html = render({
+      ...base,
+      passed: false,
+      outcome: "fail",
+      results: [check("service-headless", "fail", { explanation: "The Service in `serviceName` must be headless.", hint: "Service redis has a virtual IP.\n\nCompare `kubectl get service redis` with the pods." })],
+    });
+    expect(html).toContain("<code");
+    expect(html).toContain("kubectl get service redis</code>");
+    expect(html).not.toContain("`");
+  });
+
+  it("points a failed check to the next hint and what it costs, or to the solution", () => {
+    const fail = { ...base, passed: false, outcome: "fail" as const, results: [check("service-headless", "fail", { hint: "Look at clusterIP" })] };
+    const toHint = render(fail, { nextHelp: { kind: "hint", number: 2, xpCost: 25 } });
+    expect(toHint).toContain('data-testid="next-hint-pointer"');
+    expect(toHint).toContain("Hint 2");
+    expect(toHint).toContain("−25 XP");
+    expect(render(fail, { nextHelp: { kind: "solution" } })).toContain("solution");
+    expect(render(fail, { nextHelp: null })).not.toContain("next-hint-pointer");
+    // A passing check needs no help.
+    const pass = render({ ...base, passed: true, outcome: "pass", results: [check("service-headless", "pass")] }, { nextHelp: { kind: "hint", number: 2, xpCost: 25 } });
+    expect(pass).not.toContain("next-hint-pointer");
+  });
+
+  it("offers the chaos round with its bonus after the main round, and says when it is already earned", () => {
+    const passed = { ...base, passed: true, outcome: "pass" as const, results: [check("service-headless", "pass")] };
+    const offered = render(passed);
+    expect(offered).toMatch(/data-testid="chaos-card" data-passed="false"/);
+    expect(offered).toContain("+100 XP bonus");
+    expect(offered).toContain("Run the chaos round");
+
+    const state = [
+      { type: "restore" as const, mainPassed: true, chaosPassed: true, debrief: null },
+    ].reduce(gradeReducer, initialGradeState);
+    const earned = renderToStaticMarkup(
+      createElement(GradePanel, { state, onRun: () => undefined, canRun: true, blockedReason: null, modKey: "Ctrl", onReadDebrief: () => undefined, nextHelp: null, onShowHints: () => undefined, chaosBonusXp: 100 }),
+    );
+    expect(earned).toMatch(/data-testid="chaos-card" data-passed="true"/);
+    expect(earned).toContain("Run the chaos round again");
+    expect(earned).not.toContain("+100 XP bonus");
+  });
+
+  it("says what is wrong once, and the level's pointer under Look next", () => {
+    const reason = "Service redis has the virtual IP 10.96.0.42.";
+    const html = render({
+      ...base,
+      passed: false,
+      outcome: "fail",
+      results: [check("service-headless", "fail", { reason, hint: `${reason}\n\nCompare \`kubectl get service redis\` with the pods.` })],
+    });
+    expect(html.split("virtual IP 10.96.0.42").length - 1).toBe(1);
+    expect(html).toContain("What is wrong: </span>");
+    expect(html).toMatch(/Look next: <\/span>.*Compare/);
+  });
 });
+

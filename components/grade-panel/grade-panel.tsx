@@ -8,6 +8,7 @@ import { BoltIcon, BookIcon } from "@/components/ui/icons";
 import { Kbd } from "@/components/ui/kbd";
 import { Spinner } from "@/components/ui/spinner";
 import { formatSeconds } from "@/components/level-page/environment-view";
+import type { NextHelp } from "@/components/level-page/hint-progress";
 import { CheckRow } from "./check-row";
 import { isRunning, summarizeRun, type GradeState } from "./grade-state";
 
@@ -29,6 +30,9 @@ export function GradePanel({
   blockedReason,
   modKey,
   onReadDebrief,
+  nextHelp,
+  onShowHints,
+  chaosBonusXp,
 }: {
   state: GradeState;
   onRun: (round: GradeRound) => void;
@@ -37,6 +41,11 @@ export function GradePanel({
   blockedReason: string | null;
   modKey: string;
   onReadDebrief: () => void;
+  /** Where a failed check points for more help (null while the help state loads). */
+  nextHelp: NextHelp | null;
+  onShowHints: () => void;
+  /** What passing the chaos round adds now (0 once the solution was revealed). */
+  chaosBonusXp: number;
 }) {
   const running = isRunning(state);
   const summary = summarizeRun(state);
@@ -82,15 +91,9 @@ export function GradePanel({
         </p>
       )}
 
-      {state.checks.length > 0 && (
-        <ol aria-label="Checks" className="mt-3 space-y-1.5">
-          {state.checks.map((check) => (
-            <CheckRow key={`${state.runId ?? "run"}-${check.id}`} check={check} defaultOpen={check.id === firstFailure} />
-          ))}
-        </ol>
-      )}
-
       {finished && (
+        // The verdict first, then (once passed) what comes next, then the checks: the next step
+        // stays in view instead of below eight checks.
         <div
           data-testid="grade-summary"
           data-passed={finished.passed}
@@ -115,17 +118,25 @@ export function GradePanel({
       {state.mainPassed && (
         <div className="mt-3 space-y-3">
           {state.debrief !== null && (
-            <button type="button" onClick={onReadDebrief} className={`${buttonStyles.success} w-full`}>
+            <button type="button" data-testid="read-debrief" onClick={onReadDebrief} className={`${buttonStyles.success} w-full`}>
               <BookIcon /> Read the debrief
             </button>
           )}
-          <div className="rounded-lg border border-xp/30 bg-xp/5 px-3.5 py-3">
-            <p className="text-sm font-semibold text-white">
-              Chaos round <span className="ml-1 text-xs font-medium text-xp">bonus XP</span>
+          <div data-testid="chaos-card" data-passed={state.chaosPassed} className="rounded-lg border border-xp/30 bg-xp/5 px-3.5 py-3">
+            <p className="flex items-baseline justify-between gap-2 text-sm font-semibold text-white">
+              <span>Chaos round</span>
+              {state.chaosPassed ? (
+                <span className="text-xs font-medium text-ok">
+                  <span aria-hidden="true">✓ </span>Passed
+                </span>
+              ) : (
+                chaosBonusXp > 0 && <span className="text-xs font-medium text-xp">+{chaosBonusXp} XP bonus</span>
+              )}
             </p>
             <p className="mt-1 text-xs leading-relaxed text-muted">
-              The platform deletes a pod (the primary, so its IP changes), waits for the StatefulSet to bring it back,
-              and checks again: a real fix survives it.
+              {state.chaosPassed
+                ? "Your fix survived losing the primary. You can run the round again; it earns no more XP."
+                : "The platform deletes a pod (the primary, so its IP changes), waits for the StatefulSet to bring it back, and checks again: a real fix survives it."}
             </p>
             <button
               type="button"
@@ -139,6 +150,20 @@ export function GradePanel({
             </button>
           </div>
         </div>
+      )}
+
+      {state.checks.length > 0 && (
+        <ol aria-label="Checks" className="mt-3 space-y-1.5">
+          {state.checks.map((check) => (
+            <CheckRow
+              key={`${state.runId ?? "run"}-${check.id}`}
+              check={check}
+              defaultOpen={check.id === firstFailure}
+              nextHelp={check.id === firstFailure ? nextHelp : null}
+              onShowHints={onShowHints}
+            />
+          ))}
+        </ol>
       )}
     </section>
   );

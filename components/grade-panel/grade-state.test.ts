@@ -91,7 +91,30 @@ describe("gradeReducer", () => {
 
   it("restores what an earlier visit unlocked", () => {
     const s = run([{ type: "restore", mainPassed: true, debrief: "saved" }]);
-    expect(s).toMatchObject({ mainPassed: true, debrief: "saved", phase: "idle" });
+    expect(s).toMatchObject({ mainPassed: true, chaosPassed: false, debrief: "saved", phase: "idle" });
+  });
+
+  it("restores a chaos round passed on an earlier visit, so it is not offered as new (issue 16, item 4)", () => {
+    const s = run([{ type: "restore", mainPassed: true, chaosPassed: true, debrief: null }]);
+    expect(s).toMatchObject({ mainPassed: true, chaosPassed: true });
+    // A later restore without it never takes it back.
+    expect(run([{ type: "restore", mainPassed: true, debrief: null }], s).chaosPassed).toBe(true);
+  });
+
+  it("forgets the last run's results on a reset, keeping what was earned (issue 16, item 7)", () => {
+    const failed = run([
+      { type: "restore", mainPassed: true, chaosPassed: true, debrief: "d" },
+      { type: "request", round: "main" },
+      { type: "finished", finished: finished(false) },
+    ]);
+    const s = gradeReducer(failed, { type: "reset" });
+    expect(s).toMatchObject({ phase: "idle", checks: [], finished: null, error: null, runId: null });
+    expect(s).toMatchObject({ mainPassed: true, chaosPassed: true, debrief: "d" });
+  });
+
+  it("keeps a run that is still going when a reset is announced (its own answer closes it)", () => {
+    const running = run([{ type: "request", round: "main" }, { type: "started", started }]);
+    expect(gradeReducer(running, { type: "reset" })).toBe(running);
   });
 });
 

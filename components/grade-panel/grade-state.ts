@@ -34,7 +34,10 @@ export type GradeAction =
   | { type: "check"; runId: string; result: CheckResult }
   | { type: "finished"; finished: GradeFinished }
   | { type: "failed"; error: ActionableError }
-  | { type: "restore"; mainPassed: boolean; debrief: string | null };
+  /** What the server (or this browser) remembers from earlier visits; never takes anything back. */
+  | { type: "restore"; mainPassed: boolean; chaosPassed?: boolean; debrief: string | null }
+  /** The environment was reset: the last run's results describe a namespace that is gone. */
+  | { type: "reset" };
 
 export const initialGradeState: GradeState = {
   phase: "idle",
@@ -109,8 +112,14 @@ export function gradeReducer(state: GradeState, action: GradeAction): GradeState
       return {
         ...state,
         mainPassed: state.mainPassed || action.mainPassed,
+        chaosPassed: state.chaosPassed || (action.chaosPassed ?? false),
         debrief: state.debrief ?? action.debrief,
       };
+
+    case "reset":
+      // A run in flight finishes against the new namespace; its own answer replaces it.
+      if (isRunning(state)) return state;
+      return { ...state, phase: "idle", runId: null, checks: [], finished: null, error: null };
   }
 }
 

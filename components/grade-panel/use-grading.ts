@@ -11,10 +11,21 @@ import { gradeReducer, initialGradeState, isRunning, type GradeState } from "./g
 export interface Grading {
   state: GradeState;
   run(round: GradeRound): void;
+  /** Forget the last run's results (the environment was reset under them). */
+  clear(): void;
 }
 
-/** Grading runs for one level: `grade:run` plus the live `grade:*` events. */
-export function useGrading(socket: KubeQuestSocket | null, levelId: string, passedOnServer: boolean): Grading {
+/**
+ * Grading runs for one level: `grade:run` plus the live `grade:*` events. What the server
+ * remembers (the main round passed, the chaos round passed) is restored on every visit, so a
+ * reload never offers an earned round as new.
+ */
+export function useGrading(
+  socket: KubeQuestSocket | null,
+  levelId: string,
+  passedOnServer: boolean,
+  chaosPassedOnServer: boolean,
+): Grading {
   const [state, dispatch] = useReducer(gradeReducer, initialGradeState);
 
   // A debrief unlocked on an earlier visit stays readable after a reload.
@@ -22,8 +33,10 @@ export function useGrading(socket: KubeQuestSocket | null, levelId: string, pass
     dispatch({ type: "restore", mainPassed: false, debrief: readStored(storageKeys.debrief(levelId)) });
   }, [levelId]);
   useEffect(() => {
-    if (passedOnServer) dispatch({ type: "restore", mainPassed: true, debrief: null });
-  }, [passedOnServer]);
+    if (passedOnServer || chaosPassedOnServer) {
+      dispatch({ type: "restore", mainPassed: passedOnServer || chaosPassedOnServer, chaosPassed: chaosPassedOnServer, debrief: null });
+    }
+  }, [passedOnServer, chaosPassedOnServer]);
   useEffect(() => {
     if (state.debrief !== null) writeStored(storageKeys.debrief(levelId), state.debrief);
   }, [levelId, state.debrief]);
@@ -49,5 +62,7 @@ export function useGrading(socket: KubeQuestSocket | null, levelId: string, pass
     [socket, levelId, running],
   );
 
-  return { state, run };
+  const clear = useCallback(() => dispatch({ type: "reset" }), []);
+
+  return { state, run, clear };
 }

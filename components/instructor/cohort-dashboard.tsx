@@ -36,7 +36,7 @@ export function CohortDashboard({ cohortId }: { cohortId: string }) {
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-muted">
-        <Link href="/instructor" className="text-accent hover:underline">
+        <Link href="/instructor" className="text-accent underline underline-offset-2 hover:text-white">
           Your cohorts
         </Link>
         <span aria-hidden="true"> / </span>
@@ -54,7 +54,7 @@ export function CohortDashboard({ cohortId }: { cohortId: string }) {
                 {roster.cohort.inviteCode}
               </span>{" "}
               ·{" "}
-              <Link href="/instructor" className="text-accent hover:underline">
+              <Link href="/instructor" className="text-accent underline underline-offset-2 hover:text-white">
                 share or change it
               </Link>
             </p>

@@ -32,14 +32,14 @@ export function InstructorGate({ children }: { children: ReactNode }) {
         </p>
         <p className="mt-4 flex flex-wrap gap-4 text-sm">
           {!account.username && (
-            <Link href="/sign-in?next=/instructor" className="text-accent hover:underline">
+            <Link href="/sign-in?next=/instructor" className="text-accent underline underline-offset-2 hover:text-white">
               Sign in
             </Link>
           )}
-          <Link href="/profile" className="text-accent hover:underline">
+          <Link href="/profile" className="text-accent underline underline-offset-2 hover:text-white">
             Your profile and cohorts
           </Link>
-          <Link href="/" className="text-accent hover:underline">
+          <Link href="/" className="text-accent underline underline-offset-2 hover:text-white">
             Back to the levels
           </Link>
         </p>

@@ -193,11 +193,11 @@ export function LearnerDetailPage({ cohortId, learnerId }: { cohortId: string; l
     <div className="space-y-8">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <nav aria-label="Breadcrumb" className="text-sm text-muted">
-          <Link href="/instructor" className="text-accent hover:underline">
+          <Link href="/instructor" className="text-accent underline underline-offset-2 hover:text-white">
             Your cohorts
           </Link>
           <span aria-hidden="true"> / </span>
-          <Link href={`/instructor/cohorts/${encodeURIComponent(cohortId)}`} className="text-accent hover:underline" data-testid="back-to-cohort">
+          <Link href={`/instructor/cohorts/${encodeURIComponent(cohortId)}`} className="text-accent underline underline-offset-2 hover:text-white" data-testid="back-to-cohort">
             {detail?.cohort.name ?? cohort.roster?.cohort.name ?? "Cohort"}
           </Link>
           <span aria-hidden="true"> / </span>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { LevelSummary } from "@/lib/protocol/socket-events";
 import { DifficultyBadge } from "@/components/ui/difficulty-badge";
 import { XpBadge } from "@/components/ui/xp-badge";
+import { LevelCardMark } from "./level-progress-view";
 
 /** One level in the list: the whole card is the link to its page. */
 export function LevelCard({ level }: { level: LevelSummary }) {
@@ -21,6 +22,7 @@ export function LevelCard({ level }: { level: LevelSummary }) {
       <div className="mt-2">
         <DifficultyBadge difficulty={level.difficulty} />
       </div>
+      <LevelCardMark levelId={level.id} xp={level.xp} />
       {level.concepts.length > 0 && (
         <ul aria-label="Concepts" className="mt-4 flex flex-wrap gap-1.5">
           {level.concepts.map((concept) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hintViews } from "./hint-progress";
+import { hintViews, nextHelp } from "./hint-progress";
 
 const hints = [
   { title: "Look at the Service", xpCost: 10 },
@@ -29,5 +29,23 @@ describe("hint progress", () => {
     expect(views.map((h) => h.xpCost)).toEqual([10, 20, 40]);
     expect(views[1]?.worthAfter).toBe(70);
     expect(hintViews(hints, [], level, { hintXpCost: 0, solutionRevealed: true })[0]?.worthAfter).toBe(0);
+  });
+});
+
+describe("the help a failed check points to", () => {
+  const help = { openedHints: [] as string[], xpAwarded: null, solutionRevealed: false };
+
+  it("is the next hint, with its cost", () => {
+    expect(nextHelp(hints, help)).toEqual({ kind: "hint", number: 1, xpCost: 10 });
+    expect(nextHelp(hints, { ...help, openedHints: ["a", "b"] })).toEqual({ kind: "hint", number: 3, xpCost: 40 });
+  });
+
+  it("costs nothing once XP was awarded", () => {
+    expect(nextHelp(hints, { ...help, xpAwarded: 100 })).toEqual({ kind: "hint", number: 1, xpCost: 0 });
+  });
+
+  it("is the solution once every hint is open, and nothing once it is revealed", () => {
+    expect(nextHelp(hints, { ...help, openedHints: ["a", "b", "c"] })).toEqual({ kind: "solution" });
+    expect(nextHelp(hints, { ...help, openedHints: ["a", "b", "c"], solutionRevealed: true })).toBeNull();
   });
 });

@@ -38,3 +38,21 @@ export function hintViews(
     worthAfter: levelWorth(level, { ...help, hintXpCost: help.hintXpCost + hint.xpCost }),
   }));
 }
+
+/**
+ * Where a failed check sends a learner who wants more than the free feedback: the next hint
+ * (with what it costs now), or the solution once every hint is open.
+ */
+export type NextHelp = { kind: "hint"; number: number; xpCost: number } | { kind: "solution" };
+
+export function nextHelp(
+  hints: readonly LevelHint[],
+  help: { openedHints: readonly string[]; xpAwarded: number | null; solutionRevealed: boolean },
+): NextHelp | null {
+  if (help.solutionRevealed) return null;
+  const index = help.openedHints.length;
+  const hint = hints[index];
+  if (!hint) return { kind: "solution" };
+  // After the award nothing is charged any more: say so rather than show a stale price.
+  return { kind: "hint", number: index + 1, xpCost: help.xpAwarded !== null ? 0 : hint.xpCost };
+}

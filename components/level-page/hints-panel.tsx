@@ -17,6 +17,8 @@ import type { LevelHelp } from "./use-level-help";
  */
 export function HintsPanel({ level, help }: { level: LevelDetail; help: LevelHelp }) {
   const [confirmSolution, setConfirmSolution] = useState(false);
+  // A hint that costs XP is charged only after the learner confirms (one click charged at once).
+  const [confirmHint, setConfirmHint] = useState<number | null>(null);
   const state = help.state;
   if (!state) {
     return help.error ? (
@@ -81,7 +83,7 @@ export function HintsPanel({ level, help }: { level: LevelDetail; help: LevelHel
                     type="button"
                     data-testid={`hint-open-${hint.number}`}
                     disabled={help.pending !== null}
-                    onClick={() => help.openHint(hint.number - 1)}
+                    onClick={() => (awarded || hint.xpCost === 0 ? help.openHint(hint.number - 1) : setConfirmHint(hint.number))}
                     className={`${buttonStyles.secondary} h-8 shrink-0`}
                   >
                     {help.pending === "hint" ? <Spinner /> : null}
@@ -123,6 +125,30 @@ export function HintsPanel({ level, help }: { level: LevelDetail; help: LevelHel
           </div>
         )}
       </section>
+
+      {(() => {
+        const pending = confirmHint === null ? undefined : views[confirmHint - 1];
+        return (
+          <ConfirmDialog
+            open={pending !== undefined}
+            title={pending ? `Open hint ${pending.number} for ${pending.xpCost} XP?` : "Open the hint?"}
+            confirmLabel={pending ? `Open it (−${pending.xpCost} XP)` : "Open it"}
+            destructive={false}
+            onConfirm={() => {
+              setConfirmHint(null);
+              if (pending) help.openHint(pending.number - 1);
+            }}
+            onCancel={() => setConfirmHint(null)}
+          >
+            {pending && (
+              <>
+                Passing this level now earns {state.worth} XP. After this hint it earns {pending.worthAfter} XP. An opened
+                hint stays open and its cost stays spent, even after a reset.
+              </>
+            )}
+          </ConfirmDialog>
+        );
+      })()}
 
       <ConfirmDialog
         open={confirmSolution}

@@ -31,8 +31,14 @@ export function LevelHeader({
   onReset,
   onRetryConnection,
   onShowShortcuts,
+  xp,
 }: {
   level: LevelDetail;
+  /**
+   * The level's XP for this learner, from the server's help state (the Hints tab shows the same
+   * figures): what passing earns now, or what was awarded. null until it loads.
+   */
+  xp: { worth: number; awarded: number | null } | null;
   /** The level page's socket: the account's XP follows awards live through it. */
   socket: KubeQuestSocket | null;
   connection: ConnectionSnapshot;
@@ -74,7 +80,28 @@ export function LevelHeader({
       </div>
       <div className="hidden items-center gap-3 xl:flex">
         <DifficultyBadge difficulty={level.difficulty} />
-        <XpBadge xp={level.xp} />
+        <span
+          data-testid="header-xp"
+          data-worth={xp?.worth ?? level.xp}
+          data-awarded={xp?.awarded ?? undefined}
+          title={
+            xp?.awarded != null
+              ? `You earned ${xp.awarded} XP on this level`
+              : `Passing now earns ${xp?.worth ?? level.xp} XP${xp && xp.worth < level.xp ? ` (${level.xp} less what hints cost)` : ""}`
+          }
+          className="inline-flex items-center gap-1.5 text-xs text-muted"
+        >
+          {xp?.awarded != null ? (
+            <>
+              Earned <XpBadge xp={xp.awarded} />
+            </>
+          ) : (
+            <>
+              <span className="sr-only">Passing now earns</span>
+              <XpBadge xp={xp?.worth ?? level.xp} />
+            </>
+          )}
+        </span>
       </div>
       <span aria-hidden="true" className="hidden h-6 w-px bg-line xl:block" />
 

@@ -21,7 +21,10 @@ export function LevelSidebar({
   onTab,
   help,
   passed,
+  chaosPassed,
+  chaosBonusXp,
   debrief,
+  onOpenDebrief,
   panelRef,
   grader,
 }: {
@@ -30,7 +33,11 @@ export function LevelSidebar({
   onTab: (tab: GuideTab) => void;
   help: LevelHelp;
   passed: boolean;
+  chaosPassed: boolean;
+  chaosBonusXp: number;
   debrief: string | null;
+  /** Opens the debrief in its wide reading view. */
+  onOpenDebrief: () => void;
   /** The visible panel, for the Alt+1 shortcut to focus. */
   panelRef: RefObject<HTMLDivElement | null>;
   grader: ReactNode;
@@ -90,9 +97,18 @@ export function LevelSidebar({
         className="shrink-0 overflow-x-auto border-b border-line bg-surface px-2"
       />
       {panel("briefing", <Markdown>{level.briefing}</Markdown>)}
-      {panel("objectives", <ObjectivesPanel objectives={level.objectives} passed={passed} />)}
+      {panel(
+        "objectives",
+        <ObjectivesPanel
+          objectives={level.objectives}
+          chaosObjective={level.chaosObjective}
+          chaosBonusXp={chaosBonusXp}
+          mainPassed={passed}
+          chaosPassed={chaosPassed}
+        />,
+      )}
       {panel("hints", <HintsPanel level={level} help={help} />)}
-      {panel("debrief", <DebriefPanel debrief={debrief} />)}
+      {panel("debrief", <DebriefPanel debrief={debrief} onOpenWide={onOpenDebrief} />)}
       <div className="max-h-[50%] shrink-0 overflow-y-auto border-t border-line bg-surface/50 px-4 py-4">{grader}</div>
     </aside>
   );

@@ -31,8 +31,9 @@ export function ShortcutsHelp({ open, onClose, modKey }: { open: boolean; onClos
         ))}
       </dl>
       <p className="mt-4 text-xs text-faint">
-        Tab moves between controls. In the editor, Tab indents: press Esc, then Tab, to move on. In the terminal, Tab
-        completes commands: use Alt+1, Alt+2 or Alt+4 to leave it.
+        Tab moves between controls, through the editor too until you type or click in it; from then on Tab indents
+        there, and Esc then Tab moves on. In the terminal, Tab completes commands: use Alt+1, Alt+2 or Alt+4 to leave
+        it.
       </p>
     </Dialog>
   );

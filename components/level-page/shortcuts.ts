@@ -62,6 +62,6 @@ export const shortcutDocs: ShortcutDoc[] = [
   { keys: () => ["Alt", "3"], what: "Go to the terminal (also the way out of it)" },
   { keys: () => ["Alt", "4"], what: "Go to the live view" },
   { keys: () => ["?"], what: "Show these shortcuts" },
-  { keys: () => ["Esc", "Tab"], what: "Leave the editor (Tab alone indents)" },
+  { keys: () => ["Esc", "Tab"], what: "Leave the editor once you have typed in it (then Tab alone indents)" },
   { keys: () => ["Esc"], what: "Close a dialog" },
 ];

@@ -12,7 +12,8 @@ export function describeSnapshot(snapshot: LiveViewSnapshot): string[] {
     lines.push(
       isHeadless(service)
         ? `Service ${service.name} (${service.type}) is headless: clusterIP None, so DNS returns pod addresses and StatefulSet pods get names of their own.`
-        : `Service ${service.name} (${service.type}) has cluster IP ${service.clusterIP}: it is not headless, so no per-pod DNS names exist.`,
+        : // What the DNS answers below show is the truth; this says only what the Service promises.
+          `Service ${service.name} (${service.type}) has cluster IP ${service.clusterIP}: it is not headless, so its name answers with that one virtual address and no pod is promised a name of its own.`,
     );
   }
   for (const slice of snapshot.endpointSlices) {

@@ -2,7 +2,9 @@
 import { useId, useMemo } from "react";
 import type { LiveViewSnapshot } from "@/lib/protocol/socket-events";
 import { Spinner } from "@/components/ui/spinner";
+import { useNow } from "@/components/level-page/use-ticker";
 import { describeSnapshot, summarizeSnapshot } from "./describe-snapshot";
+import { lastChangeText } from "./last-change";
 import {
   computeLiveLayout,
   dnsPodName,
@@ -186,6 +188,8 @@ export function LiveView({
 }) {
   const id = useId();
   const layout = useMemo(() => (snapshot ? computeLiveLayout(snapshot) : null), [snapshot]);
+  // "last change 12 s ago" keeps counting while the view is live.
+  const now = useNow(snapshot !== null && !stale, 5000);
   const lines = useMemo(() => (snapshot ? describeSnapshot(snapshot) : []), [snapshot]);
   const primaryService = layout?.services.find((s) => s.governsStatefulSet) ?? layout?.services[0];
   const podNames = new Set(snapshot?.pods.map((p) => p.name) ?? []);
@@ -195,17 +199,40 @@ export function LiveView({
       <div className="flex h-11 shrink-0 items-center justify-between gap-3 border-b border-line bg-surface px-4">
         <h2 id={`${id}-heading`} className="flex items-center gap-2 text-xs font-semibold tracking-wider text-muted uppercase">
           Live view
-          {snapshot && <span className="font-mono text-[11px] font-normal tracking-normal normal-case text-faint">ns/{snapshot.namespace}</span>}
+          {/* The terminal's header names the namespace too: here only where there is room. */}
+          {snapshot && (
+            <span className="hidden font-mono text-[11px] font-normal tracking-normal normal-case text-faint 2xl:inline">ns/{snapshot.namespace}</span>
+          )}
         </h2>
         {snapshot && (
-          <span className="flex items-center gap-1.5 text-[11px] text-faint">
-            <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${stale ? "bg-faint" : "animate-pulse bg-ok"}`} />
-            {stale ? "Paused" : "Live"} · <time dateTime={snapshot.updatedAt}>{formatTime(snapshot.updatedAt)}</time>
+          <span className="flex items-center gap-2 text-[11px] whitespace-nowrap text-faint">
+            {/* The DNS answers sit under the picture, often below the fold: one click away. */}
+            <button
+              type="button"
+              data-testid="live-jump-dns"
+              onClick={() => document.getElementById(`${id}-dns`)?.scrollIntoView({ block: "start", behavior: "smooth" })}
+              className="rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
+            >
+              DNS ↓
+            </button>
+            <span className="flex items-center gap-1.5">
+              <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${stale ? "bg-faint" : "animate-pulse bg-ok"}`} />
+              {stale ? "Paused" : "Live"} ·{" "}
+              <time data-testid="live-last-change" dateTime={snapshot.updatedAt} title={`Last change at ${formatTime(snapshot.updatedAt)}`}>
+                changed {lastChangeText(snapshot.updatedAt, now)}
+              </time>
+            </span>
           </span>
         )}
       </div>
 
-      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-3">
+      {/* Focusable so keyboard users can scroll it (axe: scrollable-region-focusable). */}
+      <div
+        tabIndex={0}
+        role="region"
+        aria-label="Live view of your namespace, scrollable"
+        className="min-h-0 flex-1 overflow-y-auto px-3 py-3 outline-none focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-inset"
+      >
         {!snapshot || !layout ? (
           <EmptyState waiting={environmentReady} />
         ) : (
@@ -288,13 +315,13 @@ export function LiveView({
               ))}
             </svg>
 
-            <ul className="sr-only" aria-label="What the picture shows">
+            <ul data-testid="live-view-text" className="sr-only" aria-label="What the picture shows">
               {lines.map((line, index) => (
                 <li key={index}>{line}</li>
               ))}
             </ul>
 
-            <div className="mt-4 px-1" aria-hidden={false}>
+            <div id={`${id}-dns`} data-testid="live-dns" className="mt-4 scroll-mt-3 px-1">
               <h3 className="text-[11px] font-semibold tracking-wider text-faint uppercase">DNS from inside the namespace</h3>
               {snapshot.dns.length === 0 ? (
                 <p className="mt-1.5 text-xs text-faint">No DNS lookups reported yet.</p>

@@ -149,7 +149,7 @@ export function ProfilePage() {
         ) : (
           <p className="mt-2 text-sm text-muted">
             You are playing anonymously.{" "}
-            <Link href="/sign-up" className="text-accent hover:underline">
+            <Link href="/sign-up" className="text-accent underline underline-offset-2 hover:text-white">
               Create an account
             </Link>{" "}
             to keep this progress and appear on the leaderboard.
@@ -204,7 +204,7 @@ export function ProfilePage() {
         </h2>
         {profile.levels.length === 0 ? (
           <p className="mt-2 text-sm text-muted">
-            No levels played yet. <Link href="/" className="text-accent hover:underline">Pick one</Link>.
+            No levels played yet. <Link href="/" className="text-accent underline underline-offset-2 hover:text-white">Pick one</Link>.
           </p>
         ) : (
           <table className="mt-3 w-full text-left text-sm" data-testid="profile-levels">

@@ -22,6 +22,8 @@ const XtermView = dynamic(() => import("./xterm-view"), {
 
 export interface LevelTerminalHandle {
   focus(): void;
+  /** Types a command into the shell and presses Enter ("Run in terminal"); false when not attached. */
+  run(command: string): boolean;
 }
 
 /** How long a dropped-input notice stays on screen. */
@@ -43,8 +45,11 @@ export function LevelTerminal({
   levelId,
   environmentReady,
   namespace,
+  onAttachedChange,
 }: {
   ref?: Ref<LevelTerminalHandle>;
+  /** Told whether a shell is attached (what "Run in terminal" needs). */
+  onAttachedChange?: (attached: boolean) => void;
   socket: KubeQuestSocket | null;
   levelId: string;
   environmentReady: boolean;
@@ -57,6 +62,10 @@ export function LevelTerminal({
     setStatus(next);
     if (next.phase === "attached") setRecording(next.recording);
   }, []);
+  const attached = status.phase === "attached";
+  useEffect(() => {
+    onAttachedChange?.(attached);
+  }, [attached, onAttachedChange]);
   const xterm = useRef<XtermHandle | null>(null);
   // Input or a resize the server dropped (rate limits): said for a few seconds, then gone.
   const [notice, setNotice] = useState<TerminalNotice | null>(null);
@@ -67,7 +76,10 @@ export function LevelTerminal({
     return () => window.clearTimeout(timer);
   }, [notice]);
 
-  useImperativeHandle(ref, () => ({ focus: () => xterm.current?.focus() }));
+  useImperativeHandle(ref, () => ({
+    focus: () => xterm.current?.focus(),
+    run: (command) => xterm.current?.run(command) ?? false,
+  }));
 
   const line = statusLine[status.phase];
   const overlay = (() => {
@@ -142,7 +154,7 @@ export function LevelTerminal({
           {notice.message} {notice.action}
         </p>
       )}
-      <div className="relative min-h-0 flex-1" aria-label="Shell in your namespace">
+      <div role="group" className="relative min-h-0 flex-1" aria-label="Shell in your namespace">
         <XtermView socket={socket} levelId={levelId} ready={environmentReady} onStatus={onStatus} handleRef={xterm} />
         {overlay && (
           <div className="absolute inset-0 flex items-center justify-center bg-canvas/85 p-6 text-center text-sm backdrop-blur-[1px]">

@@ -25,6 +25,11 @@ export type TerminalStatus =
 export interface XtermHandle {
   focus(): void;
   reconnect(): void;
+  /**
+   * Types `command` into the shell as a paste (several lines stay one edit where the shell
+   * supports bracketed paste), presses Enter and focuses the terminal. False when not attached.
+   */
+  run(command: string): boolean;
 }
 
 /** Batches acknowledgements: at most one per this many ms unless the server's window fills up. */
@@ -189,6 +194,13 @@ export default function XtermView({
     handleRef.current = {
       focus: () => terminal.focus(),
       reconnect: () => attach(),
+      run: (command) => {
+        if (!attached.current || !latest.current.socket?.connected) return false;
+        terminal.paste(command);
+        send("\r");
+        terminal.focus();
+        return true;
+      },
     };
 
     return () => {

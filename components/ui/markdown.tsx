@@ -1,5 +1,7 @@
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { CodeBlock } from "./code-block";
+import { codeBlockOf, type HastLike } from "./code-block-text";
 
 /**
  * Level text (briefing, hints, debrief) rendered from Markdown. Raw HTML in the source is not
@@ -11,6 +13,12 @@ export function Markdown({ children, className = "" }: { children: string; class
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
         components={{
+          // Fenced blocks get Copy, and shell blocks "Run in terminal" where a terminal exists.
+          pre: ({ node, children: code, ...rest }) => {
+            const block = codeBlockOf(node as HastLike | undefined);
+            const pre = <pre {...rest}>{code}</pre>;
+            return block ? <CodeBlock block={block}>{pre}</CodeBlock> : pre;
+          },
           a: ({ node: _node, href, children: text, ...rest }) => {
             const external = typeof href === "string" && /^https?:\/\//.test(href);
             return (

@@ -15,3 +15,19 @@ export function parseStoredSize(stored: string | null, fallback: number): number
   const value = Number.parseInt(stored, 10);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
+
+/**
+ * A docked pane's size in a window of `windowSize` px: the learner's chosen size, or `share` of
+ * the window before they chose one (a fixed 260 px gave about ten terminal lines at 1440×900);
+ * never more than `maxShare` of the window, so the panes above keep room when the window is
+ * small or shrinks (a size chosen on a big screen would otherwise crush the editor).
+ */
+export function dockedPaneSize(
+  chosen: number | null,
+  windowSize: number,
+  limits: { min: number; max: number; share: number; maxShare: number },
+): { size: number; max: number } {
+  const max = clampSize(windowSize * limits.maxShare, limits.min, limits.max);
+  const size = clampSize(chosen ?? windowSize * limits.share, limits.min, max);
+  return { size, max };
+}

@@ -1,3 +1,5 @@
+// Why: the outcome of the last Apply or Recreate, in one line under the editor's toolbar, so a
+// learner sees what changed in the cluster without the editor losing its room.
 import type { ActionableError, ApplyOutcome } from "@/lib/protocol/socket-events";
 import { ErrorCallout } from "@/components/ui/error-callout";
 import { Spinner } from "@/components/ui/spinner";
@@ -27,27 +29,24 @@ export function ApplyResult({ state }: { state: ApplyState }) {
         </p>
       )}
       {state.phase === "done" && (
-        <div>
-          <p className="text-xs font-medium text-muted">
+        // One line under the toolbar: the editor keeps its room.
+        <p className="flex flex-wrap items-baseline gap-x-3 gap-y-0.5 text-xs">
+          <span className="font-medium text-muted">
             {state.kind === "recreate" ? "Recreated from" : "Applied"} <span className="font-mono text-fg">{state.file}</span>
-            {state.outcome.applied.length === 0 && ": nothing to change."}
-          </p>
-          {state.outcome.applied.length > 0 && (
-            <ul className="mt-1.5 space-y-1 font-mono text-[12.5px]">
-              {state.outcome.applied.map((resource, index) => (
-                <li key={`${resource.kind}/${resource.name}/${index}`} className="flex items-baseline gap-2">
-                  <span aria-hidden="true" className={actionStyle[resource.action]}>
-                    ●
-                  </span>
-                  <span className="text-fg">
-                    {resource.kind.toLowerCase()}/{resource.name}
-                  </span>
-                  <span className={actionStyle[resource.action]}>{resource.action}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+            {state.outcome.applied.length === 0 ? ": nothing to change." : ":"}
+          </span>
+          {state.outcome.applied.map((resource, index) => (
+            <span key={`${resource.kind}/${resource.name}/${index}`} className="inline-flex items-baseline gap-1.5 font-mono text-[12px]">
+              <span aria-hidden="true" className={actionStyle[resource.action]}>
+                ●
+              </span>
+              <span className="text-fg">
+                {resource.kind.toLowerCase()}/{resource.name}
+              </span>
+              <span className={actionStyle[resource.action]}>{resource.action}</span>
+            </span>
+          ))}
+        </p>
       )}
       {state.phase === "error" && <ErrorCallout error={state.error} />}
     </div>

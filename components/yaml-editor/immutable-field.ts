@@ -1,4 +1,10 @@
-import type { ActionableError, ImmutableFieldError } from "@/lib/protocol/socket-events";
+/**
+ * Why: a refused change of an immutable field (a Service's clusterIP) is the moment Level 30
+ * teaches, and its way out is Recreate. The editor learns of it two ways, from the dry run
+ * while the learner types and from a refused Apply; both become one ImmutableFieldError so the
+ * page shows one banner with the Recreate button, never the same message three times.
+ */
+import type { ActionableError, ImmutableFieldError, YamlIssue } from "@/lib/protocol/socket-events";
 
 export function isImmutableFieldError(error: ActionableError): error is ImmutableFieldError {
   if (error.code !== "immutable-field") return false;
@@ -12,9 +18,23 @@ export function isImmutableFieldError(error: ActionableError): error is Immutabl
   );
 }
 
+/** The first dry-run problem that only Recreate can solve, as the error a refused Apply gives. */
+export function immutableFromIssues(issues: readonly YamlIssue[]): ImmutableFieldError | null {
+  const issue = issues.find((i) => i.recreate !== undefined);
+  if (!issue?.recreate) return null;
+  return { code: "immutable-field", message: issue.message, resource: issue.recreate.resource, field: issue.recreate.field };
+}
+
+/** The problems left to list once the banner explains the immutable one(s). */
+export function issuesBesidesRecreate(issues: readonly YamlIssue[]): YamlIssue[] {
+  return issues.filter((i) => i.recreate === undefined);
+}
+
 export interface ImmutableExplanation {
   title: string;
-  /** Plain sentences; `code` spans are marked with backticks for the component to render. */
+  /** One or two sentences under the title; `code` spans are marked with backticks. */
+  summary: string;
+  /** The longer "why", shown on request; `code` spans are marked with backticks. */
   paragraphs: string[];
   confirmText: string;
 }
@@ -33,10 +53,11 @@ export function explainImmutableField(error: ImmutableFieldError): ImmutableExpl
     );
   }
   paragraphs.push(
-    `To change it, the ${kind} must be deleted and created again from your YAML. For a moment it will not exist: clients looking it up will fail until it is back.`,
+    `For a moment the ${kind} will not exist: clients looking it up will fail until it is back.`,
   );
   return {
     title: `\`${field}\` can't be changed on an existing ${kind}`,
+    summary: `Your YAML is fine: the cluster takes it only as a new ${kind}. Recreate deletes \`${name}\` and creates it from your YAML.`,
     paragraphs,
     confirmText: `This deletes ${kind} ${name} and creates it again from the editor's YAML.`,
   };

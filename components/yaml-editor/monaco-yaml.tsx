@@ -3,7 +3,7 @@
 
 import Editor, { loader, type BeforeMount, type OnMount } from "@monaco-editor/react";
 import type { editor as MonacoEditorApi } from "monaco-editor";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { FOCUSABLE_SELECTOR } from "@/components/ui/focus-trap";
 import type { MarkerData } from "./yaml-issues";
 
@@ -12,6 +12,12 @@ import type { MarkerData } from "./yaml-issues";
 loader.config({ paths: { vs: "/monaco/vs" } });
 
 const MARKER_OWNER = "kubequest";
+
+/**
+ * What Tab does in the editor right now: "focus" moves to the next control (a keyboard user
+ * passing through), "indent" indents (the learner is editing). null while the editor is not focused.
+ */
+export type TabMode = "focus" | "indent" | null;
 
 export interface MonacoYamlHandle {
   focus(): void;
@@ -80,6 +86,7 @@ export default function MonacoYaml({
   useEffect(() => {
     applyRef.current = onApplyShortcut;
   });
+  const [tabMode, setTabMode] = useState<TabMode>(null);
 
   const onMount: OnMount = (editor, monaco) => {
     editorRef.current = editor;
@@ -87,10 +94,18 @@ export default function MonacoYaml({
     // The level page also catches Ctrl/Cmd+S before Monaco sees it; this keeps the editor
     // self-sufficient where it is used alone.
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => applyRef.current());
-    // Tab indents YAML, so it cannot also leave the editor. Escape, then Tab (or Shift+Tab),
-    // moves focus on, the pattern of accessible code editors; any other key disarms it.
-    // (Monaco's own tab-focus mode is a global toggle shared by every editor on the page.)
+    // Tab must not trap a keyboard user passing through the page (issue 16, item 5: 21 presses
+    // indented line 1 until the file was invalid). Until the learner edits here (types, or
+    // clicks into the text), Tab and Shift+Tab move focus on, like any other control. Once they
+    // edit, Tab indents YAML; Escape then Tab leaves, the pattern of accessible code editors.
+    // Leaving the editor starts over. (Monaco's own tabFocusMode is a global toggle shared by
+    // every editor on the page, so this is kept per editor here.)
+    let editing = false;
     let escaped = false;
+    const startEditing = () => {
+      editing = true;
+      setTabMode("indent");
+    };
     editor.addCommand(
       monaco.KeyCode.Escape,
       () => {
@@ -100,7 +115,7 @@ export default function MonacoYaml({
     );
     editor.onKeyDown((event) => {
       if (event.keyCode === monaco.KeyCode.Escape || event.keyCode === monaco.KeyCode.Shift) return;
-      if (escaped && event.keyCode === monaco.KeyCode.Tab) {
+      if ((escaped || !editing) && event.keyCode === monaco.KeyCode.Tab && !event.ctrlKey && !event.altKey && !event.metaKey) {
         const container = editor.getContainerDomNode();
         if (focusOutside(container, event.shiftKey)) {
           event.preventDefault();
@@ -109,8 +124,16 @@ export default function MonacoYaml({
       }
       escaped = false;
     });
+    editor.onMouseDown(startEditing);
+    editor.onDidChangeModelContent((event) => {
+      // The learner's own edits only: not a whole-file replacement (setValue, Reset file).
+      if (!event.isFlush && editor.hasTextFocus()) startEditing();
+    });
+    editor.onDidFocusEditorText(() => setTabMode(editing ? "indent" : "focus"));
     editor.onDidBlurEditorText(() => {
       escaped = false;
+      editing = false;
+      setTabMode(null);
     });
     handleRef.current = {
       focus: () => editor.focus(),
@@ -151,35 +174,47 @@ export default function MonacoYaml({
   );
 
   return (
-    <Editor
-      path={path}
-      defaultValue={defaultValue}
-      defaultLanguage="yaml"
-      language="yaml"
-      theme="kubequest-dark"
-      beforeMount={defineTheme}
-      onMount={onMount}
-      onChange={(value) => onChange(value ?? "")}
-      loading={<span className="text-sm text-muted">Loading the editor…</span>}
-      options={{
-        ariaLabel,
-        automaticLayout: true,
-        fontFamily: 'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
-        fontSize: 13,
-        lineHeight: 20,
-        minimap: { enabled: false },
-        scrollBeyondLastLine: false,
-        tabSize: 2,
-        insertSpaces: true,
-        detectIndentation: false,
-        renderWhitespace: "boundary",
-        padding: { top: 12, bottom: 12 },
-        smoothScrolling: true,
-        fixedOverflowWidgets: true,
-        // Tab inserts spaces in YAML; Escape then Tab (above), or Ctrl+M, moves focus out.
-        tabFocusMode: false,
-        scrollbar: { verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
-      }}
-    />
+    <div className="relative h-full">
+      {tabMode && (
+        // Said where the cursor is: what Tab will do now.
+        <p
+          data-testid="editor-tab-mode"
+          data-mode={tabMode}
+          className="pointer-events-none absolute right-4 bottom-2 z-10 rounded border border-line bg-surface/95 px-2 py-0.5 text-[11px] text-muted"
+        >
+          {tabMode === "focus" ? "Tab moves on · type to edit" : "Tab indents · Esc then Tab leaves"}
+        </p>
+      )}
+      <Editor
+        path={path}
+        defaultValue={defaultValue}
+        defaultLanguage="yaml"
+        language="yaml"
+        theme="kubequest-dark"
+        beforeMount={defineTheme}
+        onMount={onMount}
+        onChange={(value) => onChange(value ?? "")}
+        loading={<span className="text-sm text-muted">Loading the editor…</span>}
+        options={{
+          ariaLabel,
+          automaticLayout: true,
+          fontFamily: 'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+          fontSize: 13,
+          lineHeight: 20,
+          minimap: { enabled: false },
+          scrollBeyondLastLine: false,
+          tabSize: 2,
+          insertSpaces: true,
+          detectIndentation: false,
+          renderWhitespace: "boundary",
+          padding: { top: 12, bottom: 12 },
+          smoothScrolling: true,
+          fixedOverflowWidgets: true,
+          // Tab moves focus until the learner edits, then indents (above).
+          tabFocusMode: false,
+          scrollbar: { verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
+        }}
+      />
+    </div>
   );
 }

@@ -13,7 +13,7 @@ import { Kbd } from "@/components/ui/kbd";
 import { Spinner } from "@/components/ui/spinner";
 import { ApplyResult, type ApplyState } from "./apply-result";
 import { initialContents, modelPath, persistContent } from "./editor-files";
-import { explainImmutableField, isImmutableFieldError } from "./immutable-field";
+import { explainImmutableField, immutableFromIssues, issuesBesidesRecreate, isImmutableFieldError } from "./immutable-field";
 import { ImmutableFieldPanel } from "./immutable-field-panel";
 import type { MonacoYamlHandle } from "./monaco-yaml";
 import { issuesToMarkers, localIssues, sortIssues } from "./yaml-issues";
@@ -53,9 +53,15 @@ export function YamlEditor({
   socket,
   connected,
   environmentReady,
+  clusterState,
   modKey,
 }: {
   ref?: Ref<YamlEditorHandle>;
+  /**
+   * A fingerprint of the namespace as the live view last saw it (cluster-fingerprint.ts): the
+   * server's answers hold for one state of the cluster, so a new fingerprint means ask again.
+   */
+  clusterState: string;
   /** "Ctrl" or "⌘", for the shortcut shown on the Apply button. */
   modKey: string;
   levelId: string;
@@ -70,17 +76,27 @@ export function YamlEditor({
   const [validation, setValidation] = useState<Record<string, Validation>>({});
   const [apply, setApply] = useState<ApplyState>({ phase: "idle" });
   const [confirmRecreate, setConfirmRecreate] = useState(false);
+  // Counts finished applies and recreates: each changed the cluster the last answers were about.
+  const [applyEpoch, setApplyEpoch] = useState(0);
   const monaco = useRef<MonacoYamlHandle | null>(null);
   const validateSeq = useRef(0);
   // The server's last answer per file, to not ask again for text it already judged (validation
-  // shares the learner's request budget with apply and grading).
-  const validated = useRef(new Map<string, { text: string; issues: YamlIssue[] }>());
+  // shares the learner's request budget with apply and grading). An answer is about the text
+  // *and* the cluster it was checked against: a dry run refused before Recreate passes after it.
+  const validated = useRef(new Map<string, { text: string; cluster: string; issues: YamlIssue[] }>());
+  const validationCluster = `${clusterState}#${applyEpoch}`;
 
   const keyFor = useCallback((name: string) => storageKeys.editorFile(levelId, name), [levelId]);
 
   useEffect(() => {
     setContents(initialContents(files, keyFor, { read: readStored }));
   }, [files, keyFor]);
+
+  // While the environment is (re)built, the last Apply's outcome describes a namespace that is
+  // going away (a reset): it is not shown again once the new one is ready.
+  useEffect(() => {
+    if (!environmentReady) setApply((state) => (state.phase === "applying" ? state : { phase: "idle" }));
+  }, [environmentReady]);
 
   const activeFile = files.find((file) => file.name === active) ?? files[0];
   const activeText = activeFile && contents ? (contents[activeFile.name] ?? activeFile.content) : "";
@@ -111,15 +127,19 @@ export function YamlEditor({
       return;
     }
     const known = validated.current.get(name);
-    if (known?.text === text) {
+    if (known?.text === text && known.cluster === validationCluster) {
       setValidation((all) => ({ ...all, [name]: { phase: "done", issues: known.issues } }));
       return;
     }
+    // Same text, changed cluster: nobody is typing, so ask at once (the old answer is stale).
+    const delay = known?.text === text ? 0 : VALIDATE_DEBOUNCE_MS;
+    if (delay === 0) setValidation((all) => ({ ...all, [name]: { phase: "checking" } }));
+    const cluster = validationCluster;
     const timer = window.setTimeout(() => {
       setValidation((all) => ({ ...all, [name]: { phase: "checking" } }));
       void request(socket, "yaml:validate", { levelId, yaml: text }, REQUEST_TIMEOUTS.validate).then((result) => {
         if (seq !== validateSeq.current) return;
-        if (result.ok) validated.current.set(name, { text, issues: result.value.issues });
+        if (result.ok) validated.current.set(name, { text, cluster, issues: result.value.issues });
         setValidation((all) => ({
           ...all,
           [name]: result.ok
@@ -127,9 +147,9 @@ export function YamlEditor({
             : { phase: "unavailable", message: result.error.message },
         }));
       });
-    }, VALIDATE_DEBOUNCE_MS);
+    }, delay);
     return () => window.clearTimeout(timer);
-  }, [activeFile, contents, socket, connected, environmentReady, levelId]);
+  }, [activeFile, contents, socket, connected, environmentReady, levelId, validationCluster]);
 
   const current = activeFile ? (validation[activeFile.name] ?? { phase: "idle" }) : ({ phase: "idle" } as Validation);
   const issues = useMemo(() => (current.phase === "done" ? sortIssues(current.issues) : []), [current]);
@@ -140,6 +160,8 @@ export function YamlEditor({
 
   function onChange(value: string) {
     if (!activeFile) return;
+    // A refused Apply was about the text before this edit: the dry run speaks for the new text.
+    setApply((state) => (state.phase === "error" ? { phase: "idle" } : state));
     setContents((all) => ({ ...(all ?? {}), [activeFile.name]: value }));
     persistContent(activeFile, value, keyFor, { write: writeStored });
   }
@@ -162,6 +184,8 @@ export function YamlEditor({
     }
     setApply({ phase: "applying", kind, file });
     const done = (result: Result<ApplyOutcome>) => {
+      // Whatever the answer, the cluster may have changed: every file is judged again.
+      setApplyEpoch((n) => n + 1);
       setApply(
         result.ok
           ? { phase: "done", kind, file, outcome: result.value, at: Date.now() }
@@ -183,7 +207,10 @@ export function YamlEditor({
     focus: () => monaco.current?.focus(),
   }));
 
-  const immutable = apply.phase === "error" && isImmutableFieldError(apply.error) ? apply.error : null;
+  // One banner, one Recreate button: from a refused Apply, or already from the dry run.
+  const appliedImmutable = apply.phase === "error" && isImmutableFieldError(apply.error) ? apply.error : null;
+  const immutable = appliedImmutable ?? immutableFromIssues(issues);
+  const listedIssues = issuesBesidesRecreate(issues);
   const modified = (name: string) => {
     const file = files.find((f) => f.name === name);
     return Boolean(file && contents && contents[name] !== undefined && contents[name] !== file.content);
@@ -274,6 +301,34 @@ export function YamlEditor({
         </div>
       </div>
 
+      {(immutable || apply.phase !== "idle") && (
+        // Right under Apply, above the underlined line: what Apply did, or the way past a refusal.
+        <div className="shrink-0 space-y-2 border-b border-line bg-surface px-3 py-2">
+          {appliedImmutable ? (
+            <div data-testid="apply-result" data-phase="error">
+              <ImmutableFieldPanel
+                error={appliedImmutable}
+                onRecreate={() => setConfirmRecreate(true)}
+                disabled={!canApply}
+                busy={false}
+              />
+            </div>
+          ) : (
+            <>
+              <ApplyResult state={apply} />
+              {immutable && (
+                <ImmutableFieldPanel
+                  error={immutable}
+                  onRecreate={() => setConfirmRecreate(true)}
+                  disabled={!canApply}
+                  busy={busy && apply.kind === "recreate"}
+                />
+              )}
+            </>
+          )}
+        </div>
+      )}
+
       <div className="relative min-h-0 flex-1">
         {contents === null ? (
           <EditorSkeleton />
@@ -285,13 +340,25 @@ export function YamlEditor({
             onChange={onChange}
             onApplyShortcut={() => runApply("apply")}
             handleRef={monaco}
-            ariaLabel={`${activeFile.name}, YAML. Press Ctrl+S to apply; Alt+1 to Alt+4 to switch panes.`}
+            ariaLabel={`${activeFile.name}, YAML. Tab moves to the next control until you type here; then Tab indents and Escape then Tab leaves. Press ${modKey === "⌘" ? "Command" : "Control"}+S to apply; Alt+1 to Alt+4 to switch panes.`}
           />
         )}
       </div>
 
-      <div className="max-h-[45%] shrink-0 space-y-3 overflow-y-auto border-t border-line bg-surface px-4 py-3">
-        <div aria-live="polite" className="text-xs">
+      {/* Focusable: a long list of problems scrolls, and keyboard users must be able to scroll it. */}
+      <div
+        tabIndex={0}
+        role="region"
+        aria-label={`Problems in ${activeFile.name}`}
+        className="max-h-[30%] shrink-0 space-y-2 overflow-y-auto border-t border-line bg-surface px-4 py-2.5"
+      >
+        <div
+          aria-live="polite"
+          className="text-xs"
+          data-testid="yaml-validation"
+          data-phase={current.phase}
+          data-problems={current.phase === "done" ? issues.length : undefined}
+        >
           {current.phase === "checking" && (
             <p className="flex items-center gap-2 text-muted">
               <Spinner className="h-3 w-3" /> Validating…
@@ -304,13 +371,20 @@ export function YamlEditor({
               No problems found in {activeFile.name}.
             </p>
           )}
-          {current.phase === "done" && issues.length > 0 && (
+          {current.phase === "done" && issues.length > 0 && listedIssues.length === 0 && (
+            <p className="text-warn">
+              {issues.length === 1 ? "1 problem" : `${issues.length} problems`} in {activeFile.name}: explained above the
+              editor, with Recreate.
+            </p>
+          )}
+          {current.phase === "done" && listedIssues.length > 0 && (
             <div>
               <p className={hasErrors ? "text-bad" : "text-warn"}>
                 {issues.length} {issues.length === 1 ? "problem" : "problems"} in {activeFile.name}
+                {listedIssues.length < issues.length && ` (${issues.length - listedIssues.length} explained above the editor)`}
               </p>
               <ul data-testid="yaml-issues" className="mt-1.5 space-y-1">
-                {issues.map((issue, index) => (
+                {listedIssues.map((issue, index) => (
                   <li key={index} className="flex gap-2 font-mono text-[12px] leading-snug">
                     <span className={issue.severity === "error" ? "text-bad" : "text-warn"}>
                       {issue.severity === "error" ? "error" : "warn"}
@@ -324,10 +398,6 @@ export function YamlEditor({
           )}
         </div>
         {blockedReason && apply.phase === "idle" && <p className="text-xs text-faint">{blockedReason}</p>}
-        <ApplyResult state={apply} />
-        {immutable && (
-          <ImmutableFieldPanel error={immutable} onRecreate={() => setConfirmRecreate(true)} disabled={!canApply} />
-        )}
       </div>
 
       <ConfirmDialog

@@ -7,7 +7,12 @@ import type { EnvironmentStatus, GradeFinished, XpAwarded } from "../../lib/prot
 
 declare global {
   interface Window {
-    monaco?: { editor: { getEditors(): { getModel(): { setValue(v: string): void; getValue(): string } | null }[] } };
+    monaco?: {
+      editor: {
+        getEditors(): { getModel(): { setValue(v: string): void; getValue(): string; uri: unknown } | null }[];
+        getModelMarkers(filter: { resource?: unknown }): { message: string; severity: number; startLineNumber: number }[];
+      };
+    };
   }
 }
 
@@ -120,6 +125,19 @@ export class LevelPage {
     await this.page.evaluate((value) => {
       window.monaco!.editor.getEditors()[0]!.getModel()!.setValue(value);
     }, text);
+  }
+
+  /** The problems Monaco underlines in the open file (what the learner sees as squiggles). */
+  async editorMarkers(): Promise<{ message: string; line: number }[]> {
+    return this.page.evaluate(() => {
+      const model = window.monaco!.editor.getEditors()[0]!.getModel()!;
+      return window.monaco!.editor.getModelMarkers({ resource: model.uri }).map((m) => ({ message: m.message, line: m.startLineNumber }));
+    });
+  }
+
+  /** The editor's validation line under the file: "No problems found…", or the list of problems. */
+  get editorValidation(): Locator {
+    return this.page.getByTestId("yaml-validation");
   }
 
   async editorText(): Promise<string> {
@@ -241,10 +259,16 @@ export class LevelPage {
     await expect(this.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
   }
 
+  /** Opens hint `n`, confirming its cost when asked (a hint that costs XP asks first). */
   async openHint(n: number): Promise<Locator> {
     await this.page.getByRole("tab", { name: /Hints/ }).click();
     await this.page.getByTestId(`hint-open-${n}`).click();
-    return this.page.getByTestId(`hint-${n}`);
+    const hint = this.page.getByTestId(`hint-${n}`);
+    const confirm = this.page.getByTestId("confirm-dialog");
+    await expect(confirm.or(hint)).toBeVisible();
+    if (await confirm.isVisible()) await this.page.getByTestId("confirm-yes").click();
+    await expect(hint).toBeVisible();
+    return hint;
   }
 
   /**

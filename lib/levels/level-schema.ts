@@ -238,6 +238,11 @@ const chaosSchema = z.strictObject({
   checks: z.array(kebabId).min(1),
   /** How long the replacement pod and the checks get in total. */
   timeoutSeconds: z.number().int().min(5).max(600),
+  /**
+   * What the round proves, one sentence. Shown after the level's objectives and ticked only
+   * once the chaos round has passed (never because the main round did).
+   */
+  objective: nonEmptyText,
 });
 
 /**

@@ -79,7 +79,10 @@ export interface LevelHint {
 export interface LevelDetail extends LevelSummary {
   /** Markdown. */
   briefing: string;
+  /** What the main round checks, one sentence each (ticked when it passes). */
   objectives: string[];
+  /** What the chaos round proves (ticked only when that round passes); null without a chaos round. */
+  chaosObjective: string | null;
   hints: LevelHint[];
   /** XP revealing the solution gives up (the whole level by convention). */
   solutionXpCost: number;
@@ -151,6 +154,11 @@ export interface YamlIssue {
   line?: number;
   message: string;
   severity: "error" | "warning";
+  /**
+   * Set when the cluster refuses the change only because a field is immutable: what Recreate
+   * would delete and create again, so the editor can offer it at once (before any Apply).
+   */
+  recreate?: { resource: ResourceRef; field: string };
 }
 
 export interface ResourceRef {

@@ -40,6 +40,9 @@ describe("loadLevelCatalog", () => {
     const detail = level.detail();
     expect(detail.briefing).toMatch(/^# Mission/);
     expect(detail.objectives.length).toBeGreaterThan(0);
+    // The chaos round's objective is apart, so it is ticked only when that round passes.
+    expect(detail.chaosObjective).toMatch(/primary pod is deleted/);
+    expect(detail.objectives.join(" ")).not.toMatch(/chaos|primary pod is deleted/);
     expect(detail.hints).toHaveLength(4);
     // Hint bodies stay on the server until the learner opens them (hint:open records the cost).
     expect(Object.keys(detail.hints[0] ?? {}).sort()).toEqual(["title", "xpCost"]);
@@ -75,8 +78,17 @@ describe("loadLevelCatalog", () => {
       "ResourceQuota/kubequest-limits",
       "LimitRange/kubequest-defaults",
       "NetworkPolicy/kubequest-default-deny",
+      "ConfigMap/kubequest-level-files",
       "Pod/toolbox",
     ]);
+    // The level's manifests, for the toolbox to copy into the terminal's home folder (issue 16,
+    // item 9: a terminal-only learner had no manifests to edit).
+    const files = objects.find((o) => o.kind === "ConfigMap") as { data?: Record<string, string>; metadata: { labels?: Record<string, string> } } | undefined;
+    expect(Object.keys(files?.data ?? {})).toEqual(["service.yaml", "statefulset.yaml"]);
+    expect(files?.data?.["service.yaml"]).toBe(level.detail().editableFiles[0]?.content);
+    expect(files?.metadata.labels).toMatchObject({ "app.kubernetes.io/part-of": "kubequest" });
+    const toolbox = objects.find((o) => o.kind === "Pod") as unknown as { spec: { volumes: { name: string; configMap?: { name: string } }[] } };
+    expect(toolbox.spec.volumes.find((v) => v.configMap)?.configMap?.name).toBe("kubequest-level-files");
     expect(JSON.stringify(objects)).not.toContain("{{");
     const binding = objects.find((o) => o.kind === "RoleBinding") as { subjects?: { namespace?: string }[] } | undefined;
     expect(binding?.subjects?.[0]?.namespace).toBe("kq-abc123");

@@ -23,6 +23,22 @@ import {
 /** The placeholder platform objects use where a value must name the level's namespace. */
 export const NAMESPACE_PLACEHOLDER = "{{namespace}}";
 
+/**
+ * The ConfigMap holding the level's editable files, which the toolbox pod (levels/_platform/
+ * 60-toolbox.yaml) copies into the terminal's home folder at start: a learner who works only in
+ * the terminal finds the same manifests the editor shows, to edit and `kubectl apply -f`.
+ */
+export const LEVEL_FILES_CONFIGMAP = "kubequest-level-files";
+
+function levelFilesConfigMap(files: readonly EditableFile[]): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: LEVEL_FILES_CONFIGMAP, labels: { "app.kubernetes.io/part-of": "kubequest" } },
+    data: Object.fromEntries(files.map((f) => [f.name, f.content])),
+  };
+}
+
 export interface LoadedLevel {
   readonly manifest: LevelManifest;
   /** Absolute path of the level directory. */
@@ -125,7 +141,11 @@ function makeLoadedLevel(source: LevelSource, platform: PlatformSource): LoadedL
       if (!isValidNamespace(namespace)) {
         throw new Error(`"${namespace}" is not a valid namespace name (RFC 1123 label: lowercase letters, digits and '-', at most 63)`);
       }
-      return platform.files.flatMap((f) => f.objects.map((o) => withNamespace(o, namespace)));
+      const objects = platform.files.flatMap((f) => f.objects.map((o) => withNamespace(o, namespace)));
+      // Before the first pod: the toolbox reads it when it starts.
+      const firstPod = objects.findIndex((o) => o.kind === "Pod");
+      objects.splice(firstPod === -1 ? objects.length : firstPod, 0, levelFilesConfigMap(editableFiles));
+      return objects;
     },
     readObjects(file) {
       const found = source.files.get(file);
@@ -141,6 +161,7 @@ function makeLoadedLevel(source: LevelSource, platform: PlatformSource): LoadedL
       ...summary(),
       briefing: source.briefing,
       objectives: [...manifest.objectives],
+      chaosObjective: manifest.chaos?.objective ?? null,
       solutionXpCost: manifest.solutionXpCost,
       chaosBonusXp: manifest.chaosBonusXp,
       hints: manifest.hints.map((h) => ({ title: h.title, xpCost: h.xpCost })),

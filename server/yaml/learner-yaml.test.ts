@@ -176,6 +176,22 @@ describe("validate and apply against the API server's answers", () => {
     expect(calls).toEqual(["dry-run"]);
   });
 
+  it("marks a dry run's immutable-field problem with what Recreate needs, so the editor can offer it before Apply", async () => {
+    const kube = adapterFailingWith(
+      422,
+      {
+        message: 'Service "redis" is invalid: spec.clusterIPs[0]: Invalid value: ["None"]: may not change once set',
+        reason: "Invalid",
+        details: { name: "redis", kind: "Service", causes: [{ reason: "FieldValueInvalid", message: 'Invalid value: ["None"]: may not change once set', field: "spec.clusterIPs[0]" }] },
+        code: 422,
+      },
+      [],
+    );
+    const { issues } = await validateLearnerYaml({ kube, ...ctx } as LearnerYamlContext, headless);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ severity: "error", recreate: { resource: { kind: "Service", name: "redis" }, field: "spec.clusterIP" } });
+  });
+
   it("refuses to apply YAML with errors, naming the lines", async () => {
     const calls: string[] = [];
     const kube = adapterFailingWith(500, {}, calls);

@@ -180,7 +180,14 @@ function issuesFromKubeError(text: string, o: LearnerObject, err: KubeError): Ya
     return line ? { line } : {};
   };
   if (err.code === "immutable-field") {
-    return [{ severity: "error", message: `${err.message} ${err.details.action ?? ""}`.trim(), ...at(err.details.field) }];
+    return [
+      {
+        severity: "error",
+        message: `${err.message} ${err.details.action ?? ""}`.trim(),
+        ...at(err.details.field),
+        recreate: { resource: refOf(o), field: err.details.field ?? "spec" },
+      },
+    ];
   }
   const causes = err.details.causes ?? [];
   if (err.code === "invalid" && causes.length > 0) {

@@ -173,3 +173,24 @@ describe("findFieldLine", () => {
     expect(parseFieldPath('containers[name="redis"]')).toEqual([{ key: "containers" }, { match: { key: "name", value: "redis" } }]);
   });
 });
+
+describe("a document whose first line was indented by mistake (issue 16, item 5)", () => {
+  it("points at the indented line and says what to do, not at the innocent next line", () => {
+    const text = "      apiVersion: v1\nkind: Service\nmetadata:\n  name: redis\n";
+    expect(parseYamlSafely(text).issues).toEqual([
+      {
+        severity: "error",
+        line: 1,
+        message:
+          "YAML syntax: line 1 is indented by 6 spaces but line 2 is not. Top-level fields (apiVersion, kind, metadata, spec) start at the beginning of the line: remove the indentation of line 1.",
+      },
+    ]);
+  });
+
+  it("leaves other syntax errors as the parser reports them", () => {
+    const issues = parseYamlSafely("apiVersion: v1\nkind: [Service\n").issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toMatch(/^YAML syntax: /);
+    expect(issues[0]?.message).not.toContain("indented by");
+  });
+});

@@ -104,6 +104,36 @@ function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/**
+ * The commonest syntax error in a pasted or Tab-indented manifest: its first field is indented
+ * and the next line is not. The parser blames the next line ("end of the stream expected"),
+ * which is innocent; this names the line to fix, or undefined when that is not the case.
+ */
+function indentedFirstLine(text: string, errorLine: number): YamlIssue | undefined {
+  const lines = text.split("\n");
+  const indentOf = (l: string) => l.length - l.trimStart().length;
+  const isContent = (l: string) => l.trim() !== "" && !l.trimStart().startsWith("#");
+  // The document the error is in starts after the last "---" above it.
+  let start = 0;
+  for (let i = errorLine - 2; i >= 0; i--) {
+    if (/^---(\s|$)/.test(lines[i] ?? "")) {
+      start = i + 1;
+      break;
+    }
+  }
+  const first = lines.findIndex((l, i) => i >= start && i < errorLine - 1 && isContent(l));
+  const at = lines[errorLine - 1] ?? "";
+  if (first === -1 || !isContent(at)) return undefined;
+  const firstIndent = indentOf(lines[first]!);
+  if (firstIndent === 0 || indentOf(at) >= firstIndent) return undefined;
+  const what = /^\t/.test(lines[first]!) ? "indented with tabs" : `indented by ${firstIndent} ${firstIndent === 1 ? "space" : "spaces"}`;
+  return {
+    severity: "error",
+    line: first + 1,
+    message: `YAML syntax: line ${first + 1} is ${what} but line ${errorLine} is not. Top-level fields (apiVersion, kind, metadata, spec) start at the beginning of the line: remove the indentation of line ${first + 1}.`,
+  };
+}
+
 /** Parses every document of `text` within `limits`. Never throws. */
 export function parseYamlSafely(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
   const bytes = Buffer.byteLength(text, "utf8");
@@ -121,6 +151,8 @@ export function parseYamlSafely(text: string, limits: YamlLimits = DEFAULT_YAML_
   } catch (err) {
     if (err instanceof yaml.YAMLException) {
       const line = (err.mark as { line?: number } | undefined)?.line;
+      const indented = line !== undefined ? indentedFirstLine(text, line + 1) : undefined;
+      if (indented) return { documents: [], issues: [indented] };
       return {
         documents: [],
         issues: [{ severity: "error", ...(line !== undefined ? { line: line + 1 } : {}), message: `YAML syntax: ${err.reason || err.message}.` }],

@@ -42,7 +42,7 @@ describe("service-headless", () => {
     expect(out.passed).toBe(false);
     expect(out.evidence).toEqual(["StatefulSet redis: spec.serviceName = redis", `Service redis: type ClusterIP, spec.clusterIP = ${VIRTUAL_IP}`]);
     expect(out.reason).toBe(
-      `Service redis has the virtual IP ${VIRTUAL_IP}, so DNS answers with that one address and publishes no per-pod names. clusterIP cannot be changed in place: delete the Service and create it again with clusterIP: None.`,
+      `Service redis has the virtual IP ${VIRTUAL_IP}, so DNS answers with that one address and publishes no per-pod names.`,
     );
   });
 
@@ -56,7 +56,7 @@ describe("service-headless", () => {
       "Service redis-headless: spec.clusterIP = None (headless)",
     ]);
     expect(out.reason).toBe(
-      "Service redis-headless is headless, but the StatefulSet names redis in spec.serviceName, and only that Service gives its pods DNS names. Make redis itself headless (or point serviceName at the headless one — which means recreating the StatefulSet, since serviceName is immutable too).",
+      "Service redis-headless is headless, but the StatefulSet names redis in spec.serviceName, and only that Service gives its pods DNS names.",
     );
   });
 
@@ -92,7 +92,7 @@ describe("service-headless", () => {
     const out = await check({ objects: solvedNamespace({ services: [] }) });
     expect(out.passed).toBe(false);
     expect(out.evidence).toEqual(["StatefulSet redis: spec.serviceName = redis", "Service redis: not found"]);
-    expect(out.reason).toBe("There is no Service named redis, so no pod can have a DNS name under it. Create it headless (clusterIP: None).");
+    expect(out.reason).toBe("There is no Service named redis, so no pod can have a DNS name under it.");
   });
 
   it("falls back to the level's Service name when the StatefulSet is gone or names none", async () => {
@@ -108,7 +108,7 @@ describe("service-headless", () => {
     expect(out.passed).toBe(false);
     expect(out.evidence[1]).toBe("Service redis: type ExternalName, spec.clusterIP = (empty)");
     expect(out.reason).toBe(
-      "Service redis is of type ExternalName: DNS answers with an alias to another name and publishes no per-pod names. Delete the Service and create it again as a headless ClusterIP Service (clusterIP: None).",
+      "Service redis is of type ExternalName: DNS answers with an alias to another name and publishes no per-pod names.",
     );
   });
 
@@ -221,7 +221,7 @@ describe("statefulset-service-name", () => {
     expect(out.passed).toBe(false);
     expect(out.evidence).toEqual(["StatefulSet redis: not found", "Deployment redis: 2/3 ready"]);
     expect(out.reason).toBe(
-      "A Deployment's pods get random names (like redis-7c9f8-x2lqp) and no per-pod DNS records, so replicas cannot name their primary. Use a StatefulSet governed by the headless Service.",
+      "A Deployment's pods get random names (like redis-7c9f8-x2lqp) and no per-pod DNS records, so replicas cannot name their primary.",
     );
   });
 

@@ -18,7 +18,8 @@ export const serviceHeadless: CheckImplementation = async ({ ctx }) => {
     return {
       passed: false,
       evidence: [...evidence, `Service ${snap.governingServiceName}: not found`],
-      reason: `There is no Service named ${snap.governingServiceName}, so no pod can have a DNS name under it. Create it headless (clusterIP: None).`,
+      // What is wrong, not how to fix it: the how is in the level's hints, which cost XP.
+      reason: `There is no Service named ${snap.governingServiceName}, so no pod can have a DNS name under it.`,
     };
   }
   evidence.push(`Service ${svc.name}: type ${svc.type}, spec.clusterIP = ${svc.clusterIP || "(empty)"}`);
@@ -27,10 +28,10 @@ export const serviceHeadless: CheckImplementation = async ({ ctx }) => {
   if (svc.clusterIP === "None") return { passed: true, evidence };
   const reason =
     otherHeadless.length > 0
-      ? `Service ${otherHeadless.map((s) => s.name).join(", ")} is headless, but the StatefulSet names ${svc.name} in spec.serviceName, and only that Service gives its pods DNS names. Make ${svc.name} itself headless (or point serviceName at the headless one — which means recreating the StatefulSet, since serviceName is immutable too).`
+      ? `Service ${otherHeadless.map((s) => s.name).join(", ")} is headless, but the StatefulSet names ${svc.name} in spec.serviceName, and only that Service gives its pods DNS names.`
       : svc.type === "ExternalName"
-        ? `Service ${svc.name} is of type ExternalName: DNS answers with an alias to another name and publishes no per-pod names. Delete the Service and create it again as a headless ClusterIP Service (clusterIP: None).`
-        : `Service ${svc.name} has the virtual IP ${svc.clusterIP}, so DNS answers with that one address and publishes no per-pod names. clusterIP cannot be changed in place: delete the Service and create it again with clusterIP: None.`;
+        ? `Service ${svc.name} is of type ExternalName: DNS answers with an alias to another name and publishes no per-pod names.`
+        : `Service ${svc.name} has the virtual IP ${svc.clusterIP}, so DNS answers with that one address and publishes no per-pod names.`;
   return { passed: false, evidence, reason };
 };
 
@@ -45,7 +46,7 @@ export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
       passed: false,
       evidence,
       reason: deployment
-        ? `A Deployment's pods get random names (like ${deployment.name}-7c9f8-x2lqp) and no per-pod DNS records, so replicas cannot name their primary. Use a StatefulSet governed by the headless Service.`
+        ? `A Deployment's pods get random names (like ${deployment.name}-7c9f8-x2lqp) and no per-pod DNS records, so replicas cannot name their primary.`
         : `The StatefulSet ${ctx.workload.name} is gone. Apply statefulset.yaml again.`,
     };
   }
