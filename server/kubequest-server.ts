@@ -7,11 +7,13 @@
  */
 import http from "node:http";
 import { AccountStore } from "./database/account-store";
-import { databaseConfigFromEnv, openDatabase, type DatabaseHandle } from "./database/database";
+import { readServerConfig, type PerIpLimits, type RecordingPolicy, type ServerConfig } from "./config/server-config";
+import { openDatabase, type DatabaseHandle } from "./database/database";
 import { ProgressStore } from "./database/progress-store";
 import { RecordingStore } from "./database/recording-store";
 import { createAccountApi, type SignInLimits } from "./http/account-api";
 import { LevelEnvironments } from "./environments/level-environment";
+import { testRunLabels } from "./environments/environment-naming";
 import { ensureAdmissionPolicies } from "./environments/learner-fences";
 import { asActionableError } from "./errors/actionable-failure";
 import { runGrade } from "./grader/run-grade";
@@ -29,14 +31,15 @@ import { getLevelCatalog, type LevelCatalog } from "./levels/level-catalog";
 import { NamespaceLiveViews } from "./live-view/namespace-live-view";
 import { worldsOf } from "./progress/level-rules";
 import { SESSION_MAX_AGE_SECONDS, ensureSession, sessionFromRequest, type SessionSigner } from "./session/anonymous-session";
-import { clientAddress, perIpLimitsFromEnv, tooManySessions, type PerIpLimits } from "./http/per-ip-limits";
+import { clientAddress, tooManySessions } from "./http/per-ip-limits";
 import { RateLimiter } from "./socket/rate-limit";
-import { originPolicyFromEnv, type OriginPolicy } from "./socket/origin-check";
+import { originPolicyOf, type OriginPolicy } from "./socket/origin-check";
 import { createSocketServer, type SocketServerDeps } from "./socket/socket-server";
 import { TerminalSessions } from "./terminal/terminal-session";
-import { recordingPolicyFromEnv, type RecordingPolicy } from "./terminal/terminal-recorder";
 
 export interface KubeQuestServerOptions {
+  /** The configuration (config/server-config.ts); read from the environment when not given. */
+  config?: ServerConfig;
   port: number;
   host: string;
   signer: SessionSigner;
@@ -62,13 +65,6 @@ export interface KubeQuestServerOptions {
   perIpLimits?: PerIpLimits;
 }
 
-/** Signed-in sessions last two weeks unless KUBEQUEST_ACCOUNT_SESSION_HOURS says otherwise. */
-export function accountSessionTtlMs(env: Record<string, string | undefined> = process.env): number {
-  const hours = Number(env.KUBEQUEST_ACCOUNT_SESSION_HOURS ?? 14 * 24);
-  if (!Number.isFinite(hours) || hours <= 0) throw new Error(`KUBEQUEST_ACCOUNT_SESSION_HOURS must be a positive number of hours, got "${env.KUBEQUEST_ACCOUNT_SESSION_HOURS}"`);
-  return hours * 3_600_000;
-}
-
 export interface KubeQuestServer {
   server: http.Server;
   url: string;
@@ -92,23 +88,24 @@ export interface KubeQuestServer {
 }
 
 export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promise<KubeQuestServer> {
-  const kube = opts.kube ?? getKubeAdapter;
+  const config = opts.config ?? readServerConfig();
+  const kube = opts.kube ?? (() => getKubeAdapter(config.cluster));
   const levels: () => Promise<LevelCatalog> = opts.levels ?? getLevelCatalog;
   const ownDatabase = opts.database === undefined;
-  const database = opts.database ?? (await openDatabase(databaseConfigFromEnv()));
+  const database = opts.database ?? (await openDatabase(config.storage));
   // "World done" achievements need the catalog's worlds; it is loaded before the first grade.
   let worlds: Map<number, string[]> = new Map();
   void levels()
     .then((catalog) => (worlds = worldsOf(catalog)))
     .catch(() => undefined);
-  const progress = new ProgressStore(database.db, () => worlds);
+  const progress = new ProgressStore(database.db, () => worlds, undefined, config.testCrashPoint);
   const accounts = new AccountStore(database.db, {
     anonymousTtlMs: SESSION_MAX_AGE_SECONDS * 1000,
-    accountTtlMs: opts.accountSessionTtlMs ?? accountSessionTtlMs(),
+    accountTtlMs: opts.accountSessionTtlMs ?? config.accountSessionTtlMs,
   });
-  const recordingPolicy: RecordingPolicy = { ...recordingPolicyFromEnv(), ...opts.recording };
+  const recordingPolicy: RecordingPolicy = { ...config.recording, ...opts.recording };
   const recordings = new RecordingStore(database.db);
-  const origins = opts.origins ?? originPolicyFromEnv(process.env, opts.port, opts.host);
+  const origins = opts.origins ?? originPolicyOf(config.allowedOrigins, opts.port, opts.host);
   // Filled once the socket server exists (below); HTTP requests only arrive after listen().
   const rooms: { io?: ReturnType<typeof createSocketServer>["io"]; sockets?: ReturnType<typeof createSocketServer> } = {};
   const api = createAccountApi({
@@ -125,7 +122,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   const cohorts = new CohortStore(database.db);
   // Made once the services it drives exist (below); requests only arrive after listen().
   const dashboard: { api?: ReturnType<typeof createCohortApi> } = {};
-  const perIp = opts.perIpLimits ?? perIpLimitsFromEnv();
+  const perIp = opts.perIpLimits ?? config.perIp;
   const newSessionsPerIp = new RateLimiter(perIp.newSessions, perIp.windowMs);
   const server = http.createServer((req, res) => {
     // A request without a valid session is about to mint one: counted per address.
@@ -162,7 +159,9 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   const environments = new LevelEnvironments({
     kube,
     levels,
-    ...(opts.maxEnvironments !== undefined ? { maxEnvironments: opts.maxEnvironments } : {}),
+    maxEnvironments: opts.maxEnvironments ?? config.environments.max,
+    ttlMs: config.environments.ttlMs,
+    scopeLabels: testRunLabels(config.environments.testRun),
     events: {
       progress: (ns, p) => toNamespace(ns, "environment:progress", p),
       status: (ns, s) => toNamespace(ns, "environment:status", s),

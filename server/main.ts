@@ -2,14 +2,16 @@
  * KubeQuest's one server: Next.js pages and socket.io on the same HTTP port.
  *
  *   npm run dev      → tsx server/main.ts --dev
- *   PORT (3000), HOST (127.0.0.1; "0.0.0.0" to listen on every interface), KUBECONFIG,
- *   KUBEQUEST_DATA_DIR, DATABASE_URL, KUBEQUEST_ACCOUNT_SESSION_HOURS, KUBEQUEST_SESSION_SECRET, KUBEQUEST_ALLOWED_ORIGINS, KUBEQUEST_ENV_TTL_HOURS
+ *   Settings come from the environment, read and checked once by config/server-config.ts
+ *   (PORT, HOST, KUBECONFIG, KUBEQUEST_HOME, DATABASE_URL, KUBEQUEST_SESSION_SECRET, …): a bad
+ *   value stops the start with every problem named.
  *
  * The Kubernetes cluster is optional at start-up: without it the pages work and each level
  * says how to start the cluster.
  *
  * Node only.
  */
+import { readServerConfig } from "./config/server-config";
 import { getKubeAdapter } from "./kubernetes/kube-client";
 import { startKubeQuestServer } from "./kubequest-server";
 import { SessionSigner, loadSessionSecret } from "./session/anonymous-session";
@@ -17,33 +19,27 @@ import { SessionSigner, loadSessionSecret } from "./session/anonymous-session";
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
-function parsePort(value: string | undefined): number {
-  const port = Number(value ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${value}"`);
-  return port;
-}
-
 async function main(): Promise<void> {
   const dev = process.argv.includes("--dev") || process.env.NODE_ENV === "development";
   // Next reads NODE_ENV while loading: set it before `next` is imported.
   (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
-  const port = parsePort(process.env.PORT);
-  const host = process.env.HOST || "127.0.0.1";
-  const signer = new SessionSigner(loadSessionSecret());
+  const config = readServerConfig();
+  const { port, host } = config;
+  const signer = new SessionSigner(loadSessionSecret({ sessionSecret: config.sessionSecret, dataDir: config.storage.dataDir }));
 
   const { default: next } = await import("next");
   const app = next({ dev, dir: process.cwd(), hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const kq = await startKubeQuestServer({ port, host, signer, handle: (req, res) => handle(req, res) });
+  const kq = await startKubeQuestServer({ config, port, host, signer, handle: (req, res) => handle(req, res) });
   console.log(`KubeQuest ready on ${kq.url}${dev ? " (development)" : ""}`);
   console.log(`Database: ${kq.services.database.engine} (${kq.services.database.describe}), migrations applied`);
 
   // Say early when the cluster is missing; the server keeps running either way.
   Promise.resolve()
-    .then(() => getKubeAdapter().ping())
+    .then(() => getKubeAdapter(config.cluster).ping())
     .then(({ version }) => console.log(`Kubernetes cluster reachable (${version})`))
     .catch((err: unknown) => {
       const e = err as { message?: string; details?: { action?: string } };

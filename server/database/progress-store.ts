@@ -90,11 +90,12 @@ export class ProgressRuleError extends Error {
 }
 
 /**
- * Test-only: when KUBEQUEST_TEST_CRASH_POINT is "between-grade-and-award", the process announces
- * it on stdout and then hangs inside the transaction so a test can SIGKILL it right there.
+ * Test-only: when the configured crash point (KUBEQUEST_TEST_CRASH_POINT) is
+ * "between-grade-and-award", the process announces it on stdout and then hangs inside the
+ * transaction so a test can SIGKILL it right there.
  */
-async function crashPoint(name: string): Promise<void> {
-  if (process.env.KUBEQUEST_TEST_CRASH_POINT !== name) return;
+async function crashPoint(configured: string | undefined, name: string): Promise<void> {
+  if (configured !== name) return;
   process.stdout.write(`KQ-CRASH-POINT ${name}\n`);
   await new Promise(() => undefined);
 }
@@ -107,6 +108,8 @@ export class ProgressStore {
     /** Level ids by world, for "world done" achievements. */
     private readonly worlds: () => ReadonlyMap<number, readonly string[]>,
     private readonly now: () => Date = () => new Date(),
+    /** Test-only: where to stop so a test can kill the process (see crashPoint). */
+    private readonly testCrashPoint: string | undefined = undefined,
   ) {}
 
   private async ensureProgress(trx: Transaction<Database> | Kysely<Database>, learnerId: string, levelId: string): Promise<void> {
@@ -194,7 +197,7 @@ export class ProgressStore {
           .execute();
       }
 
-      await crashPoint("between-grade-and-award");
+      await crashPoint(this.testCrashPoint, "between-grade-and-award");
 
       let award: GradeRecordOutcome["award"] = null;
       if (grade.passed) {

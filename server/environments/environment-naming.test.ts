@@ -48,16 +48,16 @@ describe("environment naming", () => {
     expect(isExpired("yesterday", now, day)).toBe(false);
   });
 
-  it("labels a test run's environments from KUBEQUEST_TEST_RUN, and a real server's not at all", () => {
-    expect(testRunLabels({ KUBEQUEST_TEST_RUN: "it-1796020000-ab12cd" })).toEqual({ "kubequest.dev/test-run": "it-1796020000-ab12cd" });
-    expect(testRunLabels({})).toEqual({});
-    expect(testRunLabels({ KUBEQUEST_TEST_RUN: "" })).toEqual({});
+  it("labels a test run's environments from its id (KUBEQUEST_TEST_RUN), and a real server's not at all", () => {
+    expect(testRunLabels("it-1796020000-ab12cd")).toEqual({ "kubequest.dev/test-run": "it-1796020000-ab12cd" });
+    expect(testRunLabels(undefined)).toEqual({});
+    expect(testRunLabels("")).toEqual({});
   });
 
   it("refuses a test run id that cannot be a label value, saying what would do", () => {
-    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "my run" })).toThrow(/KUBEQUEST_TEST_RUN="my run" is not a Kubernetes label value: use at most 63/);
-    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "x".repeat(64) })).toThrow(/not a Kubernetes label value/);
-    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "-run" })).toThrow(/not a Kubernetes label value/);
+    expect(() => testRunLabels("my run")).toThrow(/KUBEQUEST_TEST_RUN="my run" is not a Kubernetes label value: use at most 63/);
+    expect(() => testRunLabels("x".repeat(64))).toThrow(/not a Kubernetes label value/);
+    expect(() => testRunLabels("-run")).toThrow(/not a Kubernetes label value/);
   });
 
   it("lets a scoped reaper select only environments carrying every scope label", () => {

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { NAMESPACE_PATTERN } from "../../lib/levels/kube-object";
+import { isKubernetesLabelValue } from "../config/server-config";
 
 export const LABELS = {
   managedBy: "app.kubernetes.io/managed-by",
@@ -64,18 +65,14 @@ export function environmentSelector(sessionId: string, levelId: string): string 
  */
 export const ALL_ENVIRONMENTS_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}`;
 
-/** A Kubernetes label value: at most 63 characters, alphanumeric at both ends. */
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)$/;
-
 /**
- * The labels a server started by a test run puts on every environment it creates, from
- * KUBEQUEST_TEST_RUN; none for a real server. Refused loudly when the id cannot be a label
- * value, since an unlabelled test environment would outlive its run.
+ * The labels a server started by a test run puts on every environment it creates, from its
+ * test run id (KUBEQUEST_TEST_RUN); none for a real server. Refused loudly when the id cannot
+ * be a label value, since an unlabelled test environment would outlive its run.
  */
-export function testRunLabels(env: Record<string, string | undefined> = process.env): Record<string, string> {
-  const run = env.KUBEQUEST_TEST_RUN;
+export function testRunLabels(run: string | undefined): Record<string, string> {
   if (run === undefined || run === "") return {};
-  if (!LABEL_VALUE.test(run)) {
+  if (!isKubernetesLabelValue(run)) {
     throw new Error(`KUBEQUEST_TEST_RUN="${run}" is not a Kubernetes label value: use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.`);
   }
   return { [LABELS.testRun]: run };

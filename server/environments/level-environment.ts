@@ -10,7 +10,8 @@ import type { EnvironmentStatus, ProgressEvent } from "../../lib/protocol/socket
 import { ActionableFailure, asActionableError, failure } from "../errors/actionable-failure";
 import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
-import { EnvironmentCapacity, maxEnvironmentsFromEnv } from "./environment-capacity";
+import { DEFAULT_MAX_ENVIRONMENTS, testRunFrom, warmPoolFrom } from "../config/server-config";
+import { EnvironmentCapacity } from "./environment-capacity";
 import {
   ALL_ENVIRONMENTS_SELECTOR,
   LABELS,
@@ -22,7 +23,7 @@ import {
   testRunLabels,
 } from "./environment-naming";
 import { apiServerEgressPolicy, ensureAdmissionPolicies } from "./learner-fences";
-import { WarmPool, warmPoolSizeFromEnv } from "./warm-pool";
+import { WarmPool } from "./warm-pool";
 
 /** Where progress and status changes go (the socket layer sends them to the namespace's room). */
 export interface EnvironmentEvents {
@@ -39,7 +40,7 @@ export interface LevelEnvironmentOptions {
   readyTimeoutMs?: number;
   /** Environments older than this are deleted by the reaper. */
   ttlMs?: number;
-  /** Most environments running at once on the cluster; default KUBEQUEST_MAX_ENVIRONMENTS or 12. */
+  /** Most environments running at once on the cluster; default 12 (the server passes KUBEQUEST_MAX_ENVIRONMENTS). */
   maxEnvironments?: number;
   now?: () => number;
   /**
@@ -67,10 +68,8 @@ const REAP_EVERY_MS = 10 * 60_000;
 /** Waiting reasons that will not fix themselves while we wait: fail at once, saying which. */
 const HOPELESS_WAITING = new Set(["ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"]);
 
-export function envTtlMs(env: Record<string, string | undefined> = process.env): number {
-  const hours = Number(env.KUBEQUEST_ENV_TTL_HOURS);
-  return (Number.isFinite(hours) && hours > 0 ? hours : 24) * 3600_000;
-}
+/** Environments live a day unless the configuration says otherwise (KUBEQUEST_ENV_TTL_HOURS). */
+const DEFAULT_TTL_MS = 24 * 3600_000;
 
 function toolboxPodOf(objects: KubeObject[]): string {
   return objects.find((o) => o.kind === "Pod")?.metadata.name ?? "toolbox";
@@ -115,14 +114,14 @@ export class LevelEnvironments {
 
   constructor(private readonly opts: LevelEnvironmentOptions) {
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
-    this.ttlMs = opts.ttlMs ?? envTtlMs();
+    this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     this.now = opts.now ?? Date.now;
-    this.scopeLabels = opts.scopeLabels ?? testRunLabels();
-    this.capacity = new EnvironmentCapacity({ max: opts.maxEnvironments ?? maxEnvironmentsFromEnv(), now: this.now });
+    this.scopeLabels = opts.scopeLabels ?? testRunLabels(testRunFrom());
+    this.capacity = new EnvironmentCapacity({ max: opts.maxEnvironments ?? DEFAULT_MAX_ENVIRONMENTS, now: this.now });
     this.pool = new WarmPool({
       kube: opts.kube,
       levels: opts.levels,
-      size: opts.warmPoolSize ?? warmPoolSizeFromEnv(),
+      size: opts.warmPoolSize ?? warmPoolFrom(),
       scopeLabels: this.scopeLabels,
       now: this.now,
       build: (level, namespace, labels) => this.build(level, namespace, labels, []),

@@ -30,24 +30,6 @@ export const POOL_LABELS = {
   build: "kubequest.dev/pool-build",
 } as const;
 
-/**
- * KUBEQUEST_WARM_POOL: pre-started environments kept per level (0 turns the pool off). A test
- * server (KUBEQUEST_TEST_RUN set) keeps none unless told: tests start exactly what they test.
- */
-export function warmPoolSizeFromEnv(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.KUBEQUEST_WARM_POOL;
-  if (raw === undefined || raw === "") return env.KUBEQUEST_TEST_RUN ? 0 : DEFAULT_WARM_POOL;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 50) throw new Error(`KUBEQUEST_WARM_POOL must be a whole number from 0 to 50, got "${raw}"`);
-  return n;
-}
-
-/**
- * Two per level: on the 2-core machine the platform is sized for, two idle Level 30 namespaces
- * cost about 0.1 CPU and 0.5 GiB (see the README's load figures), and a class's first wave of
- * starts mostly finds one ready while the refill catches up.
- */
-export const DEFAULT_WARM_POOL = 2;
 
 /** A pooled environment older than this is replaced rather than handed out. */
 export const DEFAULT_POOL_MAX_AGE_MS = 30 * 60_000;

@@ -28,14 +28,12 @@ function normalize(origin: string): string | null {
   }
 }
 
-/** The policy from the environment: the allow-list when given, else our own origins. */
-export function originPolicyFromEnv(env: Record<string, string | undefined>, port: number, host: string): OriginPolicy {
-  const list = (env.KUBEQUEST_ALLOWED_ORIGINS ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => normalize(s))
-    .filter((s): s is string => s !== null);
+/**
+ * The policy for the configured allow-list (KUBEQUEST_ALLOWED_ORIGINS, already validated and
+ * normalized by config/server-config.ts) when it is not empty, else our own origins.
+ */
+export function originPolicyOf(allowedOrigins: readonly string[], port: number, host: string): OriginPolicy {
+  const list = allowedOrigins.map((s) => normalize(s)).filter((s): s is string => s !== null);
   if (list.length > 0) return { allowed: list, trustRequestHost: false, loopbackHostsOnly: true };
   const loopbackOnly = host === "127.0.0.1" || host === "localhost" || host === "::1";
   return {

@@ -50,7 +50,8 @@ import { watchRoom, type EmitToNamespace, type LearnerWatch } from "../instructo
 import { resetLearnerLevel } from "../environments/reset-learner-level";
 import { sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
 import { attemptKeyOf, type TerminalSessions } from "../terminal/terminal-session";
-import { TerminalRecorder, type RecordingPolicy } from "../terminal/terminal-recorder";
+import { TerminalRecorder } from "../terminal/terminal-recorder";
+import type { RecordingPolicy } from "../config/server-config";
 import { TerminalInputLimits, type TerminalInputLimitOptions } from "../terminal/terminal-input-limits";
 import type { RecordingStore } from "../database/recording-store";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";

@@ -5,15 +5,17 @@
  *
  * argv: <learner id> <level rules as JSON>
  */
-import { databaseConfigFromEnv, openDatabase } from "../../../server/database/database";
+import { readServerConfig } from "../../../server/config/server-config";
+import { openDatabase } from "../../../server/database/database";
 import { ProgressStore, type LevelRules } from "../../../server/database/progress-store";
 
 async function main(): Promise<void> {
   const [learnerId, rulesJson] = process.argv.slice(2);
   if (!learnerId || !rulesJson) throw new Error("usage: grade-in-child <learner id> <rules json>");
   const rules = JSON.parse(rulesJson) as LevelRules;
-  const handle = await openDatabase(databaseConfigFromEnv());
-  const store = new ProgressStore(handle.db, () => new Map([[rules.world, [rules.levelId]]]));
+  const config = readServerConfig();
+  const handle = await openDatabase(config.storage);
+  const store = new ProgressStore(handle.db, () => new Map([[rules.world, [rules.levelId]]]), undefined, config.testCrashPoint);
   const outcome = await store.recordGrade(learnerId, rules, { round: "main", passed: true, results: [], durationMs: 1 });
   process.stdout.write(`KQ-OUTCOME ${JSON.stringify(outcome)}\n`);
   await handle.close();

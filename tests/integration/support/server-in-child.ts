@@ -10,14 +10,17 @@
  * attach hundreds of times; any other server setting comes from the environment as usual.
  */
 import { startKubeQuestServer } from "../../../server/kubequest-server";
+import { readServerConfig } from "../../../server/config/server-config";
 import { SessionSigner, loadSessionSecret } from "../../../server/session/anonymous-session";
 
 async function main(): Promise<void> {
   const [capacity, perMs] = (process.env.KQ_TEST_RATE_LIMIT ?? "").split("/").map(Number);
+  const config = readServerConfig();
   const kq = await startKubeQuestServer({
+    config,
     port: 0,
     host: "127.0.0.1",
-    signer: new SessionSigner(loadSessionSecret()),
+    signer: new SessionSigner(loadSessionSecret({ sessionSecret: config.sessionSecret, dataDir: config.storage.dataDir })),
     handle: async (_req, res) => {
       res.setHeader("content-type", "text/plain");
       res.end("page");

@@ -42,7 +42,7 @@ export type TestServerOptions = Partial<Omit<KubeQuestServerOptions, "port" | "h
 export async function startTestServer(opts: TestServerOptions): Promise<TestServer> {
   const { name, database: given, ...rest } = opts;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), name));
-  const signer = new SessionSigner(loadSessionSecret({ KUBEQUEST_DATA_DIR: dataDir }));
+  const signer = new SessionSigner(loadSessionSecret({ sessionSecret: undefined, dataDir }));
   const database = given ?? (await openDatabase({ dataDir }));
   const kq = await startKubeQuestServer({
     port: 0,
