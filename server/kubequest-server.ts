@@ -108,18 +108,19 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   const origins = opts.origins ?? originPolicyOf(config.allowedOrigins, opts.port, opts.host);
   // Filled once the socket server exists (below); HTTP requests only arrive after listen().
   const rooms: { io?: ReturnType<typeof createSocketServer>["io"]; sockets?: ReturnType<typeof createSocketServer> } = {};
+  const cohorts = new CohortStore(database.db);
   const api = createAccountApi({
     signer: opts.signer,
     origins,
     accounts,
     progress,
+    cohorts,
     levels,
     ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
     onLeaderboardChanged: () => rooms.io?.emit("leaderboard:changed", { at: new Date().toISOString() }),
     onSessionEnded: (sessionId) => rooms.sockets?.endSession(sessionId, "You signed out, so this terminal was closed."),
     onLearnerDeleted: (learnerId) => rooms.sockets?.endLearner(learnerId, "Your account was deleted, so this terminal was closed."),
   });
-  const cohorts = new CohortStore(database.db);
   // Made once the services it drives exist (below); requests only arrive after listen().
   const dashboard: { api?: ReturnType<typeof createCohortApi> } = {};
   const perIp = opts.perIpLimits ?? config.perIp;

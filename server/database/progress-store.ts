@@ -469,41 +469,4 @@ export class ProgressStore {
       })),
     };
   }
-
-  async cohorts(): Promise<{ id: string; name: string }[]> {
-    return this.db.selectFrom("cohorts").select(["id", "name"]).orderBy("name").execute();
-  }
-
-  /**
-   * The cohorts whose leaderboard `learnerId` may see: those they are a member of or own. A
-   * cohort's name and roster are its members' and instructor's business, not every visitor's.
-   */
-  async cohortsVisibleTo(learnerId: string): Promise<{ id: string; name: string }[]> {
-    return this.db
-      .selectFrom("cohorts as c")
-      .select(["c.id", "c.name"])
-      .where((eb) =>
-        eb.or([
-          eb("c.owner_id", "=", learnerId),
-          eb.exists(eb.selectFrom("cohort_members as m").select("m.learner_id").whereRef("m.cohort_id", "=", "c.id").where("m.learner_id", "=", learnerId)),
-        ]),
-      )
-      .orderBy("c.name")
-      .orderBy("c.id")
-      .execute();
-  }
-
-  async createCohort(name: string): Promise<string> {
-    const id = randomUUID();
-    await this.db.insertInto("cohorts").values({ id, name, created_at: this.now().toISOString() }).execute();
-    return id;
-  }
-
-  async joinCohort(cohortId: string, learnerId: string): Promise<void> {
-    await this.db
-      .insertInto("cohort_members")
-      .values({ cohort_id: cohortId, learner_id: learnerId, joined_at: this.now().toISOString() })
-      .onConflict((oc) => oc.columns(["cohort_id", "learner_id"]).doNothing())
-      .execute();
-  }
 }

@@ -27,6 +27,7 @@ import {
 } from "../../lib/protocol/account-api";
 import { dummyHash, hashPassword, verifyPassword } from "../accounts/password-hash";
 import { AccountError, type AccountStore, type Learner, type SessionView } from "../database/account-store";
+import type { CohortStore } from "../database/cohort-store";
 import type { LeaderboardRow, ProgressStore } from "../database/progress-store";
 import type { LevelCatalog } from "../levels/level-catalog";
 import { isHttps, sessionCookieHeader, type SessionSigner } from "../session/anonymous-session";
@@ -52,6 +53,8 @@ export interface AccountApiDeps {
   origins: OriginPolicy;
   accounts: AccountStore;
   progress: ProgressStore;
+  /** The cohorts a learner may filter the leaderboard by. */
+  cohorts: Pick<CohortStore, "cohortsVisibleTo">;
   levels: () => Promise<LevelCatalog>;
   signInLimits?: SignInLimits;
   /** Called after changes that move the leaderboard (a deleted account, an anonymity switch). */
@@ -266,7 +269,7 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
       const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
       // Only the viewer's own cohorts (member or instructor) are listed or can be filtered by;
       // any other cohort id is treated as no cohort (its name and members stay private).
-      const cohorts = await deps.progress.cohortsVisibleTo(session.learner.id);
+      const cohorts = await deps.cohorts.cohortsVisibleTo(session.learner.id);
       const cohortParam = url.searchParams.get("cohort");
       const cohort = cohorts.find((c) => c.id === cohortParam) ?? null;
       const q = { period, cohortId: cohort?.id, page, pageSize: LEADERBOARD_PAGE_SIZE } as const;

@@ -22,7 +22,7 @@ import { DashboardError } from "./cohort-access";
 import { summarizeCohortGrade } from "./cohort-grade-summary";
 import { mapWithConcurrency } from "./concurrency";
 import type { RosterNotifier } from "./roster-notifier";
-import { firstFailedCheck, rosterChecksOf } from "./roster-state";
+import { firstFailedCheck, rosterChecksOf } from "../../lib/progress/roster-state";
 
 /** Two grading runs at once: each runs probes in the cluster; a class of 30 takes minutes, not hours. */
 export const COHORT_GRADE_CONCURRENCY = 2;
