@@ -14,6 +14,7 @@
 import { readServerConfig } from "./config/server-config";
 import { getKubeAdapter } from "./kubernetes/kube-client";
 import { startKubeQuestServer } from "./kubequest-server";
+import { configureLogger } from "./logging/logger";
 import { SessionSigner, loadSessionSecret } from "./session/anonymous-session";
 
 /** How long shutdown may take before the process exits anyway. */
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   (process.env as Record<string, string>).NODE_ENV ??= dev ? "development" : "production";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   const config = readServerConfig();
+  const log = configureLogger({ instanceId: config.instanceId });
   const { port, host } = config;
   const signer = new SessionSigner(loadSessionSecret({ sessionSecret: config.sessionSecret, dataDir: config.storage.dataDir }));
 
@@ -34,27 +36,27 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
 
   const kq = await startKubeQuestServer({ config, port, host, signer, handle: (req, res) => handle(req, res) });
-  console.log(`KubeQuest ready on ${kq.url}${dev ? " (development)" : ""}`);
-  console.log(`Database: ${kq.services.database.engine} (${kq.services.database.describe}), migrations applied`);
+  log.info({ url: kq.url, dev }, `KubeQuest ready on ${kq.url}${dev ? " (development)" : ""}`);
+  log.info({ engine: kq.services.database.engine }, `Database: ${kq.services.database.engine} (${kq.services.database.describe}), migrations applied`);
 
   // Say early when the cluster is missing; the server keeps running either way.
   Promise.resolve()
     .then(() => getKubeAdapter(config.cluster).ping())
-    .then(({ version }) => console.log(`Kubernetes cluster reachable (${version})`))
+    .then(({ version }) => log.info({ version }, `Kubernetes cluster reachable (${version})`))
     .catch((err: unknown) => {
       const e = err as { message?: string; details?: { action?: string } };
-      console.warn(`Kubernetes cluster not reachable: ${e.message ?? String(err)} ${e.details?.action ?? ""}`.trim());
+      log.warn(`Kubernetes cluster not reachable: ${e.message ?? String(err)} ${e.details?.action ?? ""}`.trim());
     });
 
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
+    log.info(`${signal}: shutting down`);
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
     kq.close()
       .then(() => app.close())
-      .catch((err: unknown) => console.error("[shutdown]", err))
+      .catch((err: unknown) => log.error({ err }, "shutting down failed"))
       .finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
@@ -62,6 +64,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A start-up error (a bad setting, another instance's different secret) is for a person to
+  // read: its message alone, as written.
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

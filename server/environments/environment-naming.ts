@@ -31,6 +31,13 @@ export function sessionHash(sessionId: string): string {
   return createHash("sha256").update(sessionId).digest("hex").slice(0, 10);
 }
 
+/**
+ * The key of a learner's attempt at a level (learner and level; its namespace follows from
+ * them): environments are cached under it, terminals opened under it, and a reset (the
+ * learner's or their instructor's) closes the attempt's terminal by it.
+ */
+export const attemptKeyOf = (learnerId: string, levelId: string): string => `${learnerId}:${levelId}`;
+
 /** `kq-<session hash>-<level number>`, an RFC 1123 label. */
 export function environmentNamespace(sessionId: string, levelNumber: number): string {
   if (!Number.isInteger(levelNumber) || levelNumber < 0) throw new Error(`invalid level number ${levelNumber}`);

@@ -33,6 +33,9 @@ import type { LevelCatalog } from "../levels/level-catalog";
 import { isHttps, sessionCookieHeader, type SessionSigner } from "../session/anonymous-session";
 import type { OriginPolicy } from "../socket/origin-check";
 import { HttpError, INTERNAL_HTTP_ERROR, createRouter, parse as parseBody, readJson as readBody, sendJson, sessionOf, type RouteKey } from "./json-api";
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("api");
 
 /** JSON bodies of this API are a few hundred bytes; anything beyond this is refused. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -304,7 +307,7 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
       if (err instanceof HttpError) sendJson(res, err.status, { error: err.body }, err.headers);
       else if (err instanceof AccountError) sendJson(res, err.status, { error: { code: err.code, message: err.message, action: err.action } });
       else {
-        console.error("[api]", req.method, url.pathname, err);
+        log.error({ err, method: req.method, path: url.pathname }, "an account API request failed");
         sendJson(res, 500, { error: INTERNAL_HTTP_ERROR });
       }
     }

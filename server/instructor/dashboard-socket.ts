@@ -27,10 +27,10 @@ import type { CohortStore } from "../database/cohort-store";
 import type { LevelEnvironments } from "../environments/level-environment";
 import type { LevelCatalog } from "../levels/level-catalog";
 import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
-import type { KqSocket } from "../socket/socket-server";
+import type { KqSocket } from "../realtime/realtime-types";
+import { cohortRoom, watchRoom } from "../realtime/rooms";
 import { DashboardError, requireCohortMember, requireOwnedCohort } from "./cohort-access";
-import { cohortRoom } from "./dashboard-rooms";
-import { stopWatching, watchRoom } from "./learner-watch-broadcast";
+import { stopWatching } from "./learner-watch-broadcast";
 import { rosterViewOf } from "./dashboard-views";
 
 export interface DashboardSocketDeps {

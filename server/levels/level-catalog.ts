@@ -5,7 +5,6 @@
  *
  * Node only.
  */
-import path from "node:path";
 import type { EditableFile, LevelDetail, LevelSummary } from "../../lib/protocol/socket-events";
 import { isValidNamespace, type KubeObject } from "../../lib/levels/kube-object";
 import type { LevelManifest } from "../../lib/levels/level-schema";

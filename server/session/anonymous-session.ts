@@ -57,6 +57,14 @@ export class SessionSigner {
     return createHmac("sha256", this.secret).update(id).digest();
   }
 
+  /**
+   * Equal for signers with equal secrets and says nothing about the secret: instances compare
+   * it to make sure they all sign with one secret (coordination/instance-registry.ts).
+   */
+  fingerprint(): string {
+    return this.mac("kubequest: same session secret on every instance").toString("hex").slice(0, 32);
+  }
+
   /** `<id>.<signature>`, the cookie's value. */
   sign(id: string): string {
     return `${id}.${this.mac(id).toString("base64url")}`;

@@ -12,6 +12,9 @@
  * Node only.
  */
 import type { NewRecording, RecordingTotals, StoredFrame } from "../database/recording-store";
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("recording");
 
 /** What the recorder writes to (the RecordingStore; a fake in unit tests). */
 export interface RecordingWriter {
@@ -72,7 +75,7 @@ export class TerminalRecorder implements TerminalOutputRecorder {
     this.flushMs = opts.flushMs ?? 500;
     this.flushBytes = opts.flushBytes ?? 64 * 1024;
     this.monotonicMs = opts.monotonicMs ?? (() => performance.now());
-    this.onError = opts.onError ?? ((err) => console.error(`[recording] ${recording.id}:`, err));
+    this.onError = opts.onError ?? ((err) => log.error({ err, recording: recording.id }, "writing a terminal recording failed"));
     this.startedMono = this.monotonicMs();
     this.startedAt = (opts.clock ?? (() => new Date()))();
     this.size = `${recording.cols}x${recording.rows}`;

@@ -659,7 +659,7 @@ describe("instructor actions and the learner's own", () => {
     await started;
     const reset = await teacher.browser.call("POST", `/api/cohorts/${cohort.id}/learners/${ada.id}/reset`, { levelId: LEVEL, confirmed: true });
     expect([reset.status, reset.json.error?.code]).toEqual([409, "grading-in-progress"]);
-    expect(server.kq.services.grades.isRunning(await namespaceOf(ada))).toBe(true);
+    expect(await server.kq.services.grades.isRunning(await namespaceOf(ada))).toBe(true);
 
     const graded = await teacher.browser.call<CohortGradeResult>("POST", `/api/cohorts/${cohort.id}/grade`, {});
     expect(graded.status).toBe(200);

@@ -33,7 +33,6 @@ describe("warm pool", () => {
   });
 
   afterAll(async () => {
-    pooled?.stop();
     await pooled?.pool.drain();
   });
 
@@ -107,7 +106,6 @@ describe("warm pool", () => {
     expect([sx.phase, sy.phase]).toEqual(["ready", "ready"]);
     expect(sx.namespace).not.toBe(sy.namespace);
     expect([sx.namespace, sy.namespace].filter((n) => n === ready[0]!.name)).toHaveLength(1);
-    second.stop();
     await pooled.abandon(x, LEVEL);
     await second.abandon(y, LEVEL);
   });
