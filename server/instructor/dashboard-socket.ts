@@ -21,7 +21,7 @@
  */
 import type { ZodType } from "zod";
 import { cohortWatchPayloadSchema, learnerWatchPayloadSchema, type LearnerWatchState, type RosterView } from "../../lib/protocol/instructor-api";
-import type { ClientToServerEvents } from "../../lib/protocol/socket-events";
+import type { ClientToServerEvents } from "../../lib/protocol/socket-event-maps";
 import type { AccountStore, Learner } from "../database/account-store";
 import type { CohortStore } from "../database/cohort-store";
 import type { LevelEnvironments } from "../environments/level-environment";

@@ -4,7 +4,7 @@
  * depend on this folder, never on the socket layer (server/socket/), which depends on them.
  */
 import type { Server, Socket } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/protocol/socket-events";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/protocol/socket-event-maps";
 import type { Numbered } from "./in-order-delivery";
 
 /** What an instructor's socket watches (kept in `socket.data.watching`). */

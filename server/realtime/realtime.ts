@@ -16,7 +16,7 @@
  *
  * Node only.
  */
-import type { ServerToClientEvents } from "../../lib/protocol/socket-events";
+import type { ServerToClientEvents } from "../../lib/protocol/socket-event-maps";
 import { moduleLogger } from "../logging/logger";
 import { InOrderDelivery } from "./in-order-delivery";
 import { learnerRoom } from "./rooms";

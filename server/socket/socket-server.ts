@@ -36,12 +36,12 @@ import {
   terminalResizePayloadSchema,
   yamlPayloadSchema,
   type ActionableError,
-  type ClientToServerEvents,
   type EnvironmentStatus,
   type LevelHelpState,
   type Result,
   type TerminalOpened,
 } from "../../lib/protocol/socket-events";
+import type { ClientToServerEvents } from "../../lib/protocol/socket-event-maps";
 import type { AccountStore } from "../database/account-store";
 import { ProgressRuleError, type ProgressStore } from "../database/progress-store";
 import { INTERNAL_ERROR, asActionableError, failure } from "../errors/actionable-failure";

@@ -31,7 +31,14 @@ import type {
   RosterView,
   TerminalRecording,
 } from "../../lib/protocol/instructor-api";
-import type { ClientToServerEvents, EnvironmentStatus, GradeFinished, GradeStarted, LevelHelpState, TerminalOpened } from "../../lib/protocol/socket-events";
+import type {
+  EnvironmentStatus,
+  GradeFinished,
+  GradeStarted,
+  LevelHelpState,
+  TerminalOpened,
+} from "../../lib/protocol/socket-events";
+import type { ClientToServerEvents } from "../../lib/protocol/socket-event-maps";
 import type { LeaderboardView } from "../../lib/protocol/account-api";
 import { COHORT_API_ROUTES } from "../../server/http/cohort-api";
 import { kubectl } from "./support/kubectl";
