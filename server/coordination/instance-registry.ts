@@ -52,7 +52,7 @@ export async function joinInstances(db: Kysely<Database>, me: InstanceIdentity, 
     await sql`select pg_advisory_xact_lock(hashtext('kubequest-instances'))`.execute(trx);
     const live = await sql<{ id: string; secret_fingerprint: string }>`
       select id, secret_fingerprint from kq_instances
-      where heartbeat_at > now() - make_interval(secs => ${leaseMs / 1000})`.execute(trx);
+      where heartbeat_at > now() - make_interval(secs => ${leaseMs / 1000}) order by id`.execute(trx);
     const problem = joinProblem(
       me,
       live.rows.map((r) => ({ id: r.id, fingerprint: r.secret_fingerprint })),

@@ -31,10 +31,13 @@ async function probe(what: string, check: () => Promise<unknown>): Promise<strin
   });
   try {
     return await Promise.race([
-      check().then(
-        () => null,
-        (err: unknown) => `${what} is unreachable: ${(err as { message?: string }).message ?? String(err)}`,
-      ),
+      // Through a promise: a check may throw at once (no cluster configured at all).
+      Promise.resolve()
+        .then(check)
+        .then(
+          () => null,
+          (err: unknown) => `${what} is unreachable: ${(err as { message?: string }).message ?? String(err)}`,
+        ),
       timeout,
     ]);
   } finally {

@@ -7,15 +7,19 @@
  *
  * Prints `KQ-SERVER <url>` once listening; SIGTERM closes it as `npm start` would.
  * KQ_TEST_RATE_LIMIT="<capacity>/<ms>" widens the per-learner request limit for tests that
- * attach hundreds of times; any other server setting comes from the environment as usual.
+ * attach hundreds of times; any other server setting comes from the environment as usual
+ * (DATABASE_URL, KUBEQUEST_INSTANCE_ID, KUBEQUEST_SESSION_SECRET… for the two-instance test).
+ * A start that fails (a bad setting, a refused secret) prints its message and exits 1.
  */
 import { startKubeQuestServer } from "../../../server/kubequest-server";
 import { readServerConfig } from "../../../server/config/server-config";
+import { configureLogger } from "../../../server/logging/logger";
 import { SessionSigner, loadSessionSecret } from "../../../server/session/anonymous-session";
 
 async function main(): Promise<void> {
   const [capacity, perMs] = (process.env.KQ_TEST_RATE_LIMIT ?? "").split("/").map(Number);
   const config = readServerConfig();
+  configureLogger({ instanceId: config.instanceId });
   const kq = await startKubeQuestServer({
     config,
     port: 0,
@@ -36,6 +40,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
