@@ -143,7 +143,8 @@ function numberVar(name: string, fallback: number, valid: (n: number) => boolean
 const wholeAtLeast = (min: number) => (n: number) => Number.isSafeInteger(n) && n >= min;
 const positive = (n: number) => Number.isFinite(n) && n > 0;
 
-function normalizeOrigin(origin: string): string | null {
+/** `scheme://host[:port]` of an http(s) URL, or null for anything else. */
+export function normalizeOrigin(origin: string): string | null {
   try {
     const url = new URL(origin);
     if (url.protocol !== "http:" && url.protocol !== "https:") return null;
