@@ -24,11 +24,12 @@ export const LABELS = {
 export const MANAGED_BY = "kubequest";
 
 /**
- * The first 10 hex characters of sha256(session id): enough to keep learners apart (2^40), and
- * the session id itself (a bearer secret) never appears in the cluster.
+ * The first 10 hex characters of sha256(learner id): enough to keep learners apart (2^40), and
+ * the id itself never appears in the cluster. (The label is still called `session`: the
+ * environments that exist carry it, and the reaper and the teardowns select by it.)
  */
-export function sessionHash(sessionId: string): string {
-  return createHash("sha256").update(sessionId).digest("hex").slice(0, 10);
+export function learnerHash(learnerId: string): string {
+  return createHash("sha256").update(learnerId).digest("hex").slice(0, 10);
 }
 
 /**
@@ -38,19 +39,19 @@ export function sessionHash(sessionId: string): string {
  */
 export const attemptKeyOf = (learnerId: string, levelId: string): string => `${learnerId}:${levelId}`;
 
-/** `kq-<session hash>-<level number>`, an RFC 1123 label. */
-export function environmentNamespace(sessionId: string, levelNumber: number): string {
+/** `kq-<learner hash>-<level number>`, an RFC 1123 label. */
+export function environmentNamespace(learnerId: string, levelNumber: number): string {
   if (!Number.isInteger(levelNumber) || levelNumber < 0) throw new Error(`invalid level number ${levelNumber}`);
-  const name = `kq-${sessionHash(sessionId)}-${levelNumber}`;
+  const name = `kq-${learnerHash(learnerId)}-${levelNumber}`;
   if (!NAMESPACE_PATTERN.test(name)) throw new Error(`"${name}" is not a valid namespace name`);
   return name;
 }
 
 /** Labels of a new environment namespace, Pod Security included. */
-export function environmentLabels(sessionId: string, levelId: string, nowMs: number): Record<string, string> {
+export function environmentLabels(learnerId: string, levelId: string, nowMs: number): Record<string, string> {
   return {
     [LABELS.managedBy]: MANAGED_BY,
-    [LABELS.session]: sessionHash(sessionId),
+    [LABELS.session]: learnerHash(learnerId),
     [LABELS.level]: levelId,
     [LABELS.createdAt]: String(Math.floor(nowMs / 1000)),
     // Restricted is enforced: on a cluster shared by a class, a root pod or one without a
@@ -62,8 +63,8 @@ export function environmentLabels(sessionId: string, levelId: string, nowMs: num
 }
 
 /** Finds one learner's environment for one level, whatever its namespace is called. */
-export function environmentSelector(sessionId: string, levelId: string): string {
-  return `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}=${sessionHash(sessionId)},${LABELS.level}=${levelId}`;
+export function environmentSelector(learnerId: string, levelId: string): string {
+  return `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}=${learnerHash(learnerId)},${LABELS.level}=${levelId}`;
 }
 
 /**
