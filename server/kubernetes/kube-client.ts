@@ -99,13 +99,14 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string; cluster?: Cluste
       kc.loadFromFile(opts.kubeconfigPath);
     } else if (fromEnv) {
       source = `KUBECONFIG=${fromEnv}`;
-      // Every file of a colon-separated KUBECONFIG is merged, like kubectl (and loadFromDefault) do.
+      // Every file of a colon-separated KUBECONFIG is merged, like kubectl: the first file's
+      // current context wins.
       const [first, ...more] = fromEnv.split(path.delimiter).filter(Boolean);
       kc.loadFromFile(first ?? fromEnv);
       for (const file of more) {
         const next = new KubeConfig();
         next.loadFromFile(file);
-        kc.mergeConfig(next);
+        kc.mergeConfig(next, true);
       }
     } else if (fs.existsSync(defaultKubeconfig)) {
       source = defaultKubeconfig;
