@@ -198,7 +198,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
       log.info({ namespace }, "grading run started");
     },
   });
-  const actions = new InstructorActions({ cohorts, environments, grades, audit, learnerActed, levels, realtime });
+  const actions = new InstructorActions({ cohorts, environments, grades, audit, learnerActed, levels, realtime, leases: coordination.leases });
 
   const api = createAccountApi({
     signer: opts.signer,

@@ -15,6 +15,7 @@ import { asActionableError } from "../errors/actionable-failure";
 import type { GradeService } from "../grader/grade-service";
 import type { LevelCatalog } from "../levels/level-catalog";
 import { moduleLogger } from "../logging/logger";
+import type { Leases } from "../coordination/coordination";
 import type { Realtime } from "../realtime/realtime";
 import type { AuditLog } from "./audit-log";
 import { DashboardError } from "./cohort-access";
@@ -37,12 +38,11 @@ export interface InstructorActionsDeps {
   levels: () => Promise<LevelCatalog>;
   /** The reset's messages (the learner's terminal, "resetting") and the cohort's grading progress. */
   realtime: Pick<Realtime, "publish" | "toNamespace" | "toCohort">;
+  /** Locks shared by every instance (one cohort grade at a time). */
+  leases: Leases;
 }
 
 export class InstructorActions {
-  /** Cohorts being graded now: a second "grade the cohort" waits for the first's results. */
-  private readonly gradingCohorts = new Set<string>();
-
   constructor(private readonly deps: InstructorActionsDeps) {}
 
   private async requireLevel(levelId: string): Promise<void> {
@@ -130,10 +130,11 @@ export class InstructorActions {
    */
   async gradeCohort(actor: Learner, cohortId: string, levelId: string | undefined): Promise<CohortGradeResult> {
     if (levelId !== undefined) await this.requireLevel(levelId);
-    if (this.gradingCohorts.has(cohortId)) {
+    // One cohort grade at a time, on every instance: a second one waits for the first's results.
+    const lease = await this.deps.leases.tryAcquire(`cohort-grade:${cohortId}`, "grading the cohort");
+    if (!lease) {
       throw new DashboardError(409, "cohort-grading-in-progress", "This cohort is being graded already.", "Wait for that run: its rows appear in the table as each learner is graded.");
     }
-    this.gradingCohorts.add(cohortId);
     const startedAt = new Date();
     let rows: CohortGradeRow[];
     try {
@@ -146,7 +147,7 @@ export class InstructorActions {
         return row;
       });
     } finally {
-      this.gradingCohorts.delete(cohortId);
+      await lease.release();
     }
     const result: CohortGradeResult = { cohortId, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), rows };
     await this.deps.audit.record({
