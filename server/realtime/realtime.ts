@@ -16,6 +16,7 @@
  *
  * Node only.
  */
+import { randomBytes } from "node:crypto";
 import type { ServerToClientEvents } from "../../lib/protocol/socket-event-maps";
 import { moduleLogger } from "../logging/logger";
 import { InOrderDelivery } from "./in-order-delivery";
@@ -30,6 +31,11 @@ type EmitAny = { emit(event: string, payload: unknown): void };
 
 export class Realtime {
   private seq = 0;
+  /**
+   * Who numbers this process's messages: the instance id and a random part, so an instance
+   * restarted under the same id starts a new sequence the others do not take for old messages.
+   */
+  private readonly sender: string;
   private readonly handlers = new Map<InstanceTopic, Set<(message: unknown) => void>>();
   private readonly inOrder: InOrderDelivery<InstanceMessage>;
 
@@ -37,6 +43,7 @@ export class Realtime {
     readonly io: KqServer,
     private readonly opts: { instanceId: string; distributed: boolean },
   ) {
+    this.sender = `${opts.instanceId}/${randomBytes(4).toString("hex")}`;
     this.inOrder = new InOrderDelivery((m) => this.dispatch(m.topic, m.message), { gapWaitMs: 1_000 });
     if (opts.distributed) io.on("kq:instance-message", (numbered) => this.inOrder.receive(numbered));
     // This instance's share of a namespace event: its sockets in the namespace room.
@@ -53,7 +60,7 @@ export class Realtime {
   /** Tells every instance, this one first (synchronously). */
   publish<T extends InstanceTopic>(topic: T, message: InstanceTopics[T]): void {
     this.dispatch(topic, message);
-    if (this.opts.distributed) this.io.serverSideEmit("kq:instance-message", { from: this.opts.instanceId, seq: this.seq++, body: { topic, message } });
+    if (this.opts.distributed) this.io.serverSideEmit("kq:instance-message", { from: this.sender, seq: this.seq++, body: { topic, message } });
   }
 
   /** Tells this instance only (what concerns its own sockets, such as a live view's pictures). */
