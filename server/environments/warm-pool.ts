@@ -24,7 +24,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
 import { moduleLogger } from "../logging/logger";
-import { LABELS, MANAGED_BY, environmentLabels, sessionHash } from "./environment-naming";
+import { LABELS, MANAGED_BY, environmentLabels, learnerHash } from "./environment-naming";
 
 const log = moduleLogger("warm-pool");
 
@@ -117,7 +117,7 @@ export class WarmPool {
       const won = await kube.relabelNamespaceIf(
         ns.name,
         { key: POOL_LABELS.pool, value: levelId },
-        { [LABELS.session]: sessionHash(sessionId), [LABELS.createdAt]: fresh[LABELS.createdAt]! },
+        { [LABELS.session]: learnerHash(sessionId), [LABELS.createdAt]: fresh[LABELS.createdAt]! },
         [POOL_LABELS.pool, POOL_LABELS.ready, POOL_LABELS.build],
       );
       if (won) {
