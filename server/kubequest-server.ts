@@ -50,7 +50,7 @@ import { worldsOf } from "./progress/level-rules";
 import { postgresSocketAdapter } from "./realtime/postgres-socket-adapter";
 import { Realtime } from "./realtime/realtime";
 import { SESSION_MAX_AGE_SECONDS, ensureSession, sessionFromRequest, type SessionSigner } from "./session/anonymous-session";
-import { originPolicyOf, type OriginPolicy } from "./socket/origin-check";
+import { originPolicyOf, type OriginPolicy } from "./session/origin-check";
 import { createSocketIo, serveSockets, type SocketServerDeps } from "./socket/socket-server";
 import { TerminalSessions } from "./terminal/terminal-session";
 

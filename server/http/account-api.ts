@@ -31,7 +31,7 @@ import type { CohortStore } from "../database/cohort-store";
 import type { LeaderboardRow, ProgressStore } from "../database/progress-store";
 import type { LevelCatalog } from "../levels/level-catalog";
 import { isHttps, sessionCookieHeader, type SessionSigner } from "../session/anonymous-session";
-import type { OriginPolicy } from "../socket/origin-check";
+import type { OriginPolicy } from "../session/origin-check";
 import { HttpError, INTERNAL_HTTP_ERROR, createRouter, parse as parseBody, readJson as readBody, sendJson, sessionOf, type RouteKey } from "./json-api";
 import { moduleLogger } from "../logging/logger";
 

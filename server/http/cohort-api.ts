@@ -37,7 +37,7 @@ import { cohortAnalyticsOf, learnerDetailOf, rosterViewOf } from "../instructor/
 import type { InstructorActions } from "../instructor/instructor-actions";
 import type { LevelCatalog } from "../levels/level-catalog";
 import type { SessionSigner } from "../session/anonymous-session";
-import type { OriginPolicy } from "../socket/origin-check";
+import type { OriginPolicy } from "../session/origin-check";
 import { HttpError, INTERNAL_HTTP_ERROR, createRouter, parse as parseBody, readJson as readBody, sendJson, sessionOf } from "./json-api";
 import { moduleLogger } from "../logging/logger";
 

@@ -66,7 +66,7 @@ import type { Realtime } from "../realtime/realtime";
 import type { KqServer, KqSocket } from "../realtime/realtime-types";
 import { learnerRoom, namespaceOfRoom, watchRoom } from "../realtime/rooms";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";
-import { isAllowedOrigin, type OriginPolicy } from "./origin-check";
+import { isAllowedOrigin, type OriginPolicy } from "../session/origin-check";
 import { clientAddress } from "../http/per-ip-limits";
 import { unsentBytes } from "./socket-backlog";
 
