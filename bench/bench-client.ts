@@ -4,7 +4,8 @@
  * percentiles. Shared by run-bench.ts and load-bench.ts so both measure the same way.
  */
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, Result, ServerToClientEvents } from "../lib/protocol/socket-events";
+import type { Result } from "../lib/protocol/socket-events";
+import type { ClientToServerEvents, ServerToClientEvents } from "../lib/protocol/socket-event-maps";
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

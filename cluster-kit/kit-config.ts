@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { clusterConfigFrom } from "../server/config/server-config";
 
 export const KIND_VERSION = "v0.30.0";
 /** Newest v1.34 patch the Go module proxy serves for k8s.io/kubernetes. */
@@ -21,9 +22,10 @@ export const NODE_CONTAINER = `${CLUSTER_NAME}-control-plane`;
 
 /** Where built binaries and images' inputs are cached, keyed by version (outside the repo). */
 export const KIT_CACHE = process.env.KUBEQUEST_KIT_CACHE ?? path.join(os.homedir(), ".cache", "kubequest", "kit");
-/** Where the kubeconfig and run-time state live. */
-export const KUBEQUEST_HOME = process.env.KUBEQUEST_HOME ?? path.join(os.homedir(), ".kubequest");
-export const KUBECONFIG_PATH = path.join(KUBEQUEST_HOME, "kubeconfig");
+/** Where the kubeconfig and run-time state live: the server reads the same setting (one reader). */
+const cluster = clusterConfigFrom();
+export const KUBEQUEST_HOME = cluster.home;
+export const KUBECONFIG_PATH = cluster.defaultKubeconfig;
 export const LOG_DIR = path.join(KIT_CACHE, "..", "logs");
 
 /**

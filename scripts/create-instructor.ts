@@ -11,7 +11,8 @@ import { randomBytes } from "node:crypto";
 import { usernameSchema } from "../lib/accounts/account-rules";
 import { hashPassword } from "../server/accounts/password-hash";
 import { AccountStore } from "../server/database/account-store";
-import { databaseConfigFromEnv, openDatabase } from "../server/database/database";
+import { storageConfigFrom } from "../server/config/server-config";
+import { openDatabase } from "../server/database/database";
 
 async function main(): Promise<void> {
   const [rawName, ...nameParts] = process.argv.slice(2);
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const username = parsed.data;
-  const handle = await openDatabase(databaseConfigFromEnv());
+  const handle = await openDatabase(storageConfigFrom());
   try {
     const accounts = new AccountStore(handle.db, { anonymousTtlMs: 0, accountTtlMs: 0 });
     const existing = await accounts.learnerByUsername(username);

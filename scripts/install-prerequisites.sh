@@ -13,6 +13,7 @@
 #   chromium         end-to-end tests and grading runs (never a browser downloaded by a tool)
 #   gcc, libc6-dev   the static pause binary
 #   postgresql       PostgreSQL tests start a throwaway server from its binaries
+#   haproxy          the two-instance test's sticky load balancer (started by the test, loopback only)
 #   ca-certificates  the Go module proxy and the npm registry over HTTPS
 #   util-linux       flock, which lets only one `cluster:up` build at a time
 #
@@ -32,12 +33,13 @@ present() { # <package>: is what this Debian package provides already here?
     gcc) has gcc ;;
     libc6-dev) has gcc && [ "$(gcc -print-file-name=libc.a)" != "libc.a" ] ;;
     postgresql) compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null ;;
+    haproxy) has haproxy || [ -x /usr/sbin/haproxy ] ;;
     ca-certificates) [ -s /etc/ssl/certs/ca-certificates.crt ] ;;
     util-linux) has flock ;;
   esac
 }
 
-packages=(docker.io debootstrap jq chromium gcc libc6-dev ca-certificates postgresql util-linux)
+packages=(docker.io debootstrap jq chromium gcc libc6-dev ca-certificates postgresql haproxy util-linux)
 missing=()
 for p in "${packages[@]}"; do present "$p" || missing+=("$p"); done
 

@@ -1,23 +1,41 @@
 /**
  * The HTTP server with everything KubeQuest hangs on it: session cookies on every response,
- * socket.io with its feature modules, and the background reapers. `main.ts` passes Next's
- * request handler; tests pass their own and get the very same wiring.
+ * `/healthz`, socket.io with its feature modules, and the background jobs. `main.ts` passes
+ * Next's request handler; tests pass their own and get the very same wiring.
+ *
+ * One instance or many: with SQLite (the default) this process coordinates with itself; with
+ * PostgreSQL (DATABASE_URL) it joins the other instances against that database: locks and
+ * counters are leases and rows there (coordination/), room emits and instance messages travel
+ * through socket.io's PostgreSQL adapter (realtime/), and only the leader runs the background
+ * jobs. The order of the wiring is the order of dependence: the socket.io server first (not yet
+ * serving), then the features around it, then the socket layer that serves them.
  *
  * Node only.
  */
 import http from "node:http";
+import { sql } from "kysely";
+import { readServerConfig, type PerIpLimits, type RecordingPolicy, type ServerConfig } from "./config/server-config";
+import type { Coordination } from "./coordination/coordination";
+import { InstanceStartError, joinInstances } from "./coordination/instance-registry";
+import { LeaderJobs } from "./coordination/leader-jobs";
+import { memoryCoordination } from "./coordination/memory-coordination";
+import { postgresCoordination } from "./coordination/postgres-coordination";
 import { AccountStore } from "./database/account-store";
-import { databaseConfigFromEnv, openDatabase, type DatabaseHandle } from "./database/database";
+import { CohortStore } from "./database/cohort-store";
+import { openDatabase, type DatabaseHandle } from "./database/database";
 import { ProgressStore } from "./database/progress-store";
 import { RecordingStore } from "./database/recording-store";
-import { createAccountApi, type SignInLimits } from "./http/account-api";
-import { LevelEnvironments } from "./environments/level-environment";
+import { testRunLabels } from "./environments/environment-naming";
 import { ensureAdmissionPolicies } from "./environments/learner-fences";
+import { LevelEnvironments } from "./environments/level-environment";
+import { REFILL_EVERY_MS } from "./environments/warm-pool";
 import { asActionableError } from "./errors/actionable-failure";
-import { runGrade } from "./grader/run-grade";
 import { GradeService } from "./grader/grade-service";
-import { CohortStore } from "./database/cohort-store";
+import { runGrade } from "./grader/run-grade";
+import { createAccountApi, type SignInLimits } from "./http/account-api";
 import { createCohortApi } from "./http/cohort-api";
+import { serveHealth } from "./http/health-check";
+import { clientAddress, tooManySessions } from "./http/per-ip-limits";
 import { AuditLog } from "./instructor/audit-log";
 import { CohortBroadcast } from "./instructor/cohort-broadcast";
 import { InstructorActions } from "./instructor/instructor-actions";
@@ -27,16 +45,21 @@ import type { KubeAdapter } from "./kubernetes/kube-adapter";
 import { getKubeAdapter } from "./kubernetes/kube-client";
 import { getLevelCatalog, type LevelCatalog } from "./levels/level-catalog";
 import { NamespaceLiveViews } from "./live-view/namespace-live-view";
+import { moduleLogger } from "./logging/logger";
 import { worldsOf } from "./progress/level-rules";
+import { postgresSocketAdapter } from "./realtime/postgres-socket-adapter";
+import { Realtime } from "./realtime/realtime";
 import { SESSION_MAX_AGE_SECONDS, ensureSession, sessionFromRequest, type SessionSigner } from "./session/anonymous-session";
-import { clientAddress, perIpLimitsFromEnv, tooManySessions, type PerIpLimits } from "./http/per-ip-limits";
-import { RateLimiter } from "./socket/rate-limit";
-import { originPolicyFromEnv, type OriginPolicy } from "./socket/origin-check";
-import { createSocketServer, type SocketServerDeps } from "./socket/socket-server";
+import { originPolicyOf, type OriginPolicy } from "./session/origin-check";
+import { createSocketIo, serveSockets, type SocketServerDeps } from "./socket/socket-server";
 import { TerminalSessions } from "./terminal/terminal-session";
-import { recordingPolicyFromEnv, type RecordingPolicy } from "./terminal/terminal-recorder";
+
+const log = moduleLogger("server");
+const HOURLY = 3_600_000;
 
 export interface KubeQuestServerOptions {
+  /** The configuration (config/server-config.ts); read from the environment when not given. */
+  config?: ServerConfig;
   port: number;
   host: string;
   signer: SessionSigner;
@@ -45,7 +68,8 @@ export interface KubeQuestServerOptions {
   origins?: OriginPolicy;
   kube?: () => KubeAdapter;
   levels?: () => Promise<LevelCatalog>;
-  rateLimit?: SocketServerDeps["rateLimit"];
+  /** Expensive socket requests per session: a burst of `capacity` per `perMs` (default 10 per 10 s). */
+  rateLimit?: { capacity: number; perMs: number };
   /** Terminal input and resize limits per socket (default: DEFAULT_TERMINAL_INPUT_LIMITS). */
   terminalInputLimits?: SocketServerDeps["terminalInputLimits"];
   /** The database; by default the one DATABASE_URL / KUBEQUEST_DATA_DIR name (migrated at start). */
@@ -58,20 +82,14 @@ export interface KubeQuestServerOptions {
   recording?: Partial<RecordingPolicy>;
   /** Most environments at once; default KUBEQUEST_MAX_ENVIRONMENTS or 12. */
   maxEnvironments?: number;
-  /** New sessions and level starts per client address; default from the environment (per-ip-limits.ts). */
+  /** New sessions and level starts per client address; default from the configuration. */
   perIpLimits?: PerIpLimits;
-}
-
-/** Signed-in sessions last two weeks unless KUBEQUEST_ACCOUNT_SESSION_HOURS says otherwise. */
-export function accountSessionTtlMs(env: Record<string, string | undefined> = process.env): number {
-  const hours = Number(env.KUBEQUEST_ACCOUNT_SESSION_HOURS ?? 14 * 24);
-  if (!Number.isFinite(hours) || hours <= 0) throw new Error(`KUBEQUEST_ACCOUNT_SESSION_HOURS must be a positive number of hours, got "${env.KUBEQUEST_ACCOUNT_SESSION_HOURS}"`);
-  return hours * 3_600_000;
 }
 
 export interface KubeQuestServer {
   server: http.Server;
   url: string;
+  instanceId: string;
   /** The feature services behind the sockets (for diagnostics and tests). */
   services: {
     environments: LevelEnvironments;
@@ -86,6 +104,10 @@ export interface KubeQuestServer {
     cohorts: CohortStore;
     /** Grading runs, the learner's and the instructor's. */
     grades: GradeService;
+    /** Locks, counters and the leader election (this process's, or shared through PostgreSQL). */
+    coordination: Coordination;
+    /** The background jobs, run by the leader only. */
+    leader: LeaderJobs;
   };
   /**
    * Resolves once every dashboard and watcher event due so far has been handed to its sockets
@@ -94,117 +116,110 @@ export interface KubeQuestServer {
    * to know that an event which did not arrive was never sent, instead of sleeping.
    */
   eventsSent(): Promise<void>;
-  /** Closes terminals (tmux keeps the shells), watches, sockets, reapers and the HTTP server. */
+  /** Closes terminals (tmux keeps the shells), watches, sockets, background jobs and the HTTP server. */
   close(): Promise<void>;
 }
 
 export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promise<KubeQuestServer> {
-  const kube = opts.kube ?? getKubeAdapter;
+  const config = opts.config ?? readServerConfig();
+  const instanceId = config.instanceId;
+  const kube = opts.kube ?? (() => getKubeAdapter(config.cluster));
   const levels: () => Promise<LevelCatalog> = opts.levels ?? getLevelCatalog;
   const ownDatabase = opts.database === undefined;
-  const database = opts.database ?? (await openDatabase(databaseConfigFromEnv()));
+  const database = opts.database ?? (await openDatabase(config.storage));
+  const leaseMs = config.leaseMs;
+
+  // Instances against one PostgreSQL share their coordination; the first check is that they
+  // all sign sessions with one secret (a clear start-up error otherwise).
+  const distributed = database.engine === "postgres";
+  const coordination = distributed ? postgresCoordination(database.db, { instanceId, leaseMs }) : memoryCoordination({ instanceId, leaseMs });
+  const instances = distributed
+    ? await joinInstances(database.db, { id: instanceId, fingerprint: opts.signer.fingerprint(), configured: config.sessionSecret !== undefined }, leaseMs).catch(async (err: unknown) => {
+        if (ownDatabase) await database.close();
+        throw err instanceof InstanceStartError ? err : new Error(`Joining the other KubeQuest instances failed: ${(err as Error).message}`);
+      })
+    : undefined;
+  const databaseUrl = config.storage.databaseUrl;
+  const socketAdapter = distributed && databaseUrl ? await postgresSocketAdapter(databaseUrl) : undefined;
+
   // "World done" achievements need the catalog's worlds; it is loaded before the first grade.
   let worlds: Map<number, string[]> = new Map();
   void levels()
     .then((catalog) => (worlds = worldsOf(catalog)))
     .catch(() => undefined);
-  const progress = new ProgressStore(database.db, () => worlds);
+  const progress = new ProgressStore(database.db, () => worlds, undefined, config.testCrashPoint);
   const accounts = new AccountStore(database.db, {
     anonymousTtlMs: SESSION_MAX_AGE_SECONDS * 1000,
-    accountTtlMs: opts.accountSessionTtlMs ?? accountSessionTtlMs(),
+    accountTtlMs: opts.accountSessionTtlMs ?? config.accountSessionTtlMs,
   });
-  const recordingPolicy: RecordingPolicy = { ...recordingPolicyFromEnv(), ...opts.recording };
+  const recordingPolicy: RecordingPolicy = { ...config.recording, ...opts.recording };
   const recordings = new RecordingStore(database.db);
-  const origins = opts.origins ?? originPolicyFromEnv(process.env, opts.port, opts.host);
-  // Filled once the socket server exists (below); HTTP requests only arrive after listen().
-  const rooms: { io?: ReturnType<typeof createSocketServer>["io"]; sockets?: ReturnType<typeof createSocketServer> } = {};
+  const cohorts = new CohortStore(database.db);
+  const origins = opts.origins ?? originPolicyOf(config.allowedOrigins, opts.port, opts.host);
+
+  // The socket.io server exists before the features that send through it (not serving yet).
+  const io = createSocketIo({ signer: opts.signer, origins, adapter: socketAdapter?.adapter });
+  const realtime = new Realtime(io, { instanceId, distributed });
+  const learnerActed = (learnerId: string): void => realtime.publish("learner-acted", { learnerId });
+  // The background jobs run on the leader only (registered below, once the server listens).
+  const leader = new LeaderJobs({ leases: coordination.leases, instanceId });
+
+  const environments = new LevelEnvironments({
+    kube,
+    levels,
+    maxEnvironments: opts.maxEnvironments ?? config.environments.max,
+    ttlMs: config.environments.ttlMs,
+    scopeLabels: testRunLabels(config.environments.testRun),
+    leases: coordination.leases,
+    warmPoolSize: config.environments.warmPool,
+    mayRefillPool: () => leader.status().leader,
+    events: {
+      progress: (ns, p) => realtime.toNamespace(ns, "environment:progress", p),
+      status: (ns, s) => realtime.toNamespace(ns, "environment:status", s),
+    },
+  });
+  const terminals = new TerminalSessions({ kube });
+  // Each instance runs the live views its own sockets look at, and sends them its pictures.
+  const liveViews = new NamespaceLiveViews({ kube, emit: (ns, snapshot) => realtime.toNamespaceHere(ns, "liveview:snapshot", snapshot) });
+  // Namespace and cohort events reach watchers whose access still holds (checked on every send).
+  const watchers = new LearnerWatchBroadcast({ realtime, accounts, cohorts });
+  const broadcast = new CohortBroadcast({ realtime, accounts, cohorts });
+  const roster = new RosterNotifier({
+    cohorts,
+    emit: (cohortId, changed) => realtime.publishHere("cohort-event", { cohortId, event: "cohort:roster-row", payload: changed }),
+    watched: (cohortId) => broadcast.watchedHere(cohortId),
+  });
+  realtime.on("learner-acted", ({ learnerId }) => roster.learnerActed(learnerId));
+  const audit = new AuditLog({ cohorts, emit: (cohortId, appended) => realtime.toCohort(cohortId, "cohort:audit", appended) });
+  let gradingRuns = 0;
+  const grades = new GradeService({
+    kube,
+    environments,
+    progress,
+    runGrade,
+    events: realtime,
+    leases: coordination.leases,
+    onGraded: learnerActed,
+    onRunStarted: (namespace) => {
+      gradingRuns += 1;
+      log.info({ namespace }, "grading run started");
+    },
+  });
+  const actions = new InstructorActions({ cohorts, environments, grades, audit, learnerActed, levels, realtime, leases: coordination.leases });
+
   const api = createAccountApi({
     signer: opts.signer,
     origins,
     accounts,
     progress,
+    cohorts,
     levels,
     ...(opts.signInLimits ? { signInLimits: opts.signInLimits } : {}),
-    onLeaderboardChanged: () => rooms.io?.emit("leaderboard:changed", { at: new Date().toISOString() }),
-    onSessionEnded: (sessionId) => rooms.sockets?.endSession(sessionId, "You signed out, so this terminal was closed."),
-    onLearnerDeleted: (learnerId) => rooms.sockets?.endLearner(learnerId, "Your account was deleted, so this terminal was closed."),
+    onLeaderboardChanged: () => realtime.toEveryone("leaderboard:changed", { at: new Date().toISOString() }),
+    onSessionEnded: (sessionId) => realtime.publish("session-ended", { sessionId, reason: "You signed out, so this terminal was closed." }),
+    onLearnerDeleted: (learnerId) => realtime.publish("learner-deleted", { learnerId, reason: "Your account was deleted, so this terminal was closed." }),
   });
-  const cohorts = new CohortStore(database.db);
-  // Made once the services it drives exist (below); requests only arrive after listen().
-  const dashboard: { api?: ReturnType<typeof createCohortApi> } = {};
-  const perIp = opts.perIpLimits ?? perIpLimitsFromEnv();
-  const newSessionsPerIp = new RateLimiter(perIp.newSessions, perIp.windowMs);
-  const server = http.createServer((req, res) => {
-    // A request without a valid session is about to mint one: counted per address.
-    if (!sessionFromRequest(req, opts.signer)) {
-      const taken = newSessionsPerIp.take(clientAddress(req));
-      if (!taken.ok) {
-        const refusal = tooManySessions(taken.retryAfterMs);
-        const api = (req.url ?? "").startsWith("/api/");
-        res.writeHead(429, {
-          "content-type": api ? "application/json" : "text/plain; charset=utf-8",
-          "retry-after": String(Math.ceil(taken.retryAfterMs / 1000)),
-        });
-        res.end(api ? JSON.stringify({ error: refusal }) : `${refusal.message}\n${refusal.action}\n`);
-        return;
-      }
-    }
-    ensureSession(req, res, opts.signer);
-    // The dashboard's routes first: the account API answers 404 for every /api/ path it lacks.
-    (dashboard.api ? dashboard.api(req, res) : Promise.resolve(false))
-      .then((handled) => (handled ? true : api(req, res)))
-      .then((handled) => (handled ? undefined : opts.handle(req, res)))
-      .catch((err: unknown) => {
-      console.error("[http]", req.url, err);
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
-    });
-  });
-
-  // The socket server is created after the services that send events through it.
-  // A namespace's events reach the learner's tabs, and the instructors watching that learner
-  // only while their access holds (checked on every send).
-  const watchers = new LearnerWatchBroadcast({ io: () => rooms.io, accounts, cohorts });
-  const toNamespace = watchers.emit;
-  const environments = new LevelEnvironments({
-    kube,
-    levels,
-    ...(opts.maxEnvironments !== undefined ? { maxEnvironments: opts.maxEnvironments } : {}),
-    events: {
-      progress: (ns, p) => toNamespace(ns, "environment:progress", p),
-      status: (ns, s) => toNamespace(ns, "environment:status", s),
-    },
-  });
-  const terminals = new TerminalSessions({ kube });
-  const liveViews = new NamespaceLiveViews({
-    kube,
-    emit: (ns, snapshot) => toNamespace(ns, "liveview:snapshot", snapshot),
-  });
-  /** Sockets in a room now (an empty room is deleted by socket.io). */
-  const occupied = (room: string): boolean => (rooms.io?.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
-  // Dashboard events go only to watchers whose access still holds (checked on every send).
-  const broadcast = new CohortBroadcast({ io: () => rooms.io, accounts, cohorts });
-  const roster = new RosterNotifier({
-    cohorts,
-    emit: (cohortId, changed) => void broadcast.send(cohortId, "cohort:roster-row", changed),
-    watched: (cohortId) => broadcast.watched(cohortId),
-  });
-  const audit = new AuditLog({ cohorts, emit: (cohortId, appended) => void broadcast.send(cohortId, "cohort:audit", appended) });
-  const grades = new GradeService({ kube, environments, progress, runGrade, io: () => rooms.io, toNamespace, onGraded: (learnerId) => roster.learnerActed(learnerId) });
-  const actions = new InstructorActions({
-    cohorts,
-    environments,
-    terminals,
-    liveViews,
-    grades,
-    audit,
-    roster,
-    levels,
-    toNamespace,
-    emitGradeProgress: (cohortId, p) => void broadcast.send(cohortId, "cohort:grade-progress", p),
-    looked: (ns) => occupied(ns) || watchers.watched(ns),
-  });
-  dashboard.api = createCohortApi({
+  const dashboardApi = createCohortApi({
     signer: opts.signer,
     origins,
     accounts,
@@ -212,16 +227,57 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     levels,
     actions,
     audit,
-    roster,
+    roster: { learnerActed },
     recordings,
     // A learner in no cohort any more is not recorded from now on, even in a terminal still open.
     onLeft: async (learnerId) => {
-      if (!(await recordings.isRecorded(learnerId))) terminals.stopRecordingOf(learnerId);
+      if (!(await recordings.isRecorded(learnerId))) realtime.publish("recording-stopped", { learnerId });
     },
   });
-  const sockets = createSocketServer(server, {
+
+  const perIp = opts.perIpLimits ?? config.perIp;
+  const newSessionsPerIp = coordination.rateLimiter("new-sessions-per-ip", perIp.newSessions, perIp.windowMs);
+  const health = {
+    instanceId,
+    database: () => sql`select 1`.execute(database.db),
+    cluster: () => kube().ping(),
+    leader: () => leader.status(),
+    gradingRuns: () => gradingRuns,
+  };
+  const server = http.createServer((req, res) => {
+    if (serveHealth(req, res, health)) return;
+    // A request without a valid session is about to mint one: counted per address.
+    const admitted = sessionFromRequest(req, opts.signer) ? Promise.resolve({ ok: true as const }) : newSessionsPerIp.take(clientAddress(req));
+    admitted
+      .then(async (taken) => {
+        if (!taken.ok) {
+          const refusal = tooManySessions(taken.retryAfterMs);
+          const isApi = (req.url ?? "").startsWith("/api/");
+          res.writeHead(429, {
+            "content-type": isApi ? "application/json" : "text/plain; charset=utf-8",
+            "retry-after": String(Math.ceil(taken.retryAfterMs / 1000)),
+          });
+          res.end(isApi ? JSON.stringify({ error: refusal }) : `${refusal.message}\n${refusal.action}\n`);
+          return;
+        }
+        ensureSession(req, res, opts.signer);
+        // The dashboard's routes first: the account API answers 404 for every /api/ path it lacks.
+        if (await dashboardApi(req, res)) return;
+        if (await api(req, res)) return;
+        await opts.handle(req, res);
+      })
+      .catch((err: unknown) => {
+        log.error({ err, url: req.url }, "an HTTP request failed");
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
+  });
+
+  const perSession = opts.rateLimit ?? { capacity: 10, perMs: 10_000 };
+  const sockets = serveSockets(server, {
     signer: opts.signer,
     origins,
+    realtime,
     kube,
     accounts,
     progress,
@@ -231,15 +287,12 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     liveViews,
     grades,
     cohorts,
-    toNamespace,
-    onLearnerActivity: (learnerId) => roster.learnerActed(learnerId),
+    onLearnerActivity: learnerActed,
     recordings: { store: recordings, policy: recordingPolicy },
-    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+    requestsPerSession: coordination.rateLimiter("requests-per-session", perSession.capacity, perSession.perMs),
+    levelStartsPerIp: coordination.rateLimiter("level-starts-per-ip", perIp.levelStarts, perIp.windowMs),
     ...(opts.terminalInputLimits ? { terminalInputLimits: opts.terminalInputLimits } : {}),
-    levelStartsPerIp: { capacity: perIp.levelStarts, perMs: perIp.windowMs },
   });
-  rooms.io = sockets.io;
-  rooms.sockets = sockets;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -248,30 +301,37 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
       resolve();
     });
   });
-  environments.startReaper();
-  environments.pool.start();
-  // KubeQuest's admission policies exist from the start, not only once a level was started.
+
+  // The jobs only one instance runs: whichever holds the leader lease.
+  leader.every("environment-reaper", config.environments.reapEveryMs, async () => {
+    try {
+      const names = await environments.reapExpired();
+      if (names.length > 0) log.info({ namespaces: names }, `deleted ${names.length} expired environment(s)`);
+    } catch (err) {
+      // A stopped cluster is normal in development; the next round tries again.
+      const e = asActionableError(err);
+      if (e?.code !== "cluster-unreachable") log.error({ err: e?.message ?? err }, "the environment reaper failed");
+    }
+  });
+  // Expired sessions (and anonymous learners left without one) go hourly, and once at start.
+  leader.every("session-purge", HOURLY, () => accounts.purgeExpired());
+  // Terminal recordings older than the retention the learner was told about go the same way.
+  leader.every("recording-purge", HOURLY, () => recordings.purgeOlderThan(new Date(Date.now() - recordingPolicy.retentionDays * 86_400_000)));
+  leader.every("coordination-sweep", HOURLY, () => coordination.sweep());
+  // The warm pool's refill: one instance builds the missing environments (none when it is off).
+  if (environments.pool.size > 0) leader.every("warm-pool-refill", REFILL_EVERY_MS, () => environments.pool.refill());
+  leader.start();
+
+  // KubeQuest's admission policies exist from the start, not only once a level was started
+  // (every instance asserts them: cheap and idempotent).
   void Promise.resolve()
     .then(() => ensureAdmissionPolicies(kube()))
     .catch((err: unknown) => {
       // A stopped cluster is normal in development; the first level start applies them again.
       const e = asActionableError(err);
-      if (e?.code !== "cluster-unreachable") console.error("[environments] admission policies:", e ? e.message : err);
+      if (e?.code !== "cluster-unreachable") log.error({ err: e ? e.message : err }, "applying the admission policies failed");
     });
   terminals.startIdleReaper();
-  // Expired sessions (and anonymous learners left without one) go hourly, and once at start.
-  const purge = () => void accounts.purgeExpired().catch((err: unknown) => console.error("[sessions] purge:", err));
-  purge();
-  const purger = setInterval(purge, 3_600_000);
-  purger.unref();
-  // Terminal recordings older than the retention the learner was told about go the same way.
-  const purgeRecordings = () =>
-    void recordings
-      .purgeOlderThan(new Date(Date.now() - recordingPolicy.retentionDays * 86_400_000))
-      .catch((err: unknown) => console.error("[recordings] purge:", err));
-  purgeRecordings();
-  const recordingPurger = setInterval(purgeRecordings, 3_600_000);
-  recordingPurger.unref();
 
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
@@ -279,7 +339,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   return {
     server,
     url: `http://${shownHost}:${port}`,
-    services: { environments, terminals, liveViews, accounts, progress, database, recordings, cohorts, grades },
+    instanceId,
+    services: { environments, terminals, liveViews, accounts, progress, database, recordings, cohorts, grades, coordination, leader },
     async eventsSent() {
       // A roster push queues a cohort send; loop until a whole pass finds nothing in flight.
       for (;;) {
@@ -289,14 +350,16 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
       }
     },
     async close() {
-      clearInterval(purger);
-      clearInterval(recordingPurger);
-      environments.stop();
+      // The lead is handed over at once, not after the lease runs out.
+      await leader.stop();
       await sockets.close();
       // Closed terminals' recordings write their last frames before the database closes.
       await terminals.recordingsWritten();
       // Closed terminals' tmux clients are ended in their pods, not left behind by a restart.
       await terminals.clientsEnded();
+      await instances?.leave();
+      await socketAdapter?.close().catch(() => undefined);
+      await coordination.close();
       if (ownDatabase) await database.close();
     },
   };

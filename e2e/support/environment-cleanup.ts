@@ -5,7 +5,8 @@
  */
 import type { BrowserContext } from "@playwright/test";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, EnvironmentStatus, Result, ServerToClientEvents } from "../../lib/protocol/socket-events";
+import type { EnvironmentStatus, Result } from "../../lib/protocol/socket-events";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../lib/protocol/socket-event-maps";
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -2,7 +2,8 @@
  * Request/answer over socket.io: emit an event with an acknowledgement, bounded by a timeout,
  * and always resolve to a `Result` whose error a learner can act on (never a thrown stack).
  */
-import type { ActionableError, ClientToServerEvents, Result } from "@/lib/protocol/socket-events";
+import type { ActionableError, Result } from "@/lib/protocol/socket-events";
+import type { ClientToServerEvents } from "@/lib/protocol/socket-event-maps";
 import type { KubeQuestSocket } from "./socket";
 
 /** Events the browser sends that are answered through an acknowledgement. */

@@ -4,7 +4,7 @@
  * Browser-only: never import this from a server component or from `server/`.
  */
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/protocol/socket-events";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/protocol/socket-event-maps";
 
 export type KubeQuestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

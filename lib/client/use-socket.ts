@@ -4,7 +4,7 @@
  * subscriptions to server events.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
-import type { ServerToClientEvents } from "@/lib/protocol/socket-events";
+import type { ServerToClientEvents } from "@/lib/protocol/socket-event-maps";
 import {
   initialConnection,
   nextConnection,

@@ -20,10 +20,9 @@ import type {
   RosterGrade,
   RosterRow,
 } from "../../lib/protocol/instructor-api";
-import type { CheckResult, GradeRound } from "../../lib/protocol/socket-events";
-import type { AnalyticsGradeRow, AnalyticsProgressRow } from "../instructor/cohort-analytics";
-import { newInviteCode } from "../instructor/invite-code";
-import { currentLevelOf, learnerNameOf, levelStateOf, rosterChecksOf } from "../instructor/roster-state";
+import { currentLevelOf, learnerNameOf, levelStateOf, rosterChecksOf } from "../../lib/progress/roster-state";
+import type { CheckResult, CheckStatus, GradeRound } from "../../lib/protocol/socket-events";
+import { newInviteCode } from "./invite-code";
 import type { Database } from "./schema";
 
 export interface CohortRecord {
@@ -41,6 +40,23 @@ export interface AuditInput {
   learnerId?: string | null;
   levelId?: string | null;
   detail: string;
+}
+
+/** One member's progress on one level, as the analytics read it (instructor/cohort-analytics.ts). */
+export interface AnalyticsProgressRow {
+  learnerId: string;
+  levelId: string;
+  startedAt: string | null;
+  passedAt: string | null;
+  hintsOpened: number;
+  solutionRevealed: boolean;
+}
+
+/** One of a member's own main-round grade runs, its checks' outcomes only. */
+export interface AnalyticsGradeRow {
+  learnerId: string;
+  levelId: string;
+  checks: { id: string; status: CheckStatus }[];
 }
 
 export interface AnalyticsRows {
@@ -135,6 +151,25 @@ export class CohortStore {
   }
 
   /** A new invite code; the old one stops working at once. */
+  /**
+   * The cohorts whose leaderboard `learnerId` may see: those they are a member of or own. A
+   * cohort's name and roster are its members' and instructor's business, not every visitor's.
+   */
+  async cohortsVisibleTo(learnerId: string): Promise<{ id: string; name: string }[]> {
+    return this.db
+      .selectFrom("cohorts as c")
+      .select(["c.id", "c.name"])
+      .where((eb) =>
+        eb.or([
+          eb("c.owner_id", "=", learnerId),
+          eb.exists(eb.selectFrom("cohort_members as m").select("m.learner_id").whereRef("m.cohort_id", "=", "c.id").where("m.learner_id", "=", learnerId)),
+        ]),
+      )
+      .orderBy("c.name")
+      .orderBy("c.id")
+      .execute();
+  }
+
   async rotateInvite(cohortId: string): Promise<CohortSummary> {
     await this.withFreshCode((code) => this.db.updateTable("cohorts").set({ invite_code: code }).where("id", "=", cohortId).execute());
     return (await this.summary(cohortId))!;

@@ -30,13 +30,6 @@ export interface DatabaseConfig {
   dataDir: string;
 }
 
-export function databaseConfigFromEnv(env: Record<string, string | undefined> = process.env): DatabaseConfig {
-  return {
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.KUBEQUEST_DATA_DIR || "data"),
-  };
-}
-
 function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }

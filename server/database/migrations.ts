@@ -175,6 +175,35 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0004-coordination": {
+    // What several instances against one PostgreSQL agree on (server/coordination/): leases
+    // (locks that run out when their holder dies), rate-limit buckets, and the live instances.
+    // SQLite gets the tables too (one schema for both engines) but a single instance keeps
+    // these in memory.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("kq_leases")
+        .addColumn("name", "varchar(200)", (c) => c.primaryKey())
+        .addColumn("holder", "varchar(128)", (c) => c.notNull())
+        .addColumn("token", "varchar(64)", (c) => c.notNull())
+        .addColumn("info", "varchar(64)")
+        .addColumn("expires_at", "timestamptz", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("kq_rate_buckets")
+        .addColumn("key", "varchar(300)", (c) => c.primaryKey())
+        .addColumn("tokens", "double precision", (c) => c.notNull())
+        .addColumn("updated_at", "timestamptz", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("kq_instances")
+        .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+        .addColumn("started_at", "timestamptz", (c) => c.notNull())
+        .addColumn("heartbeat_at", "timestamptz", (c) => c.notNull())
+        .addColumn("secret_fingerprint", "varchar(64)", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

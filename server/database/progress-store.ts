@@ -90,13 +90,13 @@ export class ProgressRuleError extends Error {
 }
 
 /**
- * Test-only: when KUBEQUEST_TEST_CRASH_POINT names this point ("between-grade-and-award", or
- * "between-passing-grade-and-award" for passing grades only, so a server can grade a level
- * until it passes and die exactly there), the process announces it on stdout and then hangs
- * inside the transaction so a test can SIGKILL it right there.
+ * Test-only: when the configured crash point (KUBEQUEST_TEST_CRASH_POINT) names this point
+ * ("between-grade-and-award", or "between-passing-grade-and-award" for passing grades only, so
+ * a server can grade a level until it passes and die exactly there), the process announces it
+ * on stdout and then hangs inside the transaction so a test can SIGKILL it right there.
  */
-async function crashPoint(name: string): Promise<void> {
-  if (process.env.KUBEQUEST_TEST_CRASH_POINT !== name) return;
+async function crashPoint(configured: string | undefined, name: string): Promise<void> {
+  if (configured !== name) return;
   process.stdout.write(`KQ-CRASH-POINT ${name}\n`);
   await new Promise(() => undefined);
 }
@@ -109,6 +109,8 @@ export class ProgressStore {
     /** Level ids by world, for "world done" achievements. */
     private readonly worlds: () => ReadonlyMap<number, readonly string[]>,
     private readonly now: () => Date = () => new Date(),
+    /** Test-only: where to stop so a test can kill the process (see crashPoint). */
+    private readonly testCrashPoint: string | undefined = undefined,
   ) {}
 
   private async ensureProgress(trx: Transaction<Database> | Kysely<Database>, learnerId: string, levelId: string): Promise<void> {
@@ -196,8 +198,8 @@ export class ProgressStore {
           .execute();
       }
 
-      await crashPoint("between-grade-and-award");
-      if (grade.passed) await crashPoint("between-passing-grade-and-award");
+      await crashPoint(this.testCrashPoint, "between-grade-and-award");
+      if (grade.passed) await crashPoint(this.testCrashPoint, "between-passing-grade-and-award");
 
       let award: GradeRecordOutcome["award"] = null;
       if (grade.passed) {
@@ -468,42 +470,5 @@ export class ProgressStore {
         results: JSON.parse(g.results_json) as CheckResult[],
       })),
     };
-  }
-
-  async cohorts(): Promise<{ id: string; name: string }[]> {
-    return this.db.selectFrom("cohorts").select(["id", "name"]).orderBy("name").execute();
-  }
-
-  /**
-   * The cohorts whose leaderboard `learnerId` may see: those they are a member of or own. A
-   * cohort's name and roster are its members' and instructor's business, not every visitor's.
-   */
-  async cohortsVisibleTo(learnerId: string): Promise<{ id: string; name: string }[]> {
-    return this.db
-      .selectFrom("cohorts as c")
-      .select(["c.id", "c.name"])
-      .where((eb) =>
-        eb.or([
-          eb("c.owner_id", "=", learnerId),
-          eb.exists(eb.selectFrom("cohort_members as m").select("m.learner_id").whereRef("m.cohort_id", "=", "c.id").where("m.learner_id", "=", learnerId)),
-        ]),
-      )
-      .orderBy("c.name")
-      .orderBy("c.id")
-      .execute();
-  }
-
-  async createCohort(name: string): Promise<string> {
-    const id = randomUUID();
-    await this.db.insertInto("cohorts").values({ id, name, created_at: this.now().toISOString() }).execute();
-    return id;
-  }
-
-  async joinCohort(cohortId: string, learnerId: string): Promise<void> {
-    await this.db
-      .insertInto("cohort_members")
-      .values({ cohort_id: cohortId, learner_id: learnerId, joined_at: this.now().toISOString() })
-      .onConflict((oc) => oc.columns(["cohort_id", "learner_id"]).doNothing())
-      .execute();
   }
 }

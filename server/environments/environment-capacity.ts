@@ -25,24 +25,6 @@ export type Admission =
   | { ok: true }
   | { ok: false; running: number; max: number; position: number; retryMinutes: number };
 
-/**
- * Sized by CPU requests, which is what the scheduler runs out of first on a 2-core kind node:
- * a Level 30 environment requests 85m (toolbox 10m, three Redis pods at 25m), and about 1.25
- * cores are left after the node's system pods, so about 14 fit; 12 leaves room for the grader's
- * probe and a reset in progress (measured: a shared cluster with ~15 environments left pods
- * Pending with "Insufficient cpu").
- */
-export const DEFAULT_MAX_ENVIRONMENTS = 12;
-
-/** KUBEQUEST_MAX_ENVIRONMENTS, a whole number ≥ 0 (0 closes the installation to new starts). */
-export function maxEnvironmentsFromEnv(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.KUBEQUEST_MAX_ENVIRONMENTS;
-  if (raw === undefined || raw === "") return DEFAULT_MAX_ENVIRONMENTS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`KUBEQUEST_MAX_ENVIRONMENTS must be a whole number ≥ 0, got "${raw}"`);
-  return n;
-}
-
 export class EnvironmentCapacity {
   private readonly queue: { key: string; lastTriedAt: number }[] = [];
   private readonly holdMs: number;

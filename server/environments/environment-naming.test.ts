@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { NAMESPACE_PATTERN } from "../../lib/levels/kube-object";
-import { ALL_ENVIRONMENTS_SELECTOR, environmentLabels, environmentNamespace, environmentSelector, isExpired, reapableSelector, sessionHash, testRunLabels } from "./environment-naming";
+import { ALL_ENVIRONMENTS_SELECTOR, environmentLabels, environmentNamespace, environmentSelector, isExpired, reapableSelector, learnerHash, testRunLabels } from "./environment-naming";
 
 const session = "0b5d5c7e-6f2a-4c1d-9a55-2a3f4e5d6c7b";
 
 describe("environment naming", () => {
   it("names the namespace kq-<10 hex of sha256(session)>-<level number>", () => {
     // echo -n 0b5d5c7e-6f2a-4c1d-9a55-2a3f4e5d6c7b | sha256sum → dfb22e3f87...
-    expect(sessionHash(session)).toBe("dfb22e3f87");
+    expect(learnerHash(session)).toBe("dfb22e3f87");
     expect(environmentNamespace(session, 30)).toBe("kq-dfb22e3f87-30");
     expect(environmentNamespace(session, 30)).toMatch(NAMESPACE_PATTERN);
   });
@@ -28,14 +28,14 @@ describe("environment naming", () => {
     const labels = environmentLabels(session, "headless-statefulset-dns", 1_700_000_000_123);
     expect(labels).toEqual({
       "app.kubernetes.io/managed-by": "kubequest",
-      "kubequest.dev/session": sessionHash(session),
+      "kubequest.dev/session": learnerHash(session),
       "kubequest.dev/level": "headless-statefulset-dns",
       "kubequest.dev/created-at": "1700000000",
       "pod-security.kubernetes.io/enforce": "restricted",
       "pod-security.kubernetes.io/warn": "restricted",
     });
     expect(environmentSelector(session, "headless-statefulset-dns")).toBe(
-      `app.kubernetes.io/managed-by=kubequest,kubequest.dev/session=${sessionHash(session)},kubequest.dev/level=headless-statefulset-dns`,
+      `app.kubernetes.io/managed-by=kubequest,kubequest.dev/session=${learnerHash(session)},kubequest.dev/level=headless-statefulset-dns`,
     );
   });
 
@@ -48,16 +48,16 @@ describe("environment naming", () => {
     expect(isExpired("yesterday", now, day)).toBe(false);
   });
 
-  it("labels a test run's environments from KUBEQUEST_TEST_RUN, and a real server's not at all", () => {
-    expect(testRunLabels({ KUBEQUEST_TEST_RUN: "it-1796020000-ab12cd" })).toEqual({ "kubequest.dev/test-run": "it-1796020000-ab12cd" });
-    expect(testRunLabels({})).toEqual({});
-    expect(testRunLabels({ KUBEQUEST_TEST_RUN: "" })).toEqual({});
+  it("labels a test run's environments from its id (KUBEQUEST_TEST_RUN), and a real server's not at all", () => {
+    expect(testRunLabels("it-1796020000-ab12cd")).toEqual({ "kubequest.dev/test-run": "it-1796020000-ab12cd" });
+    expect(testRunLabels(undefined)).toEqual({});
+    expect(testRunLabels("")).toEqual({});
   });
 
   it("refuses a test run id that cannot be a label value, saying what would do", () => {
-    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "my run" })).toThrow(/KUBEQUEST_TEST_RUN="my run" is not a Kubernetes label value: use at most 63/);
-    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "x".repeat(64) })).toThrow(/not a Kubernetes label value/);
-    expect(() => testRunLabels({ KUBEQUEST_TEST_RUN: "-run" })).toThrow(/not a Kubernetes label value/);
+    expect(() => testRunLabels("my run")).toThrow(/KUBEQUEST_TEST_RUN="my run" is not a Kubernetes label value: use at most 63/);
+    expect(() => testRunLabels("x".repeat(64))).toThrow(/not a Kubernetes label value/);
+    expect(() => testRunLabels("-run")).toThrow(/not a Kubernetes label value/);
   });
 
   it("lets a scoped reaper select only environments carrying every scope label", () => {

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { NAMESPACE_PATTERN } from "../../lib/levels/kube-object";
+import { isKubernetesLabelValue } from "../config/server-config";
 
 export const LABELS = {
   managedBy: "app.kubernetes.io/managed-by",
@@ -23,26 +24,34 @@ export const LABELS = {
 export const MANAGED_BY = "kubequest";
 
 /**
- * The first 10 hex characters of sha256(session id): enough to keep learners apart (2^40), and
- * the session id itself (a bearer secret) never appears in the cluster.
+ * The first 10 hex characters of sha256(learner id): enough to keep learners apart (2^40), and
+ * the id itself never appears in the cluster. (The label is still called `session`: the
+ * environments that exist carry it, and the reaper and the teardowns select by it.)
  */
-export function sessionHash(sessionId: string): string {
-  return createHash("sha256").update(sessionId).digest("hex").slice(0, 10);
+export function learnerHash(learnerId: string): string {
+  return createHash("sha256").update(learnerId).digest("hex").slice(0, 10);
 }
 
-/** `kq-<session hash>-<level number>`, an RFC 1123 label. */
-export function environmentNamespace(sessionId: string, levelNumber: number): string {
+/**
+ * The key of a learner's attempt at a level (learner and level; its namespace follows from
+ * them): environments are cached under it, terminals opened under it, and a reset (the
+ * learner's or their instructor's) closes the attempt's terminal by it.
+ */
+export const attemptKeyOf = (learnerId: string, levelId: string): string => `${learnerId}:${levelId}`;
+
+/** `kq-<learner hash>-<level number>`, an RFC 1123 label. */
+export function environmentNamespace(learnerId: string, levelNumber: number): string {
   if (!Number.isInteger(levelNumber) || levelNumber < 0) throw new Error(`invalid level number ${levelNumber}`);
-  const name = `kq-${sessionHash(sessionId)}-${levelNumber}`;
+  const name = `kq-${learnerHash(learnerId)}-${levelNumber}`;
   if (!NAMESPACE_PATTERN.test(name)) throw new Error(`"${name}" is not a valid namespace name`);
   return name;
 }
 
 /** Labels of a new environment namespace, Pod Security included. */
-export function environmentLabels(sessionId: string, levelId: string, nowMs: number): Record<string, string> {
+export function environmentLabels(learnerId: string, levelId: string, nowMs: number): Record<string, string> {
   return {
     [LABELS.managedBy]: MANAGED_BY,
-    [LABELS.session]: sessionHash(sessionId),
+    [LABELS.session]: learnerHash(learnerId),
     [LABELS.level]: levelId,
     [LABELS.createdAt]: String(Math.floor(nowMs / 1000)),
     // Restricted is enforced: on a cluster shared by a class, a root pod or one without a
@@ -54,8 +63,8 @@ export function environmentLabels(sessionId: string, levelId: string, nowMs: num
 }
 
 /** Finds one learner's environment for one level, whatever its namespace is called. */
-export function environmentSelector(sessionId: string, levelId: string): string {
-  return `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}=${sessionHash(sessionId)},${LABELS.level}=${levelId}`;
+export function environmentSelector(learnerId: string, levelId: string): string {
+  return `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}=${learnerHash(learnerId)},${LABELS.level}=${levelId}`;
 }
 
 /**
@@ -64,18 +73,14 @@ export function environmentSelector(sessionId: string, levelId: string): string 
  */
 export const ALL_ENVIRONMENTS_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY},${LABELS.session}`;
 
-/** A Kubernetes label value: at most 63 characters, alphanumeric at both ends. */
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)$/;
-
 /**
- * The labels a server started by a test run puts on every environment it creates, from
- * KUBEQUEST_TEST_RUN; none for a real server. Refused loudly when the id cannot be a label
- * value, since an unlabelled test environment would outlive its run.
+ * The labels a server started by a test run puts on every environment it creates, from its
+ * test run id (KUBEQUEST_TEST_RUN); none for a real server. Refused loudly when the id cannot
+ * be a label value, since an unlabelled test environment would outlive its run.
  */
-export function testRunLabels(env: Record<string, string | undefined> = process.env): Record<string, string> {
-  const run = env.KUBEQUEST_TEST_RUN;
+export function testRunLabels(run: string | undefined): Record<string, string> {
   if (run === undefined || run === "") return {};
-  if (!LABEL_VALUE.test(run)) {
+  if (!isKubernetesLabelValue(run)) {
     throw new Error(`KUBEQUEST_TEST_RUN="${run}" is not a Kubernetes label value: use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.`);
   }
   return { [LABELS.testRun]: run };

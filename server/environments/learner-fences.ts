@@ -12,6 +12,9 @@ import path from "node:path";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import { KubeError, type KubeAdapter } from "../kubernetes/kube-adapter";
 import { parseKubeObjects } from "../levels/level-yaml";
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("environments");
 
 /** The file an operator applies by hand where KubeQuest may not create cluster-wide objects. */
 export const ADMISSION_POLICIES_FILE = path.join(__dirname, "learner-admission-policies.yaml");
@@ -27,14 +30,14 @@ let installed: Promise<void> | undefined;
  * forbids KubeQuest to write them is told about once, with what the operator must install;
  * environments still start there, relying on what the operator installed.
  */
-export function ensureAdmissionPolicies(kube: KubeAdapter, log: (message: string) => void = (m) => console.warn(m)): Promise<void> {
+export function ensureAdmissionPolicies(kube: KubeAdapter, warn: (message: string) => void = (m) => log.warn(m)): Promise<void> {
   installed ??= (async () => {
     try {
       await kube.applyClusterScoped(readAdmissionPolicies());
     } catch (err) {
       if (err instanceof KubeError && err.code === "forbidden") {
-        log(
-          `[environments] KubeQuest may not install its admission policies on this cluster (${err.message}). ` +
+        warn(
+          `KubeQuest may not install its admission policies on this cluster (${err.message}). ` +
             `An operator must apply ${path.relative(process.cwd(), ADMISSION_POLICIES_FILE)} once (kubectl apply -f), or learners can create externalIPs and NodePort Services.`,
         );
         return;

@@ -3,16 +3,27 @@
  * ServiceAccount, RBAC, quota, limits) and the level's broken setup. This module opens, starts,
  * resets and reaps those environments; every Kubernetes call goes through the KubeAdapter.
  *
+ * One attempt has one key: the learner and the level (`attemptKeyOf`). A start, reset or
+ * deletion of an attempt holds the lease `environment:<attempt key>` (coordination/), so with
+ * several instances one builds and the others wait for it and then read what it built; the
+ * installation's cap is decided under the lease `environment-admission`, one decision at a
+ * time across instances, held until the new namespace exists (then the cluster counts it).
+ *
  * Node only.
  */
 import type { KubeObject } from "../../lib/levels/kube-object";
 import type { EnvironmentStatus, ProgressEvent } from "../../lib/protocol/socket-events";
+import { DEFAULT_MAX_ENVIRONMENTS, testRunFrom, warmPoolFrom } from "../config/server-config";
+import { Leases, type HeldLease } from "../coordination/coordination";
+import { MemoryLeaseTable } from "../coordination/memory-coordination";
 import { ActionableFailure, asActionableError, failure } from "../errors/actionable-failure";
 import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
-import { EnvironmentCapacity, maxEnvironmentsFromEnv } from "./environment-capacity";
+import { moduleLogger } from "../logging/logger";
+import { EnvironmentCapacity } from "./environment-capacity";
 import {
   ALL_ENVIRONMENTS_SELECTOR,
+  attemptKeyOf,
   LABELS,
   environmentLabels,
   environmentNamespace,
@@ -22,7 +33,14 @@ import {
   testRunLabels,
 } from "./environment-naming";
 import { apiServerEgressPolicy, ensureAdmissionPolicies } from "./learner-fences";
-import { WarmPool, warmPoolSizeFromEnv } from "./warm-pool";
+import { WarmPool } from "./warm-pool";
+
+const log = moduleLogger("environments");
+
+/** The lease a start, reset or deletion of the learner's attempt at a level holds. */
+export const environmentLease = (learnerId: string, levelId: string): string => `environment:${attemptKeyOf(learnerId, levelId)}`;
+/** The lease under which the installation's cap is decided. */
+const ADMISSION_LEASE = "environment-admission";
 
 /** Where progress and status changes go (the socket layer sends them to the namespace's room). */
 export interface EnvironmentEvents {
@@ -39,7 +57,7 @@ export interface LevelEnvironmentOptions {
   readyTimeoutMs?: number;
   /** Environments older than this are deleted by the reaper. */
   ttlMs?: number;
-  /** Most environments running at once on the cluster; default KUBEQUEST_MAX_ENVIRONMENTS or 12. */
+  /** Most environments running at once on the cluster; default 12 (the server passes KUBEQUEST_MAX_ENVIRONMENTS). */
   maxEnvironments?: number;
   now?: () => number;
   /**
@@ -47,6 +65,10 @@ export interface LevelEnvironmentOptions {
    * what it deletes. Default: the test run's label when KUBEQUEST_TEST_RUN is set, else none.
    */
   scopeLabels?: Record<string, string>;
+  /** Locks shared by every instance; default: this process's own (one instance). */
+  leases?: Leases;
+  /** Whether this instance refills the warm pool after a claim (the leader); default yes. */
+  mayRefillPool?: () => boolean;
   /**
    * Pre-started environments kept per level (KUBEQUEST_WARM_POOL, default 2; 0 turns it off).
    * A start takes one when there is one, and builds as before when there is none.
@@ -63,14 +85,11 @@ export interface ReadyEnvironment {
 }
 
 const POLL_MS = 300;
-const REAP_EVERY_MS = 10 * 60_000;
 /** Waiting reasons that will not fix themselves while we wait: fail at once, saying which. */
 const HOPELESS_WAITING = new Set(["ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"]);
 
-export function envTtlMs(env: Record<string, string | undefined> = process.env): number {
-  const hours = Number(env.KUBEQUEST_ENV_TTL_HOURS);
-  return (Number.isFinite(hours) && hours > 0 ? hours : 24) * 3600_000;
-}
+/** Environments live a day unless the configuration says otherwise (KUBEQUEST_ENV_TTL_HOURS). */
+const DEFAULT_TTL_MS = 24 * 3600_000;
 
 function toolboxPodOf(objects: KubeObject[]): string {
   return objects.find((o) => o.kind === "Pod")?.metadata.name ?? "toolbox";
@@ -105,32 +124,52 @@ export class LevelEnvironments {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly scopeLabels: Record<string, string>;
-  private reaper: NodeJS.Timeout | undefined;
   private readonly capacity: EnvironmentCapacity;
   /** Admitted environments still being built (their namespace may not be listed yet). */
   private readonly building = new Set<string>();
-  /** Admission decisions one at a time, so two starts cannot both take the last slot. */
-  private admissions: Promise<void> = Promise.resolve();
+  private readonly leases: Leases;
   readonly pool: WarmPool;
 
   constructor(private readonly opts: LevelEnvironmentOptions) {
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
-    this.ttlMs = opts.ttlMs ?? envTtlMs();
+    this.ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     this.now = opts.now ?? Date.now;
-    this.scopeLabels = opts.scopeLabels ?? testRunLabels();
-    this.capacity = new EnvironmentCapacity({ max: opts.maxEnvironments ?? maxEnvironmentsFromEnv(), now: this.now });
+    this.scopeLabels = opts.scopeLabels ?? testRunLabels(testRunFrom());
+    this.capacity = new EnvironmentCapacity({ max: opts.maxEnvironments ?? DEFAULT_MAX_ENVIRONMENTS, now: this.now });
+    this.leases = opts.leases ?? new Leases(new MemoryLeaseTable(), { instanceId: "local", leaseMs: 15_000, pollMs: 50 });
     this.pool = new WarmPool({
       kube: opts.kube,
       levels: opts.levels,
-      size: opts.warmPoolSize ?? warmPoolSizeFromEnv(),
+      size: opts.warmPoolSize ?? warmPoolFrom(),
       scopeLabels: this.scopeLabels,
       now: this.now,
       build: (level, namespace, labels) => this.build(level, namespace, labels, []),
+      ...(opts.mayRefillPool ? { mayRefill: opts.mayRefillPool } : {}),
     });
   }
 
-  private key(sessionId: string, levelId: string): string {
-    return `${sessionId}:${levelId}`;
+  private key(learnerId: string, levelId: string): string {
+    return attemptKeyOf(learnerId, levelId);
+  }
+
+  /**
+   * Takes the attempt's lease, waiting while another instance (or an earlier request here)
+   * holds it. `waited` says what the other holder was doing, when there was one.
+   */
+  private async holdAttempt(learnerId: string, levelId: string, phase: "provisioning" | "resetting" | "deleting"): Promise<{ lease: HeldLease; waited: { info: string | null } | null }> {
+    const name = environmentLease(learnerId, levelId);
+    let waited: { info: string | null } | null = null;
+    for (;;) {
+      const lease = await this.leases.tryAcquire(name, phase);
+      if (lease) return { lease, waited };
+      waited = (await this.leases.holderOf(name)) ?? waited ?? { info: null };
+      await this.leases.waitUntilFree(name);
+    }
+  }
+
+  /** Forgets what this instance knew of the attempt (another instance reset or deleted it). */
+  forget(learnerId: string, levelId: string): void {
+    this.ready.delete(this.key(learnerId, levelId));
   }
 
   private async level(levelId: string): Promise<LoadedLevel> {
@@ -143,36 +182,39 @@ export class LevelEnvironments {
    * The namespace of this learner's attempt: the one they have (a pooled one has a name of its
    * own), else the name a fresh start would give it.
    */
-  async namespaceOf(sessionId: string, levelId: string): Promise<string> {
+  async namespaceOf(learnerId: string, levelId: string): Promise<string> {
     const level = await this.level(levelId);
-    const known = this.ready.get(this.key(sessionId, levelId));
+    const known = this.ready.get(this.key(learnerId, levelId));
     if (known) return known.namespace;
     const found = await this.opts
       .kube()
-      .listNamespaces(environmentSelector(sessionId, level.manifest.id))
+      .listNamespaces(environmentSelector(learnerId, level.manifest.id))
       .catch(() => []);
-    return found.find((ns) => !ns.deleting)?.name ?? environmentNamespace(sessionId, level.manifest.number);
+    return found.find((ns) => !ns.deleting)?.name ?? environmentNamespace(learnerId, level.manifest.number);
   }
 
   /** Finds the learner's environment again (after a reload or a server restart) and says how it is. */
-  async open(sessionId: string, levelId: string): Promise<EnvironmentStatus> {
+  async open(learnerId: string, levelId: string): Promise<EnvironmentStatus> {
     const level = await this.level(levelId);
-    const namespace = environmentNamespace(sessionId, level.manifest.number);
-    const running = this.inflight.get(this.key(sessionId, levelId));
+    const namespace = environmentNamespace(learnerId, level.manifest.number);
+    const running = this.inflight.get(this.key(learnerId, levelId));
     if (running) return { levelId, phase: running.phase, namespace, passed: false };
     try {
-      return await this.inspect(sessionId, level);
+      // Another instance building or resetting it says so, as this one would.
+      const elsewhere = await this.leases.holderOf(environmentLease(learnerId, levelId));
+      if (elsewhere?.info === "provisioning" || elsewhere?.info === "resetting") return { levelId, phase: elsewhere.info, namespace, passed: false };
+      return await this.inspect(learnerId, level);
     } catch (err) {
       return { levelId, phase: "failed", namespace, passed: false, message: statusMessage(err) };
     }
   }
 
-  private async inspect(sessionId: string, level: LoadedLevel): Promise<EnvironmentStatus> {
+  private async inspect(learnerId: string, level: LoadedLevel): Promise<EnvironmentStatus> {
     const levelId = level.manifest.id;
     const kube = this.opts.kube();
-    const found = (await kube.listNamespaces(environmentSelector(sessionId, levelId)))[0];
+    const found = (await kube.listNamespaces(environmentSelector(learnerId, levelId)))[0];
     if (!found) {
-      this.ready.delete(this.key(sessionId, levelId));
+      this.ready.delete(this.key(learnerId, levelId));
       return { levelId, phase: "absent", namespace: null, passed: false };
     }
     const namespace = found.name;
@@ -191,7 +233,7 @@ export class LevelEnvironments {
         message: `Your environment is incomplete: the ${toolboxPod} pod is ${toolbox ? toolbox.status : "missing"}. Reset the level to rebuild it.`,
       };
     }
-    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod });
+    this.ready.set(this.key(learnerId, levelId), { namespace, level, toolboxPod });
     return { levelId, phase: "ready", namespace, passed };
   }
 
@@ -199,35 +241,43 @@ export class LevelEnvironments {
    * Creates the environment, or answers with the existing one. Concurrent calls for the same
    * learner and level share one run. Never throws for cluster trouble: that is a "failed" status.
    */
-  async start(sessionId: string, levelId: string): Promise<EnvironmentStatus> {
+  async start(learnerId: string, levelId: string): Promise<EnvironmentStatus> {
     const level = await this.level(levelId);
-    const key = this.key(sessionId, levelId);
+    const key = this.key(learnerId, levelId);
     const running = this.inflight.get(key);
     if (running) return running.promise;
     const promise = (async (): Promise<EnvironmentStatus> => {
-      const namespace = environmentNamespace(sessionId, level.manifest.number);
+      const namespace = environmentNamespace(learnerId, level.manifest.number);
+      // Another instance building it: this start waits, then finds what it built.
+      const { lease } = await this.holdAttempt(learnerId, levelId, "provisioning");
+      let admission: HeldLease | undefined;
       try {
-        const current = await this.inspect(sessionId, level);
-        // Start never rebuilds an environment that exists: that would undo the learner's work.
-        if (current.phase === "ready" || current.phase === "failed") return current;
-      } catch (err) {
-        return this.failed(level, namespace, err);
-      }
-      // A full installation is the answer to this request (with the queue position), not a
-      // broken environment: it throws.
-      await this.admit(sessionId, namespace);
-      try {
-        const pooled = await this.pool.claim(level, sessionId).catch((err: unknown) => {
-          // The pool is an optimisation: a start it cannot serve is built as always.
-          console.error(`[environments] warm pool: ${err instanceof Error ? err.message : String(err)}`);
-          return undefined;
-        });
-        if (pooled) return this.handedOver(sessionId, level, pooled);
-        return await this.provision(sessionId, level, namespace, []);
-      } catch (err) {
-        return this.failed(level, namespace, err);
+        try {
+          const current = await this.inspect(learnerId, level);
+          // Start never rebuilds an environment that exists: that would undo the learner's work.
+          if (current.phase === "ready" || current.phase === "failed") return current;
+        } catch (err) {
+          return this.failed(level, namespace, err);
+        }
+        // A full installation is the answer to this request (with the queue position), not a
+        // broken environment: it throws.
+        admission = await this.admit(learnerId, namespace);
+        try {
+          const pooled = await this.pool.claim(level, learnerId).catch((err: unknown) => {
+            // The pool is an optimisation: a start it cannot serve is built as always.
+            log.error({ err: err instanceof Error ? err.message : String(err) }, "the warm pool could not hand out an environment");
+            return undefined;
+          });
+          if (pooled) return this.handedOver(learnerId, level, pooled);
+          return await this.provision(learnerId, level, namespace, [], () => void admission?.release());
+        } catch (err) {
+          return this.failed(level, namespace, err);
+        } finally {
+          this.building.delete(namespace);
+        }
       } finally {
-        this.building.delete(namespace);
+        await admission?.release();
+        await lease.release();
       }
     })();
     return this.track(key, "provisioning", promise);
@@ -238,14 +288,17 @@ export class LevelEnvironments {
    * "installation-full" with the learner's place in the queue. Counts what the cluster holds
    * (namespaces being deleted no longer count) plus what is being built here.
    */
-  private admit(learnerId: string, namespace: string): Promise<void> {
-    const decision = this.admissions.then(async () => {
+  private async admit(learnerId: string, namespace: string): Promise<HeldLease> {
+    // One decision at a time on every instance, so two starts cannot both take the last slot;
+    // the lease is held until the new namespace exists (provision releases it then).
+    const lease = await this.leases.acquire(ADMISSION_LEASE, "admitting");
+    try {
       let listed: Awaited<ReturnType<KubeAdapter["listNamespaces"]>>;
       try {
         listed = await this.opts.kube().listNamespaces(ALL_ENVIRONMENTS_SELECTOR);
       } catch (err) {
         // Without the cluster nothing can be built anyway; the start reports it as it always did.
-        if (asActionableError(err)) return;
+        if (asActionableError(err)) return lease;
         throw err;
       }
       const live = listed.filter((ns) => !ns.deleting);
@@ -257,36 +310,46 @@ export class LevelEnvironments {
         throw failure("installation-full", message, action);
       }
       this.building.add(namespace);
-    });
-    this.admissions = decision.catch(() => undefined);
-    return decision;
+      return lease;
+    } catch (err) {
+      await lease.release();
+      throw err;
+    }
   }
 
   /** Deletes the environment (waiting until it is gone) and builds it again from the level. */
-  async reset(sessionId: string, levelId: string): Promise<EnvironmentStatus> {
+  async reset(learnerId: string, levelId: string): Promise<EnvironmentStatus> {
     const level = await this.level(levelId);
-    const key = this.key(sessionId, levelId);
+    const key = this.key(learnerId, levelId);
     const running = this.inflight.get(key);
     if (running?.phase === "resetting") return running.promise;
     const promise = (async (): Promise<EnvironmentStatus> => {
       // A start in progress finishes first; the reset then replaces what it built.
       await running?.promise.catch(() => undefined);
+      const { lease, waited } = await this.holdAttempt(learnerId, levelId, "resetting");
+      // Another instance reset it meanwhile: that reset is this one's answer.
+      if (waited?.info === "resetting") {
+        await lease.release();
+        return this.open(learnerId, levelId);
+      }
       // Rebuilt under the name it had (a pooled environment keeps its own).
-      const namespace = await this.namespaceOf(sessionId, levelId);
+      const namespace = await this.namespaceOf(learnerId, levelId);
       this.ready.delete(key);
       try {
-        return await this.provision(sessionId, level, namespace, [
+        return await this.provision(learnerId, level, namespace, [
           {
             step: "Removing your old environment",
             run: async () => {
               const kube = this.opts.kube();
-              const existing = await kube.listNamespaces(environmentSelector(sessionId, levelId));
+              const existing = await kube.listNamespaces(environmentSelector(learnerId, levelId));
               await Promise.all(existing.map((ns) => kube.deleteNamespace(ns.name, { wait: true, timeoutMs: 120_000 })));
             },
           },
         ]);
       } catch (err) {
         return this.failed(level, namespace, err);
+      } finally {
+        await lease.release();
       }
     })();
     return this.track(key, "resetting", promise);
@@ -304,23 +367,23 @@ export class LevelEnvironments {
   }
 
   private failed(level: LoadedLevel, namespace: string, err: unknown): EnvironmentStatus {
-    if (!asActionableError(err)) console.error(`[environments] ${namespace}:`, err);
+    if (!asActionableError(err)) log.error({ err, namespace }, "setting up an environment failed");
     const status: EnvironmentStatus = { levelId: level.manifest.id, phase: "failed", namespace, passed: false, message: statusMessage(err) };
     this.opts.events?.status(namespace, status);
     return status;
   }
 
   /** A pooled environment, now the learner's: ready at once. */
-  private handedOver(sessionId: string, level: LoadedLevel, namespace: string): EnvironmentStatus {
+  private handedOver(learnerId: string, level: LoadedLevel, namespace: string): EnvironmentStatus {
     const levelId = level.manifest.id;
     this.opts.events?.progress(namespace, { levelId, step: "Handing you a prepared environment", index: 1, total: 1, elapsedMs: 0, done: true });
-    return this.becameReady(sessionId, level, namespace);
+    return this.becameReady(learnerId, level, namespace);
   }
 
   /** Remembers a ready environment of the learner and tells their tabs. */
-  private becameReady(sessionId: string, level: LoadedLevel, namespace: string): EnvironmentStatus {
+  private becameReady(learnerId: string, level: LoadedLevel, namespace: string): EnvironmentStatus {
     const levelId = level.manifest.id;
-    this.ready.set(this.key(sessionId, levelId), { namespace, level, toolboxPod: toolboxPodOf(level.platformObjects(namespace)) });
+    this.ready.set(this.key(learnerId, levelId), { namespace, level, toolboxPod: toolboxPodOf(level.platformObjects(namespace)) });
     const status: EnvironmentStatus = { levelId, phase: "ready", namespace, passed: false };
     this.opts.events?.status(namespace, status);
     return status;
@@ -328,18 +391,25 @@ export class LevelEnvironments {
 
   /** Builds the learner's environment (after any `before` steps: the reset's deletion), with progress. */
   private async provision(
-    sessionId: string,
+    learnerId: string,
     level: LoadedLevel,
     namespace: string,
     before: { step: string; run: () => Promise<void> }[],
+    /** Once the namespace exists (the cluster counts it from then on). */
+    afterNamespace?: () => void,
   ): Promise<EnvironmentStatus> {
     const levelId = level.manifest.id;
-    const labels = { ...environmentLabels(sessionId, levelId, this.now()), ...this.scopeLabels };
+    const labels = { ...environmentLabels(learnerId, levelId, this.now()), ...this.scopeLabels };
     const started = this.now();
-    await this.build(level, namespace, labels, before, (step, index, total, done) =>
-      this.opts.events?.progress(namespace, { levelId, step, index, total, elapsedMs: this.now() - started, done }),
+    await this.build(
+      level,
+      namespace,
+      labels,
+      before,
+      (step, index, total, done) => this.opts.events?.progress(namespace, { levelId, step, index, total, elapsedMs: this.now() - started, done }),
+      afterNamespace,
     );
-    return this.becameReady(sessionId, level, namespace);
+    return this.becameReady(learnerId, level, namespace);
   }
 
   /**
@@ -352,6 +422,7 @@ export class LevelEnvironments {
     labels: Record<string, string>,
     before: { step: string; run: () => Promise<void> }[],
     onStep?: (step: string, index: number, total: number, done: boolean) => void,
+    afterNamespace?: () => void,
   ): Promise<void> {
     const kube = this.opts.kube();
     const platform = level.platformObjects(namespace);
@@ -364,7 +435,10 @@ export class LevelEnvironments {
       ...before,
       {
         step: "Creating your namespace",
-        run: () => kube.ensureNamespace(namespace, labels),
+        run: async () => {
+          await kube.ensureNamespace(namespace, labels);
+          afterNamespace?.();
+        },
       },
       {
         // ServiceAccount, Role, quota and limits must exist before any pod: admission checks
@@ -435,14 +509,15 @@ export class LevelEnvironments {
    * The ready environment of this learner's attempt, for the editor, terminal and grader.
    * Throws an ActionableFailure telling the learner to start the level when there is none.
    */
-  async requireReady(sessionId: string, levelId: string): Promise<ReadyEnvironment> {
-    const key = this.key(sessionId, levelId);
+  async requireReady(learnerId: string, levelId: string): Promise<ReadyEnvironment> {
+    const key = this.key(learnerId, levelId);
     const known = this.ready.get(key);
-    if (known) return known;
-    if (this.inflight.has(key)) {
+    // Known ready, and nobody (here or on another instance) rebuilding or deleting it now.
+    if (known && !this.inflight.has(key) && !(await this.leases.holderOf(environmentLease(learnerId, levelId)))) return known;
+    if (this.inflight.has(key) || known) {
       throw failure("environment-not-ready", "Your level's environment is still being set up.", "Wait until it says Ready, then try again.");
     }
-    const status = await this.open(sessionId, levelId);
+    const status = await this.open(learnerId, levelId);
     const ready = this.ready.get(key);
     if (status.phase === "ready" && ready) return ready;
     throw new ActionableFailure({
@@ -457,21 +532,26 @@ export class LevelEnvironments {
    * an instructor's grading run leaves nothing behind. Reset rebuilds; this only deletes.
    * A start or reset in progress finishes first, so it cannot recreate what was just deleted.
    */
-  async abandon(sessionId: string, levelId: string): Promise<EnvironmentStatus> {
+  async abandon(learnerId: string, levelId: string): Promise<EnvironmentStatus> {
     const level = await this.level(levelId);
-    const key = this.key(sessionId, levelId);
+    const key = this.key(learnerId, levelId);
     await this.inflight.get(key)?.promise.catch(() => undefined);
-    this.ready.delete(key);
-    const kube = this.opts.kube();
-    const existing = await kube.listNamespaces(environmentSelector(sessionId, level.manifest.id));
-    await Promise.all(existing.map((ns) => kube.deleteNamespace(ns.name, { wait: true, timeoutMs: 120_000 })));
-    return { levelId, phase: "absent", namespace: null, passed: false };
+    const { lease } = await this.holdAttempt(learnerId, levelId, "deleting");
+    try {
+      this.ready.delete(key);
+      const kube = this.opts.kube();
+      const existing = await kube.listNamespaces(environmentSelector(learnerId, level.manifest.id));
+      await Promise.all(existing.map((ns) => kube.deleteNamespace(ns.name, { wait: true, timeoutMs: 120_000 })));
+      return { levelId, phase: "absent", namespace: null, passed: false };
+    } finally {
+      await lease.release();
+    }
   }
 
   /** Remembers on the namespace that the learner passed the main grade. */
-  async markPassed(sessionId: string, levelId: string): Promise<void> {
+  async markPassed(learnerId: string, levelId: string): Promise<void> {
     const kube = this.opts.kube();
-    const found = (await kube.listNamespaces(environmentSelector(sessionId, levelId)))[0];
+    const found = (await kube.listNamespaces(environmentSelector(learnerId, levelId)))[0];
     if (!found || found.deleting) return;
     const ours = Object.fromEntries(
       Object.entries(found.labels).filter(([k]) => k.startsWith("kubequest.dev/") || k.startsWith("pod-security.kubernetes.io/") || k === LABELS.managedBy),
@@ -479,7 +559,10 @@ export class LevelEnvironments {
     await kube.ensureNamespace(found.name, { ...ours, [LABELS.passed]: "true" });
   }
 
-  /** Deletes environments older than the TTL (within this instance's scope). Returns their names. */
+  /**
+   * Deletes environments older than the TTL (within this instance's scope). Returns their names.
+   * Run by the leader only (coordination/leader-jobs.ts), every KUBEQUEST_REAP_INTERVAL_SECONDS.
+   */
   async reapExpired(): Promise<string[]> {
     const kube = this.opts.kube();
     const all = await kube.listNamespaces(reapableSelector(this.scopeLabels));
@@ -487,30 +570,5 @@ export class LevelEnvironments {
     await Promise.all(expired.map((ns) => kube.deleteNamespace(ns.name)));
     for (const [key, r] of this.ready) if (expired.some((ns) => ns.name === r.namespace)) this.ready.delete(key);
     return expired.map((ns) => ns.name);
-  }
-
-  /** Runs the reaper now and every 10 minutes. */
-  startReaper(): void {
-    if (this.reaper) return;
-    const run = (): void => {
-      this.reapExpired()
-        .then((names) => {
-          if (names.length > 0) console.log(`[environments] deleted ${names.length} expired environment(s): ${names.join(", ")}`);
-        })
-        .catch((err: unknown) => {
-          // A stopped cluster is normal in development; the next round tries again.
-          const e = asActionableError(err);
-          if (e?.code !== "cluster-unreachable") console.error("[environments] reaper:", e?.message ?? err);
-        });
-    };
-    run();
-    this.reaper = setInterval(run, REAP_EVERY_MS);
-    this.reaper.unref();
-  }
-
-  stop(): void {
-    if (this.reaper) clearInterval(this.reaper);
-    this.reaper = undefined;
-    this.pool.stop();
   }
 }

@@ -15,11 +15,18 @@
  *
  * Pool namespaces carry no session label, so the reaper and the installation's cap (which count
  * learners' environments) leave them alone; the pool is their only owner.
+ *
+ * With several instances the refill runs on one: the leader (coordination/leader-jobs.ts) calls
+ * `refill` periodically, and only the leader starts one after a claim (`mayRefill`), so two
+ * instances never both build the missing namespaces. Any instance may claim.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
-import { LABELS, MANAGED_BY, environmentLabels, sessionHash } from "./environment-naming";
+import { moduleLogger } from "../logging/logger";
+import { LABELS, MANAGED_BY, environmentLabels, learnerHash } from "./environment-naming";
+
+const log = moduleLogger("warm-pool");
 
 export const POOL_LABELS = {
   /** The level a pooled namespace was built for; removed when a learner claims it. */
@@ -30,29 +37,12 @@ export const POOL_LABELS = {
   build: "kubequest.dev/pool-build",
 } as const;
 
-/**
- * KUBEQUEST_WARM_POOL: pre-started environments kept per level (0 turns the pool off). A test
- * server (KUBEQUEST_TEST_RUN set) keeps none unless told: tests start exactly what they test.
- */
-export function warmPoolSizeFromEnv(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.KUBEQUEST_WARM_POOL;
-  if (raw === undefined || raw === "") return env.KUBEQUEST_TEST_RUN ? 0 : DEFAULT_WARM_POOL;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 50) throw new Error(`KUBEQUEST_WARM_POOL must be a whole number from 0 to 50, got "${raw}"`);
-  return n;
-}
-
-/**
- * Two per level: on the 2-core machine the platform is sized for, two idle Level 30 namespaces
- * cost about 0.1 CPU and 0.5 GiB (see the README's load figures), and a class's first wave of
- * starts mostly finds one ready while the refill catches up.
- */
-export const DEFAULT_WARM_POOL = 2;
 
 /** A pooled environment older than this is replaced rather than handed out. */
 export const DEFAULT_POOL_MAX_AGE_MS = 30 * 60_000;
 
-const REFILL_EVERY_MS = 30_000;
+/** How often the leader refills the pool (retiring what aged out). */
+export const REFILL_EVERY_MS = 30_000;
 
 /** What the pool needs from the environments module: the build steps, for a namespace of its own. */
 export type BuildEnvironment = (level: LoadedLevel, namespace: string, labels: Record<string, string>) => Promise<void>;
@@ -68,6 +58,8 @@ export interface WarmPoolOptions {
   scopeLabels?: Record<string, string>;
   now?: () => number;
   log?: (line: string) => void;
+  /** Whether this instance refills (the leader); a claim elsewhere waits for the leader's next round. */
+  mayRefill?: () => boolean;
 }
 
 /** Hash of what an environment of `level` is built from: a change to the level's files retires older pooled ones. */
@@ -87,14 +79,13 @@ export class WarmPool {
   private readonly scope: Record<string, string>;
   private readonly building = new Map<string, number>();
   private refilling: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: WarmPoolOptions) {
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_POOL_MAX_AGE_MS;
     this.now = opts.now ?? Date.now;
     this.scope = opts.scopeLabels ?? {};
-    this.log = opts.log ?? ((line) => console.log(line));
+    this.log = opts.log ?? ((line) => log.info(line));
   }
 
   get size(): number {
@@ -126,7 +117,7 @@ export class WarmPool {
       const won = await kube.relabelNamespaceIf(
         ns.name,
         { key: POOL_LABELS.pool, value: levelId },
-        { [LABELS.session]: sessionHash(sessionId), [LABELS.createdAt]: fresh[LABELS.createdAt]! },
+        { [LABELS.session]: learnerHash(sessionId), [LABELS.createdAt]: fresh[LABELS.createdAt]! },
         [POOL_LABELS.pool, POOL_LABELS.ready, POOL_LABELS.build],
       );
       if (won) {
@@ -138,8 +129,9 @@ export class WarmPool {
     return undefined;
   }
 
-  /** Starts a refill soon (after a claim), without waiting for it. */
+  /** Starts a refill soon (after a claim), without waiting for it: on the leader only. */
   private kick(): void {
+    if (this.opts.mayRefill && !this.opts.mayRefill()) return;
     void this.refill().catch((err: unknown) => this.log(`[warm-pool] refill failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
@@ -196,19 +188,6 @@ export class WarmPool {
         this.building.delete(namespace);
       }
     }
-  }
-
-  /** Refills now and every 30 s (retiring what aged out). */
-  start(): void {
-    if (this.opts.size === 0 || this.timer) return;
-    this.kick();
-    this.timer = setInterval(() => this.kick(), REFILL_EVERY_MS);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
   }
 
   /** Deletes every pooled namespace in this pool's scope (tests, and `npm run cluster:down` users who keep the cluster). */

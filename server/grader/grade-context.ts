@@ -122,13 +122,12 @@ export class GradeContext {
     return p;
   }
 
-  /**
-   * Starts the shared DNS/Redis probe early (errors surface in the checks that await it).
-   * Imported lazily: the request list lives with the DNS checks.
-   */
+  /** Starts the shared DNS/Redis probe early (errors surface in the checks that await it). */
   async prefetchClusterProbe(): Promise<void> {
+    // Starts after the caller's first check set its budget (synchronously, right after this
+    // call): the shared reads retry within that check's budget, not the default one.
+    await Promise.resolve();
     try {
-      const { clusterProbe } = await import("./checks/dns-checks");
       await clusterProbe(this);
     } catch {
       // The check that needs the probe reports the failure with its own words.
@@ -176,3 +175,34 @@ export function selectorMatches(selector: Record<string, string>, labels: Record
 }
 
 export const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * The Services whose names the probe looks up: the governing one (replication follows its
+ * names), and any Service a DNS check names as the one clients use.
+ */
+export function lookedUpServices(ctx: GradeContext, snap: ClusterSnapshot): string[] {
+  const names = new Set([snap.governingServiceName]);
+  for (const check of ctx.level.manifest.grader) {
+    if ((check.type === "per-pod-dns" || check.type === "service-dns") && check.params?.service) names.add(check.params.service);
+  }
+  return [...names];
+}
+
+/** The probe every DNS and topology check shares: all lookups and every pod's INFO replication. */
+export function clusterProbeRequests(ctx: GradeContext, snap: ClusterSnapshot): ProbeRequest[] {
+  const requests: ProbeRequest[] = [];
+  // A trailing dot makes each name absolute: one query instead of a walk through the probe
+  // pod's search domains first (some of which are forwarded outside the cluster).
+  for (const service of lookedUpServices(ctx, snap)) {
+    for (let i = 0; i < ctx.workload.replicas; i++) requests.push({ kind: "nslookup", name: `${ctx.podDnsName(snap, i, service)}.` });
+    requests.push({ kind: "nslookup", name: `${ctx.serviceDnsName(snap, service)}.` });
+  }
+  for (const pod of snap.workloadPods) if (pod?.ip) requests.push({ kind: "redis-info", host: pod.ip });
+  return requests;
+}
+
+export async function clusterProbe(ctx: GradeContext): Promise<{ snap: ClusterSnapshot; records: ProbeRecord[] }> {
+  const snap = await ctx.snapshot();
+  const records = await ctx.probe("cluster", clusterProbeRequests(ctx, snap));
+  return { snap, records };
+}

@@ -3,8 +3,11 @@
  * their instructor (the dashboard, one learner or the whole cohort).
  *
  * Both stream `grade:started` and `grade:check` to the namespace (`toNamespace`), so the
- * learner's tabs and an instructor allowed to watch them see the checks as they happen. One run
- * per namespace at a time. Then:
+ * learner's tabs and an instructor allowed to watch them see the checks as they happen, on
+ * whichever instance they are. One run per namespace at a time, across instances: the run
+ * holds the lease `grade:<namespace>` (coordination/), so two requests through two instances
+ * make one run, and an instance that dies mid-run blocks the next one for one lease at most.
+ * Then:
  * - the learner's run records the grade and its award in one transaction (exactly-once XP),
  *   tells the learner's tabs about the award and the leaderboard, marks a passed namespace,
  *   and sends `grade:finished` to the other sockets of the room (the requester gets the answer);
@@ -18,14 +21,20 @@
  */
 import { achievementById } from "../../lib/progress/achievements";
 import type { GradeFinished, GradeRound } from "../../lib/protocol/socket-events";
+import type { Leases } from "../coordination/coordination";
 import type { ProgressStore } from "../database/progress-store";
 import type { LevelEnvironments, ReadyEnvironment } from "../environments/level-environment";
 import { failure } from "../errors/actionable-failure";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import { moduleLogger } from "../logging/logger";
 import { levelRulesOf } from "../progress/level-rules";
-import type { EmitToNamespace } from "../instructor/learner-watch-broadcast";
-import { learnerRoom, type KqServer } from "../socket/socket-server";
+import type { Realtime } from "../realtime/realtime";
 import type { runGrade as RunGrade } from "./run-grade";
+
+const log = moduleLogger("grade");
+
+/** The lease a grading run of the namespace holds. */
+export const gradeLease = (namespace: string): string => `grade:${namespace}`;
 
 /** Who asked: the learner (from one of their sockets) or an instructor. */
 export type Grader = { kind: "learner"; socketId: string } | { kind: "instructor"; instructorId: string };
@@ -35,18 +44,20 @@ export interface GradeServiceDeps {
   environments: LevelEnvironments;
   progress: ProgressStore;
   runGrade: typeof RunGrade;
-  /** The socket server, once it exists (it is created after the services): XP and leaderboard events. */
-  io: () => KqServer | undefined;
-  /** Grading events of a namespace: the learner's tabs and the instructors allowed to watch them. */
-  toNamespace: EmitToNamespace;
+  /**
+   * Where grading events go: the namespace's (the learner's tabs and the instructors allowed to
+   * watch them), the learner's XP, everyone's leaderboard.
+   */
+  events: Pick<Realtime, "toNamespace" | "toLearner" | "toEveryone">;
+  /** The per-namespace lock, shared by every instance. */
+  leases: Leases;
   /** After a grade was recorded: the live roster shows it. */
   onGraded?: (learnerId: string) => void;
+  /** Counts grading runs started on this instance (for diagnostics and the two-instance test). */
+  onRunStarted?: (namespace: string) => void;
 }
 
 export class GradeService {
-  /** The grading job (run and record) going on per namespace. */
-  private readonly running = new Map<string, Promise<unknown>>();
-
   constructor(private readonly deps: GradeServiceDeps) {}
 
   /** Grades the learner's ready environment of the level (throws `environment-not-ready` otherwise). */
@@ -55,9 +66,9 @@ export class GradeService {
     return this.gradeReady(learnerId, env, round, by);
   }
 
-  /** Whether a grading run is going on in the namespace now. */
-  isRunning(namespace: string): boolean {
-    return this.running.has(namespace);
+  /** Whether a grading run is going on in the namespace now, on any instance. */
+  async isRunning(namespace: string): Promise<boolean> {
+    return (await this.deps.leases.holderOf(gradeLease(namespace))) !== null;
   }
 
   /**
@@ -66,25 +77,24 @@ export class GradeService {
    * cohort grades a learner who is grading themselves right after them, not as an error).
    */
   async gradeReady(learnerId: string, env: ReadyEnvironment, round: GradeRound, by: Grader, opts: { waitForRunning?: boolean } = {}): Promise<GradeFinished> {
-    if (opts.waitForRunning) {
-      for (let running = this.running.get(env.namespace); running; running = this.running.get(env.namespace)) await running.catch(() => undefined);
-    }
-    if (this.running.has(env.namespace)) {
+    const name = gradeLease(env.namespace);
+    let lease = await this.deps.leases.tryAcquire(name, "grading");
+    if (!lease && opts.waitForRunning) lease = await this.deps.leases.acquire(name, "grading");
+    if (!lease) {
       throw failure("grading-in-progress", "A grading run is already in progress for this level.", "Wait for its result (it shows in the grade panel).");
     }
-    // The whole job (the run, then recording its result) is what "running" means: a reset or
-    // a waiting cohort grade goes on only once the result is stored.
-    const job = this.runAndRecord(learnerId, env, round, by);
-    this.running.set(env.namespace, job);
+    // The whole job (the run, then recording its result) holds the lease: a reset or a waiting
+    // cohort grade goes on only once the result is stored.
     try {
-      return await job;
+      this.deps.onRunStarted?.(env.namespace);
+      return await this.runAndRecord(learnerId, env, round, by);
     } finally {
-      if (this.running.get(env.namespace) === job) this.running.delete(env.namespace);
+      await lease.release();
     }
   }
 
   private async runAndRecord(learnerId: string, env: ReadyEnvironment, round: GradeRound, by: Grader): Promise<GradeFinished> {
-    const emit = this.deps.toNamespace;
+    const emit = this.deps.events.toNamespace;
     let runId = "";
     const finished = await this.deps.runGrade({
       kube: this.deps.kube(),
@@ -98,7 +108,7 @@ export class GradeService {
       onCheck: (result) => emit(env.namespace, "grade:check", { runId, result }),
     });
     const verdict = finished.outcome !== "error";
-    if (!verdict) console.warn(`[grade] ${env.namespace}: KubeQuest could not check it (not recorded): ${finished.results.find((r) => r.status === "error")?.evidence[0] ?? ""}`);
+    if (!verdict) log.warn({ namespace: env.namespace, evidence: finished.results.find((r) => r.status === "error")?.evidence[0] ?? "" }, "KubeQuest could not check it (not recorded)");
     else if (by.kind === "learner") await this.recordLearnerGrade(learnerId, env, finished);
     else await this.recordInstructorGrade(learnerId, env, finished, by.instructorId);
     if (by.kind === "learner") {
@@ -124,26 +134,25 @@ export class GradeService {
         durationMs: finished.durationMs,
       })
       .catch((err: unknown) => {
-        console.error("[grade] recording a grade:", err);
+        log.error({ err, namespace: env.namespace }, "recording a grade failed");
         throw failure(
           "grade-not-saved",
           finished.passed ? "Your fix passed, but the result could not be saved." : "The grade could not be saved.",
           "Grade again in a moment; your XP is awarded once the result is saved.",
         );
       });
-    const io = this.deps.io();
     if (outcome.award) {
-      io?.to(learnerRoom(learnerId)).emit("xp:awarded", {
+      this.deps.events.toLearner(learnerId, "xp:awarded", {
         levelId,
         kind: outcome.award.kind,
         xp: outcome.award.xp,
         totalXp: outcome.totalXp,
         achievements: outcome.newAchievements.map((a) => ({ id: a.id, title: achievementById(a.id)?.title ?? a.id, earnedAt: a.earnedAt })),
       });
-      io?.emit("leaderboard:changed", { at: new Date().toISOString() });
+      this.deps.events.toEveryone("leaderboard:changed", { at: new Date().toISOString() });
     }
     if (finished.passed && finished.round === "main") {
-      await this.deps.environments.markPassed(learnerId, levelId).catch((err: unknown) => console.error("[grade] marking passed:", err));
+      await this.deps.environments.markPassed(learnerId, levelId).catch((err: unknown) => log.error({ err, namespace: env.namespace }, "marking the namespace passed failed"));
     }
   }
 
@@ -156,7 +165,7 @@ export class GradeService {
         durationMs: finished.durationMs,
       })
       .catch((err: unknown) => {
-        console.error("[grade] recording an instructor's grade:", err);
+        log.error({ err, namespace: env.namespace }, "recording an instructor's grade failed");
         throw failure("grade-not-saved", "The grade ran but could not be saved in the learner's history.", "Grade again in a moment.");
       });
   }

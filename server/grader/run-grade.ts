@@ -18,6 +18,9 @@ import type { LoadedLevel } from "../levels/level-catalog";
 import { DEFAULT_CHECK_BUDGET_MS, GradeContext } from "./grade-context";
 import { implementationOf } from "./checks/check-library";
 import { errorResult, withRetries } from "./grade-failure";
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("grade");
 
 export interface RunGradeOptions {
   kube: KubeAdapter;
@@ -81,7 +84,7 @@ async function runCheck(ctx: GradeContext, spec: CheckSpec, onCheck: (r: CheckRe
     }
     return result;
   } catch (err) {
-    console.error(`[grade] check ${spec.id} in ${ctx.namespace} could not run:`, err instanceof Error ? err.message : err);
+    log.error({ check: spec.id, namespace: ctx.namespace, err: err instanceof Error ? err.message : err }, "a check could not run");
     return errorResult(base, err, Date.now() - started);
   }
 }

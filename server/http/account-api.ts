@@ -27,11 +27,15 @@ import {
 } from "../../lib/protocol/account-api";
 import { dummyHash, hashPassword, verifyPassword } from "../accounts/password-hash";
 import { AccountError, type AccountStore, type Learner, type SessionView } from "../database/account-store";
+import type { CohortStore } from "../database/cohort-store";
 import type { LeaderboardRow, ProgressStore } from "../database/progress-store";
 import type { LevelCatalog } from "../levels/level-catalog";
 import { isHttps, sessionCookieHeader, type SessionSigner } from "../session/anonymous-session";
-import type { OriginPolicy } from "../socket/origin-check";
+import type { OriginPolicy } from "../session/origin-check";
 import { HttpError, INTERNAL_HTTP_ERROR, createRouter, parse as parseBody, readJson as readBody, sendJson, sessionOf, type RouteKey } from "./json-api";
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("api");
 
 /** JSON bodies of this API are a few hundred bytes; anything beyond this is refused. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -52,6 +56,8 @@ export interface AccountApiDeps {
   origins: OriginPolicy;
   accounts: AccountStore;
   progress: ProgressStore;
+  /** The cohorts a learner may filter the leaderboard by. */
+  cohorts: Pick<CohortStore, "cohortsVisibleTo">;
   levels: () => Promise<LevelCatalog>;
   signInLimits?: SignInLimits;
   /** Called after changes that move the leaderboard (a deleted account, an anonymity switch). */
@@ -266,7 +272,7 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
       const page = Math.max(1, Math.min(10_000, Number.parseInt(url.searchParams.get("page") ?? "1", 10) || 1));
       // Only the viewer's own cohorts (member or instructor) are listed or can be filtered by;
       // any other cohort id is treated as no cohort (its name and members stay private).
-      const cohorts = await deps.progress.cohortsVisibleTo(session.learner.id);
+      const cohorts = await deps.cohorts.cohortsVisibleTo(session.learner.id);
       const cohortParam = url.searchParams.get("cohort");
       const cohort = cohorts.find((c) => c.id === cohortParam) ?? null;
       const q = { period, cohortId: cohort?.id, page, pageSize: LEADERBOARD_PAGE_SIZE } as const;
@@ -301,7 +307,7 @@ export function createAccountApi(deps: AccountApiDeps): (req: IncomingMessage, r
       if (err instanceof HttpError) sendJson(res, err.status, { error: err.body }, err.headers);
       else if (err instanceof AccountError) sendJson(res, err.status, { error: { code: err.code, message: err.message, action: err.action } });
       else {
-        console.error("[api]", req.method, url.pathname, err);
+        log.error({ err, method: req.method, path: url.pathname }, "an account API request failed");
         sendJson(res, 500, { error: INTERNAL_HTTP_ERROR });
       }
     }

@@ -35,11 +35,13 @@ import { checksCsv, learnersCsv } from "../instructor/analytics-csv";
 import { DashboardError, requireCohortMember, requireInstructor, requireOwnedCohort } from "../instructor/cohort-access";
 import { cohortAnalyticsOf, learnerDetailOf, rosterViewOf } from "../instructor/dashboard-views";
 import type { InstructorActions } from "../instructor/instructor-actions";
-import type { RosterNotifier } from "../instructor/roster-notifier";
 import type { LevelCatalog } from "../levels/level-catalog";
 import type { SessionSigner } from "../session/anonymous-session";
-import type { OriginPolicy } from "../socket/origin-check";
+import type { OriginPolicy } from "../session/origin-check";
 import { HttpError, INTERNAL_HTTP_ERROR, createRouter, parse as parseBody, readJson as readBody, sendJson, sessionOf } from "./json-api";
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("cohort-api");
 
 /** Bodies of this API are a few dozen bytes. */
 const MAX_BODY_BYTES = 4 * 1024;
@@ -52,7 +54,8 @@ export interface CohortApiDeps {
   levels: () => Promise<LevelCatalog>;
   actions: InstructorActions;
   audit: AuditLog;
-  roster: RosterNotifier;
+  /** The live roster: the learner's row follows their change (on every instance). */
+  roster: { learnerActed(learnerId: string): void };
   /**
    * Terminal recordings (another module); absent: no recordings are listed. `since`: the
    * learner's joining of the cohort asked about (what they typed before is not its business).
@@ -266,7 +269,7 @@ export function createCohortApi(deps: CohortApiDeps): (req: IncomingMessage, res
       const known = statusOf(err);
       if (known) sendJson(res, known.status, { error: known.body });
       else {
-        console.error("[cohort-api]", req.method, url.pathname, err);
+        log.error({ err, method: req.method, path: url.pathname }, "a dashboard API request failed");
         sendJson(res, 500, { error: INTERNAL_HTTP_ERROR });
       }
     }

@@ -9,7 +9,7 @@
  * Node only.
  */
 import { timingSafeEqual } from "node:crypto";
-import { isAllowedOrigin, type OriginPolicy } from "../socket/origin-check";
+import { isAllowedOrigin, type OriginPolicy } from "../session/origin-check";
 
 export const CSRF_HEADER = "x-kq-csrf";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

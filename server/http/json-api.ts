@@ -11,7 +11,7 @@ import type { ZodType } from "zod";
 import type { ActionableError } from "../../lib/protocol/socket-events";
 import type { AccountStore, SessionView } from "../database/account-store";
 import { sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
-import type { OriginPolicy } from "../socket/origin-check";
+import type { OriginPolicy } from "../session/origin-check";
 import { CSRF_HEADER, checkCsrf } from "./csrf";
 
 /** An error answered as `{ error }` with its HTTP status (and headers, e.g. Retry-After). */

@@ -8,36 +8,11 @@
  *
  * Defaults fit a class behind one NAT address (30 learners, a browser or two each). Behind a
  * reverse proxy every client has the proxy's address: raise them there. Counted in memory per
- * server process (a restart forgets them; the environment cap still holds).
+ * server process with SQLite; in PostgreSQL when DATABASE_URL is set, so every instance counts
+ * together (coordination/rate-limits.ts). The figures come from the configuration
+ * (KUBEQUEST_NEW_SESSIONS_PER_IP, KUBEQUEST_LEVEL_STARTS_PER_IP: config/server-config.ts).
  */
 import type { IncomingMessage } from "node:http";
-
-export interface PerIpLimits {
-  /** New anonymous sessions per address per window. */
-  newSessions: number;
-  /** `level:start` requests per address per window. */
-  levelStarts: number;
-  windowMs: number;
-}
-
-export const DEFAULT_PER_IP_LIMITS: PerIpLimits = { newSessions: 100, levelStarts: 60, windowMs: 10 * 60_000 };
-
-function count(env: Record<string, string | undefined>, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1 (per 10 minutes), got "${raw}"`);
-  return n;
-}
-
-/** KUBEQUEST_NEW_SESSIONS_PER_IP and KUBEQUEST_LEVEL_STARTS_PER_IP, each per 10 minutes. */
-export function perIpLimitsFromEnv(env: Record<string, string | undefined> = process.env): PerIpLimits {
-  return {
-    newSessions: count(env, "KUBEQUEST_NEW_SESSIONS_PER_IP", DEFAULT_PER_IP_LIMITS.newSessions),
-    levelStarts: count(env, "KUBEQUEST_LEVEL_STARTS_PER_IP", DEFAULT_PER_IP_LIMITS.levelStarts),
-    windowMs: DEFAULT_PER_IP_LIMITS.windowMs,
-  };
-}
 
 /**
  * The connection's address, never X-Forwarded-For (a client could forge it to dodge the limit).

@@ -11,7 +11,7 @@
  * is left out too.
  */
 import type { CheckPassRate, LevelAnalytics } from "../../lib/protocol/instructor-api";
-import type { CheckStatus } from "../../lib/protocol/socket-events";
+import type { AnalyticsGradeRow, AnalyticsProgressRow } from "../database/cohort-store";
 
 export interface AnalyticsLevelInfo {
   levelId: string;
@@ -19,21 +19,6 @@ export interface AnalyticsLevelInfo {
   title: string;
   checks: { id: string; title: string }[];
   hintCount: number;
-}
-
-export interface AnalyticsProgressRow {
-  learnerId: string;
-  levelId: string;
-  startedAt: string | null;
-  passedAt: string | null;
-  hintsOpened: number;
-  solutionRevealed: boolean;
-}
-
-export interface AnalyticsGradeRow {
-  learnerId: string;
-  levelId: string;
-  checks: { id: string; status: CheckStatus }[];
 }
 
 export function levelAnalyticsOf(level: AnalyticsLevelInfo, progress: readonly AnalyticsProgressRow[], grades: readonly AnalyticsGradeRow[]): LevelAnalytics {

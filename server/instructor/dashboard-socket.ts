@@ -21,16 +21,16 @@
  */
 import type { ZodType } from "zod";
 import { cohortWatchPayloadSchema, learnerWatchPayloadSchema, type LearnerWatchState, type RosterView } from "../../lib/protocol/instructor-api";
-import type { ClientToServerEvents } from "../../lib/protocol/socket-events";
+import type { ClientToServerEvents } from "../../lib/protocol/socket-event-maps";
 import type { AccountStore, Learner } from "../database/account-store";
 import type { CohortStore } from "../database/cohort-store";
 import type { LevelEnvironments } from "../environments/level-environment";
 import type { LevelCatalog } from "../levels/level-catalog";
 import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
-import type { KqSocket } from "../socket/socket-server";
+import type { KqSocket } from "../realtime/realtime-types";
+import { cohortRoom, watchRoom } from "../realtime/rooms";
 import { DashboardError, requireCohortMember, requireOwnedCohort } from "./cohort-access";
-import { cohortRoom } from "./dashboard-rooms";
-import { stopWatching, watchRoom } from "./learner-watch-broadcast";
+import { stopWatching } from "./learner-watch-broadcast";
 import { rosterViewOf } from "./dashboard-views";
 
 export interface DashboardSocketDeps {

@@ -5,7 +5,7 @@
  *
  * Node only.
  */
-import type { CohortGradeResult, CohortGradeRow, CohortGradeProgress } from "../../lib/protocol/instructor-api";
+import type { CohortGradeResult, CohortGradeRow } from "../../lib/protocol/instructor-api";
 import type { EnvironmentStatus, GradeFinished } from "../../lib/protocol/socket-events";
 import type { Learner } from "../database/account-store";
 import type { CohortStore } from "../database/cohort-store";
@@ -14,15 +14,16 @@ import { resetLearnerLevel } from "../environments/reset-learner-level";
 import { asActionableError } from "../errors/actionable-failure";
 import type { GradeService } from "../grader/grade-service";
 import type { LevelCatalog } from "../levels/level-catalog";
-import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
-import type { TerminalSessions } from "../terminal/terminal-session";
+import { moduleLogger } from "../logging/logger";
+import type { Leases } from "../coordination/coordination";
+import type { Realtime } from "../realtime/realtime";
 import type { AuditLog } from "./audit-log";
-import type { EmitToNamespace } from "./learner-watch-broadcast";
 import { DashboardError } from "./cohort-access";
 import { summarizeCohortGrade } from "./cohort-grade-summary";
 import { mapWithConcurrency } from "./concurrency";
-import type { RosterNotifier } from "./roster-notifier";
-import { firstFailedCheck, rosterChecksOf } from "./roster-state";
+
+const log = moduleLogger("instructor");
+import { firstFailedCheck, rosterChecksOf } from "../../lib/progress/roster-state";
 
 /** Two grading runs at once: each runs probes in the cluster; a class of 30 takes minutes, not hours. */
 export const COHORT_GRADE_CONCURRENCY = 2;
@@ -30,23 +31,18 @@ export const COHORT_GRADE_CONCURRENCY = 2;
 export interface InstructorActionsDeps {
   cohorts: CohortStore;
   environments: LevelEnvironments;
-  terminals: TerminalSessions;
-  liveViews: NamespaceLiveViews;
   grades: GradeService;
   audit: AuditLog;
-  roster: RosterNotifier;
+  /** The live roster follows a learner's change (on every instance). */
+  learnerActed(learnerId: string): void;
   levels: () => Promise<LevelCatalog>;
-  /** Sends a namespace's events (the "resetting" status) to the learner's tabs and allowed watchers. */
-  toNamespace: EmitToNamespace;
-  emitGradeProgress(cohortId: string, progress: CohortGradeProgress): void;
-  /** Whether any socket looks at the namespace (then its live view follows the reset). */
-  looked(namespace: string): boolean;
+  /** The reset's messages (the learner's terminal, "resetting") and the cohort's grading progress. */
+  realtime: Pick<Realtime, "publish" | "toNamespace" | "toCohort">;
+  /** Locks shared by every instance (one cohort grade at a time). */
+  leases: Leases;
 }
 
 export class InstructorActions {
-  /** Cohorts being graded now: a second "grade the cohort" waits for the first's results. */
-  private readonly gradingCohorts = new Set<string>();
-
   constructor(private readonly deps: InstructorActionsDeps) {}
 
   private async requireLevel(levelId: string): Promise<void> {
@@ -101,14 +97,14 @@ export class InstructorActions {
         : new DashboardError(409, "environment-not-ready", `This learner's environment is being ${before.phase === "resetting" ? "reset" : "set up"} right now.`, "Wait until it is ready, then reset it if it still needs it.");
     }
     const namespace = before.namespace ?? (await environments.namespaceOf(learnerId, levelId));
-    if (this.deps.grades.isRunning(namespace)) {
+    if (await this.deps.grades.isRunning(namespace)) {
       throw new DashboardError(409, "grading-in-progress", "This learner's environment is being graded right now.", "Wait for the grade to finish, then reset.");
     }
     let status: EnvironmentStatus | undefined;
     let failure: unknown;
     try {
       status = await resetLearnerLevel(
-        { environments, terminals: this.deps.terminals, liveViews: this.deps.liveViews, toNamespace: this.deps.toNamespace, looked: this.deps.looked },
+        { environments, realtime: this.deps.realtime },
         learnerId,
         levelId,
         { terminalReason: "Your instructor is resetting this level; the terminal reconnects when it is ready." },
@@ -123,7 +119,7 @@ export class InstructorActions {
           ? "environment reset to its broken state"
           : `reset failed: ${status?.message ?? asActionableError(failure)?.message ?? (status ? status.phase : "error on the server")}`;
       await this.deps.audit.record({ action: "learner.reset", actorId: actor.id, cohortId, learnerId, levelId, detail });
-      this.deps.roster.learnerActed(learnerId);
+      this.deps.learnerActed(learnerId);
     }
   }
 
@@ -134,10 +130,11 @@ export class InstructorActions {
    */
   async gradeCohort(actor: Learner, cohortId: string, levelId: string | undefined): Promise<CohortGradeResult> {
     if (levelId !== undefined) await this.requireLevel(levelId);
-    if (this.gradingCohorts.has(cohortId)) {
+    // One cohort grade at a time, on every instance: a second one waits for the first's results.
+    const lease = await this.deps.leases.tryAcquire(`cohort-grade:${cohortId}`, "grading the cohort");
+    if (!lease) {
       throw new DashboardError(409, "cohort-grading-in-progress", "This cohort is being graded already.", "Wait for that run: its rows appear in the table as each learner is graded.");
     }
-    this.gradingCohorts.add(cohortId);
     const startedAt = new Date();
     let rows: CohortGradeRow[];
     try {
@@ -146,11 +143,11 @@ export class InstructorActions {
       rows = await mapWithConcurrency(members, COHORT_GRADE_CONCURRENCY, async (member): Promise<CohortGradeRow> => {
         const row = await this.gradeMember(actor, member.learnerId, member.name, levelId ?? member.levelId);
         done += 1;
-        this.deps.emitGradeProgress(cohortId, { cohortId, done, total: members.length, row });
+        this.deps.realtime.toCohort(cohortId, "cohort:grade-progress", { cohortId, done, total: members.length, row });
         return row;
       });
     } finally {
-      this.gradingCohorts.delete(cohortId);
+      await lease.release();
     }
     const result: CohortGradeResult = { cohortId, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), rows };
     await this.deps.audit.record({
@@ -199,7 +196,7 @@ export class InstructorActions {
       });
     } catch (err) {
       const known = asActionableError(err);
-      if (!known) console.error(`[cohort-grade] grading ${learnerId}:`, err);
+      if (!known) log.error({ err, learnerId }, "grading a cohort member failed");
       return row("error", { message: known ? [known.message, known.action].filter(Boolean).join(" ") : "The grader failed on the server (see its log)." });
     }
   }

@@ -8,13 +8,21 @@
  *
  * Node only.
  */
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("dashboard");
+
 export class KeyedSerialQueue {
   private readonly tails = new Map<string, Promise<void>>();
+
+  constructor(private readonly onError: (label: string, err: unknown) => void = (label, err) => log.error({ err }, label)) {}
 
   /** Queues `task` behind the tasks of `key`; resolves when it has run (never rejects). */
   run(key: string, label: string, task: () => Promise<void>): Promise<void> {
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(task).catch((err: unknown) => console.error(`[dashboard] ${label}:`, err));
+    const next = previous.then(task).catch((err: unknown) => {
+      this.onError(label, err);
+    });
     this.tails.set(key, next);
     // Forget the key once its last task ran, so idle keys hold no memory.
     void next.finally(() => {

@@ -1,7 +1,7 @@
 /**
  * Everything that happens in a learner's level namespace (`liveview:snapshot`,
  * `environment:status` / `:progress`, `grade:started` / `:check` / `:finished`) goes to two
- * audiences:
+ * audiences (realtime/realtime.ts sends it on every instance):
  *
  * - the learner's own tabs: the namespace room (`kq-…`), joined by the sockets that have the
  *   level open; sent at once;
@@ -10,65 +10,44 @@
  *   out, whose account is no longer an instructor or no longer owns the cohort, or whose
  *   learner left the cohort, gets nothing and is taken out of the room.
  *
- * Keeping the watchers out of the learner's own room is what makes the check possible: a
- * plain `io.to(namespace)` would reach an instructor forever once they had joined it.
+ * This module is the second half, for this instance's watcher sockets: each instance checks
+ * its own. Keeping the watchers out of the learner's own room is what makes the check possible:
+ * a plain room emit would reach an instructor forever once they had joined it.
  *
  * Sends to the watchers of one namespace go out in order (one queue per namespace), so a
  * watcher never sees a check before its run's `grade:started`.
  *
  * Node only.
  */
-import type { ServerToClientEvents } from "../../lib/protocol/socket-events";
 import type { AccountStore } from "../database/account-store";
 import type { CohortRecord, CohortStore } from "../database/cohort-store";
-import type { KqServer, KqSocket } from "../socket/socket-server";
+import type { Realtime } from "../realtime/realtime";
+import type { KqSocket, LearnerWatch, NamespaceEvent } from "../realtime/realtime-types";
+import { watchRoom } from "../realtime/rooms";
 import { canAccessCohort } from "./cohort-access";
 import { KeyedSerialQueue } from "./keyed-serial-queue";
-
-/** The room of the instructor sockets watching the learner whose level lives in `namespace`. */
-export const watchRoom = (namespace: string): string => `watch:${namespace}`;
-
-/** What an instructor's socket watches (kept in `socket.data.watching`). */
-export interface LearnerWatch {
-  cohortId: string;
-  learnerId: string;
-  levelId: string;
-  namespace: string;
-}
-
-export type NamespaceEvent = "liveview:snapshot" | "environment:status" | "environment:progress" | "grade:started" | "grade:check" | "grade:finished";
-
-export type NamespacePayload<E extends NamespaceEvent> = Parameters<ServerToClientEvents[E]>[0];
-
-/** Sends one namespace event to the learner's tabs and to the instructors allowed to watch them. */
-export type EmitToNamespace = <E extends NamespaceEvent>(namespace: string, event: E, payload: NamespacePayload<E>, opts?: { except?: string }) => void;
 
 export class LearnerWatchBroadcast {
   private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly deps: {
-      io: () => KqServer | undefined;
+      realtime: Realtime;
       accounts: AccountStore;
       cohorts: CohortStore;
     },
-  ) {}
-
-  /** Whether any instructor's socket watches the namespace now (socket.io deletes empty rooms). */
-  watched(namespace: string): boolean {
-    return (this.deps.io()?.sockets.adapter.rooms.get(watchRoom(namespace))?.size ?? 0) > 0;
+  ) {
+    deps.realtime.on("namespace-event", ({ namespace, event, payload }) => {
+      if (this.watchedHere(namespace)) void this.toWatchers(namespace, event, payload);
+    });
   }
 
-  /** The learner's own tabs get the event now (except `opts.except`); watchers after their check. */
-  readonly emit: EmitToNamespace = (namespace, event, payload, opts = {}) => {
-    const io = this.deps.io();
-    if (!io) return;
-    const room = opts.except ? io.to(namespace).except(opts.except) : io.to(namespace);
-    (room as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
-    if (this.watched(namespace)) void this.toWatchers(namespace, event, payload);
-  };
+  /** Whether any instructor's socket on this instance watches the namespace now. */
+  watchedHere(namespace: string): boolean {
+    return this.deps.realtime.occupiedHere(watchRoom(namespace));
+  }
 
-  /** Sends to the namespace's watchers only, in order, each socket's access checked now. */
+  /** Sends to the namespace's watchers on this instance only, in order, each socket's access checked now. */
   toWatchers(namespace: string, event: NamespaceEvent, payload: unknown): Promise<void> {
     return this.queue.run(namespace, `sending ${event} to watchers`, () => this.deliver(namespace, event, payload));
   }
@@ -79,13 +58,8 @@ export class LearnerWatchBroadcast {
   }
 
   private async deliver(namespace: string, event: NamespaceEvent, payload: unknown): Promise<void> {
-    const io = this.deps.io();
-    const ids = io?.sockets.adapter.rooms.get(watchRoom(namespace));
-    if (!io || !ids) return;
     const cohorts = new Map<string, Promise<CohortRecord | null>>();
-    for (const id of [...ids]) {
-      const socket = io.sockets.sockets.get(id);
-      if (!socket) continue;
+    for (const socket of this.deps.realtime.socketsHere(watchRoom(namespace))) {
       const watch = socket.data.watching;
       const allowed = watch?.namespace === namespace && (await this.mayWatch(socket, watch, cohorts));
       // The socket may have moved on to another learner while access was checked.

@@ -7,10 +7,16 @@
  * more push follows, so the last row sent always reflects the last action, and a burst of
  * actions costs at most two pushes. Cohorts nobody watches are skipped (no queries).
  *
+ * With several instances each runs its own notifier for the cohorts watched on it: a learner's
+ * action is announced to every instance (`learner-acted`), and `emit` delivers on this one.
+ *
  * Node only.
  */
 import type { RosterRowChanged } from "../../lib/protocol/instructor-api";
 import type { CohortStore } from "../database/cohort-store";
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("roster");
 
 export interface RosterNotifierDeps {
   cohorts: CohortStore;
@@ -39,7 +45,7 @@ export class RosterNotifier {
           await this.push(learnerId);
         } while (state.again);
       } catch (err) {
-        console.error("[roster] pushing a roster row:", err);
+        log.error({ err, learnerId }, "pushing a roster row failed");
       } finally {
         this.pushing.delete(learnerId);
       }

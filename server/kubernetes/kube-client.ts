@@ -7,7 +7,6 @@
  */
 import fs from "node:fs";
 import https from "node:https";
-import os from "node:os";
 import path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import {
@@ -30,6 +29,7 @@ import {
 } from "@kubernetes/client-node";
 import type WebSocket from "ws";
 import type { KubeObject } from "../../lib/levels/kube-object";
+import { clusterConfigFrom, type ClusterConfig } from "../config/server-config";
 import {
   KubeError,
   type AppliedObject,
@@ -56,8 +56,6 @@ import {
 /** Who owns the fields KubeQuest applies (server-side apply's field manager). */
 export const FIELD_MANAGER = "kubequest";
 
-/** Written by `npm run cluster:up`. */
-export const DEFAULT_KUBECONFIG = path.join(os.homedir(), ".kubequest", "kubeconfig");
 
 /** Any single API request; a healthy local API server answers in milliseconds. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -84,12 +82,16 @@ const WATCH_PATHS: Record<WatchedKind, (ns: string) => string> = {
 // Configuration
 
 /**
- * Finds the cluster: `KUBECONFIG` when set, else `~/.kubequest/kubeconfig`, else the in-cluster
- * service account. Throws KubeError("cluster-unreachable") saying what to do when none is usable.
+ * Finds the cluster: `KUBECONFIG` when set, else `<KUBEQUEST_HOME>/kubeconfig` (written by
+ * `npm run cluster:up`; ~/.kubequest by default), else the in-cluster service account, as the
+ * configuration (config/server-config.ts) says. Throws KubeError("cluster-unreachable") saying
+ * what to do when none is usable.
  */
-export function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): KubeConfig {
+export function loadKubeConfig(opts: { kubeconfigPath?: string; cluster?: ClusterConfig } = {}): KubeConfig {
   const kc = new KubeConfig();
-  const fromEnv = process.env.KUBECONFIG?.trim();
+  const cluster = opts.cluster ?? clusterConfigFrom();
+  const fromEnv = cluster.kubeconfigEnv;
+  const defaultKubeconfig = cluster.defaultKubeconfig;
   let source: string;
   try {
     if (opts.kubeconfigPath) {
@@ -97,16 +99,23 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): KubeConf
       kc.loadFromFile(opts.kubeconfigPath);
     } else if (fromEnv) {
       source = `KUBECONFIG=${fromEnv}`;
-      // loadFromDefault merges every file of a colon-separated KUBECONFIG, like kubectl.
-      kc.loadFromDefault();
-    } else if (fs.existsSync(DEFAULT_KUBECONFIG)) {
-      source = DEFAULT_KUBECONFIG;
-      kc.loadFromFile(DEFAULT_KUBECONFIG);
-    } else if (process.env.KUBERNETES_SERVICE_HOST) {
+      // Every file of a colon-separated KUBECONFIG is merged, like kubectl: the first file's
+      // current context wins.
+      const [first, ...more] = fromEnv.split(path.delimiter).filter(Boolean);
+      kc.loadFromFile(first ?? fromEnv);
+      for (const file of more) {
+        const next = new KubeConfig();
+        next.loadFromFile(file);
+        kc.mergeConfig(next, true);
+      }
+    } else if (fs.existsSync(defaultKubeconfig)) {
+      source = defaultKubeconfig;
+      kc.loadFromFile(defaultKubeconfig);
+    } else if (cluster.inCluster) {
       source = "the in-cluster service account";
       kc.loadFromCluster();
     } else {
-      throw new KubeError("cluster-unreachable", `No Kubernetes cluster is configured: ${DEFAULT_KUBECONFIG} does not exist and KUBECONFIG is not set.`, {
+      throw new KubeError("cluster-unreachable", `No Kubernetes cluster is configured: ${defaultKubeconfig} does not exist and KUBECONFIG is not set.`, {
         action: START_CLUSTER_ACTION,
       });
     }
@@ -836,7 +845,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
 }
 
 /** An adapter for the configured cluster. Throws KubeError("cluster-unreachable") when there is none. */
-export function createKubeAdapter(opts: { kubeconfigPath?: string } = {}): KubeAdapter {
+export function createKubeAdapter(opts: { kubeconfigPath?: string; cluster?: ClusterConfig } = {}): KubeAdapter {
   return new ClientNodeKubeAdapter(loadKubeConfig(opts));
 }
 
@@ -846,7 +855,7 @@ let cachedAdapter: KubeAdapter | undefined;
  * The process-wide adapter, created on first use. A failure is not cached, so a cluster started
  * after the server (npm run cluster:up) is picked up by the next call.
  */
-export function getKubeAdapter(): KubeAdapter {
-  cachedAdapter ??= createKubeAdapter();
+export function getKubeAdapter(cluster?: ClusterConfig): KubeAdapter {
+  cachedAdapter ??= createKubeAdapter(cluster ? { cluster } : {});
   return cachedAdapter;
 }

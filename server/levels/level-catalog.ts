@@ -5,10 +5,10 @@
  *
  * Node only.
  */
-import path from "node:path";
 import type { EditableFile, LevelDetail, LevelSummary } from "../../lib/protocol/socket-events";
 import { isValidNamespace, type KubeObject } from "../../lib/levels/kube-object";
 import type { LevelManifest } from "../../lib/levels/level-schema";
+import { levelsDirFrom } from "../config/server-config";
 import {
   discoverLevelDirs,
   duplicateProblems,
@@ -171,7 +171,7 @@ function makeLoadedLevel(source: LevelSource, platform: PlatformSource): LoadedL
 }
 
 /** Reads and validates every level under `rootDir`; rejects with a LevelCatalogError on any problem. */
-export async function loadLevelCatalog(rootDir: string = process.env.KUBEQUEST_LEVELS_DIR ?? path.join(process.cwd(), "levels")): Promise<LevelCatalog> {
+export async function loadLevelCatalog(rootDir: string = levelsDirFrom()): Promise<LevelCatalog> {
   const problems: LevelProblem[] = [];
   const { platform, problems: platformProblems } = await readPlatformSource(rootDir);
   problems.push(...platformProblems);

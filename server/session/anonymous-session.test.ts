@@ -104,20 +104,20 @@ describe("loadSessionSecret", () => {
   it("generates a secret once, mode 0600, and reads it back", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-session-"));
     dirs.push(dir);
-    const env = { KUBEQUEST_DATA_DIR: dir };
-    const first = loadSessionSecret(env);
+    const where = { sessionSecret: undefined, dataDir: dir };
+    const first = loadSessionSecret(where);
     const file = path.join(dir, "session-secret");
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(first.length).toBeGreaterThanOrEqual(32);
-    expect(loadSessionSecret(env).equals(first)).toBe(true);
+    expect(loadSessionSecret(where).equals(first)).toBe(true);
   });
 
-  it("prefers KUBEQUEST_SESSION_SECRET and refuses a short one", () => {
+  it("prefers the configured secret (KUBEQUEST_SESSION_SECRET) and refuses a short one", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-session-"));
     dirs.push(dir);
     const secret = "s".repeat(40);
-    expect(loadSessionSecret({ KUBEQUEST_SESSION_SECRET: secret, KUBEQUEST_DATA_DIR: dir }).toString()).toBe(secret);
+    expect(loadSessionSecret({ sessionSecret: secret, dataDir: dir }).toString()).toBe(secret);
     expect(fs.existsSync(path.join(dir, "session-secret"))).toBe(false);
-    expect(() => loadSessionSecret({ KUBEQUEST_SESSION_SECRET: "short" })).toThrow(/at least 32/);
+    expect(() => loadSessionSecret({ sessionSecret: "short", dataDir: dir })).toThrow(/at least 32/);
   });
 });

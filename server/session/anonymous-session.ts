@@ -11,31 +11,28 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
+import { MIN_SESSION_SECRET_LENGTH } from "../config/server-config";
 
 export const SESSION_COOKIE = "kq_session";
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 /** HMAC-SHA256 keys shorter than this are guessable; generated secrets are 32 random bytes. */
-const MIN_SECRET_LENGTH = 32;
+const MIN_SECRET_LENGTH = MIN_SESSION_SECRET_LENGTH;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Where KubeQuest keeps its state on disk: `KUBEQUEST_DATA_DIR`, else `./data`. */
-export function dataDir(env: Record<string, string | undefined> = process.env): string {
-  return path.resolve(env.KUBEQUEST_DATA_DIR || "data");
-}
-
 /**
- * The signing secret: `KUBEQUEST_SESSION_SECRET` when set, else `<data dir>/session-secret`,
- * generated once (mode 0600) so sessions survive restarts. Secrets never live in the repository.
+ * The signing secret: `sessionSecret` (KUBEQUEST_SESSION_SECRET, validated by the configuration)
+ * when set, else `<data dir>/session-secret`, generated once (mode 0600) so sessions survive
+ * restarts. Secrets never live in the repository. Several instances must share one secret: the
+ * start-up check in coordination/instance-registry.ts refuses an instance whose secret differs.
  */
-export function loadSessionSecret(env: Record<string, string | undefined> = process.env): Buffer {
-  const fromEnv = env.KUBEQUEST_SESSION_SECRET;
-  if (fromEnv !== undefined && fromEnv !== "") {
-    if (fromEnv.length < MIN_SECRET_LENGTH) {
+export function loadSessionSecret(opts: { sessionSecret: string | undefined; dataDir: string }): Buffer {
+  if (opts.sessionSecret !== undefined) {
+    if (opts.sessionSecret.length < MIN_SECRET_LENGTH) {
       throw new Error(`KUBEQUEST_SESSION_SECRET must be at least ${MIN_SECRET_LENGTH} characters (for example: openssl rand -hex 32).`);
     }
-    return Buffer.from(fromEnv, "utf8");
+    return Buffer.from(opts.sessionSecret, "utf8");
   }
-  const dir = dataDir(env);
+  const dir = opts.dataDir;
   const file = path.join(dir, "session-secret");
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
@@ -58,6 +55,14 @@ export class SessionSigner {
 
   private mac(id: string): Buffer {
     return createHmac("sha256", this.secret).update(id).digest();
+  }
+
+  /**
+   * Equal for signers with equal secrets and says nothing about the secret: instances compare
+   * it to make sure they all sign with one secret (coordination/instance-registry.ts).
+   */
+  fingerprint(): string {
+    return this.mac("kubequest: same session secret on every instance").toString("hex").slice(0, 32);
   }
 
   /** `<id>.<signature>`, the cookie's value. */

@@ -4,18 +4,25 @@
  * call the feature modules. Every request is answered through its acknowledgement with a
  * Result; nothing a browser sends can crash the server.
  *
- * Rooms: each socket joins the room named after the namespace of the level it has open, so
- * progress, status, live view and grading events reach every tab of that learner and level.
- * Events of a namespace go out through `toNamespace` (learner-watch-broadcast.ts): to that
- * room, and to the instructors watching the learner, whose sockets are in `watch:<namespace>`
- * (never in the learner's room) and pass the access check on every send. An instructor's
- * socket also joins `cohort:<id>` rooms; see server/instructor/dashboard-socket.ts.
+ * Rooms (realtime/rooms.ts): each socket joins the room named after the namespace of the level
+ * it has open, so progress, status, live view and grading events reach every tab of that
+ * learner and level, and its learner's room. Events of a namespace go out through
+ * `realtime.toNamespace`: to that room, and to the instructors watching the learner, whose
+ * sockets are in `watch:<namespace>` (never in the learner's room) and pass the access check on
+ * every send. An instructor's socket also joins `cohort:<id>` rooms; see
+ * server/instructor/dashboard-socket.ts.
+ *
+ * With several instances, the socket layer is where instance messages meet sockets and
+ * terminals: a reset or a second tab through another instance closes the terminal held here
+ * (`terminal-closing`), a sign-out there closes the session's sockets here (`session-ended`).
+ * The features publish those; this module subscribes. Expensive requests are counted by the
+ * coordination's rate limiters, shared by every instance.
  *
  * Node only.
  */
 import { randomUUID } from "node:crypto";
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { Server, type Socket } from "socket.io";
+import { Server, type ServerOptions } from "socket.io";
 import type { ZodType } from "zod";
 import {
   gradePayloadSchema,
@@ -29,13 +36,12 @@ import {
   terminalResizePayloadSchema,
   yamlPayloadSchema,
   type ActionableError,
-  type ClientToServerEvents,
   type EnvironmentStatus,
   type LevelHelpState,
   type Result,
-  type ServerToClientEvents,
   type TerminalOpened,
 } from "../../lib/protocol/socket-events";
+import type { ClientToServerEvents } from "../../lib/protocol/socket-event-maps";
 import type { AccountStore } from "../database/account-store";
 import { ProgressRuleError, type ProgressStore } from "../database/progress-store";
 import { INTERNAL_ERROR, asActionableError, failure } from "../errors/actionable-failure";
@@ -46,18 +52,25 @@ import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { NamespaceLiveViews } from "../live-view/namespace-live-view";
 import type { GradeService } from "../grader/grade-service";
 import { registerDashboardEvents, type DashboardSocketDeps } from "../instructor/dashboard-socket";
-import { watchRoom, type EmitToNamespace, type LearnerWatch } from "../instructor/learner-watch-broadcast";
+import { attemptKeyOf } from "../environments/environment-naming";
 import { resetLearnerLevel } from "../environments/reset-learner-level";
 import { sessionFromRequest, type SessionSigner } from "../session/anonymous-session";
-import { attemptKeyOf, type TerminalSessions } from "../terminal/terminal-session";
-import { TerminalRecorder, type RecordingPolicy } from "../terminal/terminal-recorder";
+import type { TerminalSessions } from "../terminal/terminal-session";
+import { TerminalRecorder } from "../terminal/terminal-recorder";
+import type { RecordingPolicy } from "../config/server-config";
+import type { KeyedRateLimiter } from "../coordination/rate-limits";
 import { TerminalInputLimits, type TerminalInputLimitOptions } from "../terminal/terminal-input-limits";
 import type { RecordingStore } from "../database/recording-store";
+import { moduleLogger } from "../logging/logger";
+import type { Realtime } from "../realtime/realtime";
+import type { KqServer, KqSocket } from "../realtime/realtime-types";
+import { learnerRoom, namespaceOfRoom, watchRoom } from "../realtime/rooms";
 import { applyLearnerYaml, recreateLearnerYaml, validateLearnerYaml, type LearnerYamlContext } from "../yaml/learner-yaml";
-import { isAllowedOrigin, type OriginPolicy } from "./origin-check";
-import { RateLimiter } from "./rate-limit";
+import { isAllowedOrigin, type OriginPolicy } from "../session/origin-check";
 import { clientAddress } from "../http/per-ip-limits";
 import { unsentBytes } from "./socket-backlog";
+
+const log = moduleLogger("socket");
 
 /** socket.io's own limit on one message: YAML (64 KiB) and terminal input (16 KiB) fit with room. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -65,6 +78,8 @@ export const MAX_MESSAGE_BYTES = 256 * 1024;
 export interface SocketServerDeps {
   signer: SessionSigner;
   origins: OriginPolicy;
+  /** Where events go, on this instance and the others; its server is the one these handlers serve. */
+  realtime: Realtime;
   kube: () => KubeAdapter;
   environments: LevelEnvironments;
   terminals: TerminalSessions;
@@ -73,8 +88,6 @@ export interface SocketServerDeps {
   grades: GradeService;
   /** Instructor dashboard: cohorts, for `cohort:*` and `learner:*` events. */
   cohorts: DashboardSocketDeps["cohorts"];
-  /** Sends a namespace's events to the learner's tabs and the instructors allowed to watch them. */
-  toNamespace: EmitToNamespace;
   /** Called after the learner acted on a level (start, reset, abandon, hint, solution): the live roster follows. */
   onLearnerActivity?: (learnerId: string) => void;
   /** Who plays behind a session (anonymous learner or account): environments are keyed by it. */
@@ -84,29 +97,13 @@ export interface SocketServerDeps {
   levels: () => Promise<LevelCatalog>;
   /** Terminal recordings of learners in a cohort; absent: nothing is recorded. */
   recordings?: { store: RecordingStore; policy: RecordingPolicy };
-  /** Expensive requests per learner: a burst of `capacity` per `perMs`. */
-  rateLimit?: { capacity: number; perMs: number };
-  /** `level:start` per client address (see http/per-ip-limits.ts); default 60 per 10 minutes. */
-  levelStartsPerIp?: { capacity: number; perMs: number };
+  /** Expensive requests per session (start, reset, apply, validate, grade, terminal open, watch). */
+  requestsPerSession: KeyedRateLimiter;
+  /** `level:start` per client address (see http/per-ip-limits.ts). */
+  levelStartsPerIp: KeyedRateLimiter;
   /** Terminal input and resizes per socket (terminal-input-limits.ts); tests narrow them. */
   terminalInputLimits?: TerminalInputLimitOptions;
 }
-
-interface SocketData {
-  sessionId: string;
-  /** The learner (anonymous or account) this session plays as; names environments and XP. */
-  learnerId?: string;
-  /** The namespace room of the level this socket has open. */
-  room?: string;
-  /** Instructor dashboard: the learner this socket watches, in `watch:<namespace>` (see dashboard-socket.ts). */
-  watching?: LearnerWatch | undefined;
-}
-
-export type KqServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type KqSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-/** The room of every socket of one learner (all their tabs and devices). */
-export const learnerRoom = (learnerId: string): string => `learner:${learnerId}`;
 
 /** Why a handshake was refused; socket.io answers 403 with this message. */
 export const HANDSHAKE_ERRORS = {
@@ -127,18 +124,24 @@ function badPayload(event: string, error: { issues: { path: PropertyKey[]; messa
 
 export interface KqSocketServer {
   io: KqServer;
-  /** Disconnects the sockets of a signed-out session, closing their terminals; returns how many. */
-  endSession(sessionId: string, reason: string): number;
-  /** Disconnects every socket of a learner (a deleted account), closing their terminals. */
-  endLearner(learnerId: string, reason: string): number;
+  /** Disconnects the sockets of a signed-out session on every instance, closing their terminals. */
+  endSession(sessionId: string, reason: string): void;
+  /** Disconnects every socket of a learner (a deleted account) on every instance, closing their terminals. */
+  endLearner(learnerId: string, reason: string): void;
   close(): Promise<void>;
 }
 
-export function createSocketServer(httpServer: HttpServer, deps: SocketServerDeps): KqSocketServer {
-  const io: KqServer = new Server(httpServer, {
+/**
+ * The socket.io server, not yet serving: the features are built around it (realtime/realtime.ts)
+ * before `serveSockets` attaches it to the HTTP server. `adapter`: how rooms reach other
+ * instances (the PostgreSQL adapter; socket.io's in-memory one by default).
+ */
+export function createSocketIo(deps: { signer: SessionSigner; origins: OriginPolicy; adapter?: ServerOptions["adapter"] | undefined }): KqServer {
+  return new Server({
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // Next's dev server handles its own upgrades (hot reload) on the same HTTP server.
     destroyUpgrade: false,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
     allowRequest: (req: IncomingMessage, callback) => {
       const origin = req.headers.origin;
       if (!isAllowedOrigin(origin, req.headers.host, deps.origins)) return callback(HANDSHAKE_ERRORS.origin, false);
@@ -146,19 +149,18 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       callback(null, true);
     },
   });
+}
 
-  const limiter = new RateLimiter(deps.rateLimit?.capacity ?? 10, deps.rateLimit?.perMs ?? 10_000);
-  const startsPerIp = new RateLimiter(deps.levelStartsPerIp?.capacity ?? 60, deps.levelStartsPerIp?.perMs ?? 10 * 60_000);
+/** Registers KubeQuest's handlers on `realtime.io` and attaches it to the HTTP server. */
+export function serveSockets(httpServer: HttpServer, deps: SocketServerDeps): KqSocketServer {
+  const { realtime } = deps;
+  const io = realtime.io;
+  const limiter = deps.requestsPerSession;
+  const startsPerIp = deps.levelStartsPerIp;
   const acted = (learnerId: string): void => deps.onLearnerActivity?.(learnerId);
-  /** Whether any socket is in the room now (socket.io deletes empty rooms). */
-  const occupied = (room: string): boolean => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
-  const resetDeps = {
-    environments: deps.environments,
-    terminals: deps.terminals,
-    liveViews: deps.liveViews,
-    toNamespace: deps.toNamespace,
-    looked: (namespace: string) => occupied(namespace) || occupied(watchRoom(namespace)),
-  };
+  /** Whether any socket of this instance is in the room now (socket.io deletes empty rooms). */
+  const occupied = (room: string): boolean => realtime.occupiedHere(room);
+  const resetDeps = { environments: deps.environments, realtime };
 
   /** Sends `result` through the ack when the client asked for one. */
   const answer = <T>(ack: unknown, result: Result<T>): void => {
@@ -179,22 +181,19 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     (socket as unknown as { on(e: string, fn: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) return answer(ack, { ok: false, error: badPayload(event, parsed.error) });
-      if (opts.limited) {
-        const taken = limiter.take(socket.data.sessionId);
-        if (!taken.ok) {
+      const allowed = opts.limited ? limiter.take(socket.data.sessionId) : Promise.resolve({ ok: true as const });
+      allowed
+        .then((taken) => {
+          if (taken.ok) return run(parsed.data);
           const seconds = Math.ceil(taken.retryAfterMs / 1000);
-          return answer(ack, {
-            ok: false,
-            error: { code: "rate-limited", message: "Too many requests in a short time.", action: `Wait ${seconds} s, then try again.` },
-          });
-        }
-      }
-      run(parsed.data).then(
+          throw failure("rate-limited", "Too many requests in a short time.", `Wait ${seconds} s, then try again.`);
+        })
+        .then(
         (value) => answer(ack, { ok: true, value }),
         (err: unknown) => {
           const known =
             err instanceof ProgressRuleError ? { code: err.code, message: err.message, action: err.action } : asActionableError(err);
-          if (!known) console.error(`[socket] ${event} failed:`, err);
+          if (!known) log.error({ err, event }, "a socket request failed");
           answer(ack, { ok: false, error: known ?? INTERNAL_ERROR });
         },
       );
@@ -275,7 +274,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       await socket.join(learnerRoom(s.learner.id));
       return s.learner.id;
     });
-    learner.catch((err: unknown) => console.error("[socket] resolving the session's learner:", err));
+    learner.catch((err: unknown) => log.error({ err }, "resolving the session's learner failed"));
     const attempt = async (levelId: string) => attemptKeyOf(await learner, levelId);
 
     request(socket, "level:open", levelPayloadSchema, { limited: false }, async ({ levelId }) => {
@@ -286,7 +285,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
 
     request(socket, "level:start", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
       // Per address too: a script minting sessions gets a fresh per-learner limit with each one.
-      const fromAddress = startsPerIp.take(clientAddress(socket.request));
+      const fromAddress = await startsPerIp.take(clientAddress(socket.request));
       if (!fromAddress.ok) {
         const minutes = Math.max(1, Math.ceil(fromAddress.retryAfterMs / 60_000));
         throw failure(
@@ -319,12 +318,12 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     request(socket, "level:abandon", levelPayloadSchema, { limited: true }, async ({ levelId }) => {
       const learnerId = await learner;
       const namespace = await deps.environments.namespaceOf(learnerId, levelId);
-      deps.terminals.closeAttempt(await attempt(levelId), "This level's environment was deleted.");
+      realtime.publish("terminal-closing", { attemptKey: await attempt(levelId), reason: "This level's environment was deleted." });
       const status = await deps.environments.abandon(learnerId, levelId);
-      // Nothing left to watch; a later start subscribes again.
-      deps.liveViews.unsubscribe(namespace);
+      // Nothing left to watch on any instance; a later start subscribes again.
+      realtime.publish("environment-changed", { learnerId, levelId, namespace, rebuilt: false });
       // Every tab of this learner (and a watching instructor) shows the level as not started again.
-      deps.toNamespace(namespace, "environment:status", status);
+      realtime.toNamespace(namespace, "environment:status", status);
       acted(learnerId);
       return status;
     });
@@ -352,7 +351,7 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
       const recordings = deps.recordings;
       const recorded = recordings
         ? await recordings.store.isRecorded(learnerId).catch((err: unknown) => {
-            console.error("[socket] checking whether to record a terminal:", err);
+            log.error({ err }, "checking whether to record a terminal failed");
             return false;
           })
         : false;
@@ -366,9 +365,13 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
                 { maxBytes: recordings.policy.maxBytes },
               )
           : undefined;
+      // One terminal per attempt: the learner's terminal of this level in another tab closes,
+      // on whichever instance it is open.
+      const attemptKey = await attempt(levelId);
+      realtime.publish("terminal-closing", { attemptKey, reason: "This terminal was opened in another tab or window.", exceptSocketId: socket.id });
       await deps.terminals.open(
         socket.id,
-        { attemptKey: await attempt(levelId), namespace: env.namespace, pod: env.toolboxPod },
+        { attemptKey, namespace: env.namespace, pod: env.toolboxPod },
         { cols, rows },
         {
           output: (chunk) => socket.emit("terminal:output", chunk),
@@ -454,31 +457,52 @@ export function createSocketServer(httpServer: HttpServer, deps: SocketServerDep
     });
   });
 
-  // The live view of a namespace stops when nobody looks at it any more: neither the learner's
-  // tabs (the namespace room) nor a watching instructor (its watch room).
+  // The live view of a namespace stops when nobody here looks at it any more: neither the
+  // learner's tabs (the namespace room) nor a watching instructor (its watch room). Each
+  // instance runs the live views its own sockets look at.
+  const lookedHere = (namespace: string): boolean => occupied(namespace) || occupied(watchRoom(namespace));
   io.of("/").adapter.on("delete-room", (room: string) => {
     if (typeof room !== "string") return;
-    const namespace = room.startsWith("kq-") ? room : room.startsWith(watchRoom("kq-")) ? room.slice(watchRoom("").length) : null;
-    if (namespace && !occupied(namespace) && !occupied(watchRoom(namespace))) deps.liveViews.unsubscribe(namespace);
+    const namespace = namespaceOfRoom(room);
+    if (namespace && !lookedHere(namespace)) deps.liveViews.unsubscribe(namespace);
   });
 
-  /** Closes the terminals of the matching sockets (telling the page why), then disconnects them. */
-  const disconnectWhere = (match: (socket: KqSocket) => boolean, reason: string): number => {
-    let count = 0;
+  /** Closes the terminals of this instance's matching sockets (telling the page why), then disconnects them. */
+  const disconnectWhere = (match: (socket: KqSocket) => boolean, reason: string): void => {
     for (const socket of [...io.sockets.sockets.values()]) {
       if (!match(socket)) continue;
       deps.terminals.close(socket.id, reason);
       socket.disconnect(true);
-      count++;
     }
-    return count;
   };
+
+  // What other instances (and this one) ask of this instance's sockets and terminals.
+  const unsubscribe = [
+    realtime.on("terminal-closing", ({ attemptKey, reason, exceptSocketId }) => deps.terminals.closeAttempt(attemptKey, reason, exceptSocketId)),
+    realtime.on("session-ended", ({ sessionId, reason }) => disconnectWhere((s) => s.data.sessionId === sessionId, reason)),
+    realtime.on("learner-deleted", ({ learnerId, reason }) => disconnectWhere((s) => s.data.learnerId === learnerId, reason)),
+    realtime.on("recording-stopped", ({ learnerId }) => deps.terminals.stopRecordingOf(learnerId)),
+    realtime.on("environment-changed", ({ learnerId, levelId, namespace, rebuilt }) => {
+      deps.environments.forget(learnerId, levelId);
+      // The live view starts over on the new namespace, if anyone here still looks at it.
+      deps.liveViews.unsubscribe(namespace);
+      if (!rebuilt || !lookedHere(namespace)) return;
+      deps.environments
+        .requireReady(learnerId, levelId)
+        .then((env) => deps.liveViews.subscribe(env))
+        // The reset itself went through; the live view follows on the next open or watch.
+        .catch((err: unknown) => log.warn({ err, namespace }, "restarting the live view after a reset failed"));
+    }),
+  ];
+
+  io.attach(httpServer);
 
   return {
     io,
-    endSession: (sessionId, reason) => disconnectWhere((s) => s.data.sessionId === sessionId, reason),
-    endLearner: (learnerId, reason) => disconnectWhere((s) => s.data.learnerId === learnerId, reason),
+    endSession: (sessionId, reason) => realtime.publish("session-ended", { sessionId, reason }),
+    endLearner: (learnerId, reason) => realtime.publish("learner-deleted", { learnerId, reason }),
     async close() {
+      for (const off of unsubscribe) off();
       deps.terminals.closeAll("The server is shutting down.");
       deps.liveViews.stopAll();
       await new Promise<void>((resolve) => {

@@ -7,7 +7,7 @@
  * `noticeEveryMs`, so the notice itself cannot become a flood).
  */
 import type { TerminalNotice } from "../../lib/protocol/socket-events";
-import { TokenBucket } from "../socket/rate-limit";
+import { TokenBucket } from "../coordination/rate-limits";
 
 export interface TerminalInputLimitOptions {
   /** Input messages: a burst of this many, refilled per second at half of it. */

@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NewRecording, RecordingTotals, StoredFrame } from "../database/recording-store";
 import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
-import { TerminalRecorder, recordingPolicyFromEnv, type RecordingWriter, type TerminalOutputRecorder } from "./terminal-recorder";
+import { TerminalRecorder, type RecordingWriter, type TerminalOutputRecorder } from "./terminal-recorder";
 import { TerminalSessions } from "./terminal-session";
 
 /** A writer that keeps what it is given; `fail` makes its next writes reject. */
@@ -178,24 +178,6 @@ describe("TerminalRecorder", () => {
     r.resize(100, 30);
     await r.close();
     expect(w.frames().map((f) => f.data)).toEqual(["a"]);
-  });
-});
-
-describe("recordingPolicyFromEnv", () => {
-  it("defaults to 1 MiB and 30 days", () => {
-    expect(recordingPolicyFromEnv({})).toEqual({ maxBytes: 1_048_576, retentionDays: 30 });
-  });
-
-  it("reads both variables", () => {
-    expect(recordingPolicyFromEnv({ KUBEQUEST_RECORDING_MAX_BYTES: "4096", KUBEQUEST_RECORDING_RETENTION_DAYS: "7" })).toEqual({ maxBytes: 4096, retentionDays: 7 });
-  });
-
-  it.each([["0"], ["-5"], ["1.5"], ["lots"], ["1e400"]])("refuses KUBEQUEST_RECORDING_MAX_BYTES=%s with what to set", (value) => {
-    expect(() => recordingPolicyFromEnv({ KUBEQUEST_RECORDING_MAX_BYTES: value })).toThrow(/KUBEQUEST_RECORDING_MAX_BYTES must be a positive whole number of bytes/);
-  });
-
-  it("refuses a retention that is not a positive whole number of days", () => {
-    expect(() => recordingPolicyFromEnv({ KUBEQUEST_RECORDING_RETENTION_DAYS: "0" })).toThrow(/KUBEQUEST_RECORDING_RETENTION_DAYS must be a positive whole number of days/);
   });
 });
 

@@ -12,39 +12,14 @@
  * Node only.
  */
 import type { NewRecording, RecordingTotals, StoredFrame } from "../database/recording-store";
+import { moduleLogger } from "../logging/logger";
+
+const log = moduleLogger("recording");
 
 /** What the recorder writes to (the RecordingStore; a fake in unit tests). */
 export interface RecordingWriter {
   create(rec: NewRecording): Promise<void>;
   append(recordingId: string, frames: readonly StoredFrame[], totals: RecordingTotals): Promise<void>;
-}
-
-/** How recordings are kept: shown to the learner (`terminal:open`) and enforced here and by the purge. */
-export interface RecordingPolicy {
-  /** Output bytes (UTF-8) kept per recording. */
-  maxBytes: number;
-  /** Days a recording is kept after its last frame. */
-  retentionDays: number;
-}
-
-export const DEFAULT_RECORDING_POLICY: RecordingPolicy = { maxBytes: 1024 * 1024, retentionDays: 30 };
-
-/**
- * Reads KUBEQUEST_RECORDING_MAX_BYTES and KUBEQUEST_RECORDING_RETENTION_DAYS, refusing values
- * that would silently record nothing or keep recordings forever.
- */
-export function recordingPolicyFromEnv(env: Record<string, string | undefined> = process.env): RecordingPolicy {
-  const read = (name: string, fallback: number, what: string): number => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number of ${what}, got "${raw}"`);
-    return value;
-  };
-  return {
-    maxBytes: read("KUBEQUEST_RECORDING_MAX_BYTES", DEFAULT_RECORDING_POLICY.maxBytes, "bytes (e.g. 1048576 for 1 MiB)"),
-    retentionDays: read("KUBEQUEST_RECORDING_RETENTION_DAYS", DEFAULT_RECORDING_POLICY.retentionDays, "days (e.g. 30)"),
-  };
 }
 
 export interface TerminalRecorderOptions {
@@ -100,7 +75,7 @@ export class TerminalRecorder implements TerminalOutputRecorder {
     this.flushMs = opts.flushMs ?? 500;
     this.flushBytes = opts.flushBytes ?? 64 * 1024;
     this.monotonicMs = opts.monotonicMs ?? (() => performance.now());
-    this.onError = opts.onError ?? ((err) => console.error(`[recording] ${recording.id}:`, err));
+    this.onError = opts.onError ?? ((err) => log.error({ err, recording: recording.id }, "writing a terminal recording failed"));
     this.startedMono = this.monotonicMs();
     this.startedAt = (opts.clock ?? (() => new Date()))();
     this.size = `${recording.cols}x${recording.rows}`;

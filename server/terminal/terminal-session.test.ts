@@ -1,7 +1,8 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
-import { TerminalSessions, attemptKeyOf, type TerminalSink } from "./terminal-session";
+import { attemptKeyOf } from "../environments/environment-naming";
+import { TerminalSessions, type TerminalSink } from "./terminal-session";
 import { END_CLIENT_SCRIPT, TMUX_SESSION_ARGV } from "./tmux-client";
 
 /** An exec whose streams the test drives: what the real adapter hands out, minus the cluster. */

@@ -12,11 +12,14 @@
  */
 import { StringDecoder } from "node:string_decoder";
 import { LIMITS } from "../../lib/protocol/socket-events";
+import { attemptKeyOf } from "../environments/environment-naming";
 import type { InteractiveExec, KubeAdapter } from "../kubernetes/kube-adapter";
+import { moduleLogger } from "../logging/logger";
 import { OutputFlowControl } from "./flow-control";
 import type { TerminalOutputRecorder } from "./terminal-recorder";
 import { attachArgv, endTmuxClient, newAttachToken } from "./tmux-client";
 
+const log = moduleLogger("terminal");
 const IDLE_CHECK_MS = 60_000;
 
 /**
@@ -32,12 +35,6 @@ export interface TerminalSink {
   /** Bytes of output the server still holds for this client (socket/socket-backlog.ts). */
   unsentBytes?(): number;
 }
-
-/**
- * The key a learner's terminal of a level is known by: the socket layer opens terminals under
- * it, and a reset (the learner's or their instructor's) closes them by it.
- */
-export const attemptKeyOf = (learnerId: string, levelId: string): string => `${learnerId}:${levelId}`;
 
 export interface TerminalTarget {
   /** Identifies the learner's attempt (learner and level, see `attemptKeyOf`): one terminal per attempt. */
@@ -203,9 +200,12 @@ export class TerminalSessions {
     if (t) this.end(t, reason);
   }
 
-  /** Closes the terminal of one learner's attempt wherever it is open (e.g. before a reset). */
-  closeAttempt(attemptKey: string, reason: string): void {
-    for (const t of [...this.bySocket.values()]) if (t.attemptKey === attemptKey) this.end(t, reason);
+  /**
+   * Closes this instance's terminal of one learner's attempt (e.g. before a reset), except the
+   * one of `exceptSocketId`. Other instances close theirs when told (`terminal-closing`).
+   */
+  closeAttempt(attemptKey: string, reason: string, exceptSocketId?: string): void {
+    for (const t of [...this.bySocket.values()]) if (t.attemptKey === attemptKey && t.socketId !== exceptSocketId) this.end(t, reason);
   }
 
   /**
@@ -256,7 +256,7 @@ export class TerminalSessions {
         // The pod may be gone (reset, abandon): then so is the client.
         (err: unknown) => {
           const code = (err as { code?: string }).code;
-          if (code !== "not-found" && code !== "pod-not-running") console.error(`[terminal] ending the tmux client in ${target.namespace}/${target.pod}:`, err);
+          if (code !== "not-found" && code !== "pod-not-running") log.error({ err, namespace: target.namespace, pod: target.pod }, "ending the tmux client failed");
         },
       );
     this.endingClients.add(ending);

@@ -119,8 +119,8 @@ describe("grading under load", () => {
       environments,
       progress,
       runGrade: (opts) => runGrade({ ...opts, probePod, ...(capBudget ? { maxCheckBudgetMs: 8_000 } : {}) }),
-      io: () => undefined,
-      toNamespace: () => undefined,
+      events: { toNamespace: () => undefined, toLearner: () => undefined, toEveryone: () => undefined },
+      leases: server.kq.services.coordination.leases,
     });
     // The class's ten environments are done with: free the node for this one (an 11th did not
     // fit on the 2-core node: its redis-0 stayed Pending).

@@ -32,7 +32,14 @@ import type {
   RosterView,
   TerminalRecording,
 } from "../../lib/protocol/instructor-api";
-import type { ClientToServerEvents, EnvironmentStatus, GradeFinished, GradeStarted, LevelHelpState, TerminalOpened } from "../../lib/protocol/socket-events";
+import type {
+  EnvironmentStatus,
+  GradeFinished,
+  GradeStarted,
+  LevelHelpState,
+  TerminalOpened,
+} from "../../lib/protocol/socket-events";
+import type { ClientToServerEvents } from "../../lib/protocol/socket-event-maps";
 import type { LeaderboardView } from "../../lib/protocol/account-api";
 import { COHORT_API_ROUTES } from "../../server/http/cohort-api";
 import { kubectl } from "./support/kubectl";
@@ -695,7 +702,7 @@ describe("instructor actions and the learner's own", () => {
     await started;
     const reset = await teacher.browser.call("POST", `/api/cohorts/${cohort.id}/learners/${ada.id}/reset`, { levelId: LEVEL, confirmed: true });
     expect([reset.status, reset.json.error?.code]).toEqual([409, "grading-in-progress"]);
-    expect(server.kq.services.grades.isRunning(await namespaceOf(ada))).toBe(true);
+    expect(await server.kq.services.grades.isRunning(await namespaceOf(ada))).toBe(true);
 
     const graded = await teacher.browser.call<CohortGradeResult>("POST", `/api/cohorts/${cohort.id}/grade`, {});
     expect(graded.status).toBe(200);

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AccountStore } from "../../server/database/account-store";
+import { CohortStore } from "../../server/database/cohort-store";
 import { openDatabase, type DatabaseHandle } from "../../server/database/database";
 import { ProgressStore } from "../../server/database/progress-store";
 import { levelWorth } from "../../lib/progress/xp-rules";
@@ -163,9 +164,11 @@ describe.each(engines)("storage on $name", ({ config }) => {
     expect(page2).toMatchObject({ total: 5, page: 2 });
     expect(page2.rows.map((r) => r.rank)).toEqual([3, 4]);
 
-    const cohort = await progress.createCohort("Tuesday class");
-    await progress.joinCohort(cohort, late.id);
-    await progress.joinCohort(cohort, early.id);
+    const cohorts = new CohortStore(handle.db, now);
+    const teacher = await newAccount();
+    const { id: cohort, inviteCode } = await cohorts.createCohort(teacher.id, "Tuesday class");
+    await cohorts.join(inviteCode, late.id);
+    await cohorts.join(inviteCode, early.id);
     const inCohort = await progress.leaderboard({ period: "all", cohortId: cohort, page: 1, pageSize: 10 });
     expect(inCohort.rows.map((r) => [r.learnerId, r.rank])).toEqual([
       [early.id, 1],

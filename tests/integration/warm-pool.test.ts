@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, GradeFinished } from "../../lib/protocol/socket-events";
-import { LABELS, sessionHash } from "../../server/environments/environment-naming";
+import { LABELS, learnerHash } from "../../server/environments/environment-naming";
 import { LevelEnvironments } from "../../server/environments/level-environment";
 import { POOL_LABELS } from "../../server/environments/warm-pool";
 import { runGrade } from "../../server/grader/run-grade";
@@ -33,7 +33,6 @@ describe("warm pool", () => {
   });
 
   afterAll(async () => {
-    pooled?.stop();
     await pooled?.pool.drain();
   });
 
@@ -70,7 +69,7 @@ describe("warm pool", () => {
     expect(status).toMatchObject({ phase: "ready", namespace: ready!.name });
     // Named and labelled like any learner's: kq-<10 hex>-<level number>, their session, no pool marks.
     expect(status.namespace).toMatch(/^kq-[0-9a-f]{10}-30$/);
-    const [mine] = await kube.listNamespaces(`${LABELS.session}=${sessionHash(learner)},${LABELS.level}=${LEVEL}`);
+    const [mine] = await kube.listNamespaces(`${LABELS.session}=${learnerHash(learner)},${LABELS.level}=${LEVEL}`);
     expect(mine?.name).toBe(ready!.name);
     expect(Object.keys(mine!.labels).filter((k) => (Object.values(POOL_LABELS) as string[]).includes(k))).toEqual([]);
     expect(Number(mine!.labels[LABELS.createdAt]) * 1000).toBeGreaterThan(Date.now() - 60_000);
@@ -107,7 +106,6 @@ describe("warm pool", () => {
     expect([sx.phase, sy.phase]).toEqual(["ready", "ready"]);
     expect(sx.namespace).not.toBe(sy.namespace);
     expect([sx.namespace, sy.namespace].filter((n) => n === ready[0]!.name)).toHaveLength(1);
-    second.stop();
     await pooled.abandon(x, LEVEL);
     await second.abandon(y, LEVEL);
   });

@@ -4,6 +4,7 @@
  * worker, does not load the Kubernetes client.
  */
 import { randomBytes } from "node:crypto";
+import { testRunFrom } from "../../server/config/server-config";
 import { LABELS, testRunLabels } from "../../server/environments/environment-naming";
 
 /**
@@ -12,7 +13,7 @@ import { LABELS, testRunLabels } from "../../server/environments/environment-nam
  */
 export function ensureTestRunId(prefix: string, env: NodeJS.ProcessEnv = process.env): string {
   if (!env.KUBEQUEST_TEST_RUN) env.KUBEQUEST_TEST_RUN = `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
-  testRunLabels(env); // refuses an id that cannot be a label value, before anything is created
+  testRunFrom(env); // refuses an id that cannot be a label value, before anything is created
   return env.KUBEQUEST_TEST_RUN;
 }
 
@@ -20,7 +21,7 @@ export function ensureTestRunId(prefix: string, env: NodeJS.ProcessEnv = process
 export function testNamespaceLabels(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const run = env.KUBEQUEST_TEST_RUN;
   if (!run) throw new Error("KUBEQUEST_TEST_RUN is not set: run this test through its suite (npx vitest run --project integration), whose global set-up sets it.");
-  return { "kubequest.dev/test": "true", ...testRunLabels(env) };
+  return { "kubequest.dev/test": "true", ...testRunLabels(testRunFrom(env)) };
 }
 
 /** The selector of every namespace a run created. */

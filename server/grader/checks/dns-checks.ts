@@ -1,39 +1,8 @@
 /** DNS as seen from inside the cluster: per-pod names and the Service's own name. */
-import type { ClusterSnapshot, GradeContext } from "../grade-context";
-import type { ProbeRecord, ProbeRequest } from "../probe";
+import { clusterProbe, type ClusterSnapshot } from "../grade-context";
+import type { ProbeRecord } from "../probe";
 import type { CheckImplementation } from "./check-types";
 import type { DnsCheckSpec } from "./spec-types";
-
-/**
- * The Services whose names the probe looks up: the governing one (replication follows its
- * names), and any Service a DNS check names as the one clients use.
- */
-export function lookedUpServices(ctx: GradeContext, snap: ClusterSnapshot): string[] {
-  const names = new Set([snap.governingServiceName]);
-  for (const check of ctx.level.manifest.grader) {
-    if ((check.type === "per-pod-dns" || check.type === "service-dns") && check.params?.service) names.add(check.params.service);
-  }
-  return [...names];
-}
-
-/** The probe every DNS and topology check shares: all lookups and every pod's INFO replication. */
-export function clusterProbeRequests(ctx: GradeContext, snap: ClusterSnapshot): ProbeRequest[] {
-  const requests: ProbeRequest[] = [];
-  // A trailing dot makes each name absolute: one query instead of a walk through the probe
-  // pod's search domains first (some of which are forwarded outside the cluster).
-  for (const service of lookedUpServices(ctx, snap)) {
-    for (let i = 0; i < ctx.workload.replicas; i++) requests.push({ kind: "nslookup", name: `${ctx.podDnsName(snap, i, service)}.` });
-    requests.push({ kind: "nslookup", name: `${ctx.serviceDnsName(snap, service)}.` });
-  }
-  for (const pod of snap.workloadPods) if (pod?.ip) requests.push({ kind: "redis-info", host: pod.ip });
-  return requests;
-}
-
-export async function clusterProbe(ctx: GradeContext): Promise<{ snap: ClusterSnapshot; records: ProbeRecord[] }> {
-  const snap = await ctx.snapshot();
-  const records = await ctx.probe("cluster", clusterProbeRequests(ctx, snap));
-  return { snap, records };
-}
 
 /** Addresses of the answer section of nslookup's output (not the server's own address). */
 export function nslookupAddresses(output: string): string[] {

@@ -1,9 +1,8 @@
 /** Redis replication, seen from the primary and from each replica. */
 import { randomBytes } from "node:crypto";
 import type { PodInfo } from "../../kubernetes/kube-adapter";
-import { IPV4, type GradeContext } from "../grade-context";
+import { IPV4, clusterProbe, type GradeContext } from "../grade-context";
 import type { ProbeRecord } from "../probe";
-import { clusterProbe } from "./dns-checks";
 import type { CheckImplementation } from "./check-types";
 import type { ReplicationDataSpec } from "./spec-types";
 

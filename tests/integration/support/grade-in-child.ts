@@ -10,15 +10,17 @@
  * stdin before recording, so every racer is connected before any starts.
  */
 import readline from "node:readline";
-import { databaseConfigFromEnv, openDatabase } from "../../../server/database/database";
+import { readServerConfig } from "../../../server/config/server-config";
+import { openDatabase } from "../../../server/database/database";
 import { ProgressStore, type LevelRules } from "../../../server/database/progress-store";
 
 async function main(): Promise<void> {
   const [learnerId, rulesJson, round = "main"] = process.argv.slice(2);
   if (!learnerId || !rulesJson || (round !== "main" && round !== "chaos")) throw new Error("usage: grade-in-child <learner id> <rules json> [main|chaos]");
   const rules = JSON.parse(rulesJson) as LevelRules;
-  const handle = await openDatabase(databaseConfigFromEnv());
-  const store = new ProgressStore(handle.db, () => new Map([[rules.world, [rules.levelId]]]));
+  const config = readServerConfig();
+  const handle = await openDatabase(config.storage);
+  const store = new ProgressStore(handle.db, () => new Map([[rules.world, [rules.levelId]]]), undefined, config.testCrashPoint);
   if (process.env.KQ_WAIT_FOR_GO === "1") {
     // A cheap query first, so the connection is open (PostgreSQL's pool connects lazily).
     await store.learnerXp(learnerId);

@@ -9,9 +9,9 @@
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "./free-port";
 
 export interface ThrowawayPostgres {
   url: string;
@@ -27,17 +27,6 @@ export function postgresBinDir(): string | null {
     .filter((v) => fs.existsSync(path.join(root, v, "bin", "pg_ctl")))
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(root, versions[0], "bin") : null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** `port`: listen there (a caller that must know the URL before starting, e.g. Playwright's config); default a free one. */

@@ -8,7 +8,9 @@
  *
  * Prints `KQ-SERVER <url>` once listening; SIGTERM closes it as `npm start` would.
  * KQ_TEST_RATE_LIMIT="<capacity>/<ms>" widens the per-learner request limit for tests that
- * attach hundreds of times; any other server setting comes from the environment as usual.
+ * attach hundreds of times; any other server setting comes from the environment as usual
+ * (DATABASE_URL, KUBEQUEST_INSTANCE_ID, KUBEQUEST_SESSION_SECRET… for the two-instance test).
+ * A start that fails (a bad setting, a refused secret) prints its message and exits 1.
  *
  * Questions on stdin, for the positive signals a test waits for instead of sleeping (see
  * server-process.ts): a line `KQ-ASK <n> <question> [argument]` is answered on stdout with
@@ -20,6 +22,8 @@
  */
 import readline from "node:readline";
 import { startKubeQuestServer, type KubeQuestServer } from "../../../server/kubequest-server";
+import { readServerConfig } from "../../../server/config/server-config";
+import { configureLogger } from "../../../server/logging/logger";
 import { SessionSigner, loadSessionSecret } from "../../../server/session/anonymous-session";
 
 function connections(kq: KubeQuestServer): Promise<number> {
@@ -46,10 +50,13 @@ async function answer(kq: KubeQuestServer, question: string, argument: string | 
 
 async function main(): Promise<void> {
   const [capacity, perMs] = (process.env.KQ_TEST_RATE_LIMIT ?? "").split("/").map(Number);
+  const config = readServerConfig();
+  configureLogger({ instanceId: config.instanceId });
   const kq = await startKubeQuestServer({
+    config,
     port: 0,
     host: "127.0.0.1",
-    signer: new SessionSigner(loadSessionSecret()),
+    signer: new SessionSigner(loadSessionSecret({ sessionSecret: config.sessionSecret, dataDir: config.storage.dataDir })),
     handle: async (_req, res) => {
       res.setHeader("content-type", "text/plain");
       res.end("page");
@@ -73,6 +80,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

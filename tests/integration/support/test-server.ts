@@ -12,7 +12,8 @@ import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import { SessionHttpClient } from "../../../lib/api-client/session-http-client";
 import type { SessionInfo } from "../../../lib/protocol/account-api";
-import type { ClientToServerEvents, Result, ServerToClientEvents } from "../../../lib/protocol/socket-events";
+import type { Result } from "../../../lib/protocol/socket-events";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../../lib/protocol/socket-event-maps";
 import { openDatabase, type DatabaseHandle } from "../../../server/database/database";
 import { startKubeQuestServer, type KubeQuestServer, type KubeQuestServerOptions } from "../../../server/kubequest-server";
 import { SessionSigner, loadSessionSecret } from "../../../server/session/anonymous-session";
@@ -42,7 +43,7 @@ export type TestServerOptions = Partial<Omit<KubeQuestServerOptions, "port" | "h
 export async function startTestServer(opts: TestServerOptions): Promise<TestServer> {
   const { name, database: given, ...rest } = opts;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), name));
-  const signer = new SessionSigner(loadSessionSecret({ KUBEQUEST_DATA_DIR: dataDir }));
+  const signer = new SessionSigner(loadSessionSecret({ sessionSecret: undefined, dataDir }));
   const database = given ?? (await openDatabase({ dataDir }));
   const kq = await startKubeQuestServer({
     port: 0,

@@ -1,9 +1,10 @@
 /**
  * Pure rules of the roster: a learner's state on a level, which level is "current", and how a
- * grade's results are shown in a row.
+ * grade's results are shown in a row. Shared by the store (it builds roster rows) and the
+ * instructor's actions (a cohort grade's rows).
  */
-import type { LevelState, RosterCheck } from "../../lib/protocol/instructor-api";
-import type { CheckResult } from "../../lib/protocol/socket-events";
+import type { LevelState, RosterCheck } from "../protocol/instructor-api";
+import type { CheckResult } from "../protocol/socket-events";
 
 export function levelStateOf(p: { startedAt: string | null; passedAt: string | null; chaosPassedAt: string | null } | undefined): LevelState {
   if (!p) return "not-started";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { isAllowedOrigin, originPolicyFromEnv } from "./origin-check";
+import { isAllowedOrigin, originPolicyOf } from "./origin-check";
 
 describe("isAllowedOrigin", () => {
-  const local = originPolicyFromEnv({}, 3000, "127.0.0.1");
+  const local = originPolicyOf([], 3000, "127.0.0.1");
 
   it("accepts the server's own origins", () => {
     expect(isAllowedOrigin("http://localhost:3000", "localhost:3000", local)).toBe(true);
@@ -28,14 +28,14 @@ describe("isAllowedOrigin", () => {
   });
 
   it("on 0.0.0.0, trusts the origin matching the request's Host", () => {
-    const lan = originPolicyFromEnv({}, 3000, "0.0.0.0");
+    const lan = originPolicyOf([], 3000, "0.0.0.0");
     expect(isAllowedOrigin("http://192.168.1.20:3000", "192.168.1.20:3000", lan)).toBe(true);
     expect(isAllowedOrigin("http://192.168.1.20:3000", "10.0.0.1:3000", lan)).toBe(false);
     expect(isAllowedOrigin("https://kubequest.example", "kubequest.example", lan)).toBe(true);
   });
 
-  it("uses only KUBEQUEST_ALLOWED_ORIGINS when it is set", () => {
-    const listed = originPolicyFromEnv({ KUBEQUEST_ALLOWED_ORIGINS: "https://learn.example, http://localhost:8080" }, 3000, "0.0.0.0");
+  it("uses only the allow-list (KUBEQUEST_ALLOWED_ORIGINS) when it is set", () => {
+    const listed = originPolicyOf(["https://learn.example", "http://localhost:8080"], 3000, "0.0.0.0");
     expect(isAllowedOrigin("https://learn.example", "whatever", listed)).toBe(true);
     expect(isAllowedOrigin("http://localhost:8080", "localhost:8080", listed)).toBe(true);
     expect(isAllowedOrigin("http://localhost:3000", "localhost:3000", listed)).toBe(false);

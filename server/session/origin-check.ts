@@ -3,6 +3,7 @@
  * not be able to open one with the learner's cookie (cross-site WebSocket hijacking). socket.io's
  * `cors` option only covers long-polling; this check runs in `allowRequest` for every transport.
  */
+import { normalizeOrigin } from "../config/server-config";
 
 export interface OriginPolicy {
   /** Explicit allow-list (KUBEQUEST_ALLOWED_ORIGINS); when set, only these origins are accepted. */
@@ -18,24 +19,12 @@ export interface OriginPolicy {
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 
-function normalize(origin: string): string | null {
-  try {
-    const url = new URL(origin);
-    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
-    return url.origin;
-  } catch {
-    return null;
-  }
-}
-
-/** The policy from the environment: the allow-list when given, else our own origins. */
-export function originPolicyFromEnv(env: Record<string, string | undefined>, port: number, host: string): OriginPolicy {
-  const list = (env.KUBEQUEST_ALLOWED_ORIGINS ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => normalize(s))
-    .filter((s): s is string => s !== null);
+/**
+ * The policy for the configured allow-list (KUBEQUEST_ALLOWED_ORIGINS, already validated and
+ * normalized by config/server-config.ts) when it is not empty, else our own origins.
+ */
+export function originPolicyOf(allowedOrigins: readonly string[], port: number, host: string): OriginPolicy {
+  const list = allowedOrigins.map((s) => normalizeOrigin(s)).filter((s): s is string => s !== null);
   if (list.length > 0) return { allowed: list, trustRequestHost: false, loopbackHostsOnly: true };
   const loopbackOnly = host === "127.0.0.1" || host === "localhost" || host === "::1";
   return {
@@ -54,7 +43,7 @@ export function originPolicyFromEnv(env: Record<string, string | undefined>, por
  */
 export function isAllowedOrigin(origin: string | undefined, requestHost: string | undefined, policy: OriginPolicy): boolean {
   if (origin === undefined || origin === "") return true;
-  const normalized = normalize(origin);
+  const normalized = normalizeOrigin(origin);
   if (!normalized) return false;
   if (policy.allowed.includes(normalized)) return true;
   if (!policy.trustRequestHost || !requestHost) return false;

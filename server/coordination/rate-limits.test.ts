@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RateLimiter, TokenBucket } from "./rate-limit";
+import { RateLimiter, TokenBucket } from "./rate-limits";
 
 describe("TokenBucket", () => {
   it("allows a burst of 10, then one per second", () => {
@@ -22,9 +22,9 @@ describe("RateLimiter", () => {
   it("keeps learners apart", () => {
     const now = 0;
     const limiter = new RateLimiter(2, 10_000, () => now);
-    expect(limiter.take("a").ok).toBe(true);
-    expect(limiter.take("a").ok).toBe(true);
-    expect(limiter.take("a")).toEqual({ ok: false, retryAfterMs: 5000 });
-    expect(limiter.take("b").ok).toBe(true);
+    expect(limiter.takeNow("a").ok).toBe(true);
+    expect(limiter.takeNow("a").ok).toBe(true);
+    expect(limiter.takeNow("a")).toEqual({ ok: false, retryAfterMs: 5000 });
+    expect(limiter.takeNow("b").ok).toBe(true);
   });
 });
