@@ -108,7 +108,14 @@ function processSample(pid: number): { ticks: number; rssMb: number } | undefine
   }
 }
 
-export async function benchLoad(base: string, levelId: string, learners: number, server: ChildProcess, kube: KubeAdapter): Promise<LoadResult> {
+/** The servers' summed CPU ticks and RSS (one process, or every instance of a scaled-out run). */
+function serversSample(pids: number[]): { ticks: number; rssMb: number } | undefined {
+  const samples = pids.map(processSample);
+  if (samples.some((s) => s === undefined)) return undefined;
+  return samples.reduce<{ ticks: number; rssMb: number }>((sum, s) => ({ ticks: sum.ticks + s!.ticks, rssMb: sum.rssMb + s!.rssMb }), { ticks: 0, rssMb: 0 });
+}
+
+export async function benchLoad(base: string, levelId: string, learners: number, servers: ChildProcess[], kube: KubeAdapter): Promise<LoadResult> {
   const level = (await getLevelCatalog()).get(levelId);
   if (!level) throw new Error(`level ${levelId} not found`);
   const fix = level.manifest.solution.find((s) => s.action === "recreate");
@@ -131,14 +138,14 @@ export async function benchLoad(base: string, levelId: string, learners: number,
   };
 
   // Samplers: the server process and the API server, once a second while the class plays.
-  const pid = server.pid ?? 0;
-  const first = processSample(pid);
+  const pids = servers.map((s) => s.pid ?? 0);
+  const first = serversSample(pids);
   const t0 = Date.now();
   const ticksPerSecond = 100; // USER_HZ on Linux
   let sampling = true;
   const samplers = (async () => {
     while (sampling) {
-      const s = processSample(pid);
+      const s = serversSample(pids);
       if (s) result.serverRssPeakMb = Math.max(result.serverRssPeakMb, s.rssMb);
       const a = performance.now();
       try {
@@ -202,7 +209,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
   } finally {
     sampling = false;
     await samplers;
-    const last = processSample(pid);
+    const last = serversSample(pids);
     const elapsedS = (Date.now() - t0) / 1000;
     if (first && last && elapsedS > 0) result.serverCpuMeanPct = ((last.ticks - first.ticks) / ticksPerSecond / elapsedS) * 100;
     await Promise.all(sockets.map((s) => ask(s, "level:abandon", { levelId }).catch(() => undefined)));

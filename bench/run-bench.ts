@@ -26,8 +26,14 @@
  * These are the speed targets; the tests prove behaviour and order, never a time (issue 11).
  * The server runs on a throwaway database (tests/support/throwaway-database.ts): SQLite, or a
  * throwaway PostgreSQL with BENCH_DATABASE=postgres; never ./data or DATABASE_URL.
+ *
+ * BENCH_INSTANCES=N (default 1) runs the scaled-out deployment of the README instead: N server
+ * processes on one throwaway PostgreSQL (so BENCH_DATABASE is postgres), each with its own
+ * instance id and the same session secret, behind a sticky HAProxy on BENCH_PORT; every section
+ * talks to the proxy, and the load section's RSS and CPU are the instances' sums.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
@@ -39,6 +45,7 @@ import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
 import { getLevelCatalog } from "../server/levels/level-catalog";
 import { POOL_LABELS } from "../server/environments/warm-pool";
 import { parseDatabaseEngine, serverEnv, startThrowawayDatabase, type ThrowawayDatabase } from "../tests/support/throwaway-database";
+import { startStickyProxy, type StickyProxy } from "../tests/integration/support/sticky-proxy";
 import { benchForkLoop } from "./fork-loop-bench";
 import { benchLoad } from "./load-bench";
 import { benchUnreachable } from "./unreachable-bench";
@@ -46,6 +53,9 @@ import { ask, percentile, sessionClient as connectLearner, type Client } from ".
 
 const LEVEL = "headless-statefulset-dns";
 const PORT = Number(process.env.BENCH_PORT ?? 3200);
+/** Server instances behind one load balancer (1: the single-machine default, no proxy). */
+const INSTANCES = Math.max(1, Number(process.env.BENCH_INSTANCES ?? 1));
+/** Where every section connects: the server, or the load balancer in front of the instances. */
 const BASE = `http://127.0.0.1:${PORT}`;
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 /** Keystrokes sampled: a p95 needs more samples than a median to settle. */
@@ -73,25 +83,70 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-async function startServer(): Promise<ChildProcess> {
-  if (!existsSync(".next/BUILD_ID")) await run("npx", ["next", "build"]);
+/** The bench's servers: their processes (for RSS and CPU) and how to stop them all. */
+interface BenchServers {
+  processes: ChildProcess[];
+  stop(): Promise<void>;
+}
+
+function startInstance(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   // node --import tsx: the server is this child itself, so killing it leaves no orphan behind.
-  database = await startThrowawayDatabase(parseDatabaseEngine(process.env.BENCH_DATABASE), { prefix: "kq-bench-" });
-  console.log(`bench server database: a throwaway ${database.engine} (${database.databaseUrl ?? database.dataDir})`);
   const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    env: { ...serverEnv(database), PORT: String(PORT), HOST: "127.0.0.1", NODE_ENV: "production", KUBEQUEST_WARM_POOL: String(WARM_POOL) },
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", KUBEQUEST_WARM_POOL: String(WARM_POOL) },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the server did not start within 60 s")), 60_000);
+  return new Promise<ChildProcess>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server on port ${port} did not start within 60 s`)), 60_000);
+    server.once("exit", (code) => reject(new Error(`the server on port ${port} exited (${code}) before it was ready`)));
     server.stdout!.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("KubeQuest ready")) {
         clearTimeout(timer);
-        resolve();
+        resolve(server);
       }
     });
   });
-  return server;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function startServers(): Promise<BenchServers> {
+  if (!existsSync(".next/BUILD_ID")) await run("npx", ["next", "build"]);
+  // Several instances share their state through PostgreSQL only (SQLite is one process's).
+  const engine = INSTANCES > 1 ? "postgres" : parseDatabaseEngine(process.env.BENCH_DATABASE);
+  database = await startThrowawayDatabase(engine, { prefix: "kq-bench-" });
+  console.log(`bench server database: a throwaway ${database.engine} (${database.databaseUrl ?? database.dataDir})`);
+  if (INSTANCES === 1) {
+    const server = await startInstance(serverEnv(database), PORT);
+    return { processes: [server], stop: () => stopProcess(server) };
+  }
+  // The README's scaled-out deployment: one secret, an id each, a sticky proxy in front.
+  const secret = randomBytes(32).toString("hex");
+  const processes: ChildProcess[] = [];
+  let proxy: StickyProxy | undefined;
+  const stop = async () => {
+    await proxy?.stop();
+    await Promise.all(processes.map(stopProcess));
+  };
+  try {
+    for (let i = 1; i <= INSTANCES; i++) {
+      const env = { ...serverEnv(database), KUBEQUEST_SESSION_SECRET: secret, KUBEQUEST_INSTANCE_ID: `bench-${i}` };
+      processes.push(await startInstance(env, PORT + 10 + i));
+    }
+    proxy = await startStickyProxy(
+      processes.map((_, i) => ({ name: `bench-${i + 1}`, url: `http://127.0.0.1:${PORT + 11 + i}` })),
+      { port: PORT },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  console.log(`${INSTANCES} instances on ports ${PORT + 11}–${PORT + 10 + INSTANCES} behind HAProxy on ${PORT}`);
+  return { processes, stop };
 }
 
 const sessionClient = (existingCookie?: string): Promise<Client> => connectLearner(BASE, existingCookie);
@@ -302,9 +357,10 @@ async function main(): Promise<void> {
   await clusterUp();
   const kube = createKubeAdapter();
   const before = new Set((await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest")).map((n) => n.name));
-  const server = await startServer();
+  const servers = await startServers();
   try {
-    console.log(`\nbenchmarking against ${BASE} (${RUNS} runs, warm pool ${WARM_POOL} per level${WARM_POOL ? "" : ": cold starts"})`);
+    const through = INSTANCES > 1 ? `, ${INSTANCES} instances behind a sticky proxy` : "";
+    console.log(`\nbenchmarking against ${BASE} (${RUNS} runs, warm pool ${WARM_POOL} per level${WARM_POOL ? "" : ": cold starts"}${through})`);
     const start = ONLY.has("level-start") ? await benchLevelStart(kube, before) : [];
     const { grade, keystroke } =
       ONLY.has("grade") || ONLY.has("keystroke") ? await benchGradeAndKeystrokes() : { grade: [], keystroke: [] };
@@ -312,7 +368,7 @@ async function main(): Promise<void> {
     const forkLoop = ONLY.has("fork-loop") ? await benchForkLoop(BASE, LEVEL, kube) : undefined;
     const unreachable = ONLY.has("unreachable") ? await benchUnreachable(PORT + 1, UNREACHABLE_RUNS) : [];
     if (ONLY.has("load")) await waitForWarmPool(kube, Math.min(WARM_POOL, LOAD_LEARNERS));
-    const load = ONLY.has("load") ? await benchLoad(BASE, LEVEL, LOAD_LEARNERS, server, kube) : undefined;
+    const load = ONLY.has("load") ? await benchLoad(BASE, LEVEL, LOAD_LEARNERS, servers.processes, kube) : undefined;
     console.log("\nresults");
     const results = [
       ONLY.has("level-start") && report(WARM_POOL ? "level start (pool)" : "level start (cold)", start, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
@@ -346,12 +402,10 @@ async function main(): Promise<void> {
       });
     }
     mkdirSync("bench/results", { recursive: true });
-    writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results, load }, null, 2));
+    writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), instances: INSTANCES, results, load }, null, 2));
     if (results.some((r) => !r.met)) process.exitCode = 1;
   } finally {
-    const exited = server.exitCode === null && server.signalCode === null ? new Promise((r) => server.once("exit", r)) : Promise.resolve();
-    server.kill("SIGTERM");
-    await exited;
+    await servers.stop();
     await database?.remove();
     await deleteNewEnvironments(kube, before, false, { pool: true });
   }

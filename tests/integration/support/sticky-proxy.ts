@@ -35,10 +35,11 @@ async function listening(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function startStickyProxy(backends: { name: string; url: string }[]): Promise<StickyProxy> {
+/** `port`: listen there (the bench's fixed BENCH_PORT); default a free one. */
+export async function startStickyProxy(backends: { name: string; url: string }[], opts: { port?: number } = {}): Promise<StickyProxy> {
   const haproxy = ["/usr/sbin/haproxy", "/usr/bin/haproxy"].find((p) => fs.existsSync(p));
   if (!haproxy) throw new Error("HAProxy is not installed: apt-get install -y haproxy (scripts/install-prerequisites.sh installs it).");
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kq-haproxy-"));
   const config = [
     "global",
