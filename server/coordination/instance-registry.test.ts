@@ -16,8 +16,14 @@ describe("joinProblem", () => {
     expect(joinProblem({ id: "kq-b", fingerprint: shared, configured: true }, [{ id: "kq-a", fingerprint: shared }])).toBeNull();
   });
 
-  it("refuses a second instance without KUBEQUEST_SESSION_SECRET, saying what to set", () => {
-    expect(joinProblem({ id: "kq-b", fingerprint: shared, configured: false }, [{ id: "kq-a", fingerprint: shared }])).toMatch(
+  it("lets a server restarted on the same data folder join while its killed predecessor still looks alive", () => {
+    // SIGKILLed, restarted at once: the old row's heartbeat is fresh for up to a lease, and the
+    // new process read the same generated secret file, so every session stays valid.
+    expect(joinProblem({ id: "vm-2", fingerprint: shared, configured: false }, [{ id: "vm-1", fingerprint: shared }])).toBeNull();
+  });
+
+  it("refuses a second instance without KUBEQUEST_SESSION_SECRET whose generated secret differs, saying what to set", () => {
+    expect(joinProblem({ id: "kq-b", fingerprint: other, configured: false }, [{ id: "kq-a", fingerprint: shared }])).toMatch(
       /^Another KubeQuest instance \(kq-a\) runs against this database, and this one has no KUBEQUEST_SESSION_SECRET.*openssl rand -hex 32/,
     );
   });

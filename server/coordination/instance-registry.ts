@@ -31,6 +31,9 @@ export function joinProblem(me: InstanceIdentity, live: readonly { id: string; f
   }
   if (live.length === 0) return null;
   const names = live.map((other) => other.id).join(", ");
+  // The same secret everywhere is what matters: a server restarted on the same data folder
+  // (killed, its row still fresh for up to a lease) read the same generated secret, so it joins.
+  if (live.every((other) => other.fingerprint === me.fingerprint)) return null;
   if (!me.configured) {
     return `Another KubeQuest instance (${names}) runs against this database, and this one has no KUBEQUEST_SESSION_SECRET: every instance must sign sessions with the same secret. Set KUBEQUEST_SESSION_SECRET to one value (for example: openssl rand -hex 32) on every instance, and restart them.`;
   }
