@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { io as connect } from "socket.io-client";
 import type { EnvironmentStatus } from "../../lib/protocol/socket-events";
 import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
@@ -142,13 +142,20 @@ describe("a hostile terminal client", () => {
     // receiver does not undo); writes (the acks) still go out.
     (hostile.io.engine.transport as unknown as { ws: { pause(): void } }).ws.pause();
     const acks = setInterval(() => hostile.emit("terminal:ack", { bytes: Number.MAX_SAFE_INTEGER }), 20);
+    // Whatever happens below, the hostile client goes, so the next test's baseline has no connection.
+    onTestFinished(() => {
+      clearInterval(acks);
+      if (hostile.connected) (hostile.io.engine.transport as unknown as { ws: { terminate(): void } }).ws.terminate();
+    });
     // The positive signal: the server paused this terminal's output on its own backlog (the
     // acks claim everything was read), so it no longer reads the exec.
     type Flow = { sentBytes: number; unackedBytes: number; paused: boolean } | null;
     const flow = () => child.ask<Flow>("flow", hostile.id!);
+    // (It may pause on its unacknowledged window first, between two acks: the steady state is
+    // paused with nothing unacknowledged, and that is what is waited for.)
     const pausedBy = Date.now() + 60_000;
     let seen: Flow = await flow();
-    while (!seen?.paused && Date.now() < pausedBy) {
+    while (!(seen?.paused && seen.unackedBytes === 0) && Date.now() < pausedBy) {
       await sleep(100);
       seen = await flow();
     }
