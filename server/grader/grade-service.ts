@@ -81,7 +81,11 @@ export class GradeService {
     let lease = await this.deps.leases.tryAcquire(name, "grading");
     if (!lease && opts.waitForRunning) lease = await this.deps.leases.acquire(name, "grading");
     if (!lease) {
-      throw failure("grading-in-progress", "A grading run is already in progress for this level.", "Wait for its result (it shows in the grade panel).");
+      throw failure(
+        "grading-in-progress",
+        "A grading run is already in progress for this level.",
+        "Wait for its result (it shows in the grade panel). If none comes, try again in half a minute: a run cut off by a server restart is released by then.",
+      );
     }
     // The whole job (the run, then recording its result) holds the lease: a reset or a waiting
     // cohort grade goes on only once the result is stored.
