@@ -80,7 +80,14 @@ export function GradeCohortPanel({ socket, roster }: { socket: KubeQuestSocket |
             Scripts can do the same from the command line, signed in with <code className="font-mono text-fg">KUBEQUEST_USERNAME</code> and{" "}
             <code className="font-mono text-fg">KUBEQUEST_PASSWORD</code> in the environment:
           </p>
-          <pre className="mt-1.5 overflow-x-auto rounded-md border border-line bg-canvas px-3 py-2 font-mono text-xs text-fg" data-testid="grade-cohort-cli">
+          {/* Scrolls sideways when the window is narrow: focusable so the keyboard can scroll it (axe: scrollable-region-focusable). */}
+          <pre
+            tabIndex={0}
+            role="region"
+            aria-label="Command to grade this cohort from a terminal, scrollable"
+            className="mt-1.5 overflow-x-auto rounded-md border border-line bg-canvas px-3 py-2 font-mono text-xs text-fg outline-none focus-visible:ring-2 focus-visible:ring-accent"
+            data-testid="grade-cohort-cli"
+          >
             npm run cohort:grade -- --url {origin || "http://localhost:3000"} --cohort {cohortId} [--level &lt;id&gt;] [--json]
           </pre>
         </div>
