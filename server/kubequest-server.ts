@@ -18,11 +18,13 @@ import { runGrade } from "./grader/run-grade";
 import { GradeService } from "./grader/grade-service";
 import { CohortStore } from "./database/cohort-store";
 import { createCohortApi } from "./http/cohort-api";
+import { createEditorSchemaApi } from "./http/editor-schema-api";
 import { AuditLog } from "./instructor/audit-log";
 import { CohortBroadcast } from "./instructor/cohort-broadcast";
 import { InstructorActions } from "./instructor/instructor-actions";
 import { LearnerWatchBroadcast } from "./instructor/learner-watch-broadcast";
 import { RosterNotifier } from "./instructor/roster-notifier";
+import { EditorSchemas } from "./kubernetes/editor-schemas";
 import type { KubeAdapter } from "./kubernetes/kube-adapter";
 import { getKubeAdapter } from "./kubernetes/kube-client";
 import { getLevelCatalog, type LevelCatalog } from "./levels/level-catalog";
@@ -123,6 +125,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     onLearnerDeleted: (learnerId) => rooms.sockets?.endLearner(learnerId, "Your account was deleted, so this terminal was closed."),
   });
   const cohorts = new CohortStore(database.db);
+  // The YAML editor's schema, from the cluster's own OpenAPI (before the account API's 404).
+  const editorSchemaApi = createEditorSchemaApi({ levels, schemas: new EditorSchemas({ kube }) });
   // Made once the services it drives exist (below); requests only arrive after listen().
   const dashboard: { api?: ReturnType<typeof createCohortApi> } = {};
   const perIp = opts.perIpLimits ?? perIpLimitsFromEnv();
@@ -145,6 +149,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     ensureSession(req, res, opts.signer);
     // The dashboard's routes first: the account API answers 404 for every /api/ path it lacks.
     (dashboard.api ? dashboard.api(req, res) : Promise.resolve(false))
+      .then((handled) => (handled ? true : editorSchemaApi(req, res)))
       .then((handled) => (handled ? true : api(req, res)))
       .then((handled) => (handled ? undefined : opts.handle(req, res)))
       .catch((err: unknown) => {
