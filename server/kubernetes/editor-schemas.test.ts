@@ -11,9 +11,12 @@ const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, "
 const FIXTURES: Record<string, string> = { "api/v1": "api-v1.excerpt.json", "apis/apps/v1": "apis-apps-v1.excerpt.json" };
 
 function stubCluster() {
-  const state = { version: "v1.33.1", reads: [] as string[], failNext: false };
+  const state = { version: "v1.33.1", reads: [] as string[], pings: 0, failNext: false };
   const kube = {
-    ping: async () => ({ version: state.version }),
+    ping: async () => {
+      state.pings++;
+      return { version: state.version };
+    },
     readOpenApiV3: async (p: string) => {
       state.reads.push(p);
       if (state.failNext) {
@@ -29,7 +32,7 @@ function stubCluster() {
 describe("EditorSchemas", () => {
   it("reads each group-version once per cluster version, and again when the version changes", async () => {
     const { state, kube } = stubCluster();
-    const schemas = new EditorSchemas({ kube: () => kube });
+    const schemas = new EditorSchemas({ kube: () => kube, versionTtlMs: 0 });
     const first = await schemas.schemaFor(["Service", "apps/StatefulSet"]);
     await schemas.schemaFor(["Service", "apps/StatefulSet"]);
     await schemas.schemaFor(["Service"]);
@@ -39,6 +42,14 @@ describe("EditorSchemas", () => {
     state.version = "v1.34.0";
     await schemas.schemaFor(["Service"]);
     expect(state.reads.filter((p) => p === "api/v1")).toHaveLength(2);
+  });
+
+  it("asks the API server its version at most once per versionTtlMs, however many editors ask", async () => {
+    const { state, kube } = stubCluster();
+    const schemas = new EditorSchemas({ kube: () => kube, versionTtlMs: 60_000 });
+    await Promise.all(Array.from({ length: 20 }, () => schemas.schemaFor(["Service"])));
+    await schemas.schemaFor(["Service"]);
+    expect(state.pings).toBe(1);
   });
 
   it("does not keep a failed read: the next request reads again", async () => {
