@@ -4,6 +4,7 @@
 // was busy when they were made; see the report of wip/schema).
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { CLUSTER_IP_NOTE, editorSchemaOf, groupVersionPathsOf, type OpenApiV3Document } from "./openapi-schema";
 
@@ -81,6 +82,25 @@ describe("editorSchemaOf", () => {
     expect(defs(schema)["io.k8s.apimachinery.pkg.util.intstr.IntOrString"]).toMatchObject({ type: ["integer", "string"] });
     expect(defs(schema)["io.k8s.apimachinery.pkg.util.intstr.IntOrString"]!.format).toBeUndefined();
     expect(defs(schema)["io.k8s.apimachinery.pkg.api.resource.Quantity"]).toMatchObject({ type: ["string", "number"] });
+  });
+
+  it("is a valid draft-07 schema that checks each document by its kind", () => {
+    const check = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "redis", labels: { app: "redis" } }, spec: { clusterIP: "None", selector: { app: "redis" }, ports: [{ name: "redis", port: 6379, targetPort: 6379 }] } };
+    expect(check(service)).toBe(true);
+    expect(check({ ...service, spec: { ...service.spec, ports: [{ port: 6379, targetPort: "redis" }] } })).toBe(true);
+    expect(check({ ...service, spec: { clusterIp: "None" } })).toBe(false);
+    expect(JSON.stringify(check.errors)).toContain("clusterIp");
+    // A Service's fields under a StatefulSet's apiVersion and kind are not a StatefulSet.
+    expect(check({ ...service, apiVersion: "apps/v1", kind: "StatefulSet" })).toBe(false);
+    expect(check({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } })).toBe(false);
+    const statefulSet = {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "redis" },
+      spec: { serviceName: "redis", replicas: 3, selector: { matchLabels: { app: "redis" } }, template: { metadata: { labels: { app: "redis" } }, spec: { containers: [{ name: "redis", image: "redis:7", resources: { requests: { cpu: 0.1, memory: "64Mi" } } }] } } },
+    };
+    expect(check(statefulSet), JSON.stringify(check.errors)).toBe(true);
   });
 
   it("does not change the documents it was given (they are cached and shared)", () => {
