@@ -34,6 +34,7 @@ import { GradeService } from "./grader/grade-service";
 import { runGrade } from "./grader/run-grade";
 import { createAccountApi, type SignInLimits } from "./http/account-api";
 import { createCohortApi } from "./http/cohort-api";
+import { createEditorSchemaApi } from "./http/editor-schema-api";
 import { serveHealth } from "./http/health-check";
 import { clientAddress, tooManySessions } from "./http/per-ip-limits";
 import { AuditLog } from "./instructor/audit-log";
@@ -41,6 +42,7 @@ import { CohortBroadcast } from "./instructor/cohort-broadcast";
 import { InstructorActions } from "./instructor/instructor-actions";
 import { LearnerWatchBroadcast } from "./instructor/learner-watch-broadcast";
 import { RosterNotifier } from "./instructor/roster-notifier";
+import { EditorSchemas } from "./kubernetes/editor-schemas";
 import type { KubeAdapter } from "./kubernetes/kube-adapter";
 import { getKubeAdapter } from "./kubernetes/kube-client";
 import { getLevelCatalog, type LevelCatalog } from "./levels/level-catalog";
@@ -219,6 +221,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     onSessionEnded: (sessionId) => realtime.publish("session-ended", { sessionId, reason: "You signed out, so this terminal was closed." }),
     onLearnerDeleted: (learnerId) => realtime.publish("learner-deleted", { learnerId, reason: "Your account was deleted, so this terminal was closed." }),
   });
+  // The YAML editor's schemas, from the cluster's own OpenAPI.
+  const editorSchemaApi = createEditorSchemaApi({ levels, schemas: new EditorSchemas({ kube }) });
   const dashboardApi = createCohortApi({
     signer: opts.signer,
     origins,
@@ -263,6 +267,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
         ensureSession(req, res, opts.signer);
         // The dashboard's routes first: the account API answers 404 for every /api/ path it lacks.
         if (await dashboardApi(req, res)) return;
+        if (await editorSchemaApi(req, res)) return;
         if (await api(req, res)) return;
         await opts.handle(req, res);
       })

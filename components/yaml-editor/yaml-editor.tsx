@@ -334,6 +334,7 @@ export function YamlEditor({
           <EditorSkeleton />
         ) : (
           <MonacoYaml
+            levelId={levelId}
             path={modelPath(levelId, activeFile.name)}
             defaultValue={activeText}
             markers={markers}
