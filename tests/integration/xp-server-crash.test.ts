@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import type { EnvironmentStatus, GradeFinished, XpAwarded } from "../../lib/protocol/socket-events";
+import { readServerConfig } from "../../server/config/server-config";
 import { AccountStore } from "../../server/database/account-store";
 import { openDatabase } from "../../server/database/database";
 import { ProgressStore } from "../../server/database/progress-store";
@@ -59,7 +60,9 @@ describe.each(engines)("the server killed at the crash point, on $name", ({ conf
     const value = new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(res.headers.get("set-cookie") ?? "")![1]!;
     const cookie = `${SESSION_COOKIE}=${value}`;
     last = { server: first, cookie };
-    const signer = new SessionSigner(loadSessionSecret(childDatabaseEnv(config())));
+    // The same secret the child server read from the environment it was given.
+    const childConfig = readServerConfig(childDatabaseEnv(config()));
+    const signer = new SessionSigner(loadSessionSecret({ sessionSecret: childConfig.sessionSecret, dataDir: childConfig.storage.dataDir }));
 
     const tab = socketTo(first, cookie);
     await connected(tab);
