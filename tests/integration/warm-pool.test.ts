@@ -46,6 +46,22 @@ describe("warm pool", () => {
     return [`StatefulSet ${snapshot?.name} serviceName=${snapshot?.serviceName}`, ...services, ...pods].sort();
   }
 
+  /**
+   * Waits until the broken state has settled: the StatefulSet controller made redis-1 (only
+   * once redis-0 is ready; it then waits forever in its init container). A pooled environment
+   * is older than a fresh one, so they are compared in that same settled shape, not mid-start.
+   */
+  async function settled(namespace: string): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const pods = (await kube.listPods(namespace)).map((p) => p.name);
+      if (pods.includes("redis-0") && pods.includes("redis-1")) return;
+      if (Date.now() > deadline) throw new Error(`${namespace}: redis-1 never appeared (pods: ${pods.join(", ")})`);
+      // Polling pace of a wait for a positive state.
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
   async function grade(namespace: string): Promise<CheckResult | undefined> {
     const finished: GradeFinished = await runGrade({
       kube,
@@ -82,6 +98,7 @@ describe("warm pool", () => {
     const fresh = await cold.start(other, LEVEL);
     expect(fresh.phase).toBe("ready");
     expect(fresh.namespace).not.toBe(ready!.name);
+    await Promise.all([settled(ready!.name), settled(fresh.namespace!)]);
     expect(await objectsOf(ready!.name)).toEqual(await objectsOf(fresh.namespace!));
     // The grader cannot tell them apart either: both fail where the broken state fails, saying the same.
     const [a, b] = [await grade(ready!.name), await grade(fresh.namespace!)];
