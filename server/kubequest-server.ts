@@ -31,6 +31,7 @@ import { LevelEnvironments } from "./environments/level-environment";
 import { REFILL_EVERY_MS } from "./environments/warm-pool";
 import { asActionableError } from "./errors/actionable-failure";
 import { GradeService } from "./grader/grade-service";
+import { LiveCheckFeed } from "./grader/live-checks";
 import { runGrade } from "./grader/run-grade";
 import { createAccountApi, type SignInLimits } from "./http/account-api";
 import { createCohortApi } from "./http/cohort-api";
@@ -97,6 +98,8 @@ export interface KubeQuestServer {
     environments: LevelEnvironments;
     terminals: TerminalSessions;
     liveViews: NamespaceLiveViews;
+    /** The live checks' last verdicts per watched namespace (shown only, never a grade). */
+    liveChecks: LiveCheckFeed;
     accounts: AccountStore;
     progress: ProgressStore;
     database: DatabaseHandle;
@@ -181,8 +184,14 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     },
   });
   const terminals = new TerminalSessions({ kube });
-  // Each instance runs the live views its own sockets look at, and sends them its pictures.
-  const liveViews = new NamespaceLiveViews({ kube, emit: (ns, snapshot) => realtime.toNamespaceHere(ns, "liveview:snapshot", snapshot) });
+  // Each instance runs the live views its own sockets look at, and sends them its pictures;
+  // the live checks are evaluated from the same reads (shown only, never a grade).
+  const liveChecks = new LiveCheckFeed({ emit: (ns, checks) => realtime.toNamespaceHere(ns, "checks:live", checks) });
+  const liveViews = new NamespaceLiveViews({
+    kube,
+    emit: (ns, snapshot) => realtime.toNamespaceHere(ns, "liveview:snapshot", snapshot),
+    listeners: [liveChecks],
+  });
   // Namespace and cohort events reach watchers whose access still holds (checked on every send).
   const watchers = new LearnerWatchBroadcast({ realtime, accounts, cohorts });
   const broadcast = new CohortBroadcast({ realtime, accounts, cohorts });
@@ -345,7 +354,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     server,
     url: `http://${shownHost}:${port}`,
     instanceId,
-    services: { environments, terminals, liveViews, accounts, progress, database, recordings, cohorts, grades, coordination, leader },
+    services: { environments, terminals, liveViews, liveChecks, accounts, progress, database, recordings, cohorts, grades, coordination, leader },
     async eventsSent() {
       // A roster push queues a cohort send; loop until a whole pass finds nothing in flight.
       for (;;) {
