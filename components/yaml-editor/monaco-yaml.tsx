@@ -77,6 +77,7 @@ export default function MonacoYaml({
   onApplyShortcut,
   handleRef,
   ariaLabel,
+  keysHint,
 }: {
   /** Whose schema (the level's editorKinds) drives completion, hover and validation. */
   levelId: string;
@@ -87,6 +88,8 @@ export default function MonacoYaml({
   onApplyShortcut: () => void;
   handleRef: { current: MonacoYamlHandle | null };
   ariaLabel: string;
+  /** The completion and documentation keys, shown while the editor has focus. */
+  keysHint?: string;
 }) {
   const editorRef = useRef<MonacoEditorApi.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<Parameters<OnMount>[1] | null>(null);
@@ -196,14 +199,19 @@ export default function MonacoYaml({
   return (
     <div className="relative h-full">
       {tabMode && (
-        // Said where the cursor is: what Tab will do now.
-        <p
-          data-testid="editor-tab-mode"
-          data-mode={tabMode}
-          className="pointer-events-none absolute right-4 bottom-2 z-10 rounded border border-line bg-surface/95 px-2 py-0.5 text-[11px] text-muted"
-        >
-          {tabMode === "focus" ? "Tab moves on · type to edit" : "Tab indents · Esc then Tab leaves"}
-        </p>
+        // Said where the cursor is: what Tab will do now, and how to reach completion and the
+        // documentation without a mouse (Monaco's own keys). Hidden from screen readers, which
+        // hear the same in the editor's label.
+        <div aria-hidden="true" className="pointer-events-none absolute right-4 bottom-2 z-10 flex flex-col items-end gap-1">
+          {keysHint && (
+            <p data-testid="editor-keys-hint" className="rounded border border-line bg-surface/95 px-2 py-0.5 text-[11px] text-muted">
+              {keysHint}
+            </p>
+          )}
+          <p data-testid="editor-tab-mode" data-mode={tabMode} className="rounded border border-line bg-surface/95 px-2 py-0.5 text-[11px] text-muted">
+            {tabMode === "focus" ? "Tab moves on · type to edit" : "Tab indents · Esc then Tab leaves"}
+          </p>
+        </div>
       )}
       <Editor
         path={path}
