@@ -15,6 +15,11 @@
  *                 pod's process limit (fork-loop-bench.ts)                 p50 during ≤ max(250 ms, 5 × before)
  *   unreachable   `grade:installation` against a server whose cluster is down, until it says so
  *                 and exits 2 (unreachable-bench.ts; BENCH_UNREACHABLE_RUNS, default 1)   ≤ 120 s
+ *   completion    YAML editor: keystroke → schema completion shown, the first on a fresh page and
+ *                 the next ones (completion-bench.ts; BENCH_COMPLETION_PAGES, default 10,
+ *                 × BENCH_COMPLETION_KEYS, default 20), and the schema's download size   p95 ≤ 100 ms
+ *   live-check    a Service recreated → its live check's verdict on the learner's socket
+ *                 (live-check-bench.ts; BENCH_LIVE_RUNS, default 10)      p95 ≤ 1 s
  *   load          BENCH_LOAD_LEARNERS learners at once (default 10): start, fix, grade ×3 together,
  *                 chaos (load-bench.ts)      0 wrong verdicts, grade p95 ≤ 2 s, chaos p95 ≤ 10 s,
  *                                            start p50 ≤ 1 s from the warm pool (≤ 5 s cold)
@@ -46,7 +51,9 @@ import { getLevelCatalog } from "../server/levels/level-catalog";
 import { POOL_LABELS } from "../server/environments/warm-pool";
 import { parseDatabaseEngine, serverEnv, startThrowawayDatabase, type ThrowawayDatabase } from "../tests/support/throwaway-database";
 import { startStickyProxy, type StickyProxy } from "../tests/integration/support/sticky-proxy";
+import { benchCompletion } from "./completion-bench";
 import { benchForkLoop } from "./fork-loop-bench";
+import { benchLiveCheck } from "./live-check-bench";
 import { benchLoad } from "./load-bench";
 import { benchUnreachable } from "./unreachable-bench";
 import { ask, percentile, sessionClient as connectLearner, type Client } from "./bench-client";
@@ -61,7 +68,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 /** Keystrokes sampled: a p95 needs more samples than a median to settle. */
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 /** Run only some sections, e.g. BENCH_ONLY=grade,keystroke. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke,roster,fork-loop,unreachable,load").split(","));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "level-start,grade,keystroke,completion,live-check,roster,fork-loop,unreachable,load").split(","));
+/** Fresh pages in the completion section, and keystrokes measured on each after its first. */
+const COMPLETION_PAGES = Number(process.env.BENCH_COMPLETION_PAGES ?? 10);
+const COMPLETION_KEYS = Number(process.env.BENCH_COMPLETION_KEYS ?? 20);
+/** Service changes in the live-check section. */
+const LIVE_RUNS = Number(process.env.BENCH_LIVE_RUNS ?? 10);
 /** Learners playing at once in the load section. */
 const LOAD_LEARNERS = Number(process.env.BENCH_LOAD_LEARNERS ?? 10);
 /** Pre-started environments the server keeps per level (0: every start builds its own). */
@@ -364,6 +376,8 @@ async function main(): Promise<void> {
     const start = ONLY.has("level-start") ? await benchLevelStart(kube, before) : [];
     const { grade, keystroke } =
       ONLY.has("grade") || ONLY.has("keystroke") ? await benchGradeAndKeystrokes() : { grade: [], keystroke: [] };
+    const completion = ONLY.has("completion") ? await benchCompletion(BASE, LEVEL, COMPLETION_PAGES, COMPLETION_KEYS) : undefined;
+    const liveCheck = ONLY.has("live-check") ? await benchLiveCheck(BASE, LEVEL, LIVE_RUNS) : [];
     const roster = ONLY.has("roster") ? await benchRoster() : { hint: [], start: [], grade: [] };
     const forkLoop = ONLY.has("fork-loop") ? await benchForkLoop(BASE, LEVEL, kube) : undefined;
     const unreachable = ONLY.has("unreachable") ? await benchUnreachable(PORT + 1, UNREACHABLE_RUNS) : [];
@@ -374,6 +388,9 @@ async function main(): Promise<void> {
       ONLY.has("level-start") && report(WARM_POOL ? "level start (pool)" : "level start (cold)", start, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
       ONLY.has("grade") && report("grade", grade, { p50: 1000, p95: 2000 }),
       ONLY.has("keystroke") && report("keystroke", keystroke, { p95: 30 }),
+      completion && report("completion (first)", completion.first, { p95: 100 }),
+      completion && report("completion", completion.warm, { p95: 100 }),
+      ONLY.has("live-check") && report("live check", liveCheck, { p95: 1000 }),
       ONLY.has("roster") && report("roster hint", roster.hint, { p95: 1000 }),
       ONLY.has("roster") && report("roster start", roster.start, { p95: 1000 }),
       ONLY.has("roster") && report("roster grade", roster.grade, { p95: 1000 }),
@@ -386,6 +403,9 @@ async function main(): Promise<void> {
       load && report(`load chaos`, load.chaos, { p95: 10_000 }, "s"),
       load && report(`api latency`, load.apiLatency, {}),
     ].filter((r) => r !== false && r !== undefined);
+    if (completion) {
+      console.log(`schema       GET /api/editor-schema/${LEVEL}: ${completion.schemaBytes} bytes, ${completion.schemaGzipBytes} gzipped`);
+    }
     if (load) {
       console.log(
         `load         ${load.learners} learners: ${load.wrongVerdicts.length} wrong verdicts (target 0), ${load.couldNotCheck.length} "could not check", ${load.chaosFailures.length} chaos failures, ` +
@@ -402,7 +422,8 @@ async function main(): Promise<void> {
       });
     }
     mkdirSync("bench/results", { recursive: true });
-    writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), instances: INSTANCES, results, load }, null, 2));
+    const schema = completion ? { bytes: completion.schemaBytes, gzipBytes: completion.schemaGzipBytes } : undefined;
+    writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), instances: INSTANCES, results, schema, load }, null, 2));
     if (results.some((r) => !r.met)) process.exitCode = 1;
   } finally {
     await servers.stop();

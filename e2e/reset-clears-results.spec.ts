@@ -25,8 +25,10 @@ test("Reset says what it keeps, clears the grader's last results and keeps the o
   await page.getByTestId("confirm-dialog").getByRole("button", { name: "Cancel" }).click();
 
   await level.reset();
-  // The old Service's evidence is gone with it; the grader waits for a new run.
-  await expect(page.locator('[data-testid^="grade-check-"]')).toHaveCount(0);
+  // The old Service's evidence is gone with it; the grader waits for a new run. (The level's
+  // checks stay listed, not yet graded, with the live verdicts of the new namespace.)
+  await expect(page.locator('[data-testid^="grade-check-"]:not([data-status="pending"])')).toHaveCount(0);
+  await expect(page.getByText("What the grader saw")).toHaveCount(0);
   await expect(page.getByTestId("grade-summary")).toHaveCount(0);
   await expect(page.getByTestId("grade-run")).toBeEnabled();
   // The hint stays open and paid, as the dialog said.

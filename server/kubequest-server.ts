@@ -31,9 +31,11 @@ import { LevelEnvironments } from "./environments/level-environment";
 import { REFILL_EVERY_MS } from "./environments/warm-pool";
 import { asActionableError } from "./errors/actionable-failure";
 import { GradeService } from "./grader/grade-service";
+import { LiveCheckFeed } from "./grader/live-checks";
 import { runGrade } from "./grader/run-grade";
 import { createAccountApi, type SignInLimits } from "./http/account-api";
 import { createCohortApi } from "./http/cohort-api";
+import { createEditorSchemaApi } from "./http/editor-schema-api";
 import { serveHealth } from "./http/health-check";
 import { clientAddress, tooManySessions } from "./http/per-ip-limits";
 import { AuditLog } from "./instructor/audit-log";
@@ -41,6 +43,7 @@ import { CohortBroadcast } from "./instructor/cohort-broadcast";
 import { InstructorActions } from "./instructor/instructor-actions";
 import { LearnerWatchBroadcast } from "./instructor/learner-watch-broadcast";
 import { RosterNotifier } from "./instructor/roster-notifier";
+import { EditorSchemas } from "./kubernetes/editor-schemas";
 import type { KubeAdapter } from "./kubernetes/kube-adapter";
 import { getKubeAdapter } from "./kubernetes/kube-client";
 import { getLevelCatalog, type LevelCatalog } from "./levels/level-catalog";
@@ -95,6 +98,8 @@ export interface KubeQuestServer {
     environments: LevelEnvironments;
     terminals: TerminalSessions;
     liveViews: NamespaceLiveViews;
+    /** The live checks' last verdicts per watched namespace (shown only, never a grade). */
+    liveChecks: LiveCheckFeed;
     accounts: AccountStore;
     progress: ProgressStore;
     database: DatabaseHandle;
@@ -179,8 +184,14 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     },
   });
   const terminals = new TerminalSessions({ kube });
-  // Each instance runs the live views its own sockets look at, and sends them its pictures.
-  const liveViews = new NamespaceLiveViews({ kube, emit: (ns, snapshot) => realtime.toNamespaceHere(ns, "liveview:snapshot", snapshot) });
+  // Each instance runs the live views its own sockets look at, and sends them its pictures;
+  // the live checks are evaluated from the same reads (shown only, never a grade).
+  const liveChecks = new LiveCheckFeed({ emit: (ns, checks) => realtime.toNamespaceHere(ns, "checks:live", checks) });
+  const liveViews = new NamespaceLiveViews({
+    kube,
+    emit: (ns, snapshot) => realtime.toNamespaceHere(ns, "liveview:snapshot", snapshot),
+    listeners: [liveChecks],
+  });
   // Namespace and cohort events reach watchers whose access still holds (checked on every send).
   const watchers = new LearnerWatchBroadcast({ realtime, accounts, cohorts });
   const broadcast = new CohortBroadcast({ realtime, accounts, cohorts });
@@ -219,6 +230,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     onSessionEnded: (sessionId) => realtime.publish("session-ended", { sessionId, reason: "You signed out, so this terminal was closed." }),
     onLearnerDeleted: (learnerId) => realtime.publish("learner-deleted", { learnerId, reason: "Your account was deleted, so this terminal was closed." }),
   });
+  // The YAML editor's schemas, from the cluster's own OpenAPI.
+  const editorSchemaApi = createEditorSchemaApi({ levels, schemas: new EditorSchemas({ kube }) });
   const dashboardApi = createCohortApi({
     signer: opts.signer,
     origins,
@@ -263,6 +276,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
         ensureSession(req, res, opts.signer);
         // The dashboard's routes first: the account API answers 404 for every /api/ path it lacks.
         if (await dashboardApi(req, res)) return;
+        if (await editorSchemaApi(req, res)) return;
         if (await api(req, res)) return;
         await opts.handle(req, res);
       })
@@ -340,7 +354,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     server,
     url: `http://${shownHost}:${port}`,
     instanceId,
-    services: { environments, terminals, liveViews, accounts, progress, database, recordings, cohorts, grades, coordination, leader },
+    services: { environments, terminals, liveViews, liveChecks, accounts, progress, database, recordings, cohorts, grades, coordination, leader },
     async eventsSent() {
       // A roster push queues a cohort send; loop until a whole pass finds nothing in flight.
       for (;;) {

@@ -1,10 +1,12 @@
 "use client";
 // Why: one grader check as a learner reads it: the verdict at a glance; on expansion why it
 // matters, what the grader saw, what is wrong (free), and where the next paid hint is for how
-// to fix it. Level text marks code with backticks: it is shown as code.
+// to fix it. Level text marks code with backticks: it is shown as code. A check the server
+// also evaluates live carries a "Live" mark with its verdict now, apart from the grader's (the
+// icon), whose last evidence stays readable: only the grader's verdict counts.
 
 import { useId, useState } from "react";
-import type { CheckResult, CheckStatus } from "@/lib/protocol/socket-events";
+import type { CheckResult, CheckStatus, LiveCheck } from "@/lib/protocol/socket-events";
 import { Spinner } from "@/components/ui/spinner";
 import { InlineCode } from "@/components/ui/inline-code";
 import { formatSeconds } from "@/components/level-page/environment-view";
@@ -53,7 +55,23 @@ function StatusIcon({ status }: { status: CheckStatus }) {
   }
 }
 
-/** One grader check: status at a glance, and on expansion why it matters and what was seen. */
+/** The live verdict beside the grader's: green or red, and always saying "Live". */
+function LiveMark({ verdict }: { verdict: "pass" | "fail" }) {
+  return (
+    <span
+      data-testid="live-verdict"
+      data-verdict={verdict}
+      className={`mt-0.5 inline-flex shrink-0 items-center gap-1 rounded-full border px-1.5 py-px text-[10px] font-semibold tracking-wide uppercase ${
+        verdict === "pass" ? "border-ok/50 bg-ok-soft text-ok" : "border-bad/50 bg-bad-soft text-bad"
+      }`}
+    >
+      <span aria-hidden="true">{verdict === "pass" ? "✓" : "✕"}</span>
+      Live
+      <span className="sr-only">{verdict === "pass" ? ": passes now" : ": fails now"}</span>
+    </span>
+  );
+}
+
 /** Paragraphs of a check's text (the server joins the check's reason and the level's hint with a blank line). */
 function Paragraphs({ text }: { text: string }) {
   return (
@@ -70,17 +88,24 @@ function Paragraphs({ text }: { text: string }) {
   );
 }
 
+/** One grader check: status at a glance, and on expansion why it matters and what was seen. */
 export function CheckRow({
   check,
   defaultOpen,
   nextHelp = null,
   onShowHints,
+  graded = true,
+  live = null,
 }: {
   check: CheckResult;
   defaultOpen: boolean;
   /** For a failed check: the next hint (or the solution) to point to. */
   nextHelp?: NextHelp | null;
   onShowHints?: () => void;
+  /** False: no "Check my work" has run yet (the row is the level's check, pending). */
+  graded?: boolean;
+  /** The server's live view of this check, when the level page has one. */
+  live?: LiveCheck | null;
 }) {
   const [open, setOpen] = useState(defaultOpen);
   const [seenDefault, setSeenDefault] = useState(defaultOpen);
@@ -92,10 +117,18 @@ export function CheckRow({
   const id = useId();
   // The server's hint starts with the check's own reason: said once, as "what is wrong".
   const lookNext = check.reason && check.hint?.startsWith(check.reason) ? check.hint.slice(check.reason.length).trim() : check.hint;
-  const hasDetails = check.explanation !== "" || check.evidence.length > 0 || Boolean(check.hint);
+  const liveVerdict = live?.verdict;
+  const liveEvidence = live?.evidence ?? [];
+  const sameAsGraded = graded && liveEvidence.length > 0 && liveEvidence.join("\n") === check.evidence.join("\n");
+  const hasDetails = check.explanation !== "" || check.evidence.length > 0 || Boolean(check.hint) || liveVerdict !== undefined;
 
   return (
-    <li data-testid={`grade-check-${check.id}`} data-status={check.status} className="rounded-lg border border-line bg-surface">
+    <li
+      data-testid={`grade-check-${check.id}`}
+      data-status={check.status}
+      data-live={liveVerdict ?? (live?.live ? "unknown" : "none")}
+      className="rounded-lg border border-line bg-surface"
+    >
       <button
         type="button"
         aria-expanded={open}
@@ -109,11 +142,17 @@ export function CheckRow({
         </span>
         <span className="min-w-0 flex-1">
           <span className="block text-sm leading-snug font-medium text-fg">{check.title}</span>
-          <span className="sr-only">: {statusText[check.status]}</span>
+          <span className="sr-only">: {graded ? statusText[check.status] : "Not checked yet"}</span>
+          {!graded && live && !live.live && (
+            <span data-testid="grade-only-note" className="mt-0.5 block text-[11px] text-faint">
+              Checked when you press Check my work
+            </span>
+          )}
           {check.status === "running" && check.progress && (
             <span className="mt-0.5 block font-mono text-[11px] text-accent">{check.progress}</span>
           )}
         </span>
+        {liveVerdict && <LiveMark verdict={liveVerdict} />}
         {check.durationMs !== undefined && check.status !== "running" && (
           <span className="mt-0.5 shrink-0 font-mono text-[11px] text-faint tabular-nums">{formatSeconds(check.durationMs)}</span>
         )}
@@ -129,9 +168,33 @@ export function CheckRow({
             <InlineCode text={check.explanation} />
           </p>
         )}
+        {liveVerdict && (
+          <div data-testid="live-details">
+            <p className="mb-1 text-[11px] font-semibold tracking-wide text-faint uppercase">
+              Live now <span className="font-normal tracking-normal normal-case">(follows your namespace; not a grade)</span>
+            </p>
+            {liveVerdict === "fail" && live?.reason && (
+              <p data-testid="live-reason" className="mb-1.5 leading-relaxed text-fg">
+                <span className="font-semibold text-bad">Wrong now: </span>
+                <InlineCode text={live.reason} />
+              </p>
+            )}
+            {sameAsGraded ? (
+              <p className="text-xs text-muted">The same as at your last Check my work (below).</p>
+            ) : (
+              liveEvidence.length > 0 && (
+                <pre className="max-h-48 overflow-auto rounded-md border border-line bg-canvas px-2.5 py-2 font-mono text-[11.5px] leading-relaxed whitespace-pre-wrap text-fg">
+                  {liveEvidence.join("\n")}
+                </pre>
+              )
+            )}
+          </div>
+        )}
         {check.evidence.length > 0 && (
           <div>
-            <p className="mb-1 text-[11px] font-semibold tracking-wide text-faint uppercase">What the grader saw</p>
+            <p className="mb-1 text-[11px] font-semibold tracking-wide text-faint uppercase">
+              {live ? "What the grader saw at your last Check my work" : "What the grader saw"}
+            </p>
             <pre className="max-h-48 overflow-auto rounded-md border border-line bg-canvas px-2.5 py-2 font-mono text-[11.5px] leading-relaxed whitespace-pre-wrap text-fg">
               {check.evidence.join("\n")}
             </pre>

@@ -3,7 +3,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import type { CheckResult, GradeFinished } from "@/lib/protocol/socket-events";
+import type { CheckResult, GradeFinished, LiveChecks } from "@/lib/protocol/socket-events";
 import { GradePanel } from "./grade-panel";
 import { gradeReducer, initialGradeState } from "./grade-state";
 
@@ -119,3 +119,65 @@ describe("GradePanel verdicts", () => {
   });
 });
 
+
+describe("GradePanel with live checks (issue 15)", () => {
+  const live: LiveChecks = {
+    levelId: "l",
+    namespace: "kq-x-30",
+    readAt: "2026-12-01T10:00:00Z",
+    checks: [
+      { id: "service-headless", title: "The governing Service is headless", explanation: "why", live: true, verdict: "pass", evidence: ["Service redis: type ClusterIP, spec.clusterIP = None"] },
+      { id: "pods-ready", title: "All Redis pods are Ready", explanation: "why", live: true, verdict: "fail", evidence: ["redis-1: Init:0/1"], reason: "redis-1 is stuck in its init container." },
+      { id: "per-pod-dns", title: "Each pod resolves by its own name", explanation: "why", live: false },
+    ],
+  };
+  const panel = (state = initialGradeState, extra: Partial<Parameters<typeof GradePanel>[0]> = {}) =>
+    renderToStaticMarkup(
+      createElement(GradePanel, { state, onRun: () => undefined, canRun: true, blockedReason: null, modKey: "Ctrl", onReadDebrief: () => undefined, nextHelp: null, onShowHints: () => undefined, chaosBonusXp: 100, ...extra }),
+    );
+
+  it("lists the level's checks before any grade, each live one marked Live with its verdict now", () => {
+    const html = panel(initialGradeState, { live });
+    expect(html).toMatch(/data-testid="grade-check-service-headless" data-status="pending" data-live="pass"/);
+    expect(html).toMatch(/data-testid="grade-check-pods-ready" data-status="pending" data-live="fail"/);
+    expect(html).toMatch(/data-testid="grade-check-per-pod-dns" data-status="pending" data-live="none"/);
+    expect(html).toMatch(/data-testid="live-verdict" data-verdict="pass"[^>]*border-ok/);
+    expect(html).toMatch(/data-testid="live-verdict" data-verdict="fail"[^>]*border-bad/);
+    expect(html).toContain(": passes now");
+    expect(html).toContain(": Not checked yet");
+    expect(html).toContain("Checked when you press Check my work");
+    expect(html).toContain('data-testid="live-checks-note"');
+    expect(html).toContain("only Check my work passes the level");
+    expect(html).toMatch(/Wrong now: <\/span>(<span>)?redis-1 is stuck in its init container\./);
+    // No verdict of the grader's is made up: no summary, no icon but the pending one.
+    expect(html).not.toContain('data-testid="grade-summary"');
+    expect(html).not.toContain("Passed");
+  });
+
+  it("keeps the last grade's verdict and evidence beside a live verdict that differs", () => {
+    const state = gradeReducer(gradeReducer(initialGradeState, { type: "request", round: "main" }), {
+      type: "finished",
+      finished: { ...base, passed: false, outcome: "fail", results: [check("service-headless", "fail", { evidence: ["Service redis: type ClusterIP, spec.clusterIP = 10.96.0.42"], reason: "virtual IP" })] },
+    });
+    const html = panel(state, { live });
+    expect(html).toMatch(/data-testid="grade-check-service-headless" data-status="fail" data-live="pass"/);
+    expect(html).toContain(": Failed");
+    expect(html).toContain("What the grader saw at your last Check my work");
+    expect(html).toContain("spec.clusterIP = 10.96.0.42");
+    expect(html).toContain("Live now");
+    expect(html).toContain("spec.clusterIP = None");
+    expect(html).toContain("1 of 1 check failed.");
+  });
+
+  it("announces a live change politely, in a region of its own", () => {
+    const html = panel(initialGradeState, { live, liveAnnouncement: "Live check passes now: The governing Service is headless." });
+    expect(html).toMatch(/role="status" aria-live="polite" data-testid="live-checks-announcer">Live check passes now: The governing Service is headless\.</);
+  });
+
+  it("shows nothing live without live verdicts (before the level starts)", () => {
+    const html = panel(initialGradeState);
+    expect(html).not.toContain("live-checks-note");
+    expect(html).not.toContain("live-verdict");
+    expect(html).not.toContain("grade-check-");
+  });
+});

@@ -1,7 +1,7 @@
 "use client";
 // Components never import `@/server/*`: they get plain props and talk to the server through the socket.
 
-import type { GradeOutcome, GradeRound } from "@/lib/protocol/socket-events";
+import type { GradeOutcome, GradeRound, LiveChecks } from "@/lib/protocol/socket-events";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { ErrorCallout } from "@/components/ui/error-callout";
 import { BoltIcon, BookIcon } from "@/components/ui/icons";
@@ -11,6 +11,7 @@ import { formatSeconds } from "@/components/level-page/environment-view";
 import type { NextHelp } from "@/components/level-page/hint-progress";
 import { CheckRow } from "./check-row";
 import { isRunning, summarizeRun, type GradeState } from "./grade-state";
+import { checkRows } from "./live-checks";
 
 /** The verdict's colours: an error of ours is amber, never the red of a failed fix. */
 const summaryStyle: Record<GradeOutcome, { box: string; text: string }> = {
@@ -21,7 +22,9 @@ const summaryStyle: Record<GradeOutcome, { box: string; text: string }> = {
 
 /**
  * "Check my work": runs the grader and shows each check live, then the verdict, the chaos
- * round once the main round passed, and the way to the debrief.
+ * round once the main round passed, and the way to the debrief. While the level runs, the
+ * checks that read only objects also carry the server's live verdict ("Live"), so a fix shows
+ * before the button is pressed; the grader's verdict and its evidence stay as they were.
  */
 export function GradePanel({
   state,
@@ -33,6 +36,8 @@ export function GradePanel({
   nextHelp,
   onShowHints,
   chaosBonusXp,
+  live = null,
+  liveAnnouncement = "",
 }: {
   state: GradeState;
   onRun: (round: GradeRound) => void;
@@ -46,11 +51,17 @@ export function GradePanel({
   onShowHints: () => void;
   /** What passing the chaos round adds now (0 once the solution was revealed). */
   chaosBonusXp: number;
+  /** The server's live verdicts of the object-only checks (null: none, e.g. before the level starts). */
+  live?: LiveChecks | null;
+  /** The last live change worth telling a screen reader about. */
+  liveAnnouncement?: string;
 }) {
   const running = isRunning(state);
   const summary = summarizeRun(state);
   const finished = state.phase === "finished" ? state.finished : null;
   const firstFailure = state.checks.find((check) => check.status === "fail" || check.status === "error")?.id;
+  const rows = checkRows(state.checks, live);
+  const anyLive = rows.some((row) => row.live?.live);
 
   return (
     <section aria-labelledby="grade-heading" className="flex min-h-0 flex-col">
@@ -81,6 +92,10 @@ export function GradePanel({
 
       <div className="sr-only" role="status" aria-live="polite">
         {summary}
+      </div>
+      {/* Only when a live check turned green or red, never on every update. */}
+      <div className="sr-only" role="status" aria-live="polite" data-testid="live-checks-announcer">
+        {liveAnnouncement}
       </div>
 
       {state.error && <ErrorCallout error={state.error} className="mt-3" testId="grade-error" />}
@@ -152,12 +167,21 @@ export function GradePanel({
         </div>
       )}
 
-      {state.checks.length > 0 && (
+      {anyLive && (
+        <p data-testid="live-checks-note" className="mt-3 text-xs leading-relaxed text-muted">
+          Checks marked <span className="font-semibold tracking-wide text-fg uppercase">Live</span> follow your namespace as
+          it changes. The others run when you press Check my work, and only Check my work passes the level.
+        </p>
+      )}
+
+      {rows.length > 0 && (
         <ol aria-label="Checks" className="mt-3 space-y-1.5">
-          {state.checks.map((check) => (
+          {rows.map(({ check, graded, live: liveCheck }) => (
             <CheckRow
               key={`${state.runId ?? "run"}-${check.id}`}
               check={check}
+              graded={graded}
+              live={liveCheck}
               defaultOpen={check.id === firstFailure}
               nextHelp={check.id === firstFailure ? nextHelp : null}
               onShowHints={onShowHints}

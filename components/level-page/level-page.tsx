@@ -9,6 +9,7 @@ import { useConnection, useSocket } from "@/lib/client/use-socket";
 import { GradePanel } from "@/components/grade-panel/grade-panel";
 import { isRunning } from "@/components/grade-panel/grade-state";
 import { useGrading } from "@/components/grade-panel/use-grading";
+import { useLiveChecks } from "@/components/grade-panel/use-live-checks";
 import { LiveView } from "@/components/live-view/live-view";
 import { useLiveSnapshot } from "@/components/live-view/use-live-snapshot";
 import { LevelTerminal, type LevelTerminalHandle } from "@/components/terminal/level-terminal";
@@ -100,14 +101,18 @@ export function LevelPage({ level }: { level: LevelDetail }) {
 
   const help = useLevelHelp(socket, level.id, connected);
   const grading = useGrading(socket, level.id, environment.status?.passed ?? false, help.state?.chaosPassed ?? false);
+  const liveChecks = useLiveChecks(socket, level.id);
   const chaosBonusXp = help.state ? chaosWorth(level, help.state) : level.chaosBonusXp;
 
   // A reset (here or in another tab) rebuilds the namespace: the last grade's evidence (the old
   // Service's IP, pods that are gone) no longer describes anything, so it goes.
   const clearGrades = grading.clear;
+  const clearLiveChecks = liveChecks.clear;
   useEffect(() => {
     if (phase === "resetting") clearGrades();
-  }, [phase, clearGrades]);
+    // The live verdicts too (the rebuilt namespace sends its own), and those of a deleted one.
+    if (phase === "resetting" || phase === "absent") clearLiveChecks();
+  }, [phase, clearGrades, clearLiveChecks]);
 
   const showTab = useCallback((next: GuideTab) => {
     setTab(next);
@@ -233,6 +238,8 @@ export function LevelPage({ level }: { level: LevelDetail }) {
                   nextHelp={help.state ? nextHelp(level.hints, help.state) : null}
                   onShowHints={() => showTab("hints")}
                   chaosBonusXp={chaosBonusXp}
+                  live={ready ? liveChecks.checks : null}
+                  liveAnnouncement={liveChecks.announcement}
                 />
               }
             />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchShortcut, type KeyLike } from "./shortcuts";
+import { editorKeysHint, matchShortcut, shortcutDocs, type KeyLike } from "./shortcuts";
 
 function key(partial: Partial<KeyLike>): KeyLike {
   return { key: "", code: "", ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...partial };
@@ -29,5 +29,22 @@ describe("matchShortcut", () => {
   it("opens help with ? unless typing", () => {
     expect(matchShortcut(key({ key: "?", shiftKey: true }), free)).toBe("help");
     expect(matchShortcut(key({ key: "?", shiftKey: true }), { typing: true, inTerminal: false })).toBeNull();
+  });
+});
+
+describe("the documented editor keys (issue 15 item 3)", () => {
+  const editor = (mod: string) => shortcutDocs.filter((d) => d.where === "editor").map((d) => [d.keys(mod).join(" "), d.what]);
+
+  it("name Monaco's completion, documentation and problem keys, with Cmd only where Monaco uses it on a Mac", () => {
+    expect(editor("Ctrl").map(([keys]) => keys)).toEqual(["Ctrl Space", "Ctrl K Ctrl I", "F8", "Esc", "Esc Tab"]);
+    // Monaco's suggest is Control+Space on a Mac too; its hover chord is Cmd+K Cmd+I there.
+    expect(editor("⌘").map(([keys]) => keys)).toEqual(["Ctrl Space", "⌘ K ⌘ I", "F8", "Esc", "Esc Tab"]);
+    expect(editor("Ctrl")[0]![1]).toMatch(/^Suggest the fields/);
+    expect(editor("Ctrl")[1]![1]).toMatch(/^Show the documentation of the field at the cursor/);
+  });
+
+  it("say the same in one line inside the editor", () => {
+    expect(editorKeysHint("Ctrl")).toBe("Ctrl+Space suggests fields · Ctrl+K Ctrl+I shows a field's documentation · F8 next problem");
+    expect(editorKeysHint("⌘")).toBe("Ctrl+Space suggests fields · ⌘K ⌘I shows a field's documentation · F8 next problem");
   });
 });

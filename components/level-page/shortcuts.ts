@@ -52,16 +52,28 @@ export function matchShortcut(event: KeyLike, context: ShortcutContext): Shortcu
 export interface ShortcutDoc {
   keys: (mod: string) => string[];
   what: string;
+  /** Where it works: anywhere on the level page, or in the YAML editor (Monaco's own keys). */
+  where: "page" | "editor";
 }
 
 export const shortcutDocs: ShortcutDoc[] = [
-  { keys: (mod) => [mod, "S"], what: "Apply the open YAML file" },
-  { keys: (mod) => [mod, "Enter"], what: "Check my work" },
-  { keys: () => ["Alt", "1"], what: "Go to the briefing" },
-  { keys: () => ["Alt", "2"], what: "Go to the editor" },
-  { keys: () => ["Alt", "3"], what: "Go to the terminal (also the way out of it)" },
-  { keys: () => ["Alt", "4"], what: "Go to the live view" },
-  { keys: () => ["?"], what: "Show these shortcuts" },
-  { keys: () => ["Esc", "Tab"], what: "Leave the editor once you have typed in it (then Tab alone indents)" },
-  { keys: () => ["Esc"], what: "Close a dialog" },
+  { keys: (mod) => [mod, "S"], what: "Apply the open YAML file", where: "page" },
+  { keys: (mod) => [mod, "Enter"], what: "Check my work", where: "page" },
+  { keys: () => ["Alt", "1"], what: "Go to the briefing", where: "page" },
+  { keys: () => ["Alt", "2"], what: "Go to the editor", where: "page" },
+  { keys: () => ["Alt", "3"], what: "Go to the terminal (also the way out of it)", where: "page" },
+  { keys: () => ["Alt", "4"], what: "Go to the live view", where: "page" },
+  { keys: () => ["?"], what: "Show these shortcuts", where: "page" },
+  { keys: () => ["Esc"], what: "Close a dialog", where: "page" },
+  // Monaco's own keys (Ctrl+Space is Control on a Mac too; the hover chord is Cmd there).
+  { keys: () => ["Ctrl", "Space"], what: "Suggest the fields that fit here (again: show the field's documentation beside the list)", where: "editor" },
+  { keys: (mod) => [mod, "K", mod, "I"], what: "Show the documentation of the field at the cursor (again: move into it to scroll)", where: "editor" },
+  { keys: () => ["F8"], what: "Go to the next underlined problem (Shift+F8: the previous one)", where: "editor" },
+  { keys: () => ["Esc"], what: "Close the suggestions, the documentation or a problem", where: "editor" },
+  { keys: () => ["Esc", "Tab"], what: "Leave the editor once you have typed in it (then Tab alone indents)", where: "editor" },
 ];
+
+/** The editor's completion and documentation keys in one line, for the editor itself and its label. */
+export function editorKeysHint(mod: string): string {
+  return `Ctrl+Space suggests fields · ${mod === "⌘" ? "⌘K ⌘I" : `${mod}+K ${mod}+I`} shows a field's documentation · F8 next problem`;
+}

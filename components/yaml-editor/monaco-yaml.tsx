@@ -1,15 +1,20 @@
 "use client";
+// The Monaco editor of the YAML editor: theme, keyboard, the server's issue markers, and
+// schema completion / hover / validation from the cluster (kubernetes-schema.ts).
 // Browser-only: loaded through next/dynamic with ssr: false (see yaml-editor.tsx).
 
 import Editor, { loader, type BeforeMount, type OnMount } from "@monaco-editor/react";
 import type { editor as MonacoEditorApi } from "monaco-editor";
 import { useEffect, useRef, useState } from "react";
 import { FOCUSABLE_SELECTOR } from "@/components/ui/focus-trap";
+import { applySchemaToYamlModels, fetchEditorSchema, serveEditorWorkersFromOurOrigin } from "./kubernetes-schema";
 import type { MarkerData } from "./yaml-issues";
 
 // Monaco's AMD build is served by us from /monaco/vs (copied there at postinstall by
 // scripts/copy-monaco.ts); without this the loader would fetch it from a CDN.
 loader.config({ paths: { vs: "/monaco/vs" } });
+// Its web workers (the editor's and the YAML language service's) too.
+serveEditorWorkersFromOurOrigin();
 
 const MARKER_OWNER = "kubequest";
 
@@ -67,6 +72,7 @@ const defineTheme: BeforeMount = (monaco) => {
 };
 
 export default function MonacoYaml({
+  levelId,
   path,
   defaultValue,
   markers,
@@ -74,7 +80,10 @@ export default function MonacoYaml({
   onApplyShortcut,
   handleRef,
   ariaLabel,
+  keysHint,
 }: {
+  /** Whose schema (the level's editorKinds) drives completion, hover and validation. */
+  levelId: string;
   path: string;
   defaultValue: string;
   markers: readonly MarkerData[];
@@ -82,9 +91,12 @@ export default function MonacoYaml({
   onApplyShortcut: () => void;
   handleRef: { current: MonacoYamlHandle | null };
   ariaLabel: string;
+  /** The completion and documentation keys, shown while the editor has focus. */
+  keysHint?: string;
 }) {
   const editorRef = useRef<MonacoEditorApi.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<Parameters<OnMount>[1] | null>(null);
+  const [monacoApi, setMonacoApi] = useState<Parameters<OnMount>[1] | null>(null);
   const applyRef = useRef(onApplyShortcut);
   useEffect(() => {
     applyRef.current = onApplyShortcut;
@@ -94,6 +106,7 @@ export default function MonacoYaml({
   const onMount: OnMount = (editor, monaco) => {
     editorRef.current = editor;
     monacoRef.current = monaco;
+    setMonacoApi(monaco);
     // The level page also catches Ctrl/Cmd+S before Monaco sees it; this keeps the editor
     // self-sufficient where it is used alone.
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => applyRef.current());
@@ -166,6 +179,16 @@ export default function MonacoYaml({
     );
   }
 
+  // Completion, hover and validation from the cluster's schema of the level's kinds.
+  useEffect(() => {
+    if (!monacoApi) return;
+    const abort = new AbortController();
+    void fetchEditorSchema(levelId, abort.signal).then((schema) => {
+      if (schema && !abort.signal.aborted) applySchemaToYamlModels(monacoApi, levelId, schema);
+    });
+    return () => abort.abort();
+  }, [monacoApi, levelId]);
+
   // Markers follow the issues and the open file.
   useEffect(setMarkers);
 
@@ -179,14 +202,19 @@ export default function MonacoYaml({
   return (
     <div className="relative h-full">
       {tabMode && (
-        // Said where the cursor is: what Tab will do now.
-        <p
-          data-testid="editor-tab-mode"
-          data-mode={tabMode}
-          className="pointer-events-none absolute right-4 bottom-2 z-10 rounded border border-line bg-surface/95 px-2 py-0.5 text-[11px] text-muted"
-        >
-          {tabMode === "focus" ? "Tab moves on · type to edit" : "Tab indents · Esc then Tab leaves"}
-        </p>
+        // Said where the cursor is: what Tab will do now, and how to reach completion and the
+        // documentation without a mouse (Monaco's own keys). Hidden from screen readers, which
+        // hear the same in the editor's label.
+        <div aria-hidden="true" className="pointer-events-none absolute right-4 bottom-2 z-10 flex flex-col items-end gap-1">
+          {keysHint && (
+            <p data-testid="editor-keys-hint" className="rounded border border-line bg-surface/95 px-2 py-0.5 text-[11px] text-muted">
+              {keysHint}
+            </p>
+          )}
+          <p data-testid="editor-tab-mode" data-mode={tabMode} className="rounded border border-line bg-surface/95 px-2 py-0.5 text-[11px] text-muted">
+            {tabMode === "focus" ? "Tab moves on · type to edit" : "Tab indents · Esc then Tab leaves"}
+          </p>
+        </div>
       )}
       <Editor
         path={path}

@@ -10,6 +10,7 @@ import type { KubeQuestSocket } from "@/lib/client/socket";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Kbd } from "@/components/ui/kbd";
+import { editorKeysHint } from "@/components/level-page/shortcuts";
 import { Spinner } from "@/components/ui/spinner";
 import { ApplyResult, type ApplyState } from "./apply-result";
 import { initialContents, modelPath, persistContent } from "./editor-files";
@@ -334,13 +335,15 @@ export function YamlEditor({
           <EditorSkeleton />
         ) : (
           <MonacoYaml
+            levelId={levelId}
             path={modelPath(levelId, activeFile.name)}
             defaultValue={activeText}
             markers={markers}
             onChange={onChange}
             onApplyShortcut={() => runApply("apply")}
             handleRef={monaco}
-            ariaLabel={`${activeFile.name}, YAML. Tab moves to the next control until you type here; then Tab indents and Escape then Tab leaves. Press ${modKey === "⌘" ? "Command" : "Control"}+S to apply; Alt+1 to Alt+4 to switch panes.`}
+            ariaLabel={`${activeFile.name}, YAML. Tab moves to the next control until you type here; then Tab indents and Escape then Tab leaves. Control+Space suggests fields; ${modKey === "⌘" ? "Command+K then Command+I" : "Control+K then Control+I"} reads the documentation of the field at the cursor; F8 goes to the next problem. Press ${modKey === "⌘" ? "Command" : "Control"}+S to apply; Alt+1 to Alt+4 to switch panes.`}
+            keysHint={editorKeysHint(modKey)}
           />
         )}
       </div>

@@ -3,7 +3,7 @@
  * terminal, edit and apply YAML, recreate, grade, open hints, reset.
  */
 import { expect, type Locator, type Page } from "@playwright/test";
-import type { EnvironmentStatus, GradeFinished, XpAwarded } from "../../lib/protocol/socket-events";
+import type { EnvironmentStatus, GradeFinished, LiveChecks, XpAwarded } from "../../lib/protocol/socket-events";
 
 declare global {
   interface Window {
@@ -67,6 +67,8 @@ export class LevelPage {
   readonly environmentAnswers: EnvironmentStatus[] = [];
   /** Every XP award the server announced to this page ("xp:awarded"), for this level. */
   readonly xpAwards: XpAwarded[] = [];
+  /** Every live verdict the server sent this page ("checks:live"), for this level. */
+  readonly liveUpdates: LiveChecks[] = [];
   private marker = 0;
 
   constructor(
@@ -79,6 +81,8 @@ export class LevelPage {
       ws.on("framereceived", ({ payload }) => {
         const award = typeof payload === "string" ? eventPayload(payload, "xp:awarded") : undefined;
         if (award?.levelId === this.levelId) this.xpAwards.push(award as unknown as XpAwarded);
+        const live = typeof payload === "string" ? eventPayload(payload, "checks:live") : undefined;
+        if (live?.levelId === this.levelId) this.liveUpdates.push(live as unknown as LiveChecks);
         const value = typeof payload === "string" ? ackValue(payload) : undefined;
         if (!value || value.levelId !== this.levelId) return;
         if (typeof value.runId === "string" && Array.isArray(value.results)) this.gradeResults.push(value as unknown as GradeFinished);
@@ -163,6 +167,64 @@ export class LevelPage {
 
   check(id: string): Locator {
     return this.page.getByTestId(`grade-check-${id}`);
+  }
+
+  /** A check row's live mark ("pass", "fail"; "none" for a check only Check my work runs). */
+  async expectLive(id: string, verdict: "pass" | "fail" | "none", timeoutMs = 30_000): Promise<void> {
+    await expect(this.check(id)).toHaveAttribute("data-live", verdict, { timeout: timeoutMs });
+  }
+
+  /** What screen readers were last told about live checks (a polite status region). */
+  get liveAnnouncer(): Locator {
+    return this.page.getByTestId("live-checks-announcer");
+  }
+
+  /**
+   * Keeps every text the live checks' status region takes from now on (call before goto): a
+   * later change replaces the region's text, as a screen reader would hear it, one after another.
+   */
+  async recordLiveAnnouncements(): Promise<void> {
+    await this.page.addInitScript(() => {
+      const said: string[] = [];
+      (window as unknown as { __liveAnnouncements: string[] }).__liveAnnouncements = said;
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid="live-checks-announcer"]')?.textContent ?? "";
+        if (text !== "" && said.at(-1) !== text) said.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+  }
+
+  /** The texts recorded since recordLiveAnnouncements(), in order. */
+  async liveAnnouncements(): Promise<string[]> {
+    return this.page.evaluate(() => [...((window as unknown as { __liveAnnouncements?: string[] }).__liveAnnouncements ?? [])]);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The editor from the keyboard alone
+
+  /** Whether the keyboard focus is in the YAML editor (its text area or one of its widgets). */
+  async focusInEditor(): Promise<boolean> {
+    return this.page.evaluate(() => Boolean(document.activeElement?.closest(".monaco-editor")));
+  }
+
+  /** Tabs from the open file's tab into the editor, as a keyboard user does; fails after 10 presses. */
+  async tabIntoEditor(file: string): Promise<void> {
+    await this.page.getByTestId(`editor-tab-${file}`).focus();
+    for (let presses = 0; presses < 10; presses++) {
+      await this.page.keyboard.press("Tab");
+      if (await this.focusInEditor()) return;
+    }
+    throw new Error("Tab never reached the editor");
+  }
+
+  /** Monaco's suggestion list (completion). */
+  get suggestions(): Locator {
+    return this.page.locator(".editor-widget.suggest-widget");
+  }
+
+  /** Monaco's hover (a field's documentation). */
+  get hover(): Locator {
+    return this.page.locator(".monaco-hover:not(.hidden)");
   }
 
   /**

@@ -25,6 +25,7 @@ import type {
   HintOpenPayload,
   LevelHelpState,
   LevelPayload,
+  LiveChecks,
   LiveViewSnapshot,
   ProgressEvent,
   RecreatePayload,
@@ -51,6 +52,8 @@ export interface ServerToClientEvents {
   "grade:started": (started: GradeStarted) => void;
   "grade:check": (update: { runId: string; result: CheckResult }) => void;
   "grade:finished": (finished: GradeFinished) => void;
+  /** The object-only checks' verdicts now, sent when one changes: shown, never a grade. */
+  "checks:live": (checks: LiveChecks) => void;
   /** To every tab of the learner, after a grade made an award. */
   "xp:awarded": (award: XpAwarded) => void;
   /** To everyone: someone scored; leaderboards refetch. */

@@ -225,6 +225,37 @@ export interface GradeFinished {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Live checks: the grader's object-only checks, re-evaluated on the server as the namespace
+// changes. Shown only: a live verdict is never a grade, is recorded nowhere and awards nothing
+// (passing is decided by "Check my work" alone). The browser only receives them.
+
+export interface LiveCheck {
+  id: string;
+  title: string;
+  explanation: string;
+  /**
+   * True: re-evaluated from the namespace's objects on every change. False: only "Check my
+   * work" runs it (it asks DNS or Redis from inside the cluster).
+   */
+  live: boolean;
+  /** The verdict on the namespace as it is now; absent when not live (or it could not be evaluated). */
+  verdict?: "pass" | "fail";
+  /** What it saw now, as the grader would show it. */
+  evidence?: string[];
+  /** On "fail": what is wrong now, in the check's own words. */
+  reason?: string;
+}
+
+export interface LiveChecks {
+  levelId: string;
+  namespace: string;
+  /** The level's main-round checks, in the grader's order. */
+  checks: LiveCheck[];
+  /** When the objects behind these verdicts were read. */
+  readAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Live view: a picture of the learner's namespace
 
 export interface LiveService {

@@ -9,6 +9,7 @@
  * thrown, and the runner turns it into the check's `error` status (see grade-failure.ts).
  */
 import type { KubeAdapter, EndpointSliceInfo, PodInfo, ServiceInfo, StatefulSetInfo } from "../kubernetes/kube-adapter";
+import type { LevelManifest } from "../../lib/levels/level-schema";
 import type { LoadedLevel } from "../levels/level-catalog";
 import { isTransient, RetriesExhausted, withRetries } from "./grade-failure";
 import { runProbe, type ProbeRecord, type ProbeRequest } from "./probe";
@@ -59,7 +60,7 @@ export class GradeContext {
     return withRetries(attempt, { deadline: this.budgetDeadline });
   }
 
-  get workload() {
+  get workload(): Workload {
     return this.level.manifest.workload;
   }
 
@@ -143,29 +144,47 @@ export class GradeContext {
       this.kube.listEndpointSlices(ns),
       this.kube.listDeployments(ns),
     ]);
-    const governingServiceName = statefulSet?.serviceName || this.workload.defaultServiceName;
-    const workloadPods: (PodInfo | undefined)[] = [];
-    for (let i = 0; i < this.workload.replicas; i++) {
-      workloadPods.push(
-        pods.find(
-          (p) =>
-            p.name === `${this.workload.name}-${i}` &&
-            p.owner?.kind === "StatefulSet" &&
-            p.owner.name === this.workload.name,
-        ),
-      );
-    }
-    return {
-      statefulSet,
-      governingServiceName,
-      governingService: services.find((s) => s.name === governingServiceName) ?? null,
-      services,
-      pods,
-      workloadPods,
-      endpointSlices: endpointSlices.filter((s) => s.serviceName === governingServiceName),
-      deployments,
-    };
+    return snapshotOf(this.workload, { statefulSet, services, pods, endpointSlices, deployments });
   }
+}
+
+/** The level's workload, as its manifest declares it. */
+export type Workload = LevelManifest["workload"];
+
+/** A namespace's objects as the adapter lists them: what a snapshot is made of. */
+export interface NamespaceObjects {
+  /** The workload's StatefulSet, or null when there is none. */
+  statefulSet: StatefulSetInfo | null;
+  services: ServiceInfo[];
+  pods: PodInfo[];
+  endpointSlices: EndpointSliceInfo[];
+  deployments: { name: string; replicas: number; readyReplicas: number }[];
+}
+
+/**
+ * What the checks look at, made from the namespace's objects: the governing Service, the
+ * workload's pods by ordinal, that Service's EndpointSlices. Pure, so the grader's reads and
+ * the live view's (live checks) make the very same picture out of the same objects.
+ */
+export function snapshotOf(workload: Workload, objects: NamespaceObjects): ClusterSnapshot {
+  const { statefulSet, services, pods, endpointSlices, deployments } = objects;
+  const governingServiceName = statefulSet?.serviceName || workload.defaultServiceName;
+  const workloadPods: (PodInfo | undefined)[] = [];
+  for (let i = 0; i < workload.replicas; i++) {
+    workloadPods.push(
+      pods.find((p) => p.name === `${workload.name}-${i}` && p.owner?.kind === "StatefulSet" && p.owner.name === workload.name),
+    );
+  }
+  return {
+    statefulSet,
+    governingServiceName,
+    governingService: services.find((s) => s.name === governingServiceName) ?? null,
+    services,
+    pods,
+    workloadPods,
+    endpointSlices: endpointSlices.filter((s) => s.serviceName === governingServiceName),
+    deployments,
+  };
 }
 
 /** True when every key/value of `selector` is on `labels` (an empty selector selects nothing here). */

@@ -92,7 +92,7 @@ async function runCheck(ctx: GradeContext, spec: CheckSpec, onCheck: (r: CheckRe
 /** Evidence lines kept per check: enough for any real answer, bounded for a hostile one. */
 const MAX_EVIDENCE_LINES = 200;
 
-function capEvidence(lines: string[]): string[] {
+export function capEvidence(lines: string[]): string[] {
   if (lines.length <= MAX_EVIDENCE_LINES) return lines;
   return [...lines.slice(0, MAX_EVIDENCE_LINES), `[… ${lines.length - MAX_EVIDENCE_LINES} more lines not shown]`];
 }

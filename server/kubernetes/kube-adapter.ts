@@ -141,6 +141,12 @@ export interface KubeAdapter {
   /** Answers quickly whether the API server is reachable; throws KubeError("cluster-unreachable"). */
   ping(): Promise<{ version: string }>;
 
+  /**
+   * One of the API server's own OpenAPI v3 documents (`/openapi/v3/<path>`), path `api/v1` or
+   * `apis/<group>/<version>`: the editor's schema is made from it (server/kubernetes/editor-schemas.ts).
+   */
+  readOpenApiV3(groupVersionPath: string): Promise<unknown>;
+
   ensureNamespace(name: string, labels: Record<string, string>): Promise<void>;
   /** Deletes and, when `wait` is set, resolves only once the namespace is gone. */
   deleteNamespace(name: string, opts?: { wait?: boolean; timeoutMs?: number }): Promise<void>;

@@ -247,6 +247,13 @@ class ObjectClient extends KubernetesObjectApi {
     ctx.setBody(JSON.stringify(obj));
     await this.requestPromise(ctx);
   }
+
+  /** One of the API server's OpenAPI v3 documents, e.g. `api/v1` or `apis/apps/v1`. */
+  async openApiV3(groupVersionPath: string): Promise<unknown> {
+    const ctx = this.configuration.baseServer.makeRequestContext(`/openapi/v3/${groupVersionPath}`, HttpMethod.GET);
+    ctx.setHeaderParam("Accept", "application/json");
+    return this.requestPromise<KubernetesObject>(ctx);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -433,6 +440,12 @@ class ClientNodeKubeAdapter implements KubeAdapter {
       results.push({ ...ref, action });
     }
     return results;
+  }
+
+  async readOpenApiV3(groupVersionPath: string): Promise<unknown> {
+    // Only group-version paths: the path is ours (editorKinds), but it is never a free URL.
+    if (!/^(?:api\/v1|apis\/[a-z0-9.-]+\/v[0-9a-z]+)$/.test(groupVersionPath)) throw new Error(`not an OpenAPI v3 group-version path: ${groupVersionPath}`);
+    return this.call(`reading the API server's OpenAPI document ${groupVersionPath}`, () => this.objects.openApiV3(groupVersionPath));
   }
 
   async ping(): Promise<{ version: string }> {

@@ -1,8 +1,11 @@
-import { describe, expect, it } from "vitest";
+// The live view of a namespace over a fake adapter whose watch the test fires by hand: the
+// picture it builds, how bursts of watch events become reads (one per burst, at least one every
+// maxWait while they keep coming), and what its listeners (the live checks) are told.
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LiveViewSnapshot } from "../../lib/protocol/socket-events";
 import type { ReadyEnvironment } from "../environments/level-environment";
 import type { KubeAdapter, PodInfo, WatchEvent } from "../kubernetes/kube-adapter";
-import { NamespaceLiveViews } from "./namespace-live-view";
+import { NamespaceLiveViews, readDelay, type NamespaceLists, type NamespaceObjectsListener } from "./namespace-live-view";
 
 const namespace = "kq-dfb22e3f87-30";
 const env = {
@@ -18,9 +21,10 @@ function pod(name: string, owner?: { kind: string; name: string }): PodInfo {
 /** A cluster whose watch the test fires by hand; counts list calls and execs. */
 function fakeCluster() {
   let onEvent: ((e: WatchEvent) => void) | undefined;
-  const state = { lists: 0, execs: [] as string[][], stopped: 0, pods: [pod("redis-0", { kind: "StatefulSet", name: "redis" }), pod("toolbox")] };
+  const state = { lists: 0, execs: [] as string[][], stopped: 0, watchedKinds: [] as string[], pods: [pod("redis-0", { kind: "StatefulSet", name: "redis" }), pod("toolbox")] };
   const kube = {
-    watch: (_ns: string, _kinds: string[], cb: (e: WatchEvent) => void) => {
+    watch: (_ns: string, kinds: string[], cb: (e: WatchEvent) => void) => {
+      state.watchedKinds = kinds;
       onEvent = cb;
       return () => state.stopped++;
     },
@@ -28,6 +32,7 @@ function fakeCluster() {
     listStatefulSets: async () => [{ name: "redis", serviceName: "redis", replicas: 2, readyReplicas: 1, selector: {}, uid: "t" }],
     listEndpointSlices: async () => [{ name: "redis-abc", serviceName: "redis", endpoints: [{ addresses: ["10.244.0.9"], hostname: "redis-0", ready: true, targetPod: "redis-0" }] }],
     listPods: async () => state.pods,
+    listDeployments: async () => [{ name: "web", replicas: 2, readyReplicas: 2 }],
     exec: async (_ns: string, _pod: string, _c: string | undefined, argv: string[]) => {
       state.execs.push(argv);
       const names = argv.filter((_, i) => argv[i - 1] === "--nslookup");
@@ -103,5 +108,116 @@ describe("NamespaceLiveViews", () => {
     fire({ kind: "Pod", type: "DELETED", name: "redis-0" });
     await sleep(150);
     expect(sent.length).toBe(count + 1);
+  });
+});
+
+/** Records what a listener of the live view is told. */
+function recordingListener() {
+  const calls: { what: "read" | "resend" | "stopped"; namespace: string; lists?: NamespaceLists }[] = [];
+  const listener: NamespaceObjectsListener = {
+    objectsRead: (e, lists) => calls.push({ what: "read", namespace: e.namespace, lists }),
+    resend: (ns) => calls.push({ what: "resend", namespace: ns }),
+    stopped: (ns) => calls.push({ what: "stopped", namespace: ns }),
+  };
+  return { calls, listener };
+}
+
+describe("readDelay", () => {
+  it("waits the quiet time after an event, but never past maxWait after the burst's first one", () => {
+    expect(readDelay(1000, 1000, 150, 500)).toBe(150);
+    expect(readDelay(1400, 1000, 150, 500)).toBe(100);
+    expect(readDelay(1500, 1000, 150, 500)).toBe(0);
+    expect(readDelay(1700, 1000, 150, 500)).toBe(0);
+  });
+});
+
+describe("NamespaceLiveViews and its listeners", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("reads a namespace that keeps changing at least every maxWait, not only once it falls quiet", async () => {
+    vi.useFakeTimers();
+    const { kube, state, fire } = fakeCluster();
+    const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, debounceMs: 150, maxWaitMs: 500, dnsIntervalMs: 60_000 });
+    views.subscribe(env);
+    await vi.advanceTimersByTimeAsync(1000);
+    const before = state.lists;
+    // A pod restarting in a loop: an event every 100 ms for 2 s, never 150 ms of quiet.
+    for (let i = 0; i < 20; i++) {
+      fire({ kind: "Pod", type: "MODIFIED", name: "redis-0" });
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    const during = state.lists - before;
+    views.unsubscribe(namespace);
+    // One read per 500 ms of the stream: bounded, and never none.
+    expect(during).toBeGreaterThanOrEqual(3);
+    expect(during).toBeLessThanOrEqual(5);
+  });
+
+  it("watches Deployments too, and gives its listeners each read with them", async () => {
+    const { kube, state, fire } = fakeCluster();
+    const { calls, listener } = recordingListener();
+    const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
+    views.subscribe(env);
+    await sleep(150);
+    expect(state.watchedKinds).toContain("Deployment");
+    const reads = calls.filter((c) => c.what === "read");
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.lists!.deployments).toEqual([{ name: "web", replicas: 2, readyReplicas: 2 }]);
+    expect(reads[0]!.lists!.services.map((s) => s.clusterIP)).toEqual(["None"]);
+    // A read that changes nothing in the picture still reaches the listeners (they judge change themselves).
+    fire({ kind: "Deployment", type: "MODIFIED", name: "web" });
+    await sleep(150);
+    expect(calls.filter((c) => c.what === "read")).toHaveLength(2);
+    views.unsubscribe(namespace);
+  });
+
+  it("asks listeners to resend for a new viewer, tells them when nobody looks, and nothing after", async () => {
+    const { kube, fire } = fakeCluster();
+    const { calls, listener } = recordingListener();
+    const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
+    views.subscribe(env);
+    await sleep(150);
+    views.subscribe(env);
+    expect(calls.at(-1)).toEqual({ what: "resend", namespace });
+    views.unsubscribe(namespace);
+    expect(calls.at(-1)).toEqual({ what: "stopped", namespace });
+    const count = calls.length;
+    fire({ kind: "Service", type: "MODIFIED", name: "redis" });
+    await sleep(150);
+    expect(calls).toHaveLength(count);
+  });
+
+  it("tells listeners nothing of a read that finishes after the namespace stopped being watched", async () => {
+    const { kube } = fakeCluster();
+    let release: () => void = () => undefined;
+    const slow = { ...kube, listServices: () => new Promise((r) => (release = () => r([]))) } as unknown as KubeAdapter;
+    const { calls, listener } = recordingListener();
+    const views = new NamespaceLiveViews({ kube: () => slow, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
+    views.subscribe(env);
+    views.unsubscribe(namespace);
+    release();
+    await sleep(50);
+    expect(calls.map((c) => c.what)).toEqual(["stopped"]);
+  });
+
+  it("tells the other listeners and keeps serving the picture when one listener throws", async () => {
+    const { kube } = fakeCluster();
+    const sent: LiveViewSnapshot[] = [];
+    const broken: NamespaceObjectsListener = {
+      objectsRead: () => {
+        throw new Error("a listener's bug");
+      },
+      resend: () => undefined,
+      stopped: () => undefined,
+    };
+    const { calls, listener } = recordingListener();
+    const views = new NamespaceLiveViews({ kube: () => kube, emit: (_ns, s) => sent.push(s), listeners: [broken, listener], debounceMs: 10, dnsIntervalMs: 60_000 });
+    views.subscribe(env);
+    await sleep(150);
+    views.unsubscribe(namespace);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.what === "read")).toHaveLength(1);
   });
 });

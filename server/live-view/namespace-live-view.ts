@@ -1,35 +1,64 @@
 /**
  * The live picture of a learner's namespace: Services, StatefulSets, EndpointSlices, pods and
  * what DNS answers for the workload's names. Watches the namespace while at least one socket
- * looks at it, rebuilds the picture 150 ms after the last change, and asks DNS every 3 s and
- * after changes. Snapshots go to the namespace's socket.io room.
+ * looks at it, rebuilds the picture 150 ms after the last change (and at least every 500 ms
+ * while changes keep coming, so a busy namespace is never left unread), and asks DNS every 3 s
+ * and after changes. Snapshots go to the namespace's socket.io room.
+ *
+ * The work per namespace is bounded: a burst of watch events makes one read, one read runs at a
+ * time (changes during it make one more), and whoever else needs the namespace's objects on
+ * every change (the live checks, `listeners`) gets each read rather than reading again.
  *
  * Node only.
  */
 import type { LiveDnsAnswer, LivePod, LiveViewSnapshot } from "../../lib/protocol/socket-events";
 import type { EndpointSliceInfo, KubeAdapter, PodInfo, ServiceInfo, StatefulSetInfo } from "../kubernetes/kube-adapter";
 import type { ReadyEnvironment } from "../environments/level-environment";
+import { moduleLogger } from "../logging/logger";
 import { dnsNamesFor, dnsProbeArgv, parseDnsProbeOutput } from "./dns-probe";
+
+const log = moduleLogger("live-view");
+
+/** The namespace's objects as one read of the live view lists them. */
+export interface NamespaceLists {
+  services: ServiceInfo[];
+  statefulSets: StatefulSetInfo[];
+  endpointSlices: EndpointSliceInfo[];
+  pods: PodInfo[];
+  deployments: Awaited<ReturnType<KubeAdapter["listDeployments"]>>;
+}
+
+/** Something else that follows a watched namespace's objects (the live checks). */
+export interface NamespaceObjectsListener {
+  /** A read of the namespace after a change (or the first one): called once per read. */
+  objectsRead(env: ReadyEnvironment, lists: NamespaceLists, readAt: Date): void;
+  /** Another viewer arrived: send again what was last sent. */
+  resend(namespace: string): void;
+  /** Nobody here looks at the namespace any more: forget it. */
+  stopped(namespace: string): void;
+}
 
 export interface LiveViewOptions {
   kube: () => KubeAdapter;
   /** Sends a snapshot to everyone looking at `namespace`. */
   emit(namespace: string, snapshot: LiveViewSnapshot): void;
+  /** Also told of every read (live checks). */
+  listeners?: NamespaceObjectsListener[];
+  /** Quiet time after the last watch event before reading (default 150 ms). */
   debounceMs?: number;
+  /** Longest a burst of events may hold a read back (default 500 ms). */
+  maxWaitMs?: number;
   dnsIntervalMs?: number;
 }
 
-interface Lists {
-  services: ServiceInfo[];
-  statefulSets: StatefulSetInfo[];
-  endpointSlices: EndpointSliceInfo[];
-  pods: PodInfo[];
-}
+type Lists = NamespaceLists;
 
 interface Subscription {
   env: ReadyEnvironment;
   stopWatch: () => void;
   debounce?: NodeJS.Timeout;
+  /** When the first watch event of the burst not yet read arrived. */
+  burstStartedAt?: number;
   dnsTimer: NodeJS.Timeout;
   lists?: Lists;
   dns: LiveDnsAnswer[];
@@ -86,14 +115,26 @@ export function buildSnapshot(env: ReadyEnvironment, lists: Lists, dns: LiveDnsA
   };
 }
 
+/**
+ * How long to wait before reading after a watch event at `now`: the quiet time, but never past
+ * `maxWaitMs` after the burst's first event (a namespace that keeps changing is still read).
+ */
+export function readDelay(now: number, burstStartedAt: number, debounceMs: number, maxWaitMs: number): number {
+  return Math.max(0, Math.min(debounceMs, burstStartedAt + maxWaitMs - now));
+}
+
 export class NamespaceLiveViews {
   private readonly subs = new Map<string, Subscription>();
   private readonly debounceMs: number;
+  private readonly maxWaitMs: number;
   private readonly dnsIntervalMs: number;
+  private readonly listeners: readonly NamespaceObjectsListener[];
 
   constructor(private readonly opts: LiveViewOptions) {
     this.debounceMs = opts.debounceMs ?? 150;
+    this.maxWaitMs = Math.max(this.debounceMs, opts.maxWaitMs ?? 500);
     this.dnsIntervalMs = opts.dnsIntervalMs ?? 3_000;
+    this.listeners = opts.listeners ?? [];
   }
 
   /** Starts watching the environment's namespace, or (already watching) re-sends the last snapshot. */
@@ -102,6 +143,7 @@ export class NamespaceLiveViews {
     if (existing) {
       existing.env = env;
       if (existing.last) this.opts.emit(env.namespace, { ...existing.last, updatedAt: new Date().toISOString() });
+      for (const listener of this.listeners) listener.resend(env.namespace);
       return;
     }
     const kube = this.opts.kube();
@@ -118,7 +160,8 @@ export class NamespaceLiveViews {
     };
     sub.dnsTimer.unref();
     this.subs.set(env.namespace, sub);
-    sub.stopWatch = kube.watch(env.namespace, ["Pod", "Service", "StatefulSet", "EndpointSlice"], () => this.schedule(sub));
+    // Deployments too: a learner who swaps the StatefulSet for a Deployment is told so live.
+    sub.stopWatch = kube.watch(env.namespace, ["Pod", "Service", "StatefulSet", "EndpointSlice", "Deployment"], () => this.schedule(sub));
     void this.build(sub).then(() => this.probeDns(sub));
   }
 
@@ -130,6 +173,7 @@ export class NamespaceLiveViews {
     clearInterval(sub.dnsTimer);
     if (sub.debounce) clearTimeout(sub.debounce);
     this.subs.delete(namespace);
+    for (const listener of this.listeners) listener.stopped(namespace);
   }
 
   stopAll(): void {
@@ -148,10 +192,13 @@ export class NamespaceLiveViews {
   private schedule(sub: Subscription): void {
     if (sub.stopped) return;
     if (sub.debounce) clearTimeout(sub.debounce);
+    const now = Date.now();
+    sub.burstStartedAt ??= now;
     sub.debounce = setTimeout(() => {
       sub.debounce = undefined;
+      sub.burstStartedAt = undefined;
       void this.build(sub).then(() => this.probeDns(sub));
-    }, this.debounceMs);
+    }, readDelay(now, sub.burstStartedAt, this.debounceMs, this.maxWaitMs));
   }
 
   private async build(sub: Subscription): Promise<void> {
@@ -164,14 +211,24 @@ export class NamespaceLiveViews {
     try {
       const kube = this.opts.kube();
       const ns = sub.env.namespace;
-      const [services, statefulSets, endpointSlices, pods] = await Promise.all([
+      const [services, statefulSets, endpointSlices, pods, deployments] = await Promise.all([
         kube.listServices(ns),
         kube.listStatefulSets(ns),
         kube.listEndpointSlices(ns),
         kube.listPods(ns),
+        kube.listDeployments(ns),
       ]);
-      sub.lists = { services, statefulSets, endpointSlices, pods };
+      if (sub.stopped) return;
+      sub.lists = { services, statefulSets, endpointSlices, pods, deployments };
       this.send(sub);
+      const readAt = new Date();
+      for (const listener of this.listeners) {
+        try {
+          listener.objectsRead(sub.env, sub.lists, readAt);
+        } catch (err) {
+          log.error({ err, namespace: ns }, "a live view listener failed");
+        }
+      }
     } catch {
       // The cluster is away (or the namespace is being reset): the watch's restart brings the next picture.
     } finally {

@@ -3,11 +3,18 @@
 import { describe, expect, it } from "vitest";
 import type { CheckSpec } from "../../../lib/levels/level-schema";
 import { checkSpecSchema } from "../../../lib/levels/level-schema";
-import { CHECK_LIBRARY, implementationOf } from "./check-library";
+import { CHECK_LIBRARY, implementationOf, objectVerdictOf } from "./check-library";
 import { perPodDns, serviceDns } from "./dns-checks";
-import { podsReady } from "./pods-ready";
+import { podsReady, podsReadyNow } from "./pods-ready";
 import { replicationData, replicationTopology } from "./redis-checks";
-import { endpointSliceHostnames, serviceHeadless, statefulSetServiceName } from "./service-checks";
+import {
+  endpointSliceHostnames,
+  endpointSliceHostnamesVerdict,
+  serviceHeadless,
+  serviceHeadlessVerdict,
+  statefulSetServiceName,
+  statefulSetServiceNameVerdict,
+} from "./service-checks";
 
 const expected = {
   "service-headless": serviceHeadless,
@@ -24,6 +31,21 @@ describe("the check library", () => {
   it("has an implementation for every check type of the level schema, and no other", () => {
     const schemaTypes = checkSpecSchema.options.map((o) => o.shape.type.value).sort();
     expect(Object.keys(CHECK_LIBRARY).sort()).toEqual(schemaTypes);
+  });
+
+  it("runs live exactly the types whose verdict reads objects alone, each with its own verdict", () => {
+    const live = Object.fromEntries(Object.keys(CHECK_LIBRARY).map((type) => [type, objectVerdictOf({ type } as CheckSpec)]));
+    expect(live).toEqual({
+      "service-headless": serviceHeadlessVerdict,
+      "statefulset-service-name": statefulSetServiceNameVerdict,
+      "pods-ready": podsReadyNow,
+      "endpointslice-hostnames": endpointSliceHostnamesVerdict,
+      // These ask DNS or Redis from inside the cluster: "Check my work" only.
+      "per-pod-dns": undefined,
+      "service-dns": undefined,
+      "redis-replication-topology": undefined,
+      "redis-replication-data": undefined,
+    });
   });
 
   it("runs each type's own implementation", () => {

@@ -1,6 +1,35 @@
-/** Bounded wait until every pod of the workload is Ready, with progress on the way. */
+/**
+ * Every pod of the workload Ready: the grader's run waits for it (bounded, with progress on the
+ * way); the live check gives the verdict of the moment, from the same objects, without waiting.
+ */
+import type { ClusterSnapshot, Workload } from "../grade-context";
 import type { PodsReadySpec } from "./spec-types";
-import type { CheckImplementation } from "./check-types";
+import type { CheckImplementation, CheckOutcome, ObjectVerdict } from "./check-types";
+
+/** The verdict on the pods as `snap` shows them; `waitedSeconds` null: now, without having waited. */
+function podsVerdict(snap: ClusterSnapshot, workload: Workload, waitedSeconds: number | null): CheckOutcome {
+  const evidence = snap.workloadPods.map((p, i) =>
+    p
+      ? `${p.name}: ${p.status}, ready=${p.ready}, IP ${p.ip ?? "(none)"}, restarts ${p.restarts}`
+      : `${workload.name}-${i}: not created`,
+  );
+  const notReady = snap.workloadPods.findIndex((p) => !p?.ready || p.deleting);
+  if (notReady === -1) return { passed: true, evidence };
+  const stuck = snap.workloadPods[notReady];
+  const name = `${workload.name}-${notReady}`;
+  // Only a pod that is initialising (STATUS Init:…) is held up by an init container: a pod
+  // that was never scheduled has not started one, and its logs would be empty.
+  const waiting = stuck?.status.startsWith("Init:") ? stuck.initContainers.find((c) => !c.ready) : undefined;
+  const reason = !stuck
+    ? `${name} ${waitedSeconds === null ? "has not been created yet" : "was never created"}: a StatefulSet creates pods in order and waits for each to be Ready before the next.`
+    : waiting
+      ? `${name} is stuck in its init container ${waiting.name} (${stuck.status}). Read why with: kubectl logs ${name} -c ${waiting.name}`
+      : `${name} is ${stuck.status} and not Ready ${waitedSeconds === null ? "yet" : `after ${waitedSeconds} s`}. Look at kubectl describe pod ${name} and its logs.`;
+  return { passed: false, evidence, reason };
+}
+
+/** Live: are all pods Ready now? */
+export const podsReadyNow: ObjectVerdict<PodsReadySpec> = ({ snapshot, workload }) => podsVerdict(snapshot, workload, null);
 
 export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec, progress }) => {
   const timeoutMs = spec.params.timeoutSeconds * 1000;
@@ -16,22 +45,5 @@ export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec,
     await new Promise((r) => setTimeout(r, 1000));
     snap = await ctx.refresh();
   }
-  const evidence = snap.workloadPods.map((p, i) =>
-    p
-      ? `${p.name}: ${p.status}, ready=${p.ready}, IP ${p.ip ?? "(none)"}, restarts ${p.restarts}`
-      : `${ctx.workload.name}-${i}: not created`,
-  );
-  const notReady = snap.workloadPods.findIndex((p) => !p?.ready || p.deleting);
-  if (notReady === -1) return { passed: true, evidence };
-  const stuck = snap.workloadPods[notReady];
-  const name = `${ctx.workload.name}-${notReady}`;
-  // Only a pod that is initialising (STATUS Init:…) is held up by an init container: a pod
-  // that was never scheduled has not started one, and its logs would be empty.
-  const waiting = stuck?.status.startsWith("Init:") ? stuck.initContainers.find((c) => !c.ready) : undefined;
-  const reason = !stuck
-    ? `${name} was never created: a StatefulSet creates pods in order and waits for each to be Ready before the next.`
-    : waiting
-      ? `${name} is stuck in its init container ${waiting.name} (${stuck.status}). Read why with: kubectl logs ${name} -c ${waiting.name}`
-      : `${name} is ${stuck.status} and not Ready after ${spec.params.timeoutSeconds} s. Look at kubectl describe pod ${name} and its logs.`;
-  return { passed: false, evidence, reason };
+  return podsVerdict(snap, ctx.workload, spec.params.timeoutSeconds);
 };

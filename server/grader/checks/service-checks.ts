@@ -1,17 +1,20 @@
-/** Checks on the Service objects: headless, governing the StatefulSet, EndpointSlice hostnames. */
+/**
+ * Checks on the Service objects: headless, governing the StatefulSet, EndpointSlice hostnames.
+ * Each verdict reads only the namespace's objects, so the same function grades ("Check my work",
+ * over the grade's snapshot) and runs live (over the live view's reads).
+ */
 import { selectorMatches } from "../grade-context";
-import type { CheckImplementation } from "./check-types";
+import { readsObjects, type ObjectVerdict } from "./check-types";
 
 const formatSelector = (s: Record<string, string>) =>
   Object.keys(s).length ? Object.entries(s).map(([k, v]) => `${k}=${v}`).join(",") : "(none)";
 
-export const serviceHeadless: CheckImplementation = async ({ ctx }) => {
-  const snap = await ctx.snapshot();
+export const serviceHeadlessVerdict: ObjectVerdict = ({ snapshot: snap, workload }) => {
   const evidence: string[] = [];
   if (snap.statefulSet) {
     evidence.push(`StatefulSet ${snap.statefulSet.name}: spec.serviceName = ${snap.statefulSet.serviceName || "(empty)"}`);
   } else {
-    evidence.push(`No StatefulSet ${ctx.workload.name}: looking at the level's Service ${snap.governingServiceName}`);
+    evidence.push(`No StatefulSet ${workload.name}: looking at the level's Service ${snap.governingServiceName}`);
   }
   const svc = snap.governingService;
   if (!svc) {
@@ -35,19 +38,18 @@ export const serviceHeadless: CheckImplementation = async ({ ctx }) => {
   return { passed: false, evidence, reason };
 };
 
-export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
-  const snap = await ctx.snapshot();
+export const statefulSetServiceNameVerdict: ObjectVerdict = ({ snapshot: snap, workload }) => {
   const sts = snap.statefulSet;
   if (!sts) {
-    const deployment = snap.deployments.find((d) => d.name === ctx.workload.name);
-    const evidence = [`StatefulSet ${ctx.workload.name}: not found`];
+    const deployment = snap.deployments.find((d) => d.name === workload.name);
+    const evidence = [`StatefulSet ${workload.name}: not found`];
     if (deployment) evidence.push(`Deployment ${deployment.name}: ${deployment.readyReplicas}/${deployment.replicas} ready`);
     return {
       passed: false,
       evidence,
       reason: deployment
         ? `A Deployment's pods get random names (like ${deployment.name}-7c9f8-x2lqp) and no per-pod DNS records, so replicas cannot name their primary.`
-        : `The StatefulSet ${ctx.workload.name} is gone. Apply statefulset.yaml again.`,
+        : `The StatefulSet ${workload.name} is gone. Apply statefulset.yaml again.`,
     };
   }
   const evidence = [`StatefulSet ${sts.name}: spec.serviceName = ${sts.serviceName}, spec.selector ${formatSelector(sts.selector)}`];
@@ -77,8 +79,7 @@ export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
   return { passed: true, evidence };
 };
 
-export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
-  const snap = await ctx.snapshot();
+export const endpointSliceHostnamesVerdict: ObjectVerdict = ({ snapshot: snap, workload }) => {
   const evidence: string[] = [];
   const endpoints = snap.endpointSlices.flatMap((s) => s.endpoints.map((e) => ({ ...e, slice: s.name })));
   if (snap.endpointSlices.length === 0) evidence.push(`No EndpointSlice for Service ${snap.governingServiceName}`);
@@ -90,9 +91,9 @@ export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
   const problems: string[] = [];
   const strangerProblems: string[] = [];
   const isWorkloadEntry = (e: (typeof endpoints)[number]) =>
-    snap.workloadPods.some((pod, i) => e.targetPod === `${ctx.workload.name}-${i}` || (pod?.ip !== undefined && e.addresses.includes(pod.ip)));
+    snap.workloadPods.some((pod, i) => e.targetPod === `${workload.name}-${i}` || (pod?.ip !== undefined && e.addresses.includes(pod.ip)));
   snap.workloadPods.forEach((pod, i) => {
-    const name = `${ctx.workload.name}-${i}`;
+    const name = `${workload.name}-${i}`;
     const entry = endpoints.find((e) => e.targetPod === name || (pod?.ip !== undefined && e.addresses.includes(pod.ip)));
     if (!entry) problems.push(`${name} is not listed`);
     else if (entry.hostname !== name) problems.push(`${name} is listed without hostname ${name}`);
@@ -102,7 +103,7 @@ export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
   if (strangers.length > 0) {
     const who = strangers.map((e) => `${e.targetPod ?? e.addresses.join(",")} (hostname ${e.hostname ?? "(none)"})`).join(", ");
     strangerProblems.push(
-      `The Service also lists ${who}, which ${strangers.length === 1 ? "is" : "are"} not a pod of StatefulSet ${ctx.workload.name}: its selector matches ${strangers.length === 1 ? "that pod" : "those pods"} too, so their addresses are mixed into the Service's DNS answer and a client looking for the members reaches a stranger. Remove the label from ${strangers.length === 1 ? "it" : "them"}, or narrow the selector to the StatefulSet's pods`,
+      `The Service also lists ${who}, which ${strangers.length === 1 ? "is" : "are"} not a pod of StatefulSet ${workload.name}: its selector matches ${strangers.length === 1 ? "that pod" : "those pods"} too, so their addresses are mixed into the Service's DNS answer and a client looking for the members reaches a stranger. Remove the label from ${strangers.length === 1 ? "it" : "them"}, or narrow the selector to the StatefulSet's pods`,
     );
   }
   if (problems.length === 0 && strangerProblems.length === 0) return { passed: true, evidence };
@@ -111,3 +112,7 @@ export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
     : [];
   return { passed: false, evidence, reason: [...own, ...strangerProblems.map((p) => `${p}.`)].join(" ") };
 };
+
+export const serviceHeadless = readsObjects(serviceHeadlessVerdict);
+export const statefulSetServiceName = readsObjects(statefulSetServiceNameVerdict);
+export const endpointSliceHostnames = readsObjects(endpointSliceHostnamesVerdict);

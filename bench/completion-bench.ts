@@ -1,0 +1,123 @@
+/**
+ * The `completion` section of `npm run bench` (issue 15): how long after a keystroke in the YAML
+ * editor its schema completion shows, in Debian's Chromium against the production server.
+ * Measured in the page: from the keydown's own timestamp to the moment the suggestion list holds
+ * `clusterIP` (a MutationObserver, so no polling interval is added), for a letter typed on an
+ * empty line under a Service's `spec`, where Monaco's quick suggestions ask monaco-yaml.
+ *
+ *   first   the first keystroke on a freshly loaded page (new browser context: nothing cached),
+ *           once the editor is ready (the schema applied and the YAML worker has validated once)
+ *   warm    the keystrokes after it on the same page
+ *
+ * Also reports the schema's download size (GET /api/editor-schema/<level>, raw and gzipped).
+ * Nothing here asserts a time; the target (p95 ≤ 100 ms) is reported by run-bench.ts.
+ */
+import { gzipSync } from "node:zlib";
+import { chromium, type Page } from "@playwright/test";
+
+export interface CompletionResult {
+  first: number[];
+  warm: number[];
+  schemaBytes: number;
+  schemaGzipBytes: number;
+}
+
+interface MonacoForBench {
+  editor: {
+    getEditors(): { getModel(): { setValue(v: string): void; uri: unknown } | null; setPosition(p: { lineNumber: number; column: number }): void; focus(): void }[];
+    getModelMarkers(filter: { owner?: string; resource?: unknown }): unknown[];
+  };
+}
+
+const SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: redis\nspec:\n  \n";
+/** The same with a misspelt field: the YAML worker marks it once it has the schema. */
+const WITH_TYPO = "apiVersion: v1\nkind: Service\nmetadata:\n  name: redis\nspec:\n  clusterIp: x\n";
+
+async function setText(page: Page, text: string): Promise<void> {
+  await page.evaluate((value) => {
+    const editor = (window as unknown as { monaco: MonacoForBench }).monaco.editor.getEditors()[0]!;
+    editor.getModel()!.setValue(value);
+    editor.setPosition({ lineNumber: 6, column: 3 });
+    editor.focus();
+  }, text);
+}
+
+const yamlMarkers = (page: Page) =>
+  page.evaluate(() => {
+    const monaco = (window as unknown as { monaco: MonacoForBench }).monaco;
+    const model = monaco.editor.getEditors()[0]!.getModel()!;
+    return monaco.editor.getModelMarkers({ owner: "yaml", resource: model.uri }).length;
+  });
+
+/** Types one letter and resolves with the ms from its keydown to `clusterIP` in the suggestion list. */
+async function keystrokeToCompletion(page: Page): Promise<number> {
+  const measured = page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        let keyAt = 0;
+        const onKey = (event: KeyboardEvent) => {
+          keyAt = event.timeStamp;
+          document.removeEventListener("keydown", onKey, true);
+        };
+        document.addEventListener("keydown", onKey, true);
+        const shown = () =>
+          keyAt > 0 &&
+          [...document.querySelectorAll(".suggest-widget.visible .monaco-list-row")].some((row) => /\bclusterIP\b/.test(row.textContent ?? ""));
+        const observer = new MutationObserver(() => {
+          if (!shown()) return;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve(performance.now() - keyAt);
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error("no completion with clusterIP within 10 s"));
+        }, 10_000);
+      }),
+  );
+  await page.keyboard.type("c");
+  return measured;
+}
+
+export async function benchCompletion(base: string, levelId: string, pages: number, keysPerPage: number): Promise<CompletionResult> {
+  const res = await fetch(`${base}/api/editor-schema/${levelId}`);
+  if (!res.ok) throw new Error(`GET /api/editor-schema/${levelId}: ${res.status}`);
+  const body = Buffer.from(await res.arrayBuffer());
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const first: number[] = [];
+  const warm: number[] = [];
+  try {
+    for (let i = 0; i < pages; i++) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      const schema = page.waitForResponse((r) => r.url().endsWith(`/api/editor-schema/${levelId}`) && r.status() === 200);
+      await page.goto(`${base}/levels/${levelId}`);
+      await schema;
+      await page.waitForFunction(() => ((window as unknown as { monaco?: MonacoForBench }).monaco?.editor.getEditors().length ?? 0) > 0);
+      await page.getByTestId("editor-tab-service.yaml").click();
+      // Ready: the YAML worker has the schema (it marks the typo), then the clean text.
+      await setText(page, WITH_TYPO);
+      for (let waited = 0; (await yamlMarkers(page)) === 0; waited += 50) {
+        if (waited > 30_000) throw new Error("the YAML worker never validated against the schema");
+        await page.waitForTimeout(50);
+      }
+      await setText(page, SERVICE);
+      first.push(await keystrokeToCompletion(page));
+      for (let k = 0; k < keysPerPage; k++) {
+        await page.keyboard.press("Escape");
+        await page.keyboard.press("Backspace");
+        await page.waitForTimeout(50);
+        warm.push(await keystrokeToCompletion(page));
+      }
+      process.stdout.write(`  completion page ${i + 1}/${pages}: first ${first.at(-1)!.toFixed(1)} ms\n`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return { first, warm, schemaBytes: body.length, schemaGzipBytes: gzipSync(body).length };
+}
