@@ -1,11 +1,16 @@
-/** Bounded wait until every pod of the workload is Ready, with progress on the way. */
-import type { PodsReadySpec } from "./spec-types";
-import type { CheckImplementation } from "./check-types";
+/** Bounded wait until every pod of the StatefulSet workload is Ready, with progress on the way. */
+import { z } from "zod";
+import { defineCheck, type CheckImplementation } from "./check-types";
+import { timeoutSeconds } from "./check-params";
+import { STATEFULSET_WORKLOAD, statefulSetWorkload } from "./statefulset-workload";
 
-export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec, progress }) => {
+const podsReadyParams = z.strictObject({ timeoutSeconds });
+type PodsReadyParams = z.infer<typeof podsReadyParams>;
+
+export const podsReady: CheckImplementation<PodsReadyParams> = async ({ ctx, spec, progress }) => {
   const timeoutMs = spec.params.timeoutSeconds * 1000;
   const started = Date.now();
-  let snap = await ctx.snapshot();
+  let snap = await statefulSetWorkload(ctx);
   for (;;) {
     const ready = snap.workloadPods.filter((p) => p?.ready && !p.deleting).length;
     const total = ctx.workload.replicas;
@@ -14,7 +19,7 @@ export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec,
     if (waited >= timeoutMs) break;
     progress(`${ready}/${total} pods ready, ${Math.round(waited / 1000)} s of ${spec.params.timeoutSeconds} s`);
     await new Promise((r) => setTimeout(r, 1000));
-    snap = await ctx.refresh();
+    snap = (await ctx.refresh()).get(STATEFULSET_WORKLOAD);
   }
   const evidence = snap.workloadPods.map((p, i) =>
     p
@@ -35,3 +40,12 @@ export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec,
       : `${name} is ${stuck.status} and not Ready after ${spec.params.timeoutSeconds} s. Look at kubectl describe pod ${name} and its logs.`;
   return { passed: false, evidence, reason };
 };
+
+/** All `workload.replicas` pods of the StatefulSet workload become Ready within `timeoutSeconds`. */
+export const podsReadyCheck = defineCheck({
+  type: "pods-ready",
+  params: podsReadyParams,
+  reads: [STATEFULSET_WORKLOAD],
+  budgetMs: (params) => params.timeoutSeconds * 1000 + 10_000,
+  run: podsReady,
+});

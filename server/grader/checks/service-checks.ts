@@ -1,12 +1,14 @@
 /** Checks on the Service objects: headless, governing the StatefulSet, EndpointSlice hostnames. */
-import { selectorMatches } from "../grade-context";
-import type { CheckImplementation } from "./check-types";
+import { selectorMatches } from "../namespace-reads";
+import { defineCheck, type CheckImplementation } from "./check-types";
+import { noParams } from "./check-params";
+import { STATEFULSET_WORKLOAD, statefulSetWorkload } from "./statefulset-workload";
 
 const formatSelector = (s: Record<string, string>) =>
   Object.keys(s).length ? Object.entries(s).map(([k, v]) => `${k}=${v}`).join(",") : "(none)";
 
 export const serviceHeadless: CheckImplementation = async ({ ctx }) => {
-  const snap = await ctx.snapshot();
+  const snap = await statefulSetWorkload(ctx);
   const evidence: string[] = [];
   if (snap.statefulSet) {
     evidence.push(`StatefulSet ${snap.statefulSet.name}: spec.serviceName = ${snap.statefulSet.serviceName || "(empty)"}`);
@@ -36,7 +38,7 @@ export const serviceHeadless: CheckImplementation = async ({ ctx }) => {
 };
 
 export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
-  const snap = await ctx.snapshot();
+  const snap = await statefulSetWorkload(ctx);
   const sts = snap.statefulSet;
   if (!sts) {
     const deployment = snap.deployments.find((d) => d.name === ctx.workload.name);
@@ -78,7 +80,7 @@ export const statefulSetServiceName: CheckImplementation = async ({ ctx }) => {
 };
 
 export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
-  const snap = await ctx.snapshot();
+  const snap = await statefulSetWorkload(ctx);
   const evidence: string[] = [];
   const endpoints = snap.endpointSlices.flatMap((s) => s.endpoints.map((e) => ({ ...e, slice: s.name })));
   if (snap.endpointSlices.length === 0) evidence.push(`No EndpointSlice for Service ${snap.governingServiceName}`);
@@ -111,3 +113,21 @@ export const endpointSliceHostnames: CheckImplementation = async ({ ctx }) => {
     : [];
   return { passed: false, evidence, reason: [...own, ...strangerProblems.map((p) => `${p}.`)].join(" ") };
 };
+
+/**
+ * The Service named by the workload's `spec.serviceName` (or `workload.defaultServiceName` when
+ * the workload is missing) exists and has `clusterIP: None`.
+ */
+export const serviceHeadlessCheck = defineCheck({ type: "service-headless", params: noParams, reads: [STATEFULSET_WORKLOAD], run: serviceHeadless });
+
+/**
+ * The StatefulSet `workload.name` exists, and its `spec.serviceName` names an existing headless
+ * Service whose selector matches the StatefulSet's pod template labels.
+ */
+export const statefulSetServiceNameCheck = defineCheck({ type: "statefulset-service-name", params: noParams, reads: [STATEFULSET_WORKLOAD], run: statefulSetServiceName });
+
+/**
+ * The EndpointSlices of the governing Service list every workload pod as ready, each with
+ * `hostname` equal to the pod's name (what cluster DNS builds per-pod records from).
+ */
+export const endpointSliceHostnamesCheck = defineCheck({ type: "endpointslice-hostnames", params: noParams, reads: [STATEFULSET_WORKLOAD], run: endpointSliceHostnames });

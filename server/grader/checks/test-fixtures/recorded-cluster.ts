@@ -14,8 +14,8 @@ import { byName, toDeploymentInfo, toEndpointSliceInfo, toPodInfo, toServiceInfo
 import { loadLevelCatalog, type LoadedLevel } from "../../../levels/level-catalog";
 import { GradeContext } from "../../grade-context";
 import { GRADER_NAMESPACE } from "../../probe-pod";
-import type { CheckSpec } from "../../../../lib/levels/level-schema";
-import type { CheckOutcome, CheckImplementation } from "../check-types";
+import { planChecks } from "../check-library";
+import type { CheckOutcome, CheckImplementation, CheckSpecOf } from "../check-types";
 import { connectionRefused, NS, nslookupNxdomain, type NamespaceObjects, type ProbeWorld } from "./level-30-recordings";
 
 export interface RecordedCluster {
@@ -192,17 +192,20 @@ export async function level30(): Promise<LoadedLevel> {
   return level;
 }
 
-/** The level's spec of the check of this type. */
-export function specOf<T extends CheckSpec["type"]>(level: LoadedLevel, type: T): Extract<CheckSpec, { type: T }> {
-  const spec = level.manifest.grader.find((c): c is Extract<CheckSpec, { type: T }> => c.type === type);
-  if (!spec) throw new Error(`Level 30 has no ${type} check`);
-  return spec;
+/**
+ * The level's spec of the check of this type, as the grade runs it: its params parsed by the
+ * check library (typed by the implementation it is handed to).
+ */
+export function specOf(level: LoadedLevel, type: string): CheckSpecOf<never> {
+  const planned = planChecks(level.manifest.grader).find((c) => c.spec.type === type);
+  if (!planned) throw new Error(`level ${level.manifest.id} has no ${type} check`);
+  return planned.spec as CheckSpecOf<never>;
 }
 
 /** Runs one check over the recorded cluster, collecting its progress reports. */
-export async function runCheck<S extends CheckSpec>(
-  check: CheckImplementation<S>,
-  spec: S,
+export async function runCheck<P>(
+  check: CheckImplementation<P>,
+  spec: CheckSpecOf<P>,
   run: RecordedRun,
 ): Promise<CheckOutcome & { progress: string[] }> {
   const progress: string[] = [];
