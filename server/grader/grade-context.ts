@@ -24,6 +24,8 @@ export interface GradeContextOptions {
   probePod?: string;
   /** The wait after a new probe pod is ready (the probe pod's default unless given). */
   probePodSettleMs?: number;
+  /** The level's checks, resolved (by default from the check library); tests bring their own. */
+  checks?: readonly PlannedCheck[];
 }
 
 /** The probe run key of the shared requests (a check's own runs use their own keys). */
@@ -55,7 +57,7 @@ export class GradeContext implements GradeView {
     readonly namespace: string,
     readonly options: GradeContextOptions = {},
   ) {
-    this.checks = planChecks(level.manifest.grader);
+    this.checks = options.checks ?? planChecks(level.manifest.grader);
     this.reads = uniqueBy(
       this.checks.flatMap((c) => c.definition.reads),
       (r) => r.name,
