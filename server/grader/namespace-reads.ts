@@ -60,6 +60,16 @@ export const DEPLOYMENT_WORKLOAD: NamespaceRead<DeploymentWorkload> = {
   },
 };
 
+/** The level's workload's pods, whichever kind it is: a Deployment's, or a StatefulSet's by owner. */
+export const WORKLOAD_PODS: NamespaceRead<PodInfo[]> = {
+  name: "workloadPods",
+  async read(s) {
+    const { kind, name } = s.manifest.workload;
+    if (kind === "Deployment") return (await s.get(DEPLOYMENT_WORKLOAD)).pods;
+    return (await s.get(PODS)).filter((p) => p.owner?.kind === "StatefulSet" && p.owner.name === name);
+  },
+};
+
 /** IPs of the Ready, not terminating pods among `pods`, sorted: what a headless Service's name answers. */
 export function readyPodIPs(pods: readonly PodInfo[]): string[] {
   return pods.flatMap((p) => (p.ready && !p.deleting && p.ip ? [p.ip] : [])).sort();

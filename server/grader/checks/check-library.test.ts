@@ -4,10 +4,13 @@
 import { describe, expect, it } from "vitest";
 import type { CheckSpec } from "../../../lib/levels/level-schema";
 import { CHECK_LIBRARY, checkSpecProblems, implementationOf, planChecks } from "./check-library";
+import { deploymentPodsReady } from "./deployment-checks";
 import { perPodDns, serviceDns } from "./dns-checks";
+import { redisFanOut } from "./fan-out-checks";
 import { podsReady } from "./pods-ready";
 import { replicationData, replicationTopology } from "./redis-checks";
 import { endpointSliceHostnames, serviceHeadless, statefulSetServiceName } from "./service-checks";
+import { serviceDnsRecords } from "./service-dns-records";
 
 const expected = {
   "service-headless": serviceHeadless,
@@ -18,13 +21,17 @@ const expected = {
   "service-dns": serviceDns,
   "redis-replication-topology": replicationTopology,
   "redis-replication-data": replicationData,
+  "deployment-pods-ready": deploymentPodsReady,
+  "service-dns-records": serviceDnsRecords,
+  "redis-fan-out": redisFanOut,
 };
 
 const check = (type: string, params?: Record<string, unknown>): CheckSpec => ({ id: `${type}-check`, type, title: "t", explanation: "e", ...(params ? { params } : {}) });
 
 describe("the check library", () => {
-  it("files each definition under its own type", () => {
+  it("files each definition under its own type, and has one for every type this test knows", () => {
     for (const [type, definition] of CHECK_LIBRARY) expect(definition.type).toBe(type);
+    expect([...CHECK_LIBRARY.keys()].sort()).toEqual(Object.keys(expected).sort());
   });
 
   it("runs each type's own implementation", () => {
@@ -35,7 +42,7 @@ describe("the check library", () => {
 
   it("refuses a check type it does not have, listing the known ones", () => {
     expect(checkSpecProblems([check("pods-ready", { timeoutSeconds: 5 }), check("node-rules")])).toEqual([
-      { path: "grader[1].type", message: expect.stringMatching(/^"node-rules" is not a check type \(known: endpointslice-hostnames, per-pod-dns, pods-ready, /) },
+      { path: "grader[1].type", message: expect.stringMatching(/^"node-rules" is not a check type \(known: [a-z-]+(, [a-z-]+)+\)$/) },
     ]);
   });
 

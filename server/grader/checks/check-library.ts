@@ -9,10 +9,13 @@
  */
 import { formatIssuePath, type CheckSpec } from "../../../lib/levels/level-schema";
 import type { CheckDefinition, CheckImplementation, PlannedCheck } from "./check-types";
+import { deploymentPodsReadyCheck } from "./deployment-checks";
 import { perPodDnsCheck, serviceDnsCheck } from "./dns-checks";
+import { redisFanOutCheck } from "./fan-out-checks";
 import { podsReadyCheck } from "./pods-ready";
 import { replicationDataCheck, replicationTopologyCheck } from "./redis-checks";
 import { endpointSliceHostnamesCheck, serviceHeadlessCheck, statefulSetServiceNameCheck } from "./service-checks";
+import { serviceDnsRecordsCheck } from "./service-dns-records";
 
 const DEFINITIONS: readonly CheckDefinition<unknown>[] = [
   serviceHeadlessCheck,
@@ -23,6 +26,9 @@ const DEFINITIONS: readonly CheckDefinition<unknown>[] = [
   serviceDnsCheck,
   replicationTopologyCheck,
   replicationDataCheck,
+  deploymentPodsReadyCheck,
+  serviceDnsRecordsCheck,
+  redisFanOutCheck,
 ] as CheckDefinition<unknown>[];
 
 /** The library, by type. */
