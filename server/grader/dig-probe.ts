@@ -5,8 +5,6 @@
  * and its text is cut back into one record per question. Names come from the cluster's objects
  * and the level's manifest and are checked again here; argv items, never a shell line.
  */
-import type { ProbeRecord } from "./probe";
-
 export type DigType = "SRV" | "A";
 
 export interface DigRequest {
@@ -25,15 +23,19 @@ export interface DigResourceRecord {
   data: string;
 }
 
-/** A dig answer as a probe record: the question, its status, and the answer and additional sections. */
-export interface DigRecord extends ProbeRecord {
+/** A dig answer as a probe record (probe.ts): the question, its status, and the answer and additional sections. */
+export interface DigRecord {
   kind: "dig";
   name: string;
   type: DigType;
+  exitCode: number;
+  /** dig's own text for this question. */
+  output: string;
   /** `NOERROR`, `NXDOMAIN`, `SERVFAIL`, … */
   status: string;
   answers: DigResourceRecord[];
   additional: DigResourceRecord[];
+  [field: string]: unknown;
 }
 
 /** DNS labels, the first ones of an SRV name may start with `_` (`_redis._tcp.…`). */
@@ -97,7 +99,7 @@ export function digRunProblem(requests: readonly DigRequest[], exitCode: number 
 }
 
 /** The record of the question `name` of `type` (a trailing dot or not), if any. */
-export function digRecordFor(records: readonly ProbeRecord[], name: string, type: DigType): DigRecord | undefined {
+export function digRecordFor(records: readonly { kind: string; [field: string]: unknown }[], name: string, type: DigType): DigRecord | undefined {
   const wanted = (name.endsWith(".") ? name : `${name}.`).toLowerCase();
   return records.find((r): r is DigRecord => r.kind === "dig" && r.name === wanted && r.type === type);
 }
