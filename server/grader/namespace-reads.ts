@@ -6,6 +6,11 @@
  *
  * A read may build on other reads (`source.get`): within one snapshot each read runs once, so
  * two checks that both look at the Services share one API call.
+ *
+ * A read need not come from the Kubernetes API. The seam for the node-rules check (issue 14,
+ * item 2: what kube-proxy programmed on each node for the learner's Services) is a read of its
+ * own that asks the platform's collector in kubequest-system for this namespace's KUBE-SERVICES
+ * and KUBE-SVC-* lines, declared by that check type like any other read.
  */
 import type { DeploymentInfo, EndpointSliceInfo, KubeAdapter, PodInfo, ServiceInfo } from "../kubernetes/kube-adapter";
 import type { LevelManifest } from "../../lib/levels/level-schema";
