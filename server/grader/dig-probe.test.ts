@@ -37,7 +37,9 @@ describe("parseDigOutput", () => {
 
   it("reads SRV data and the targets' addresses", () => {
     const peers = digRecordFor(records, `_redis._tcp.cache-peers.${NS}.svc.cluster.local`, "SRV")!;
-    expect(peers.answers[0]).toEqual({ name: `_redis._tcp.cache-peers.${NS}.svc.cluster.local.`, ttl: 30, type: "SRV", data: `0 33 6379 10-244-0-21.cache-peers.${NS}.svc.cluster.local.` });
+    // In the order CoreDNS gave them, which is no particular order.
+    expect(peers.answers[0]).toEqual({ name: `_redis._tcp.cache-peers.${NS}.svc.cluster.local.`, ttl: 30, type: "SRV", data: `0 33 6379 10-244-0-22.cache-peers.${NS}.svc.cluster.local.` });
+    expect(peers.answers.map((a) => a.data.split(" ")[3])).toEqual(["22", "23", "21"].map((n) => `10-244-0-${n}.cache-peers.${NS}.svc.cluster.local.`));
     expect(peers.additional.map((a) => a.data)).toEqual(["10.244.0.21", "10.244.0.22", "10.244.0.23"]);
     expect(peers.output).toMatch(/^;; ->>HEADER<<- opcode: QUERY, status: NOERROR/);
     expect(peers.output).not.toMatch(/Got answer/);

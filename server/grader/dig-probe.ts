@@ -72,8 +72,8 @@ export function parseDigOutput(stdout: string): DigRecord[] {
       const m = new RegExp(`^;; ${title} SECTION:\\n((?:[^\\n]+\\n?)*)`, "m").exec(block);
       return (m?.[1] ?? "").split("\n").flatMap((line) => parseResourceRecord(line) ?? []);
     };
-    // The text of the block up to the next query's "Got answer" line, which belongs to the next one.
-    const output = block.replace(/\n;; Got answer:\n?$/, "").trimEnd();
+    // The block up to the next question's "Got answer" (and the warnings dig prints after it).
+    const output = block.split(/\n;; Got answer:/)[0]!.trimEnd();
     records.push({
       kind: "dig",
       name: question[1]!.toLowerCase(),

@@ -1,45 +1,51 @@
 /**
  * dig's answers to SRV questions as the toolbox's dig (BIND 9.18, Debian bookworm) prints them
- * with `+nocmd +nostats`, one block per question, for CoreDNS 1.12 answering a ClusterIP
- * Service, a headless Service over three Deployment pods (targets named after the pods' dashed
- * IPs, with their addresses in the additional section), a name that does not exist, and a
- * question that got no reply. `{ns}` stands for the namespace.
+ * with `+nocmd +nostats` in the grader's probe pod, one block per question, for CoreDNS 1.12
+ * answering a ClusterIP Service, a headless Service over three Deployment pods (targets named
+ * after the pods' dashed IPs, with their addresses in the additional section), a name that does
+ * not exist, and a question that got no reply. Recorded on the kind cluster (dig warns about
+ * `.local` after each "Got answer:", tabs as dig prints them); `{ns}` stands for the namespace.
  */
 
 export const VIRTUAL_SRV = `;; Got answer:
-;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 24787
+;; WARNING: .local is reserved for Multicast DNS
+;; You are currently testing what happens when an mDNS query is leaked to DNS
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 60263
 ;; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 2
 ;; WARNING: recursion requested but not available
 
 ;; OPT PSEUDOSECTION:
 ; EDNS: version: 0, flags:; udp: 1232
-; COOKIE: 0f3ad5d0d3b1c4a8 (echoed)
+; COOKIE: 534e0e590fbd5d8b (echoed)
 ;; QUESTION SECTION:
 ;_redis._tcp.cache.{ns}.svc.cluster.local. IN SRV
 
 ;; ANSWER SECTION:
-_redis._tcp.cache.{ns}.svc.cluster.local. 30 IN SRV 0 100 6379 cache.{ns}.svc.cluster.local.
+_redis._tcp.cache.{ns}.svc.cluster.local. 30 IN	SRV 0 100 6379 cache.{ns}.svc.cluster.local.
 
 ;; ADDITIONAL SECTION:
 cache.{ns}.svc.cluster.local. 30 IN A 10.96.201.14
 
 `;
 
+/** Recorded with the pods at 10.244.0.112–114, renumbered to .21–.23; the answers come in no particular order. */
 export const HEADLESS_SRV = `;; Got answer:
-;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 4411
+;; WARNING: .local is reserved for Multicast DNS
+;; You are currently testing what happens when an mDNS query is leaked to DNS
+;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 42115
 ;; flags: qr aa rd; QUERY: 1, ANSWER: 3, AUTHORITY: 0, ADDITIONAL: 4
 ;; WARNING: recursion requested but not available
 
 ;; OPT PSEUDOSECTION:
 ; EDNS: version: 0, flags:; udp: 1232
-; COOKIE: 5e1f7a0c9b2d4e61 (echoed)
+; COOKIE: 534e0e590fbd5d8b (echoed)
 ;; QUESTION SECTION:
 ;_redis._tcp.cache-peers.{ns}.svc.cluster.local.	IN SRV
 
 ;; ANSWER SECTION:
-_redis._tcp.cache-peers.{ns}.svc.cluster.local. 30 IN SRV 0 33 6379 10-244-0-21.cache-peers.{ns}.svc.cluster.local.
-_redis._tcp.cache-peers.{ns}.svc.cluster.local. 30 IN SRV 0 33 6379 10-244-0-22.cache-peers.{ns}.svc.cluster.local.
-_redis._tcp.cache-peers.{ns}.svc.cluster.local. 30 IN SRV 0 33 6379 10-244-0-23.cache-peers.{ns}.svc.cluster.local.
+_redis._tcp.cache-peers.{ns}.svc.cluster.local.	30 IN SRV 0 33 6379 10-244-0-22.cache-peers.{ns}.svc.cluster.local.
+_redis._tcp.cache-peers.{ns}.svc.cluster.local.	30 IN SRV 0 33 6379 10-244-0-23.cache-peers.{ns}.svc.cluster.local.
+_redis._tcp.cache-peers.{ns}.svc.cluster.local.	30 IN SRV 0 33 6379 10-244-0-21.cache-peers.{ns}.svc.cluster.local.
 
 ;; ADDITIONAL SECTION:
 10-244-0-21.cache-peers.{ns}.svc.cluster.local. 30 IN A 10.244.0.21
@@ -48,7 +54,10 @@ _redis._tcp.cache-peers.{ns}.svc.cluster.local. 30 IN SRV 0 33 6379 10-244-0-23.
 
 `;
 
+/** Recorded for a port the kubernetes Service does not have, renamed. */
 export const NXDOMAIN_SRV = `;; Got answer:
+;; WARNING: .local is reserved for Multicast DNS
+;; You are currently testing what happens when an mDNS query is leaked to DNS
 ;; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 61904
 ;; flags: qr aa rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 1
 ;; WARNING: recursion requested but not available
@@ -79,6 +88,8 @@ export function digOutput(ns: string, blocks: string[]): string {
 
 function header(status: string, id: number, answers: number, authority: number, additional: number): string {
   return `;; Got answer:
+;; WARNING: .local is reserved for Multicast DNS
+;; You are currently testing what happens when an mDNS query is leaked to DNS
 ;; ->>HEADER<<- opcode: QUERY, status: ${status}, id: ${id}
 ;; flags: qr aa rd; QUERY: 1, ANSWER: ${answers}, AUTHORITY: ${authority}, ADDITIONAL: ${additional + 1}
 ;; WARNING: recursion requested but not available
