@@ -30,7 +30,7 @@ const levelFile = z
   );
 
 /** A Kubernetes object or pod name (RFC 1123 label: pods of a workload are always labels). */
-const objectName = z
+export const objectName = z
   .string()
   .max(63)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a name is lowercase letters, digits and dashes, e.g. redis-0");
@@ -128,77 +128,26 @@ export function evidencePattern(text: string): RegExp {
 // Grader checks
 
 /**
- * Fields every check has. `id` is what results, wrong fixes and chaos rounds refer to;
- * `type` selects the grader's implementation, so one implementation can serve many levels.
+ * A grader check. `id` is what results, wrong fixes and chaos rounds refer to; `type` selects the
+ * grader's implementation, so one implementation can serve many levels. Which types exist and
+ * which `params` each takes is the check library's business (server/grader/checks/): it
+ * validates them when the catalog loads and in `npm run levels:check`.
  */
-const checkBase = {
+export const checkSpecSchema = z.strictObject({
   /** Stable id, unique within the level, e.g. "per-pod-dns". */
   id: kebabId,
+  /** The check type, e.g. "service-dns" (see the check library). */
+  type: kebabId,
   /** Short name shown in the grade panel. */
   title: nonEmptyText,
   /** What the check verifies and why it matters, in one or two sentences (Markdown). */
   explanation: nonEmptyText,
   /** Optional: what to look at next when the check fails (Markdown). */
   hint: nonEmptyText.optional(),
-};
-
-/** A check with no parameters: `params` may be left out or be an empty mapping. */
-const noParams = z.strictObject({}).optional();
-
-/** The DNS checks may name the Service whose names clients use, when it is not simply the governing one. */
-const dnsParams = z.strictObject({ service: objectName.optional() }).optional();
-
-export const checkSpecSchema = z.discriminatedUnion("type", [
-  /**
-   * The Service named by the workload's `spec.serviceName` (or `workload.defaultServiceName`
-   * when the workload is missing) exists and has `clusterIP: None`.
-   */
-  z.strictObject({ ...checkBase, type: z.literal("service-headless"), params: noParams }),
-  /**
-   * The StatefulSet `workload.name` exists, and its `spec.serviceName` names an existing
-   * headless Service whose selector matches the StatefulSet's pod template labels.
-   */
-  z.strictObject({ ...checkBase, type: z.literal("statefulset-service-name"), params: noParams }),
-  /** All `workload.replicas` pods of the workload become Ready within `timeoutSeconds`. */
-  z.strictObject({
-    ...checkBase,
-    type: z.literal("pods-ready"),
-    params: z.strictObject({ timeoutSeconds: z.number().int().min(1).max(600) }),
-  }),
-  /**
-   * The EndpointSlices of the governing Service list every workload pod as ready, each with
-   * `hostname` equal to the pod's name (what cluster DNS builds per-pod records from).
-   */
-  z.strictObject({ ...checkBase, type: z.literal("endpointslice-hostnames"), params: noParams }),
-  /**
-   * From inside the cluster, `<pod>.<service>.<namespace>.svc.cluster.local` resolves to that
-   * pod's current IP, for every workload pod. `service` is the name the level's clients use
-   * (its objectives promise those names); by default the governing Service's.
-   */
-  z.strictObject({ ...checkBase, type: z.literal("per-pod-dns"), params: dnsParams }),
-  /**
-   * From inside the cluster, `<service>.<namespace>.svc.cluster.local` resolves to exactly the
-   * pod IPs of the workload (no virtual IP). `service` as for per-pod-dns.
-   */
-  z.strictObject({ ...checkBase, type: z.literal("service-dns"), params: dnsParams }),
-  /**
-   * Redis `INFO replication`: pod ordinal 0 is a master with `replicas - 1` connected
-   * replicas; every other pod is a replica whose `master_host` is pod 0's per-pod DNS name
-   * (not an IP) with `master_link_status:up`.
-   */
-  z.strictObject({ ...checkBase, type: z.literal("redis-replication-topology"), params: noParams }),
-  /**
-   * A key written to the primary is readable on every replica within `timeoutMs`, and a write
-   * sent to a replica is refused as read-only.
-   */
-  z.strictObject({
-    ...checkBase,
-    type: z.literal("redis-replication-data"),
-    params: z.strictObject({ timeoutMs: z.number().int().min(100).max(60_000) }),
-  }),
-]);
+  /** The type's parameters, checked against the type's own schema by the check library. */
+  params: z.record(z.string(), z.unknown()).optional(),
+});
 export type CheckSpec = z.infer<typeof checkSpecSchema>;
-export type CheckType = CheckSpec["type"];
 
 // ---------------------------------------------------------------------------------------------
 // The manifest

@@ -8,7 +8,7 @@ import type { ReadyEnvironment } from "../environments/level-environment";
 import { byName, toDeploymentInfo, toEndpointSliceInfo, toPodInfo, toServiceInfo, toStatefulSetInfo } from "../kubernetes/kube-object-mappers";
 import type { LoadedLevel } from "../levels/level-catalog";
 import type { NamespaceLists } from "../live-view/namespace-live-view";
-import { CHECK_LIBRARY, implementationOf } from "./checks/check-library";
+import { CHECK_LIBRARY, planChecks } from "./checks/check-library";
 import { level30, recordedContext, runCheck } from "./checks/test-fixtures/recorded-cluster";
 import {
   deployment,
@@ -23,7 +23,7 @@ import {
   VIRTUAL_IP,
   type NamespaceObjects as RecordedObjects,
 } from "./checks/test-fixtures/level-30-recordings";
-import { evaluateLiveChecks, LiveCheckFeed, objectsFromLists } from "./live-checks";
+import { evaluateLiveChecks, LiveCheckFeed } from "./live-checks";
 
 let level: LoadedLevel;
 beforeAll(async () => {
@@ -45,7 +45,7 @@ function listsOf(objects: RecordedObjects): NamespaceLists {
   };
 }
 
-const live = (lvl: LoadedLevel, objects: RecordedObjects) => evaluateLiveChecks(lvl, objectsFromLists(lvl, listsOf(objects)));
+const live = (lvl: LoadedLevel, objects: RecordedObjects) => evaluateLiveChecks(lvl, NS, listsOf(objects));
 const byId = (checks: LiveCheck[]) => Object.fromEntries(checks.map((c) => [c.id, c]));
 
 /** The untouched start: a Service with a virtual IP, redis-1 waiting for the primary, redis-2 not made yet. */
@@ -58,8 +58,8 @@ const brokenStart = () =>
   });
 
 describe("evaluateLiveChecks", () => {
-  it("marks the object-only checks live and the probe checks 'Check my work' only, in the grader's order", () => {
-    const checks = live(level, solvedNamespace());
+  it("marks the object-only checks live and the probe checks 'Check my work' only, in the grader's order", async () => {
+    const checks = await live(level, solvedNamespace());
     expect(checks.map((c) => c.id)).toEqual(level.manifest.grader.map((s) => s.id));
     expect(checks.map((c) => [c.id, c.live, c.verdict])).toEqual([
       ["service-headless", true, "pass"],
@@ -76,8 +76,8 @@ describe("evaluateLiveChecks", () => {
     expect(dns).toEqual({ id: "service-dns", title: level.manifest.grader[4]!.title, explanation: level.manifest.grader[4]!.explanation, live: false });
   });
 
-  it("fails the broken start where the grader would, saying what is wrong now", () => {
-    const checks = byId(live(level, brokenStart()));
+  it("fails the broken start where the grader would, saying what is wrong now", async () => {
+    const checks = byId(await live(level, brokenStart()));
     expect(checks["service-headless"]).toMatchObject({
       verdict: "fail",
       evidence: ["StatefulSet redis: spec.serviceName = redis", `Service redis: type ClusterIP, spec.clusterIP = ${VIRTUAL_IP}`],
@@ -93,19 +93,19 @@ describe("evaluateLiveChecks", () => {
     expect(checks["endpointslice-hostnames"]).toMatchObject({ verdict: "fail", reason: expect.stringMatching(/^redis-1 is listed but not ready; redis-2 is not listed\./) });
   });
 
-  it("turns service-headless green once the Service is recreated headless, before any pod moved", () => {
-    const before = byId(live(level, brokenStart()));
-    const after = byId(live(level, { ...brokenStart(), services: [service("redis")] }));
+  it("turns service-headless green once the Service is recreated headless, before any pod moved", async () => {
+    const before = byId(await live(level, brokenStart()));
+    const after = byId(await live(level, { ...brokenStart(), services: [service("redis")] }));
     expect(before["service-headless"]!.verdict).toBe("fail");
     expect(after["service-headless"]).toEqual({ ...before["service-headless"], verdict: "pass", evidence: ["StatefulSet redis: spec.serviceName = redis", "Service redis: type ClusterIP, spec.clusterIP = None"], reason: undefined });
     expect("reason" in after["service-headless"]!).toBe(false);
     expect(after["pods-ready"]!.verdict).toBe("fail");
   });
 
-  it("says a pod is not Ready yet, or not created yet, where the grader says it waited", () => {
-    const crashing = byId(live(level, solvedNamespace({ pods: [redisPod(0), redisPod(1), redisPod(2, { mainWaiting: "CrashLoopBackOff", restarts: 4 }), toolboxPod()] })));
+  it("says a pod is not Ready yet, or not created yet, where the grader says it waited", async () => {
+    const crashing = byId(await live(level, solvedNamespace({ pods: [redisPod(0), redisPod(1), redisPod(2, { mainWaiting: "CrashLoopBackOff", restarts: 4 }), toolboxPod()] })));
     expect(crashing["pods-ready"]!.reason).toBe("redis-2 is CrashLoopBackOff and not Ready yet. Look at kubectl describe pod redis-2 and its logs.");
-    const none = byId(live(level, solvedNamespace({ pods: [toolboxPod()] })));
+    const none = byId(await live(level, solvedNamespace({ pods: [toolboxPod()] })));
     expect(none["pods-ready"]!.reason).toBe("redis-0 has not been created yet: a StatefulSet creates pods in order and waits for each to be Ready before the next.");
   });
 
@@ -127,13 +127,13 @@ describe("evaluateLiveChecks", () => {
   for (const [name, objects] of scenarios) {
     it(`agrees with the grader's own run on ${name}`, async () => {
       vi.useFakeTimers();
-      const checks = live(level, objects());
+      const checks = await live(level, objects());
       let compared = 0;
-      for (const spec of level.manifest.grader) {
+      for (const { spec, definition } of planChecks(level.manifest.grader)) {
         const shown = checks.find((c) => c.id === spec.id)!;
         if (!shown.live) continue;
         compared += 1;
-        const graded = runCheck(implementationOf(spec), spec, recordedContext(level, { objects }));
+        const graded = runCheck(definition.run, spec, recordedContext(level, { objects }));
         // pods-ready waits up to its timeout before it fails: let the fake clock run.
         for (let i = 0; i < 70; i++) await vi.advanceTimersByTimeAsync(1000);
         const outcome = await graded;
@@ -146,13 +146,13 @@ describe("evaluateLiveChecks", () => {
     });
   }
 
-  it("knows no check ids: a level naming its checks otherwise gets them live by type", () => {
+  it("knows no check ids: a level naming its checks otherwise gets them live by type", async () => {
     const [headless, , podsReady, , serviceDns] = level.manifest.grader;
     const other: LoadedLevel = {
       ...level,
       manifest: { ...level.manifest, grader: [{ ...serviceDns!, id: "name-answers" }, { ...podsReady!, id: "all-up" }, { ...headless!, id: "no-virtual-ip" }] },
     } as LoadedLevel;
-    const checks = live(other, brokenStart());
+    const checks = await live(other, brokenStart());
     expect(checks.map((c) => [c.id, c.live, c.verdict])).toEqual([
       ["name-answers", false, undefined],
       ["all-up", true, "fail"],
@@ -160,27 +160,27 @@ describe("evaluateLiveChecks", () => {
     ]);
   });
 
-  it("leaves a check whose verdict throws (a bug of ours) without a verdict, never a fail, and reports it", () => {
-    vi.spyOn(CHECK_LIBRARY["endpointslice-hostnames"], "fromObjects").mockImplementation(() => {
+  it("leaves a check whose verdict throws (a bug of ours) without a verdict, never a fail, and reports it", async () => {
+    vi.spyOn(CHECK_LIBRARY.get("endpointslice-hostnames")!, "fromObjects").mockImplementation(() => {
       throw new TypeError("cannot read properties of undefined");
     });
     const errors: string[] = [];
-    const checks = byId(evaluateLiveChecks(level, objectsFromLists(level, listsOf(solvedNamespace())), (id) => errors.push(id)));
+    const checks = byId(await evaluateLiveChecks(level, NS, listsOf(solvedNamespace()), (id) => errors.push(id)));
     expect(checks["endpointslice-hostnames"]).toEqual({ id: "endpointslice-hostnames", title: expect.any(String), explanation: expect.any(String), live: true });
     expect(checks["service-headless"]!.verdict).toBe("pass");
     expect(errors).toEqual(["endpointslice-hostnames"]);
   });
 
-  it("caps the evidence a hostile namespace can make it send", () => {
+  it("caps the evidence a hostile namespace can make it send", async () => {
     const many = Array.from({ length: 250 }, (_, i) => service(`hl-${String(i).padStart(3, "0")}`));
-    const checks = byId(live(level, solvedNamespace({ services: [service("redis", { clusterIP: VIRTUAL_IP }), ...many] })));
+    const checks = byId(await live(level, solvedNamespace({ services: [service("redis", { clusterIP: VIRTUAL_IP }), ...many] })));
     const evidence = checks["service-headless"]!.evidence!;
     expect(evidence).toHaveLength(201);
     expect(evidence.at(-1)).toBe("[… 52 more lines not shown]");
   });
 
-  it("is not a grade result: its payload cannot be passed where a CheckResult is recorded", () => {
-    const shown: LiveCheck = live(level, solvedNamespace())[0]!;
+  it("is not a grade result: its payload cannot be passed where a CheckResult is recorded", async () => {
+    const shown: LiveCheck = (await live(level, solvedNamespace()))[0]!;
     // @ts-expect-error a live check has no grader status: it can never be recorded as a check result
     const recorded: CheckResult = shown;
     expect(recorded).not.toHaveProperty("status");
@@ -196,26 +196,26 @@ describe("LiveCheckFeed", () => {
     return { sent, feed: new LiveCheckFeed({ emit: (namespace, checks) => sent.push({ namespace, checks }) }) };
   }
 
-  it("sends the verdicts of the first read, then only reads that change something shown", () => {
+  it("sends the verdicts of the first read, then only reads that change something shown", async () => {
     const { sent, feed: f } = feed();
-    f.objectsRead(env(level), listsOf(brokenStart()), at);
+    await f.objectsRead(env(level), listsOf(brokenStart()), at);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.namespace).toBe(NS);
     expect(sent[0]!.checks).toMatchObject({ levelId: "headless-statefulset-dns", namespace: NS, readAt: at.toISOString() });
     // The same objects again (a pod's status update that changes no verdict or evidence): nothing.
-    f.objectsRead(env(level), listsOf(brokenStart()), new Date(at.getTime() + 1000));
+    await f.objectsRead(env(level), listsOf(brokenStart()), new Date(at.getTime() + 1000));
     expect(sent).toHaveLength(1);
-    f.objectsRead(env(level), listsOf({ ...brokenStart(), services: [service("redis")] }), new Date(at.getTime() + 2000));
+    await f.objectsRead(env(level), listsOf({ ...brokenStart(), services: [service("redis")] }), new Date(at.getTime() + 2000));
     expect(sent).toHaveLength(2);
     expect(sent[1]!.checks.checks.find((c) => c.id === "service-headless")!.verdict).toBe("pass");
     expect(f.lastSent(NS)).toBe(sent[1]!.checks);
   });
 
-  it("sends the last verdicts again to a new viewer, and forgets the namespace once nobody looks", () => {
+  it("sends the last verdicts again to a new viewer, and forgets the namespace once nobody looks", async () => {
     const { sent, feed: f } = feed();
     f.resend(NS);
     expect(sent).toHaveLength(0);
-    f.objectsRead(env(level), listsOf(brokenStart()), at);
+    await f.objectsRead(env(level), listsOf(brokenStart()), at);
     f.resend(NS);
     expect(sent).toHaveLength(2);
     expect(sent[1]!.checks).toBe(sent[0]!.checks);
@@ -224,15 +224,15 @@ describe("LiveCheckFeed", () => {
     f.resend(NS);
     expect(sent).toHaveLength(2);
     // Watched again (after a reset): the first read is sent even if it looks the same.
-    f.objectsRead(env(level), listsOf(brokenStart()), at);
+    await f.objectsRead(env(level), listsOf(brokenStart()), at);
     expect(sent).toHaveLength(3);
   });
 
-  it("sends nothing for a level none of whose checks reads objects alone", () => {
+  it("sends nothing for a level none of whose checks reads objects alone", async () => {
     const { sent, feed: f } = feed();
-    const probesOnly = { ...level, manifest: { ...level.manifest, grader: level.manifest.grader.filter((s) => !CHECK_LIBRARY[s.type].fromObjects) } } as LoadedLevel;
+    const probesOnly = { ...level, manifest: { ...level.manifest, grader: level.manifest.grader.filter((s) => !CHECK_LIBRARY.get(s.type)!.fromObjects) } } as LoadedLevel;
     expect(probesOnly.manifest.grader.length).toBeGreaterThan(0);
-    f.objectsRead(env(probesOnly), listsOf(solvedNamespace()), at);
+    await f.objectsRead(env(probesOnly), listsOf(solvedNamespace()), at);
     expect(sent).toEqual([]);
   });
 });

@@ -18,42 +18,47 @@ import type { ReadyEnvironment } from "../environments/level-environment";
 import type { LoadedLevel } from "../levels/level-catalog";
 import type { NamespaceLists, NamespaceObjectsListener } from "../live-view/namespace-live-view";
 import { moduleLogger } from "../logging/logger";
-import { objectVerdictOf } from "./checks/check-library";
-import { snapshotOf, type NamespaceObjects } from "./grade-context";
+import { planChecks } from "./checks/check-library";
+import { takeSnapshot, type NamespaceLister } from "./namespace-reads";
 import { capEvidence } from "./run-grade";
 
 const log = moduleLogger("live-checks");
 
-/** The objects a snapshot is made of, from one read of the live view. */
-export function objectsFromLists(level: LoadedLevel, lists: NamespaceLists): NamespaceObjects {
-  const { workload } = level.manifest;
+/**
+ * The live view's last read, answering the cluster calls a check's reads make: the checks'
+ * reads build their picture from it exactly as they do from the API server's lists.
+ */
+export function listerOf(lists: NamespaceLists): NamespaceLister {
   return {
-    statefulSet: lists.statefulSets.find((s) => s.name === workload.name) ?? null,
-    services: lists.services,
-    pods: lists.pods,
-    endpointSlices: lists.endpointSlices,
-    deployments: lists.deployments,
+    listServices: async () => lists.services,
+    listPods: async () => lists.pods,
+    listEndpointSlices: async () => lists.endpointSlices,
+    listDeployments: async () => lists.deployments,
+    getStatefulSet: async (_namespace, name) => lists.statefulSets.find((s) => s.name === name) ?? null,
   };
 }
 
 /**
- * The level's main-round checks with a verdict for each object-only one, from the same snapshot
+ * The level's main-round checks with a verdict for each object-only one, from the same reads
  * the grader would make of these objects. A verdict that throws (a bug of ours) leaves its check
  * without a verdict, never a fail.
  */
-export function evaluateLiveChecks(
+export async function evaluateLiveChecks(
   level: LoadedLevel,
-  objects: NamespaceObjects,
+  namespace: string,
+  lists: NamespaceLists,
   onError: (checkId: string, err: unknown) => void = () => undefined,
-): LiveCheck[] {
-  const { workload, grader } = level.manifest;
-  const snapshot = snapshotOf(workload, objects);
-  return grader.map((spec): LiveCheck => {
+): Promise<LiveCheck[]> {
+  const { manifest } = level;
+  const planned = planChecks(manifest.grader);
+  const liveReads = planned.flatMap((c) => (c.definition.fromObjects ? c.definition.reads : []));
+  const snapshot = await takeSnapshot({ kube: listerOf(lists), namespace, manifest }, [...new Map(liveReads.map((r) => [r.name, r])).values()]);
+  return planned.map(({ spec, definition }): LiveCheck => {
     const base = { id: spec.id, title: spec.title, explanation: spec.explanation };
-    const verdict = objectVerdictOf(spec);
+    const verdict = definition.fromObjects;
     if (!verdict) return { ...base, live: false };
     try {
-      const outcome = verdict({ snapshot, spec, workload });
+      const outcome = verdict({ snapshot, params: spec.params, workload: manifest.workload });
       return {
         ...base,
         live: true,
@@ -80,14 +85,33 @@ export interface LiveCheckFeedOptions {
  */
 export class LiveCheckFeed implements NamespaceObjectsListener {
   private readonly last = new Map<string, { key: string; sent: LiveChecks }>();
+  /** Each namespace's evaluations, one after another, so verdicts are sent in the reads' order. */
+  private readonly queues = new Map<string, Promise<void>>();
+  /** Bumped when a namespace stops: an evaluation that started before sends nothing. */
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly opts: LiveCheckFeedOptions) {}
 
-  objectsRead(env: ReadyEnvironment, lists: NamespaceLists, readAt: Date): void {
+  /** Evaluates the read (after the namespace's earlier ones) and sends what changed. */
+  objectsRead(env: ReadyEnvironment, lists: NamespaceLists, readAt: Date): Promise<void> {
+    const { namespace } = env;
+    const next = (this.queues.get(namespace) ?? Promise.resolve())
+      .then(() => this.evaluate(env, lists, readAt))
+      .catch((err: unknown) => log.error({ err, namespace }, "live checks could not be evaluated"));
+    this.queues.set(namespace, next);
+    void next.then(() => {
+      if (this.queues.get(namespace) === next) this.queues.delete(namespace);
+    });
+    return next;
+  }
+
+  private async evaluate(env: ReadyEnvironment, lists: NamespaceLists, readAt: Date): Promise<void> {
     const level = env.level;
-    const checks = evaluateLiveChecks(level, objectsFromLists(level, lists), (checkId, err) =>
+    const generation = this.generations.get(env.namespace) ?? 0;
+    const checks = await evaluateLiveChecks(level, env.namespace, lists, (checkId, err) =>
       log.error({ err, namespace: env.namespace, check: checkId }, "a live check could not be evaluated"),
     );
+    if ((this.generations.get(env.namespace) ?? 0) !== generation) return;
     // A level none of whose checks reads objects alone has nothing live to show.
     if (!checks.some((c) => c.live)) return;
     const key = JSON.stringify(checks);
@@ -104,6 +128,7 @@ export class LiveCheckFeed implements NamespaceObjectsListener {
 
   stopped(namespace: string): void {
     this.last.delete(namespace);
+    this.generations.set(namespace, (this.generations.get(namespace) ?? 0) + 1);
   }
 
   /** The verdicts last sent for the namespace (null before the first, or once nobody looks). */

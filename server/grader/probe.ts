@@ -2,8 +2,11 @@
  * Runs `kubequest-probe` (shipped in the toolbox image) in the grader's probe pod: one exec
  * gathers every DNS answer and Redis reply a grade needs. Arguments are argv items, never a
  * shell line; names come from the cluster's own objects and are validated again by the script.
+ * Questions the script cannot ask (SRV records) go to the image's `dig`, in one exec of its
+ * own run beside the script's (dig-probe.ts).
  */
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import { digArgv, digRunProblem, parseDigOutput, type DigRequest } from "./dig-probe";
 import { GraderInfrastructureError } from "./grade-failure";
 import { ensureProbePod, GRADER_NAMESPACE, PROBE_POD, resetProbePodCache } from "./probe-pod";
 
@@ -26,7 +29,11 @@ export type ProbeRequest =
   | { kind: "redis-info"; host: string }
   | { kind: "redis-write"; host: string; key: string; value: string }
   | { kind: "redis-wait-key"; host: string; key: string; value: string; timeoutMs: number }
-  | { kind: "redis-write-expect-readonly"; host: string; key: string };
+  | { kind: "redis-write-expect-readonly"; host: string; key: string }
+  | DigRequest;
+
+/** The requests kubequest-probe itself answers (all but dig's). */
+export type ScriptProbeRequest = Exclude<ProbeRequest, DigRequest>;
 
 /** One line of the probe's output. Fields beyond these are kept but unused. */
 export interface ProbeRecord {
@@ -41,7 +48,7 @@ export interface ProbeRecord {
   [field: string]: unknown;
 }
 
-export function probeArgv(requests: ProbeRequest[]): string[] {
+export function probeArgv(requests: ScriptProbeRequest[]): string[] {
   const argv = ["kubequest-probe"];
   for (const r of requests) {
     switch (r.kind) {
@@ -100,7 +107,7 @@ export function parseProbeOutput(stdout: string): ProbeRecord[] {
  * one line per request; anything less (the exec cut short, the pod killed, output lost) is our
  * failure to gather evidence, never the learner's.
  */
-export function probeRunProblem(requests: ProbeRequest[], exitCode: number | null, records: ProbeRecord[], stderr: string): string | undefined {
+export function probeRunProblem(requests: readonly ProbeRequest[], exitCode: number | null, records: ProbeRecord[], stderr: string): string | undefined {
   const why = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 300) || "no error output";
   if (exitCode !== 0) return `the grader's probe did not finish (exit code ${exitCode ?? "none"}): ${why}`;
   const answered = records.filter((r) => r.kind !== "unparsed" && r.kind !== "usage-error").length;
@@ -119,22 +126,42 @@ export interface ProbeRunOptions {
   podSettleMs?: number;
 }
 
-/** One run of the probe: throws GraderInfrastructureError (or a KubeError) when it could not gather everything. */
+/**
+ * One run of the probe: throws GraderInfrastructureError (or a KubeError) when it could not
+ * gather everything. Records come back in the order of `requests`' kinds: the script's, then dig's.
+ */
 export async function runProbe(kube: KubeAdapter, requests: ProbeRequest[], opts: ProbeRunOptions = {}): Promise<ProbeRecord[]> {
   const podName = opts.podName ?? PROBE_POD;
   await ensureProbePod(kube, { timeoutMs: opts.podReadyTimeoutMs, name: podName, settleMs: opts.podSettleMs });
-  const result = await kube
-    .exec(GRADER_NAMESPACE, podName, "probe", probeArgv(requests), { timeoutMs: opts.timeoutMs ?? 20_000, maxOutputBytes: PROBE_LIMITS.execOutputBytes })
-    .catch((err: unknown) => {
-      resetProbePodCache(podName);
-      throw err;
-    });
-  const records = parseProbeOutput(result.stdout);
-  const problem = probeRunProblem(requests, result.exitCode, records, result.stderr);
-  if (problem) {
+  const script = requests.filter((r): r is ScriptProbeRequest => r.kind !== "dig");
+  const dig = requests.filter((r): r is DigRequest => r.kind === "dig");
+  const exec = (argv: string[]) =>
+    kube
+      .exec(GRADER_NAMESPACE, podName, "probe", argv, { timeoutMs: opts.timeoutMs ?? 20_000, maxOutputBytes: PROBE_LIMITS.execOutputBytes })
+      .catch((err: unknown) => {
+        resetProbePodCache(podName);
+        throw err;
+      });
+  const fail = (problem: string): never => {
     // The pod may be gone or going: look at it afresh before the next try.
     resetProbePodCache(podName);
     throw new GraderInfrastructureError(problem);
-  }
-  return records;
+  };
+  const [scriptRecords, digRecords] = await Promise.all([
+    script.length === 0
+      ? []
+      : exec(probeArgv(script)).then((result) => {
+          const records = parseProbeOutput(result.stdout);
+          const problem = probeRunProblem(script, result.exitCode, records, result.stderr);
+          return problem ? fail(problem) : records;
+        }),
+    dig.length === 0
+      ? []
+      : exec(digArgv(dig)).then((result) => {
+          const records = parseDigOutput(result.stdout.slice(0, PROBE_LIMITS.execOutputBytes));
+          const problem = digRunProblem(dig, result.exitCode, records, result.stderr, result.stdout);
+          return problem ? fail(problem) : records.map((r) => ({ ...r, output: capOutput(r.output) }));
+        }),
+  ]);
+  return [...scriptRecords, ...digRecords];
 }

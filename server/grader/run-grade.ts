@@ -12,11 +12,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { CheckResult, GradeFinished, GradeRound, GradeStarted } from "../../lib/protocol/socket-events";
-import type { CheckSpec } from "../../lib/levels/level-schema";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
-import type { LoadedLevel } from "../levels/level-catalog";
-import { DEFAULT_CHECK_BUDGET_MS, GradeContext } from "./grade-context";
-import { implementationOf } from "./checks/check-library";
+import type { LevelManifest } from "../../lib/levels/level-schema";
+import { GradeContext } from "./grade-context";
+import { DEFAULT_CHECK_BUDGET_MS, type PlannedCheck } from "./checks/check-types";
 import { errorResult, withRetries } from "./grade-failure";
 import { moduleLogger } from "../logging/logger";
 
@@ -24,7 +23,8 @@ const log = moduleLogger("grade");
 
 export interface RunGradeOptions {
   kube: KubeAdapter;
-  level: LoadedLevel;
+  /** The level (a LoadedLevel): its manifest, and the debrief a passed main round returns. */
+  level: { readonly manifest: LevelManifest; readonly debrief: string };
   namespace: string;
   round: GradeRound;
   onStarted(started: GradeStarted): void;
@@ -39,35 +39,20 @@ export interface RunGradeOptions {
 
 const CHAOS_CHECK_ID = "chaos-pod-replaced";
 
-/** Budget of the checks that read the shared DNS/Redis probe. */
-const PROBE_CHECK_BUDGET_MS = 45_000;
-
-/** How long a check may spend on retries of its reads and probes: its own waits plus slack. */
-export function checkBudgetMs(spec: CheckSpec): number {
-  switch (spec.type) {
-    case "pods-ready":
-      return spec.params.timeoutSeconds * 1000 + 10_000;
-    case "redis-replication-data":
-      return spec.params.timeoutMs + 20_000;
-    // The probe's exec is bounded at 20 s: room for one more try after a timed-out run (a
-    // loaded probe pod answers late rather than never; a late verdict beats an error).
-    case "per-pod-dns":
-    case "service-dns":
-    case "redis-replication-topology":
-      return PROBE_CHECK_BUDGET_MS;
-    default:
-      return DEFAULT_CHECK_BUDGET_MS;
-  }
+/** How long a check may spend on retries of its reads and probes: what its type says, or the default. */
+export function checkBudgetMs(check: PlannedCheck): number {
+  return check.definition.budgetMs?.(check.spec.params) ?? DEFAULT_CHECK_BUDGET_MS;
 }
 
 /** Runs one check, reporting "running" (with progress) and then its result. */
-async function runCheck(ctx: GradeContext, spec: CheckSpec, onCheck: (r: CheckResult) => void, maxBudgetMs = Infinity): Promise<CheckResult> {
+async function runCheck(ctx: GradeContext, check: PlannedCheck, onCheck: (r: CheckResult) => void, maxBudgetMs = Infinity): Promise<CheckResult> {
+  const { spec } = check;
   const base = { id: spec.id, title: spec.title, explanation: spec.explanation };
   const started = Date.now();
   onCheck({ ...base, status: "running", evidence: [] });
-  ctx.setBudget(Math.min(checkBudgetMs(spec), maxBudgetMs));
+  ctx.setBudget(Math.min(checkBudgetMs(check), maxBudgetMs));
   try {
-    const outcome = await implementationOf(spec)({
+    const outcome = await check.definition.run({
       ctx,
       spec,
       progress: (text) => onCheck({ ...base, status: "running", evidence: [], progress: text }),
@@ -133,8 +118,9 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
   const contextOptions = { probePod: opts.probePod, probePodSettleMs: opts.probePodSettleMs };
   // One context per round: the snapshot and the in-cluster probes are shared by every check.
   let ctx = new GradeContext(kube, level, namespace, contextOptions);
-  // The DNS/Redis probe needs only the snapshot: start it while the API checks run.
-  void ctx.prefetchClusterProbe();
+  // The shared probe needs only the snapshot: start it while the checks that read objects run.
+  void ctx.prefetch();
+  const planned = new Map(ctx.checks.map((c) => [c.spec.id, c]));
   for (const spec of specs) {
     if (failed) {
       const stopper = results.find((r) => r.status === "fail" || r.status === "error");
@@ -153,13 +139,14 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
       onCheck(skipped);
       continue;
     }
-    let result = await runCheck(ctx, spec, onCheck, opts.maxCheckBudgetMs);
+    const check = planned.get(spec.id)!;
+    let result = await runCheck(ctx, check, onCheck, opts.maxCheckBudgetMs);
     // In the chaos round a replica that just came back may still be syncing: retry, with a
     // fresh look at the cluster each time, until the deadline.
     while (round === "chaos" && result.status !== "pass" && Date.now() + 1000 < deadline) {
       await new Promise((r) => setTimeout(r, 1000));
       ctx = new GradeContext(kube, level, namespace, contextOptions);
-      result = await runCheck(ctx, spec, onCheck, opts.maxCheckBudgetMs);
+      result = await runCheck(ctx, check, onCheck, opts.maxCheckBudgetMs);
     }
     results.push(result);
     onCheck(result);

@@ -61,6 +61,14 @@ export interface StatefulSetInfo {
   uid: string;
 }
 
+export interface DeploymentInfo {
+  name: string;
+  replicas: number;
+  readyReplicas: number;
+  /** spec.selector.matchLabels: the labels that make a pod one of its own. */
+  selector: Record<string, string>;
+}
+
 export interface ContainerStatusInfo {
   name: string;
   ready: boolean;
@@ -184,7 +192,7 @@ export interface KubeAdapter {
   getPod(namespace: string, name: string): Promise<PodInfo | null>;
   /** EndpointSlices of one Service (label kubernetes.io/service-name), or all when omitted. */
   listEndpointSlices(namespace: string, serviceName?: string): Promise<EndpointSliceInfo[]>;
-  listDeployments(namespace: string): Promise<{ name: string; replicas: number; readyReplicas: number }[]>;
+  listDeployments(namespace: string): Promise<DeploymentInfo[]>;
   deletePod(namespace: string, name: string): Promise<void>;
 
   /** Runs argv (never a shell string) in a container and collects its output (each stream up to `maxOutputBytes`, default 1 MiB). */

@@ -10,7 +10,7 @@ import type {
   V1Service,
   V1StatefulSet,
 } from "@kubernetes/client-node";
-import type { ContainerStatusInfo, EndpointSliceInfo, PodInfo, ServiceInfo, StatefulSetInfo } from "./kube-adapter";
+import type { ContainerStatusInfo, DeploymentInfo, EndpointSliceInfo, PodInfo, ServiceInfo, StatefulSetInfo } from "./kube-adapter";
 import { podStatusColumn } from "./pod-status";
 
 /** The label Kubernetes puts on every EndpointSlice to name its Service. */
@@ -110,11 +110,12 @@ export function toEndpointSliceInfo(slice: V1EndpointSlice): EndpointSliceInfo {
   };
 }
 
-export function toDeploymentInfo(dep: V1Deployment): { name: string; replicas: number; readyReplicas: number } {
+export function toDeploymentInfo(dep: V1Deployment): DeploymentInfo {
   return {
     name: dep.metadata?.name ?? "",
     replicas: dep.spec?.replicas ?? 1,
     readyReplicas: dep.status?.readyReplicas ?? 0,
+    selector: { ...(dep.spec?.selector?.matchLabels ?? {}) },
   };
 }
 

@@ -6,7 +6,8 @@
  * (or trips KubeQuest's admission rules) fails here instead of in front of a learner.
  */
 import type { LevelStep } from "../../lib/levels/level-schema";
-import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
+import { podsOfDeployment } from "../grader/namespace-reads";
 import { NAMESPACE_PLACEHOLDER, type LoadedLevel } from "../levels/level-catalog";
 import { learnerServiceAccountOf } from "../yaml/learner-yaml";
 
@@ -90,15 +91,24 @@ export async function fillPlaceholders<T>(kube: KubeAdapter, namespace: string, 
   return fill(value) as T;
 }
 
+/** How many of the workload's pods are Ready and staying: a StatefulSet's by ordinal name, a Deployment's by its selector. */
+async function readyWorkloadPods(kube: KubeAdapter, level: LoadedLevel, namespace: string): Promise<number> {
+  const { kind, name, replicas } = level.manifest.workload;
+  const pods = await kube.listPods(namespace);
+  const staying = (p: PodInfo | undefined) => Boolean(p?.ready && !p.deleting);
+  if (kind === "Deployment") {
+    const deployment = (await kube.listDeployments(namespace)).find((d) => d.name === name);
+    return podsOfDeployment(deployment, pods).filter(staying).length;
+  }
+  return Array.from({ length: replicas }, (_, i) => pods.find((p) => p.name === `${name}-${i}`)).filter(staying).length;
+}
+
 export async function waitWorkloadReady(kube: KubeAdapter, level: LoadedLevel, namespace: string, timeoutMs: number): Promise<void> {
   const { name, replicas } = level.manifest.workload;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const pods = await kube.listPods(namespace);
-    const ready = Array.from({ length: replicas }, (_, i) => pods.find((p) => p.name === `${name}-${i}`)).filter(
-      (p) => p?.ready && !p.deleting,
-    ).length;
-    if (ready === replicas) return;
+    const ready = await readyWorkloadPods(kube, level, namespace);
+    if (ready >= replicas) return;
     if (Date.now() > deadline) {
       throw new Error(`only ${ready}/${replicas} pods of ${name} were Ready after ${timeoutMs / 1000} s`);
     }

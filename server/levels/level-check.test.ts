@@ -146,6 +146,17 @@ describe("checkLevels", () => {
     ]);
   });
 
+  it("refuses a check type the check library does not have, and params that do not fit a check's type", async () => {
+    const root = await copyOfLevels();
+    const manifest = path.join(root, LEVEL_30_DIR, "level.yaml");
+    await edit(manifest, (t) => t.replace("type: endpointslice-hostnames", "type: endpointslice-hostname").replace("timeoutSeconds: 60", "timeoutMs: 60"));
+    expect(await messages(root)).toEqual([
+      expect.stringMatching(new RegExp(`^${LEVEL_30_DIR}/level.yaml: grader\\[2\\]\\.params\\.timeoutSeconds: .*\\(for a pods-ready check\\)$`)),
+      expect.stringMatching(new RegExp(`^${LEVEL_30_DIR}/level.yaml: grader\\[2\\]\\.params: .*timeoutMs`)),
+      expect.stringMatching(new RegExp(`^${LEVEL_30_DIR}/level.yaml: grader\\[3\\]\\.type: "endpointslice-hostname" is not a check type \\(known: .*endpointslice-hostnames`)),
+    ]);
+  });
+
   it("reports schema problems with the file and field", async () => {
     const root = await copyOfLevels();
     await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace(/failsAt: service-headless(\n {4}evidence: "Service redis-headless)/, "failsAt: service-is-headless$1"));

@@ -2,7 +2,8 @@
  * Reads the `levels/` directory into memory: which level directories exist, each level's
  * manifest, Markdown and referenced Kubernetes files, and the platform objects every level
  * namespace gets. Shared by the level catalog (which refuses to start on any problem) and
- * `npm run levels:check` (which adds content rules and prints a report).
+ * `npm run levels:check` (which adds content rules and prints a report). A manifest is held to
+ * its schema and its grader checks to the grader's check library (types and their params).
  *
  * Layout:
  *   levels/_platform/*.yaml                         objects of every level namespace, applied in file-name order
@@ -12,6 +13,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import { parseLevelManifest, referencedFiles, type LevelManifest } from "../../lib/levels/level-schema";
+import { checkSpecProblems } from "../grader/checks/check-library";
 import { LevelFileError, parseKubeObjects, parseYamlDocument } from "./level-yaml";
 
 export const PLATFORM_DIR = "_platform";
@@ -131,6 +133,9 @@ export async function readLevelSource(
     const data = parseYamlDocument(await fs.readFile(path.join(dir, MANIFEST_FILE), "utf8"), manifestRel);
     const parsed = parseLevelManifest(data);
     if (!parsed.ok) return { problems: parsed.problems.map((message) => ({ file: manifestRel, message })) };
+    // Each check's type must be in the grader's library and its params fit that type.
+    const checkProblems = checkSpecProblems(parsed.manifest.grader);
+    if (checkProblems.length > 0) return { problems: checkProblems.map((p) => ({ file: manifestRel, message: `${p.path}: ${p.message}` })) };
     manifest = parsed.manifest;
   } catch (err) {
     return { problems: problemsFrom(err, manifestRel) };

@@ -115,7 +115,9 @@ describe("NamespaceLiveViews", () => {
 function recordingListener() {
   const calls: { what: "read" | "resend" | "stopped"; namespace: string; lists?: NamespaceLists }[] = [];
   const listener: NamespaceObjectsListener = {
-    objectsRead: (e, lists) => calls.push({ what: "read", namespace: e.namespace, lists }),
+    objectsRead: (e, lists) => {
+      calls.push({ what: "read", namespace: e.namespace, lists });
+    },
     resend: (ns) => calls.push({ what: "resend", namespace: ns }),
     stopped: (ns) => calls.push({ what: "stopped", namespace: ns }),
   };

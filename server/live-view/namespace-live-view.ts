@@ -31,7 +31,7 @@ export interface NamespaceLists {
 /** Something else that follows a watched namespace's objects (the live checks). */
 export interface NamespaceObjectsListener {
   /** A read of the namespace after a change (or the first one): called once per read. */
-  objectsRead(env: ReadyEnvironment, lists: NamespaceLists, readAt: Date): void;
+  objectsRead(env: ReadyEnvironment, lists: NamespaceLists, readAt: Date): void | Promise<void>;
   /** Another viewer arrived: send again what was last sent. */
   resend(namespace: string): void;
   /** Nobody here looks at the namespace any more: forget it. */
@@ -223,10 +223,11 @@ export class NamespaceLiveViews {
       this.send(sub);
       const readAt = new Date();
       for (const listener of this.listeners) {
+        const failed = (err: unknown) => log.error({ err, namespace: ns }, "a live view listener failed");
         try {
-          listener.objectsRead(sub.env, sub.lists, readAt);
+          void Promise.resolve(listener.objectsRead(sub.env, sub.lists, readAt)).catch(failed);
         } catch (err) {
-          log.error({ err, namespace: ns }, "a live view listener failed");
+          failed(err);
         }
       }
     } catch {

@@ -152,14 +152,19 @@ describe("profile, settings, export, deletion and the leaderboard", () => {
     const rules = levelRulesOf((await getLevelCatalog()).get(LEVEL)!);
     await server.kq.services.progress.recordGrade(learnerId, rules, { round: "main", passed: true, results: [], durationMs: 5 });
 
-    const profile = (await b.call<ProfileView>("GET", "/api/profile")).json;
+    let profile = (await b.call<ProfileView>("GET", "/api/profile")).json;
     expect(profile).toMatchObject({ account: { xp: 250 }, levelsPassed: 1 });
-    // Level 30 is the only level of world 3 in the catalog so far: passing it completes the world.
+    // World 3 has Levels 30 and 31: one of them does not complete it, both do.
+    expect(profile.achievements.map((a) => a.id)).toEqual(["first-pass", "no-hints"]);
+    const level31 = levelRulesOf((await getLevelCatalog()).get("clusterip-and-headless")!);
+    await server.kq.services.progress.recordGrade(learnerId, level31, { round: "main", passed: true, results: [], durationMs: 5 });
+    profile = (await b.call<ProfileView>("GET", "/api/profile")).json;
+    expect(profile).toMatchObject({ account: { xp: 450 }, levelsPassed: 2 });
     expect(profile.achievements.map((a) => a.id)).toEqual(["first-pass", "no-hints", "world-3-complete"]);
     expect(profile.place.allTime).toBeGreaterThan(0);
 
     let board = (await b.call<LeaderboardView>("GET", "/api/leaderboard?period=week")).json;
-    expect(board.you).toMatchObject({ displayName: "Linus", xp: 250, you: true });
+    expect(board.you).toMatchObject({ displayName: "Linus", xp: 450, you: true });
     expect(board.rows.some((r) => r.you)).toBe(true);
 
     expect((await b.call("PATCH", "/api/profile/settings", { publicOnLeaderboard: false })).status).toBe(200);

@@ -1,46 +1,97 @@
 /**
- * Every check type a level can configure, by its `type` in level.yaml: how the grader runs it,
- * and (`fromObjects`) whether its verdict needs only the namespace's Kubernetes objects, which
- * makes it a live check. A new check type that reads only objects declares `fromObjects` here
- * and every level that uses it gets it live, with no change to the grader or the live path.
+ * Every check type a level can name in level.yaml, by its `type`, and the rules that tie a
+ * level's `grader` entries to them: the type must exist and its `params` must fit the type's
+ * schema. The level catalog refuses a level that breaks them, `npm run levels:check` reports
+ * them, and the grade context resolves a level's checks here.
+ *
+ * A new check type is a definition (see check-types.ts) added to the list below, with its own
+ * unit tests; nothing else in the grader changes. One that reads only objects declares
+ * `fromObjects`, and every level that uses it gets it live, with no change to the live path.
  */
-import type { CheckSpec } from "../../../lib/levels/level-schema";
-import type { CheckDefinition, CheckImplementation, ObjectVerdict } from "./check-types";
-import { perPodDns, serviceDns } from "./dns-checks";
-import { podsReady, podsReadyNow } from "./pods-ready";
-import { replicationData, replicationTopology } from "./redis-checks";
-import {
-  endpointSliceHostnames,
-  endpointSliceHostnamesVerdict,
-  serviceHeadless,
-  serviceHeadlessVerdict,
-  statefulSetServiceName,
-  statefulSetServiceNameVerdict,
-} from "./service-checks";
+import { formatIssuePath, type CheckSpec } from "../../../lib/levels/level-schema";
+import type { CheckDefinition, CheckImplementation, ObjectVerdict, PlannedCheck } from "./check-types";
+import { deploymentPodsReadyCheck } from "./deployment-checks";
+import { perPodDnsCheck, serviceDnsCheck } from "./dns-checks";
+import { redisFanOutCheck } from "./fan-out-checks";
+import { podsReadyCheck } from "./pods-ready";
+import { replicationDataCheck, replicationTopologyCheck } from "./redis-checks";
+import { endpointSliceHostnamesCheck, serviceHeadlessCheck, statefulSetServiceNameCheck } from "./service-checks";
+import { serviceDnsRecordsCheck } from "./service-dns-records";
 
-type Library = { [T in CheckSpec["type"]]: CheckDefinition<Extract<CheckSpec, { type: T }>> };
+const DEFINITIONS: readonly CheckDefinition<unknown>[] = [
+  serviceHeadlessCheck,
+  statefulSetServiceNameCheck,
+  podsReadyCheck,
+  endpointSliceHostnamesCheck,
+  perPodDnsCheck,
+  serviceDnsCheck,
+  replicationTopologyCheck,
+  replicationDataCheck,
+  deploymentPodsReadyCheck,
+  serviceDnsRecordsCheck,
+  redisFanOutCheck,
+] as CheckDefinition<unknown>[];
 
-export const CHECK_LIBRARY: Library = {
-  "service-headless": { run: serviceHeadless, fromObjects: serviceHeadlessVerdict },
-  "statefulset-service-name": { run: statefulSetServiceName, fromObjects: statefulSetServiceNameVerdict },
-  "pods-ready": { run: podsReady, fromObjects: podsReadyNow },
-  "endpointslice-hostnames": { run: endpointSliceHostnames, fromObjects: endpointSliceHostnamesVerdict },
-  // These probe DNS and Redis from a pod inside the cluster: "Check my work" only.
-  "per-pod-dns": { run: perPodDns },
-  "service-dns": { run: serviceDns },
-  "redis-replication-topology": { run: replicationTopology },
-  "redis-replication-data": { run: replicationData },
-};
+/** The library, by type. */
+export const CHECK_LIBRARY: ReadonlyMap<string, CheckDefinition<unknown>> = new Map(DEFINITIONS.map((d) => [d.type, d]));
 
-function definitionOf(spec: CheckSpec): CheckDefinition {
-  return CHECK_LIBRARY[spec.type] as CheckDefinition;
+/** A problem with one `grader` entry, at the path a level author would write (`grader[2].params.service`). */
+export interface CheckSpecProblem {
+  path: string;
+  message: string;
 }
 
-export function implementationOf(spec: CheckSpec): CheckImplementation {
+function knownTypes(): string {
+  return [...CHECK_LIBRARY.keys()].sort().join(", ");
+}
+
+/** Resolves one entry: its definition and parsed parameters, or what is wrong with it. */
+function resolve(spec: CheckSpec, index: number): { planned: PlannedCheck } | { problems: CheckSpecProblem[] } {
+  const definition = CHECK_LIBRARY.get(spec.type);
+  if (!definition) {
+    return { problems: [{ path: `grader[${index}].type`, message: `"${spec.type}" is not a check type (known: ${knownTypes()})` }] };
+  }
+  const parsed = definition.params.safeParse(spec.params);
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.map((issue) => ({
+        path: formatIssuePath(["grader", index, "params", ...issue.path]),
+        message: `${issue.message} (for a ${spec.type} check)`,
+      })),
+    };
+  }
+  return { planned: { spec: { ...spec, params: parsed.data }, definition } };
+}
+
+/** What is wrong with a level's `grader` entries: unknown types, parameters that do not fit. */
+export function checkSpecProblems(grader: readonly CheckSpec[]): CheckSpecProblem[] {
+  return grader.flatMap((spec, i) => {
+    const r = resolve(spec, i);
+    return "problems" in r ? r.problems : [];
+  });
+}
+
+/** The level's checks resolved against the library; throws on an entry the catalog would refuse. */
+export function planChecks(grader: readonly CheckSpec[]): PlannedCheck[] {
+  return grader.map((spec, i) => {
+    const r = resolve(spec, i);
+    if ("problems" in r) throw new Error(r.problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+    return r.planned;
+  });
+}
+
+/** The definition of a check's type; throws for a type the library does not have. */
+export function definitionOf(spec: Pick<CheckSpec, "type">): CheckDefinition<unknown> {
+  const definition = CHECK_LIBRARY.get(spec.type);
+  if (!definition) throw new Error(`"${spec.type}" is not a check type (known: ${knownTypes()})`);
+  return definition;
+}
+
+export function implementationOf(spec: Pick<CheckSpec, "type">): CheckImplementation {
   return definitionOf(spec).run;
 }
 
 /** The check's verdict from objects alone, when its type has one (then it runs live too). */
-export function objectVerdictOf(spec: CheckSpec): ObjectVerdict | undefined {
+export function objectVerdictOf(spec: Pick<CheckSpec, "type">): ObjectVerdict<unknown> | undefined {
   return definitionOf(spec).fromObjects;
 }

@@ -1,8 +1,13 @@
-/** DNS as seen from inside the cluster: per-pod names and the Service's own name. */
-import { clusterProbe, type ClusterSnapshot } from "../grade-context";
+/** DNS as seen from inside the cluster: a StatefulSet's per-pod names and its Service's own name. */
+import { z } from "zod";
 import type { ProbeRecord } from "../probe";
-import type { CheckImplementation } from "./check-types";
-import type { DnsCheckSpec } from "./spec-types";
+import { defineCheck, PROBE_CHECK_BUDGET_MS, type CheckImplementation, type ProbePlan } from "./check-types";
+import { objectName } from "./check-params";
+import { governingDnsName, ordinalDnsName, serviceNameLookups, STATEFULSET_WORKLOAD, statefulSetWorkload, type StatefulSetWorkload } from "./statefulset-workload";
+
+/** The DNS checks may name the Service whose names clients use, when it is not simply the governing one. */
+const dnsParams = z.strictObject({ service: objectName.optional() }).optional();
+type DnsParams = z.infer<typeof dnsParams>;
 
 /** Addresses of the answer section of nslookup's output (not the server's own address). */
 export function nslookupAddresses(output: string): string[] {
@@ -29,18 +34,25 @@ function lookup(records: ProbeRecord[], name: string): ProbeRecord | undefined {
 }
 
 /** Said when the names clients use live under another Service than the governing one. */
-function notGoverningNote(snap: ClusterSnapshot, service: string): string {
+function notGoverningNote(snap: StatefulSetWorkload, service: string): string {
   if (service === snap.governingServiceName) return "";
   return ` The StatefulSet gives its pods names under ${snap.governingServiceName} (its spec.serviceName), not under ${service}, the Service this level's clients look up.`;
 }
 
-export const perPodDns: CheckImplementation<DnsCheckSpec> = async ({ ctx, spec }) => {
-  const { snap, records } = await clusterProbe(ctx);
+/** Both DNS checks ask for the names under the governing Service and under the one they name. */
+function dnsLookups({ snapshot, params, ctx }: ProbePlan<DnsParams>) {
+  const view = snapshot.get(STATEFULSET_WORKLOAD);
+  return [...serviceNameLookups(ctx, view, view.governingServiceName), ...serviceNameLookups(ctx, view, params?.service ?? view.governingServiceName)];
+}
+
+export const perPodDns: CheckImplementation<DnsParams> = async ({ ctx, spec }) => {
+  const snap = await statefulSetWorkload(ctx);
+  const records = await ctx.sharedProbe();
   const service = spec.params?.service ?? snap.governingServiceName;
   const evidence: string[] = [];
   const problems: string[] = [];
   for (let i = 0; i < ctx.workload.replicas; i++) {
-    const name = ctx.podDnsName(snap, i, service);
+    const name = ordinalDnsName(ctx, snap, i, service);
     const pod = snap.workloadPods[i];
     const record = lookup(records, name);
     const addresses = record ? nslookupAddresses(record.output) : [];
@@ -60,10 +72,11 @@ export const perPodDns: CheckImplementation<DnsCheckSpec> = async ({ ctx, spec }
   };
 };
 
-export const serviceDns: CheckImplementation<DnsCheckSpec> = async ({ ctx, spec }) => {
-  const { snap, records } = await clusterProbe(ctx);
+export const serviceDns: CheckImplementation<DnsParams> = async ({ ctx, spec }) => {
+  const snap = await statefulSetWorkload(ctx);
+  const records = await ctx.sharedProbe();
   const service = spec.params?.service ?? snap.governingServiceName;
-  const name = ctx.serviceDnsName(snap, service);
+  const name = governingDnsName(ctx, snap, service);
   const record = lookup(records, name);
   const addresses = record ? nslookupAddresses(record.output).sort() : [];
   const podIPs = snap.workloadPods.flatMap((p) => (p?.ip ? [p.ip] : [])).sort();
@@ -79,3 +92,30 @@ export const serviceDns: CheckImplementation<DnsCheckSpec> = async ({ ctx, spec 
         : `${name} answers ${addresses.join(", ")}, which is not exactly the set of pod IPs.`;
   return { passed: false, evidence, reason: `${reason}${notGoverningNote(snap, service)}` };
 };
+
+/**
+ * From inside the cluster, `<pod>.<service>.<namespace>.svc.cluster.local` resolves to that
+ * pod's current IP, for every workload pod. `service` is the name the level's clients use (its
+ * objectives promise those names); by default the governing Service's.
+ */
+export const perPodDnsCheck = defineCheck({
+  type: "per-pod-dns",
+  params: dnsParams,
+  reads: [STATEFULSET_WORKLOAD],
+  sharedProbes: dnsLookups,
+  budgetMs: () => PROBE_CHECK_BUDGET_MS,
+  run: perPodDns,
+});
+
+/**
+ * From inside the cluster, `<service>.<namespace>.svc.cluster.local` resolves to exactly the pod
+ * IPs of the workload (no virtual IP). `service` as for per-pod-dns.
+ */
+export const serviceDnsCheck = defineCheck({
+  type: "service-dns",
+  params: dnsParams,
+  reads: [STATEFULSET_WORKLOAD],
+  sharedProbes: dnsLookups,
+  budgetMs: () => PROBE_CHECK_BUDGET_MS,
+  run: serviceDns,
+});

@@ -1,13 +1,19 @@
 /**
- * Every pod of the workload Ready: the grader's run waits for it (bounded, with progress on the
- * way); the live check gives the verdict of the moment, from the same objects, without waiting.
+ * Every pod of the StatefulSet workload Ready: the grader's run waits for it (bounded, with
+ * progress on the way); the live check gives the verdict of the moment, from the same objects,
+ * without waiting.
  */
-import type { ClusterSnapshot, Workload } from "../grade-context";
-import type { PodsReadySpec } from "./spec-types";
-import type { CheckImplementation, CheckOutcome, ObjectVerdict } from "./check-types";
+import { z } from "zod";
+import type { LevelManifest } from "../../../lib/levels/level-schema";
+import { defineCheck, type CheckImplementation, type CheckOutcome, type ObjectVerdict } from "./check-types";
+import { timeoutSeconds } from "./check-params";
+import { STATEFULSET_WORKLOAD, statefulSetWorkload, type StatefulSetWorkload } from "./statefulset-workload";
+
+const podsReadyParams = z.strictObject({ timeoutSeconds });
+type PodsReadyParams = z.infer<typeof podsReadyParams>;
 
 /** The verdict on the pods as `snap` shows them; `waitedSeconds` null: now, without having waited. */
-function podsVerdict(snap: ClusterSnapshot, workload: Workload, waitedSeconds: number | null): CheckOutcome {
+function podsVerdict(snap: StatefulSetWorkload, workload: LevelManifest["workload"], waitedSeconds: number | null): CheckOutcome {
   const evidence = snap.workloadPods.map((p, i) =>
     p
       ? `${p.name}: ${p.status}, ready=${p.ready}, IP ${p.ip ?? "(none)"}, restarts ${p.restarts}`
@@ -29,12 +35,12 @@ function podsVerdict(snap: ClusterSnapshot, workload: Workload, waitedSeconds: n
 }
 
 /** Live: are all pods Ready now? */
-export const podsReadyNow: ObjectVerdict<PodsReadySpec> = ({ snapshot, workload }) => podsVerdict(snapshot, workload, null);
+export const podsReadyNow: ObjectVerdict<PodsReadyParams> = ({ snapshot, workload }) => podsVerdict(snapshot.get(STATEFULSET_WORKLOAD), workload, null);
 
-export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec, progress }) => {
+export const podsReady: CheckImplementation<PodsReadyParams> = async ({ ctx, spec, progress }) => {
   const timeoutMs = spec.params.timeoutSeconds * 1000;
   const started = Date.now();
-  let snap = await ctx.snapshot();
+  let snap = await statefulSetWorkload(ctx);
   for (;;) {
     const ready = snap.workloadPods.filter((p) => p?.ready && !p.deleting).length;
     const total = ctx.workload.replicas;
@@ -43,7 +49,17 @@ export const podsReady: CheckImplementation<PodsReadySpec> = async ({ ctx, spec,
     if (waited >= timeoutMs) break;
     progress(`${ready}/${total} pods ready, ${Math.round(waited / 1000)} s of ${spec.params.timeoutSeconds} s`);
     await new Promise((r) => setTimeout(r, 1000));
-    snap = await ctx.refresh();
+    snap = (await ctx.refresh()).get(STATEFULSET_WORKLOAD);
   }
   return podsVerdict(snap, ctx.workload, spec.params.timeoutSeconds);
 };
+
+/** All `workload.replicas` pods of the StatefulSet workload become Ready within `timeoutSeconds`. */
+export const podsReadyCheck = defineCheck({
+  type: "pods-ready",
+  params: podsReadyParams,
+  reads: [STATEFULSET_WORKLOAD],
+  budgetMs: (params) => params.timeoutSeconds * 1000 + 10_000,
+  run: podsReady,
+  fromObjects: podsReadyNow,
+});

@@ -1,10 +1,13 @@
 /** Redis replication, seen from the primary and from each replica. */
 import { randomBytes } from "node:crypto";
 import type { PodInfo } from "../../kubernetes/kube-adapter";
-import { IPV4, clusterProbe, type GradeContext } from "../grade-context";
-import type { ProbeRecord } from "../probe";
-import type { CheckImplementation } from "./check-types";
-import type { ReplicationDataSpec } from "./spec-types";
+import { z } from "zod";
+import type { ProbeRecord, ProbeRequest } from "../probe";
+import { defineCheck, PROBE_CHECK_BUDGET_MS, type CheckImplementation, type GradeView } from "./check-types";
+import { noParams } from "./check-params";
+import { ordinalDnsName, STATEFULSET_WORKLOAD, statefulSetWorkload } from "./statefulset-workload";
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** `INFO replication` as key/value pairs. */
 export function parseInfo(output: string): Map<string, string> {
@@ -28,7 +31,7 @@ function infoEvidence(podName: string, record: ProbeRecord | undefined): string[
 }
 
 /** Is `host` a DNS name that means pod 0 (short or fully qualified, optional trailing dot)? */
-export function isPrimaryDnsName(host: string, ctx: GradeContext, serviceName: string): boolean {
+export function isPrimaryDnsName(host: string, ctx: GradeView, serviceName: string): boolean {
   const pod0 = `${ctx.workload.name}-0`;
   const fq = `${pod0}.${serviceName}.${ctx.namespace}.svc.cluster.local`;
   // DNS names are case-insensitive: any spelling of the name reaches redis-0.
@@ -77,7 +80,8 @@ export function hostAliasProblems(pods: readonly (PodInfo | undefined)[], primar
 }
 
 export const replicationTopology: CheckImplementation = async ({ ctx }) => {
-  const { snap, records } = await clusterProbe(ctx);
+  const snap = await statefulSetWorkload(ctx);
+  const records = await ctx.sharedProbe();
   const infoFor = (ip: string | undefined) => records.find((r) => r.kind === "redis-info" && r.host === ip);
   const primaryName = `${ctx.workload.name}-0`;
   const pinned = hostAliasProblems(snap.workloadPods, primaryName);
@@ -105,10 +109,10 @@ export const replicationTopology: CheckImplementation = async ({ ctx }) => {
     else if (IPV4.test(host)) {
       const today = host === primaryPod?.ip ? ` (redis-0's IP today)` : "";
       problems.push(
-        `${name} follows the IP address ${host}${today}. Pod IPs change whenever redis-0 is rescheduled, and this replica would then lose its primary for good; follow ${ctx.podDnsName(snap, 0)} instead`,
+        `${name} follows the IP address ${host}${today}. Pod IPs change whenever redis-0 is rescheduled, and this replica would then lose its primary for good; follow ${ordinalDnsName(ctx, snap, 0)} instead`,
       );
     } else if (!isPrimaryDnsName(host, ctx, snap.governingServiceName)) {
-      problems.push(`${name} follows ${host || "(nothing)"}, which is not redis-0's per-pod DNS name ${ctx.podDnsName(snap, 0)}`);
+      problems.push(`${name} follows ${host || "(nothing)"}, which is not redis-0's per-pod DNS name ${ordinalDnsName(ctx, snap, 0)}`);
     } else if (info.get("master_link_status") !== "up") {
       problems.push(`${name}'s link to the primary is ${info.get("master_link_status") ?? "unknown"}`);
     } else {
@@ -117,7 +121,7 @@ export const replicationTopology: CheckImplementation = async ({ ctx }) => {
       // IP). A replica still linked to an old address (pinned, cached) is not listed. Any state
       // counts (a replica that just synced may still show send_bulk for a moment): being listed
       // at all means connected to this very process.
-      const me = connected.find((r) => r.ip === pod?.ip || r.ip === ctx.podDnsName(snap, i));
+      const me = connected.find((r) => r.ip === pod?.ip || r.ip === ordinalDnsName(ctx, snap, i));
       if (me) evidence.push(`  ${primaryName} at its current IP ${primaryPod?.ip ?? "?"} lists ${name} as ${me.state === "online" ? "an online replica" : `a replica (${me.state})`} (${me.ip})`);
       else {
         problems.push(
@@ -130,8 +134,11 @@ export const replicationTopology: CheckImplementation = async ({ ctx }) => {
   return { passed: false, evidence, reason: `${problems.join("; ")}.` };
 };
 
-export const replicationData: CheckImplementation<ReplicationDataSpec> = async ({ ctx, spec }) => {
-  const snap = await ctx.snapshot();
+const replicationDataParams = z.strictObject({ timeoutMs: z.number().int().min(100).max(60_000) });
+type ReplicationDataParams = z.infer<typeof replicationDataParams>;
+
+export const replicationData: CheckImplementation<ReplicationDataParams> = async ({ ctx, spec }) => {
+  const snap = await statefulSetWorkload(ctx);
   const primary = snap.workloadPods[0];
   const replicas = snap.workloadPods.slice(1);
   const key = `kubequest:grade:${randomBytes(4).toString("hex")}`;
@@ -166,3 +173,31 @@ export const replicationData: CheckImplementation<ReplicationDataSpec> = async (
   if (problems.length === 0) return { passed: true, evidence };
   return { passed: false, evidence, reason: `${problems.join("; ")}.` };
 };
+
+/**
+ * Redis `INFO replication`: pod ordinal 0 is a master with `replicas - 1` connected replicas;
+ * every other pod is a replica whose `master_host` is pod 0's per-pod DNS name (not an IP) with
+ * `master_link_status:up`.
+ */
+export const replicationTopologyCheck = defineCheck({
+  type: "redis-replication-topology",
+  params: noParams,
+  reads: [STATEFULSET_WORKLOAD],
+  // INFO replication of every workload pod that has an IP, in the grade's shared probe run.
+  sharedProbes: ({ snapshot }): ProbeRequest[] =>
+    snapshot.get(STATEFULSET_WORKLOAD).workloadPods.flatMap((pod) => (pod?.ip ? [{ kind: "redis-info" as const, host: pod.ip }] : [])),
+  budgetMs: () => PROBE_CHECK_BUDGET_MS,
+  run: replicationTopology,
+});
+
+/**
+ * A key written to the primary is readable on every replica within `timeoutMs`, and a write sent
+ * to a replica is refused as read-only. Its writes are its own probe run, never shared.
+ */
+export const replicationDataCheck = defineCheck({
+  type: "redis-replication-data",
+  params: replicationDataParams,
+  reads: [STATEFULSET_WORKLOAD],
+  budgetMs: (params) => params.timeoutMs + 20_000,
+  run: replicationData,
+});

@@ -2,9 +2,11 @@
 // the primary, read at its current IP, lists it online; and any hostAliases pin fails the check.
 import { describe, expect, it } from "vitest";
 import type { PodInfo } from "../../kubernetes/kube-adapter";
-import type { ClusterSnapshot, GradeContext } from "../grade-context";
+import type { Snapshot } from "../namespace-reads";
 import type { ProbeRecord } from "../probe";
+import type { GradeView } from "./check-types";
 import { replicationTopology } from "./redis-checks";
+import { STATEFULSET_WORKLOAD, type StatefulSetWorkload } from "./statefulset-workload";
 
 const NS = "kq-1";
 const name = (i: number) => `redis-${i}.redis.${NS}.svc.cluster.local`;
@@ -13,25 +15,24 @@ function pod(i: number, ip: string, extra: Partial<PodInfo> = {}): PodInfo {
   return { name: `redis-${i}`, uid: `u${i}`, phase: "Running", status: "Running", ready: true, ip, labels: { app: "redis" }, restarts: 0, initContainers: [], containers: [], deleting: false, createdAt: "", ...extra };
 }
 
-/** The slice of a GradeContext the check reads, over fixed evidence. */
-function context(pods: PodInfo[], infos: Record<string, string>): GradeContext {
-  const snap = { governingServiceName: "redis", workloadPods: pods } as unknown as ClusterSnapshot;
+/** The slice of a grade the check reads, over fixed evidence. */
+function context(pods: PodInfo[], infos: Record<string, string>): GradeView {
+  const view = { governingServiceName: "redis", workloadPods: pods } as unknown as StatefulSetWorkload;
+  const snap: Snapshot = { get: <T>(read: { name: string }) => (read === STATEFULSET_WORKLOAD ? view : undefined) as T };
   const records: ProbeRecord[] = Object.entries(infos).map(([host, output]) => ({ kind: "redis-info", host, exitCode: 0, output }));
   return {
     namespace: NS,
     level: { manifest: { grader: [] } },
     workload: { kind: "StatefulSet", name: "redis", replicas: 3, defaultServiceName: "redis" },
     snapshot: async () => snap,
-    probe: async () => records,
-    podDnsName: (_s: ClusterSnapshot, i: number) => name(i),
-    serviceDnsName: () => `redis.${NS}.svc.cluster.local`,
-  } as unknown as GradeContext;
+    sharedProbe: async () => records,
+  } as unknown as GradeView;
 }
 
 const replica = (link = "up") => `role:slave\nmaster_host:${name(0)}\nmaster_port:6379\nmaster_link_status:${link}\n`;
 const primary = (listed: string[]) =>
   `role:master\nconnected_slaves:${listed.length}\n${listed.map((ip, i) => `slave${i}:ip=${ip},port=6379,state=online,offset=1,lag=0`).join("\n")}\n`;
-const run = (ctx: GradeContext) => replicationTopology({ ctx, spec: {} as never, progress: () => undefined });
+const run = (ctx: GradeView) => replicationTopology({ ctx, spec: {} as never, progress: () => undefined });
 
 describe("replication-topology", () => {
   const pods = [pod(0, "10.244.0.20"), pod(1, "10.244.0.11"), pod(2, "10.244.0.12")];

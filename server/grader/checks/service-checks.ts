@@ -3,13 +3,16 @@
  * Each verdict reads only the namespace's objects, so the same function grades ("Check my work",
  * over the grade's snapshot) and runs live (over the live view's reads).
  */
-import { selectorMatches } from "../grade-context";
-import { readsObjects, type ObjectVerdict } from "./check-types";
+import { selectorMatches } from "../namespace-reads";
+import { defineObjectCheck, type ObjectVerdict } from "./check-types";
+import { noParams } from "./check-params";
+import { STATEFULSET_WORKLOAD } from "./statefulset-workload";
 
 const formatSelector = (s: Record<string, string>) =>
   Object.keys(s).length ? Object.entries(s).map(([k, v]) => `${k}=${v}`).join(",") : "(none)";
 
-export const serviceHeadlessVerdict: ObjectVerdict = ({ snapshot: snap, workload }) => {
+export const serviceHeadlessVerdict: ObjectVerdict<unknown> = ({ snapshot, workload }) => {
+  const snap = snapshot.get(STATEFULSET_WORKLOAD);
   const evidence: string[] = [];
   if (snap.statefulSet) {
     evidence.push(`StatefulSet ${snap.statefulSet.name}: spec.serviceName = ${snap.statefulSet.serviceName || "(empty)"}`);
@@ -38,7 +41,8 @@ export const serviceHeadlessVerdict: ObjectVerdict = ({ snapshot: snap, workload
   return { passed: false, evidence, reason };
 };
 
-export const statefulSetServiceNameVerdict: ObjectVerdict = ({ snapshot: snap, workload }) => {
+export const statefulSetServiceNameVerdict: ObjectVerdict<unknown> = ({ snapshot, workload }) => {
+  const snap = snapshot.get(STATEFULSET_WORKLOAD);
   const sts = snap.statefulSet;
   if (!sts) {
     const deployment = snap.deployments.find((d) => d.name === workload.name);
@@ -79,7 +83,8 @@ export const statefulSetServiceNameVerdict: ObjectVerdict = ({ snapshot: snap, w
   return { passed: true, evidence };
 };
 
-export const endpointSliceHostnamesVerdict: ObjectVerdict = ({ snapshot: snap, workload }) => {
+export const endpointSliceHostnamesVerdict: ObjectVerdict<unknown> = ({ snapshot, workload }) => {
+  const snap = snapshot.get(STATEFULSET_WORKLOAD);
   const evidence: string[] = [];
   const endpoints = snap.endpointSlices.flatMap((s) => s.endpoints.map((e) => ({ ...e, slice: s.name })));
   if (snap.endpointSlices.length === 0) evidence.push(`No EndpointSlice for Service ${snap.governingServiceName}`);
@@ -113,6 +118,25 @@ export const endpointSliceHostnamesVerdict: ObjectVerdict = ({ snapshot: snap, w
   return { passed: false, evidence, reason: [...own, ...strangerProblems.map((p) => `${p}.`)].join(" ") };
 };
 
-export const serviceHeadless = readsObjects(serviceHeadlessVerdict);
-export const statefulSetServiceName = readsObjects(statefulSetServiceNameVerdict);
-export const endpointSliceHostnames = readsObjects(endpointSliceHostnamesVerdict);
+/**
+ * The Service named by the workload's `spec.serviceName` (or `workload.defaultServiceName` when
+ * the workload is missing) exists and has `clusterIP: None`.
+ */
+export const serviceHeadlessCheck = defineObjectCheck({ type: "service-headless", params: noParams, reads: [STATEFULSET_WORKLOAD], fromObjects: serviceHeadlessVerdict });
+
+/**
+ * The StatefulSet `workload.name` exists, and its `spec.serviceName` names an existing headless
+ * Service whose selector matches the StatefulSet's pod template labels.
+ */
+export const statefulSetServiceNameCheck = defineObjectCheck({ type: "statefulset-service-name", params: noParams, reads: [STATEFULSET_WORKLOAD], fromObjects: statefulSetServiceNameVerdict });
+
+/**
+ * The EndpointSlices of the governing Service list every workload pod as ready, each with
+ * `hostname` equal to the pod's name (what cluster DNS builds per-pod records from).
+ */
+export const endpointSliceHostnamesCheck = defineObjectCheck({ type: "endpointslice-hostnames", params: noParams, reads: [STATEFULSET_WORKLOAD], fromObjects: endpointSliceHostnamesVerdict });
+
+/** The grader's runs of the three checks (over the grade's snapshot). */
+export const serviceHeadless = serviceHeadlessCheck.run;
+export const statefulSetServiceName = statefulSetServiceNameCheck.run;
+export const endpointSliceHostnames = endpointSliceHostnamesCheck.run;

@@ -365,6 +365,8 @@ export interface RedisServer {
   setReply: string;
   /** Does a key SET on the primary arrive here (replication works)? */
   receivesWrites: boolean;
+  /** What a GET of the awaited key returns while the write has not arrived (empty: no such key). */
+  holds?: string;
 }
 
 /** What the network answers the probe pod: per DNS name and per Redis address. */
@@ -373,6 +375,8 @@ export interface ProbeWorld {
   dns: Record<string, { exitCode: number; output: string }>;
   /** By IP; an address not listed refuses connections. */
   redis: Record<string, RedisServer>;
+  /** dig's text per SRV name (without the trailing dot, `{ns}` for the namespace); a name not listed is NXDOMAIN. */
+  srv?: Record<string, string>;
 }
 
 /** The probe's view of a solved namespace: per-pod names, the Service's name, a primary and two replicas. */

@@ -14,8 +14,9 @@ import { byName, toDeploymentInfo, toEndpointSliceInfo, toPodInfo, toServiceInfo
 import { loadLevelCatalog, type LoadedLevel } from "../../../levels/level-catalog";
 import { GradeContext } from "../../grade-context";
 import { GRADER_NAMESPACE } from "../../probe-pod";
-import type { CheckSpec } from "../../../../lib/levels/level-schema";
-import type { CheckOutcome, CheckImplementation } from "../check-types";
+import { planChecks } from "../check-library";
+import type { CheckOutcome, CheckImplementation, CheckSpecOf } from "../check-types";
+import { digOutput, nxdomainSrv } from "./dig-recordings";
 import { connectionRefused, NS, nslookupNxdomain, type NamespaceObjects, type ProbeWorld } from "./level-30-recordings";
 
 export interface RecordedCluster {
@@ -26,6 +27,8 @@ export interface RecordedCluster {
   readFailure?: Error;
   /** The probe's exec ends like this instead of answering (killed, cut short). */
   probeExec?: ExecResult;
+  /** The namespace the objects live in (Level 30's recordings' by default). */
+  namespace?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,7 +77,7 @@ function redisWaitKeyLine(host: string, key: string, value: string, timeoutMs: n
   const server = world.redis[host];
   const matched = server?.receivesWrites === true;
   // GET of a missing key prints an empty line in redis-cli's raw (non-tty) output.
-  const output = !server ? connectionRefused(host) : matched ? value : "";
+  const output = !server ? connectionRefused(host) : matched ? value : (server.holds ?? "");
   const attempts = matched ? 1 : Math.ceil(timeoutMs / 50);
   return JSON.stringify({ kind: "redis-wait-key", host, key, value, timeoutMs, exitCode: server ? 0 : 1, output, matched, attempts, durationMs: matched ? 5 : timeoutMs });
 }
@@ -83,6 +86,18 @@ function redisReadonlyLine(host: string, key: string, world: ProbeWorld): string
   const server = world.redis[host];
   const output = server ? server.setReply : connectionRefused(host);
   return JSON.stringify({ kind: "redis-write-expect-readonly", host, key, exitCode: output === "OK" ? 0 : 1, output, readonly: /^\s*(\(error\) )?READONLY/.test(output), durationMs: 3 });
+}
+
+/** dig's stdout for `argv` (dig-probe.ts's argv): each question's recorded block, NXDOMAIN when none was recorded. */
+export function digStdout(argv: string[], world: ProbeWorld, namespace: string): string {
+  const questions = argv.slice(1).filter((a) => !a.startsWith("+"));
+  const blocks: string[] = [];
+  for (let i = 0; i < questions.length; i += 2) {
+    const name = questions[i]!.replace(/\.$/, "");
+    if (questions[i + 1] !== "SRV") throw new Error(`the fake dig knows SRV questions, not ${questions[i + 1]}`);
+    blocks.push(world.srv?.[name] ?? nxdomainSrv(name));
+  }
+  return digOutput(namespace, blocks);
 }
 
 /** kubequest-probe's stdout for `argv`, one line per request in the order asked. */
@@ -122,31 +137,39 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
   let reads = 0;
   const execs: string[][] = [];
   const execTimeouts: (number | undefined)[] = [];
-  // A snapshot asks for the StatefulSet first, then lists the rest: that call starts a read,
-  // and the lists of the same read see the same objects.
+  const namespace = cluster.namespace ?? NS;
+  // A Level 30 snapshot asks for the StatefulSet first, then lists the rest: that call starts a
+  // read, and the lists of the same read see the same objects. A level without a StatefulSet
+  // read starts one when a list is asked for again (each snapshot lists each kind once).
   let current: NamespaceObjects | undefined;
+  let listed = new Set<string>();
   const startRead = () => {
     reads += 1;
+    listed = new Set();
     current = typeof cluster.objects === "function" ? cluster.objects(reads) : cluster.objects;
     return current;
   };
-  const objects = () => current ?? startRead();
-  const listing = <T>(list: () => T[]) => async (ns: string): Promise<T[]> => {
-    if (ns !== NS) return [];
+  const objectsFor = (kind: string) => {
+    const objects = !current || listed.has(kind) ? startRead() : current;
+    listed.add(kind);
+    return objects;
+  };
+  const listing = <T>(kind: string, list: (objects: NamespaceObjects) => T[]) => async (ns: string): Promise<T[]> => {
+    if (ns !== namespace) return [];
     if (cluster.readFailure) throw cluster.readFailure;
-    return byName(list() as ({ name: string } & T)[]);
+    return byName(list(objectsFor(kind)) as ({ name: string } & T)[]);
   };
   const probePods = new Map<string, PodInfo>();
   const kube = {
     getStatefulSet: async (ns: string, name: string): Promise<StatefulSetInfo | null> => {
       if (cluster.readFailure) throw cluster.readFailure;
       const sts = startRead().statefulSets.find((s) => s.metadata?.name === name);
-      return ns === NS && sts ? toStatefulSetInfo(sts) : null;
+      return ns === namespace && sts ? toStatefulSetInfo(sts) : null;
     },
-    listServices: listing<ServiceInfo>(() => objects().services.map(toServiceInfo)),
-    listPods: listing<PodInfo>(() => objects().pods.map(toPodInfo)),
-    listEndpointSlices: listing<EndpointSliceInfo>(() => objects().endpointSlices.map(toEndpointSliceInfo)),
-    listDeployments: listing(() => objects().deployments.map(toDeploymentInfo)),
+    listServices: listing<ServiceInfo>("services", (o) => o.services.map(toServiceInfo)),
+    listPods: listing<PodInfo>("pods", (o) => o.pods.map(toPodInfo)),
+    listEndpointSlices: listing<EndpointSliceInfo>("endpointSlices", (o) => o.endpointSlices.map(toEndpointSliceInfo)),
+    listDeployments: listing("deployments", (o) => o.deployments.map(toDeploymentInfo)),
     // The grader's own probe pod: made on first use, ready at once.
     getPod: async (ns: string, name: string) => (ns === GRADER_NAMESPACE ? (probePods.get(name) ?? null) : null),
     ensureNamespace: async () => undefined,
@@ -176,13 +199,21 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
       execTimeouts.push(opts?.timeoutMs);
       if (cluster.probeExec) return cluster.probeExec;
       if (!cluster.probe) throw new Error("this test recorded no probe answers");
+      if (argv[0] === "dig") return { stdout: digStdout(argv, cluster.probe, namespace), stderr: "", exitCode: 0 };
       return { stdout: probeStdout(argv, cluster.probe), stderr: "", exitCode: 0 };
     },
   } as unknown as KubeAdapter;
   // A probe pod of its own per context: the probe pod cache is module-wide.
-  const ctx = new GradeContext(kube, level, NS, { probePod: `probe-checks-${++probePodCount}`, probePodSettleMs: 0 });
+  const ctx = new GradeContext(kube, level, namespace, { probePod: `probe-checks-${++probePodCount}`, probePodSettleMs: 0 });
   ctx.setBudget(0);
   return { ctx, execs, execTimeouts, reads: () => reads };
+}
+
+/** Level 31 as the catalog loads it: a Deployment workload, two Services over it, an invalidator. */
+export async function level31(): Promise<LoadedLevel> {
+  const level = (await loadLevelCatalog()).get("clusterip-and-headless");
+  if (!level) throw new Error("Level 31 (clusterip-and-headless) is missing from levels/");
+  return level;
 }
 
 /** Level 30 as the catalog loads it: its workload and its checks' specs (with their params). */
@@ -192,17 +223,20 @@ export async function level30(): Promise<LoadedLevel> {
   return level;
 }
 
-/** The level's spec of the check of this type. */
-export function specOf<T extends CheckSpec["type"]>(level: LoadedLevel, type: T): Extract<CheckSpec, { type: T }> {
-  const spec = level.manifest.grader.find((c): c is Extract<CheckSpec, { type: T }> => c.type === type);
-  if (!spec) throw new Error(`Level 30 has no ${type} check`);
-  return spec;
+/**
+ * The level's spec of the check of this type, as the grade runs it: its params parsed by the
+ * check library (typed by the implementation it is handed to).
+ */
+export function specOf(level: LoadedLevel, type: string): CheckSpecOf<never> {
+  const planned = planChecks(level.manifest.grader).find((c) => c.spec.type === type);
+  if (!planned) throw new Error(`level ${level.manifest.id} has no ${type} check`);
+  return planned.spec as CheckSpecOf<never>;
 }
 
 /** Runs one check over the recorded cluster, collecting its progress reports. */
-export async function runCheck<S extends CheckSpec>(
-  check: CheckImplementation<S>,
-  spec: S,
+export async function runCheck<P>(
+  check: CheckImplementation<P>,
+  spec: CheckSpecOf<P>,
   run: RecordedRun,
 ): Promise<CheckOutcome & { progress: string[] }> {
   const progress: string[] = [];
