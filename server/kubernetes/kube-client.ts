@@ -14,7 +14,6 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   VersionApi,
-  Watch,
   type KubernetesObject,
 } from "@kubernetes/client-node";
 import type { KubeObject } from "../../lib/levels/kube-object";
@@ -27,11 +26,10 @@ import {
   type InteractiveExec,
   type KubeAdapter,
   type ObjectRef,
-  type WatchEvent,
-  type WatchedKind,
 } from "./kube-adapter";
 import { toKubeError } from "./kube-errors";
 import { KubeExec } from "./kube-exec";
+import { KubeWatch } from "./kube-watch";
 import {
   SERVICE_NAME_LABEL,
   byName,
@@ -52,14 +50,6 @@ const DELETE_POLL_MS = 250;
 
 /** Fields the API server sets; a manifest copied from `kubectl get -o yaml` carries them and apply would refuse them. */
 const SERVER_SET_METADATA = ["resourceVersion", "uid", "creationTimestamp", "generation", "selfLink", "managedFields"] as const;
-
-const WATCH_PATHS: Record<WatchedKind, (ns: string) => string> = {
-  Pod: (ns) => `/api/v1/namespaces/${ns}/pods`,
-  Service: (ns) => `/api/v1/namespaces/${ns}/services`,
-  StatefulSet: (ns) => `/apis/apps/v1/namespaces/${ns}/statefulsets`,
-  EndpointSlice: (ns) => `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`,
-  Deployment: (ns) => `/apis/apps/v1/namespaces/${ns}/deployments`,
-};
 
 /** Impersonating adapters kept for reuse (each caches API discovery); the oldest is dropped past this. */
 const MAX_IMPERSONATING_ADAPTERS = 200;
@@ -193,7 +183,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
   private readonly version: VersionApi;
   private readonly objects: ObjectClient;
   private readonly execs: KubeExec;
-  private readonly watcher: Watch;
+  private readonly watches: KubeWatch;
 
   private readonly actingAs = new Map<string, ClientNodeKubeAdapter>();
 
@@ -210,7 +200,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     this.version = new VersionApi(config);
     this.objects = new ObjectClient(config);
     this.execs = new KubeExec(kc);
-    this.watcher = new Watch(kc);
+    this.watches = new KubeWatch(kc);
   }
 
   /** Runs one API call, turning anything it throws into a KubeError. */
@@ -502,67 +492,8 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     return this.execs.execInteractive(...args);
   }
 
-  watch(namespace: string, kinds: WatchedKind[], onEvent: (event: WatchEvent) => void): () => void {
-    let stopped = false;
-    const running = new Set<{ controller?: AbortController; finished: boolean }>();
-    const timers = new Set<NodeJS.Timeout>();
-
-    const start = (kind: WatchedKind, failures: number): void => {
-      if (stopped) return;
-      const run: { controller?: AbortController; finished: boolean } = { finished: false };
-      running.add(run);
-      const startedAt = Date.now();
-      let sawEvent = false;
-      const done = (err: unknown): void => {
-        if (run.finished) return;
-        run.finished = true;
-        running.delete(run);
-        if (stopped) return;
-        // A watch the server ended normally after a while restarts at once; one that failed
-        // (cluster down, 410 Gone) backs off: 0.5 s, 1 s, 2 s, ... up to 30 s.
-        const healthy = !err && (sawEvent || Date.now() - startedAt > 5_000);
-        const nextFailures = healthy ? 0 : failures + 1;
-        const delay = healthy ? 0 : Math.min(30_000, 500 * 2 ** failures);
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          start(kind, nextFailures);
-        }, delay);
-        timers.add(timer);
-      };
-      this.watcher
-        .watch(
-          WATCH_PATHS[kind](encodeURIComponent(namespace)),
-          // The server closes the watch after this long; restarting re-lists every object
-          // (ADDED events), which also repairs anything missed.
-          { timeoutSeconds: 300 },
-          (type: string, obj: { metadata?: { name?: string } } | undefined) => {
-            // After stop() nothing reaches the caller, whatever the aborted stream still delivers.
-            if (stopped) return;
-            if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") {
-              sawEvent = true;
-              onEvent({ kind, type, name: obj?.metadata?.name ?? "" });
-            } else if (type === "ERROR") {
-              run.controller?.abort();
-              done(new Error("watch error event"));
-            }
-          },
-          done,
-        )
-        .then((controller) => {
-          run.controller = controller;
-          if (stopped || run.finished) controller.abort();
-        })
-        .catch(done);
-    };
-
-    for (const kind of new Set(kinds)) start(kind, 0);
-    return () => {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      for (const run of running) run.controller?.abort();
-      running.clear();
-    };
+  watch(...args: Parameters<KubeAdapter["watch"]>): () => void {
+    return this.watches.watch(...args);
   }
 }
 
