@@ -28,6 +28,7 @@ import {
   type ObjectRef,
 } from "./kube-adapter";
 import { toKubeError } from "./kube-errors";
+import { DELETE_POLL_MS, callKube, orNull, sleep, statusCodeOf, withTimeout } from "./kube-call";
 import { KubeExec } from "./kube-exec";
 import { KubeWatch } from "./kube-watch";
 import {
@@ -46,7 +47,6 @@ export const FIELD_MANAGER = "kubequest";
 
 /** ping() must answer fast: it decides whether the UI says "cluster down". */
 const PING_TIMEOUT_MS = 5_000;
-const DELETE_POLL_MS = 250;
 
 /** Fields the API server sets; a manifest copied from `kubectl get -o yaml` carries them and apply would refuse them. */
 const SERVER_SET_METADATA = ["resourceVersion", "uid", "creationTimestamp", "generation", "selfLink", "managedFields"] as const;
@@ -115,35 +115,6 @@ class ObjectClient extends KubernetesObjectApi {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-function statusCodeOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "number" ? code : undefined;
-}
-
-/** Runs a read and answers null on 404. */
-async function orNull<T>(call: Promise<T>): Promise<T | null> {
-  try {
-    return await call;
-  } catch (err) {
-    if (statusCodeOf(err) === 404) return null;
-    throw err;
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Rejects with a TimeoutError (mapped to "cluster-unreachable") when `promise` takes longer than `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: "TimeoutError" })), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 function refOf(obj: KubeObject): ObjectRef {
   return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
 }
@@ -203,15 +174,6 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     this.watches = new KubeWatch(kc);
   }
 
-  /** Runs one API call, turning anything it throws into a KubeError. */
-  private async call<T>(operation: string, fn: () => Promise<T>, resource?: ObjectRef): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toKubeError(err, { operation, resource });
-    }
-  }
-
   asServiceAccount(namespace: string, name: string): KubeAdapter {
     const username = `system:serviceaccount:${namespace}:${name}`;
     if (this.impersonating) {
@@ -236,8 +198,8 @@ class ClientNodeKubeAdapter implements KubeAdapter {
       const ref = refOf(obj);
       const copy = structuredClone(obj);
       delete copy.metadata.namespace;
-      const before = await this.call("reading the current object", () => orNull(this.objects.read<KubernetesObject>({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } })), ref);
-      const after = await this.call("applying", () => this.objects.serverSideApply(copy as KubernetesObject, { dryRun: false, force: true }), ref);
+      const before = await callKube("reading the current object", () => orNull(this.objects.read<KubernetesObject>({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } })), ref);
+      const after = await callKube("applying", () => this.objects.serverSideApply(copy as KubernetesObject, { dryRun: false, force: true }), ref);
       const action: AppliedObject["action"] = !before ? "created" : before.metadata?.resourceVersion === after.metadata?.resourceVersion ? "unchanged" : "configured";
       results.push({ ...ref, action });
     }
@@ -247,11 +209,11 @@ class ClientNodeKubeAdapter implements KubeAdapter {
   async readOpenApiV3(groupVersionPath: string): Promise<unknown> {
     // Only group-version paths: the path is ours (editorKinds), but it is never a free URL.
     if (!/^(?:api\/v1|apis\/[a-z0-9.-]+\/v[0-9a-z]+)$/.test(groupVersionPath)) throw new Error(`not an OpenAPI v3 group-version path: ${groupVersionPath}`);
-    return this.call(`reading the API server's OpenAPI document ${groupVersionPath}`, () => this.objects.openApiV3(groupVersionPath));
+    return callKube(`reading the API server's OpenAPI document ${groupVersionPath}`, () => this.objects.openApiV3(groupVersionPath));
   }
 
   async ping(): Promise<{ version: string }> {
-    return this.call("checking the cluster", async () => {
+    return callKube("checking the cluster", async () => {
       const info = await withTimeout(this.version.getCode(), PING_TIMEOUT_MS);
       return { version: info.gitVersion };
     });
@@ -259,7 +221,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
 
   async ensureNamespace(name: string, labels: Record<string, string>): Promise<void> {
     const ref: ObjectRef = { apiVersion: "v1", kind: "Namespace", name };
-    await this.call(`creating namespace ${name}`, async () => {
+    await callKube(`creating namespace ${name}`, async () => {
       const existing = await orNull(this.core.readNamespace({ name }));
       // A namespace being deleted refuses new content; wait until it is gone, then create it afresh.
       if (existing?.metadata?.deletionTimestamp) await this.waitNamespaceGone(name, 120_000);
@@ -283,7 +245,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
   }
 
   async deleteNamespace(name: string, opts: { wait?: boolean; timeoutMs?: number } = {}): Promise<void> {
-    await this.call(`deleting namespace ${name}`, async () => {
+    await callKube(`deleting namespace ${name}`, async () => {
       const deleted = await orNull(this.core.deleteNamespace({ name, propagationPolicy: "Background" }));
       if (deleted === null) return;
       // The namespace is Terminating now, so no controller can add pods back. Its pods are
@@ -302,7 +264,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
       ...remove.map((key) => ({ op: "remove", path: at(key) })),
       ...Object.entries(set).map(([key, value]) => ({ op: "add", path: at(key), value })),
     ];
-    return this.call(`relabelling namespace ${name}`, async () => {
+    return callKube(`relabelling namespace ${name}`, async () => {
       try {
         await this.objects.jsonPatch({ apiVersion: "v1", kind: "Namespace", metadata: { name } }, operations);
         return true;
@@ -315,7 +277,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
   }
 
   async listNamespaces(labelSelector: string): Promise<{ name: string; labels: Record<string, string>; deleting: boolean }[]> {
-    return this.call("listing namespaces", async () => {
+    return callKube("listing namespaces", async () => {
       const list = await this.core.listNamespace({ labelSelector });
       return list.items.map((ns) => ({
         name: ns.metadata?.name ?? "",
@@ -359,14 +321,14 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     await Promise.all(prepared.map((o) => this.checkKind(o)));
     const before = await Promise.all(
       prepared.map((o) =>
-        this.call("reading the current object", () => orNull(this.objects.read<KubernetesObject>(headerOf(namespace, refOf(o)))), refOf(o)),
+        callKube("reading the current object", () => orNull(this.objects.read<KubernetesObject>(headerOf(namespace, refOf(o)))), refOf(o)),
       ),
     );
     const results: AppliedObject[] = [];
     for (const [i, obj] of prepared.entries()) {
       const ref = refOf(obj);
       const previous = before[i] ?? null;
-      const after = await this.call(dryRun ? "validating" : "applying", () => this.objects.serverSideApply(obj as KubernetesObject, { dryRun, force }), ref);
+      const after = await callKube(dryRun ? "validating" : "applying", () => this.objects.serverSideApply(obj as KubernetesObject, { dryRun, force }), ref);
       let action: AppliedObject["action"];
       if (!previous) action = "created";
       else if (dryRun) action = comparable(previous) === comparable(after) ? "unchanged" : "configured";
@@ -395,7 +357,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     for (const obj of prepared) {
       const ref = refOf(obj);
       if (await this.deleteObject(namespace, ref, { wait: true })) results.push({ ...ref, action: "deleted" });
-      await this.call("creating", () => this.objects.serverSideApply(obj as KubernetesObject, { dryRun: false, force: true }), ref);
+      await callKube("creating", () => this.objects.serverSideApply(obj as KubernetesObject, { dryRun: false, force: true }), ref);
       results.push({ ...ref, action: "created" });
     }
     return results;
@@ -403,7 +365,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
 
   async deleteObject(namespace: string, ref: ObjectRef, opts: { wait?: boolean } = {}): Promise<boolean> {
     const spec = headerOf(namespace, ref);
-    return this.call(`deleting ${ref.kind} ${ref.name}`, async () => {
+    return callKube(`deleting ${ref.kind} ${ref.name}`, async () => {
       const current = await orNull(this.objects.read<KubernetesObject>(spec));
       if (!current) return false;
       const deleted = await orNull(this.objects.delete(spec, undefined, undefined, undefined, undefined, "Background"));
@@ -428,44 +390,44 @@ class ClientNodeKubeAdapter implements KubeAdapter {
   }
 
   async getService(namespace: string, name: string) {
-    return this.call(`reading Service ${name}`, async () => {
+    return callKube(`reading Service ${name}`, async () => {
       const svc = await orNull(this.core.readNamespacedService({ name, namespace }));
       return svc ? toServiceInfo(svc) : null;
     });
   }
 
   async listServices(namespace: string) {
-    return this.call("listing Services", async () => byName((await this.core.listNamespacedService({ namespace })).items.map(toServiceInfo)));
+    return callKube("listing Services", async () => byName((await this.core.listNamespacedService({ namespace })).items.map(toServiceInfo)));
   }
 
   async getStatefulSet(namespace: string, name: string) {
-    return this.call(`reading StatefulSet ${name}`, async () => {
+    return callKube(`reading StatefulSet ${name}`, async () => {
       const sts = await orNull(this.apps.readNamespacedStatefulSet({ name, namespace }));
       return sts ? toStatefulSetInfo(sts) : null;
     });
   }
 
   async listStatefulSets(namespace: string) {
-    return this.call("listing StatefulSets", async () =>
+    return callKube("listing StatefulSets", async () =>
       byName((await this.apps.listNamespacedStatefulSet({ namespace })).items.map(toStatefulSetInfo)),
     );
   }
 
   async listPods(namespace: string, labelSelector?: string) {
-    return this.call("listing pods", async () =>
+    return callKube("listing pods", async () =>
       byName((await this.core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) })).items.map(toPodInfo)),
     );
   }
 
   async getPod(namespace: string, name: string) {
-    return this.call(`reading pod ${name}`, async () => {
+    return callKube(`reading pod ${name}`, async () => {
       const pod = await orNull(this.core.readNamespacedPod({ name, namespace }));
       return pod ? toPodInfo(pod) : null;
     });
   }
 
   async listEndpointSlices(namespace: string, serviceName?: string) {
-    return this.call("listing EndpointSlices", async () => {
+    return callKube("listing EndpointSlices", async () => {
       const list = await this.discovery.listNamespacedEndpointSlice({
         namespace,
         ...(serviceName ? { labelSelector: `${SERVICE_NAME_LABEL}=${serviceName}` } : {}),
@@ -475,13 +437,13 @@ class ClientNodeKubeAdapter implements KubeAdapter {
   }
 
   async listDeployments(namespace: string) {
-    return this.call("listing Deployments", async () =>
+    return callKube("listing Deployments", async () =>
       byName((await this.apps.listNamespacedDeployment({ namespace })).items.map(toDeploymentInfo)),
     );
   }
 
   async deletePod(namespace: string, name: string): Promise<void> {
-    await this.call(`deleting pod ${name}`, () => orNull(this.core.deleteNamespacedPod({ name, namespace })));
+    await callKube(`deleting pod ${name}`, () => orNull(this.core.deleteNamespacedPod({ name, namespace })));
   }
 
   exec(...args: Parameters<KubeAdapter["exec"]>): Promise<ExecResult> {
