@@ -6,14 +6,11 @@
  * Node only.
  */
 import {
-  AppsV1Api,
   CoreV1Api,
-  DiscoveryV1Api,
   HttpMethod,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
-  VersionApi,
   type KubernetesObject,
 } from "@kubernetes/client-node";
 import type { KubeObject } from "../../lib/levels/kube-object";
@@ -28,25 +25,15 @@ import {
   type ObjectRef,
 } from "./kube-adapter";
 import { toKubeError } from "./kube-errors";
-import { DELETE_POLL_MS, callKube, orNull, sleep, statusCodeOf, withTimeout } from "./kube-call";
+import { DELETE_POLL_MS, callKube, orNull, sleep, statusCodeOf } from "./kube-call";
 import { KubeExec } from "./kube-exec";
+import { KubeReads } from "./kube-reads";
 import { KubeWatch } from "./kube-watch";
-import {
-  SERVICE_NAME_LABEL,
-  byName,
-  toDeploymentInfo,
-  toEndpointSliceInfo,
-  toPodInfo,
-  toServiceInfo,
-  toStatefulSetInfo,
-} from "./kube-object-mappers";
 
 /** Who owns the fields KubeQuest applies (server-side apply's field manager). */
 export const FIELD_MANAGER = "kubequest";
 
 
-/** ping() must answer fast: it decides whether the UI says "cluster down". */
-const PING_TIMEOUT_MS = 5_000;
 
 /** Fields the API server sets; a manifest copied from `kubectl get -o yaml` carries them and apply would refuse them. */
 const SERVER_SET_METADATA = ["resourceVersion", "uid", "creationTimestamp", "generation", "selfLink", "managedFields"] as const;
@@ -149,9 +136,7 @@ function comparable(obj: KubernetesObject | null): string {
 
 class ClientNodeKubeAdapter implements KubeAdapter {
   private readonly core: CoreV1Api;
-  private readonly apps: AppsV1Api;
-  private readonly discovery: DiscoveryV1Api;
-  private readonly version: VersionApi;
+  private readonly reads: KubeReads;
   private readonly objects: ObjectClient;
   private readonly execs: KubeExec;
   private readonly watches: KubeWatch;
@@ -166,9 +151,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
   ) {
     const config = apiConfiguration(kc, agentOf);
     this.core = new CoreV1Api(config);
-    this.apps = new AppsV1Api(config);
-    this.discovery = new DiscoveryV1Api(config);
-    this.version = new VersionApi(config);
+    this.reads = new KubeReads(config);
     this.objects = new ObjectClient(config);
     this.execs = new KubeExec(kc);
     this.watches = new KubeWatch(kc);
@@ -212,11 +195,8 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     return callKube(`reading the API server's OpenAPI document ${groupVersionPath}`, () => this.objects.openApiV3(groupVersionPath));
   }
 
-  async ping(): Promise<{ version: string }> {
-    return callKube("checking the cluster", async () => {
-      const info = await withTimeout(this.version.getCode(), PING_TIMEOUT_MS);
-      return { version: info.gitVersion };
-    });
+  ping(): Promise<{ version: string }> {
+    return this.reads.ping();
   }
 
   async ensureNamespace(name: string, labels: Record<string, string>): Promise<void> {
@@ -389,57 +369,36 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     }, ref);
   }
 
-  async getService(namespace: string, name: string) {
-    return callKube(`reading Service ${name}`, async () => {
-      const svc = await orNull(this.core.readNamespacedService({ name, namespace }));
-      return svc ? toServiceInfo(svc) : null;
-    });
+  getService(...args: Parameters<KubeAdapter["getService"]>) {
+    return this.reads.getService(...args);
   }
 
-  async listServices(namespace: string) {
-    return callKube("listing Services", async () => byName((await this.core.listNamespacedService({ namespace })).items.map(toServiceInfo)));
+  listServices(...args: Parameters<KubeAdapter["listServices"]>) {
+    return this.reads.listServices(...args);
   }
 
-  async getStatefulSet(namespace: string, name: string) {
-    return callKube(`reading StatefulSet ${name}`, async () => {
-      const sts = await orNull(this.apps.readNamespacedStatefulSet({ name, namespace }));
-      return sts ? toStatefulSetInfo(sts) : null;
-    });
+  getStatefulSet(...args: Parameters<KubeAdapter["getStatefulSet"]>) {
+    return this.reads.getStatefulSet(...args);
   }
 
-  async listStatefulSets(namespace: string) {
-    return callKube("listing StatefulSets", async () =>
-      byName((await this.apps.listNamespacedStatefulSet({ namespace })).items.map(toStatefulSetInfo)),
-    );
+  listStatefulSets(...args: Parameters<KubeAdapter["listStatefulSets"]>) {
+    return this.reads.listStatefulSets(...args);
   }
 
-  async listPods(namespace: string, labelSelector?: string) {
-    return callKube("listing pods", async () =>
-      byName((await this.core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) })).items.map(toPodInfo)),
-    );
+  listPods(...args: Parameters<KubeAdapter["listPods"]>) {
+    return this.reads.listPods(...args);
   }
 
-  async getPod(namespace: string, name: string) {
-    return callKube(`reading pod ${name}`, async () => {
-      const pod = await orNull(this.core.readNamespacedPod({ name, namespace }));
-      return pod ? toPodInfo(pod) : null;
-    });
+  getPod(...args: Parameters<KubeAdapter["getPod"]>) {
+    return this.reads.getPod(...args);
   }
 
-  async listEndpointSlices(namespace: string, serviceName?: string) {
-    return callKube("listing EndpointSlices", async () => {
-      const list = await this.discovery.listNamespacedEndpointSlice({
-        namespace,
-        ...(serviceName ? { labelSelector: `${SERVICE_NAME_LABEL}=${serviceName}` } : {}),
-      });
-      return byName(list.items.map(toEndpointSliceInfo));
-    });
+  listEndpointSlices(...args: Parameters<KubeAdapter["listEndpointSlices"]>) {
+    return this.reads.listEndpointSlices(...args);
   }
 
-  async listDeployments(namespace: string) {
-    return callKube("listing Deployments", async () =>
-      byName((await this.apps.listNamespacedDeployment({ namespace })).items.map(toDeploymentInfo)),
-    );
+  listDeployments(...args: Parameters<KubeAdapter["listDeployments"]>) {
+    return this.reads.listDeployments(...args);
   }
 
   async deletePod(namespace: string, name: string): Promise<void> {
