@@ -7,13 +7,8 @@
  */
 import {
   CoreV1Api,
-  HttpMethod,
   KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubernetesObject,
 } from "@kubernetes/client-node";
-import type { KubeObject } from "../../lib/levels/kube-object";
 import type { ClusterConfig } from "../config/server-config";
 import { apiConfiguration, impersonatingConfig, loadKubeConfig, sharedAgentOf, type SharedAgent } from "./kube-config";
 import {
@@ -24,112 +19,14 @@ import {
   type KubeAdapter,
   type ObjectRef,
 } from "./kube-adapter";
-import { toKubeError } from "./kube-errors";
 import { DELETE_POLL_MS, callKube, orNull, sleep, statusCodeOf } from "./kube-call";
+import { KubeApply, ObjectClient } from "./kube-apply";
 import { KubeExec } from "./kube-exec";
 import { KubeReads } from "./kube-reads";
 import { KubeWatch } from "./kube-watch";
 
-/** Who owns the fields KubeQuest applies (server-side apply's field manager). */
-export const FIELD_MANAGER = "kubequest";
-
-
-
-/** Fields the API server sets; a manifest copied from `kubectl get -o yaml` carries them and apply would refuse them. */
-const SERVER_SET_METADATA = ["resourceVersion", "uid", "creationTimestamp", "generation", "selfLink", "managedFields"] as const;
-
 /** Impersonating adapters kept for reuse (each caches API discovery); the oldest is dropped past this. */
 const MAX_IMPERSONATING_ADAPTERS = 200;
-
-/**
- * KubernetesObjectApi plus the two calls KubeQuest needs that it does not offer as such.
- *
- * `patch()` serialises the object through client-node's typed models, which silently drops every
- * field the model does not know: a learner's misspelt `clusterIp` would vanish and the apply would
- * "succeed". The apply here sends the object exactly as written (same path, headers and
- * discovery as `patch(..., PatchStrategy.ServerSideApply)`) with `fieldValidation=Strict`, so the
- * API server names the unknown field instead.
- */
-class ObjectClient extends KubernetesObjectApi {
-  /** The resource of a kind from API discovery (cached per apiVersion); undefined when unknown. */
-  async lookup(apiVersion: string, kind: string): Promise<{ namespaced: boolean; plural: string } | undefined> {
-    const r = await this.resource(apiVersion, kind);
-    return r ? { namespaced: r.namespaced, plural: r.name } : undefined;
-  }
-
-  async serverSideApply(obj: KubernetesObject, opts: { dryRun: boolean; force: boolean }): Promise<KubernetesObject> {
-    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, "patch"), HttpMethod.PATCH);
-    ctx.setHeaderParam("Accept", "application/json");
-    ctx.setHeaderParam("Content-Type", PatchStrategy.ServerSideApply);
-    ctx.setQueryParam("fieldManager", FIELD_MANAGER);
-    ctx.setQueryParam("fieldValidation", "Strict");
-    if (opts.dryRun) ctx.setQueryParam("dryRun", "All");
-    if (opts.force) ctx.setQueryParam("force", "true");
-    ctx.setBody(JSON.stringify(obj));
-    return this.requestPromise(ctx);
-  }
-
-  /** A JSON Patch (RFC 6902) of one object: its `test` operations make the change conditional. */
-  async jsonPatch(obj: KubernetesObject, operations: object[]): Promise<KubernetesObject> {
-    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, "patch"), HttpMethod.PATCH);
-    ctx.setHeaderParam("Accept", "application/json");
-    ctx.setHeaderParam("Content-Type", PatchStrategy.JsonPatch);
-    ctx.setQueryParam("fieldManager", FIELD_MANAGER);
-    ctx.setBody(JSON.stringify(operations));
-    return this.requestPromise(ctx);
-  }
-
-  /**
-   * A dry-run create: runs validation and admission (quota, Pod Security) for the object as if it
-   * were new. An object that passes and already exists answers 409 AlreadyExists.
-   */
-  async dryRunCreate(obj: KubernetesObject): Promise<void> {
-    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, "create"), HttpMethod.POST);
-    ctx.setHeaderParam("Accept", "application/json");
-    ctx.setHeaderParam("Content-Type", "application/json");
-    ctx.setQueryParam("fieldManager", FIELD_MANAGER);
-    ctx.setQueryParam("fieldValidation", "Strict");
-    ctx.setQueryParam("dryRun", "All");
-    ctx.setBody(JSON.stringify(obj));
-    await this.requestPromise(ctx);
-  }
-
-  /** One of the API server's OpenAPI v3 documents, e.g. `api/v1` or `apis/apps/v1`. */
-  async openApiV3(groupVersionPath: string): Promise<unknown> {
-    const ctx = this.configuration.baseServer.makeRequestContext(`/openapi/v3/${groupVersionPath}`, HttpMethod.GET);
-    ctx.setHeaderParam("Accept", "application/json");
-    return this.requestPromise<KubernetesObject>(ctx);
-  }
-}
-
-function refOf(obj: KubeObject): ObjectRef {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
-}
-
-/** What KubernetesObjectApi needs to address one object. */
-function headerOf(namespace: string, ref: ObjectRef): { apiVersion: string; kind: string; metadata: { name: string; namespace: string } } {
-  return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace } };
-}
-
-/** A copy of the object placed in `namespace`, without the fields the API server owns. */
-function prepareForApply(obj: KubeObject, namespace: string): KubeObject {
-  const copy = structuredClone(obj);
-  const metadata: Record<string, unknown> = { ...copy.metadata, namespace };
-  for (const field of SERVER_SET_METADATA) delete metadata[field];
-  copy.metadata = metadata as KubeObject["metadata"];
-  delete copy.status;
-  return copy;
-}
-
-/** What an object looks like for "did anything change": without bookkeeping the server updates on every write. */
-function comparable(obj: KubernetesObject | null): string {
-  if (!obj) return "";
-  const { metadata, ...rest } = obj as KubernetesObject & { status?: unknown };
-  const meta: Record<string, unknown> = { ...(metadata ?? {}) };
-  for (const field of ["resourceVersion", "managedFields", "generation"]) delete meta[field];
-  delete (rest as { status?: unknown }).status;
-  return JSON.stringify({ ...rest, metadata: meta });
-}
 
 // ---------------------------------------------------------------------------------------------
 // The adapter
@@ -137,7 +34,8 @@ function comparable(obj: KubernetesObject | null): string {
 class ClientNodeKubeAdapter implements KubeAdapter {
   private readonly core: CoreV1Api;
   private readonly reads: KubeReads;
-  private readonly objects: ObjectClient;
+  private readonly objectClient: ObjectClient;
+  private readonly objects: KubeApply;
   private readonly execs: KubeExec;
   private readonly watches: KubeWatch;
 
@@ -152,7 +50,8 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     const config = apiConfiguration(kc, agentOf);
     this.core = new CoreV1Api(config);
     this.reads = new KubeReads(config);
-    this.objects = new ObjectClient(config);
+    this.objectClient = new ObjectClient(config);
+    this.objects = new KubeApply(this.objectClient, this.core);
     this.execs = new KubeExec(kc);
     this.watches = new KubeWatch(kc);
   }
@@ -175,24 +74,12 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     return adapter;
   }
 
-  async applyClusterScoped(objects: KubeObject[]): Promise<AppliedObject[]> {
-    const results: AppliedObject[] = [];
-    for (const obj of objects) {
-      const ref = refOf(obj);
-      const copy = structuredClone(obj);
-      delete copy.metadata.namespace;
-      const before = await callKube("reading the current object", () => orNull(this.objects.read<KubernetesObject>({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } })), ref);
-      const after = await callKube("applying", () => this.objects.serverSideApply(copy as KubernetesObject, { dryRun: false, force: true }), ref);
-      const action: AppliedObject["action"] = !before ? "created" : before.metadata?.resourceVersion === after.metadata?.resourceVersion ? "unchanged" : "configured";
-      results.push({ ...ref, action });
-    }
-    return results;
+  applyClusterScoped(...args: Parameters<KubeAdapter["applyClusterScoped"]>): Promise<AppliedObject[]> {
+    return this.objects.applyClusterScoped(...args);
   }
 
-  async readOpenApiV3(groupVersionPath: string): Promise<unknown> {
-    // Only group-version paths: the path is ours (editorKinds), but it is never a free URL.
-    if (!/^(?:api\/v1|apis\/[a-z0-9.-]+\/v[0-9a-z]+)$/.test(groupVersionPath)) throw new Error(`not an OpenAPI v3 group-version path: ${groupVersionPath}`);
-    return callKube(`reading the API server's OpenAPI document ${groupVersionPath}`, () => this.objects.openApiV3(groupVersionPath));
+  readOpenApiV3(...args: Parameters<KubeAdapter["readOpenApiV3"]>): Promise<unknown> {
+    return this.objects.readOpenApiV3(...args);
   }
 
   ping(): Promise<{ version: string }> {
@@ -205,7 +92,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
       const existing = await orNull(this.core.readNamespace({ name }));
       // A namespace being deleted refuses new content; wait until it is gone, then create it afresh.
       if (existing?.metadata?.deletionTimestamp) await this.waitNamespaceGone(name, 120_000);
-      await this.objects.serverSideApply(
+      await this.objectClient.serverSideApply(
         { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
         { dryRun: false, force: true },
       );
@@ -246,7 +133,7 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     ];
     return callKube(`relabelling namespace ${name}`, async () => {
       try {
-        await this.objects.jsonPatch({ apiVersion: "v1", kind: "Namespace", metadata: { name } }, operations);
+        await this.objectClient.jsonPatch({ apiVersion: "v1", kind: "Namespace", metadata: { name } }, operations);
         return true;
       } catch (err) {
         // 422: a `test` failed (the guard label changed); 404: the namespace is gone.
@@ -267,106 +154,16 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     });
   }
 
-  /** The discovery check every object passes before it is sent: known kind, namespaced. */
-  private async checkKind(obj: KubeObject): Promise<void> {
-    const ref = refOf(obj);
-    let found: { namespaced: boolean } | undefined;
-    try {
-      found = await this.objects.lookup(obj.apiVersion, obj.kind);
-    } catch (err) {
-      // Discovery of an unknown group/version answers 404.
-      if (statusCodeOf(err) !== 404) throw toKubeError(err, { operation: "looking up the kind", resource: ref });
-    }
-    if (!found) {
-      throw new KubeError("invalid", `The cluster has no kind ${obj.kind} in apiVersion ${obj.apiVersion}.`, {
-        resource: ref,
-        field: "apiVersion",
-        causes: [{ field: "apiVersion", message: `no kind ${obj.kind} in ${obj.apiVersion}` }],
-        action: "Check apiVersion and kind (for example a StatefulSet is apps/v1, a Service is v1).",
-      });
-    }
-    if (!found.namespaced) {
-      throw new KubeError("cluster-scoped", `${obj.kind} ${obj.metadata.name} is cluster-scoped: KubeQuest only applies objects inside your level's namespace.`, {
-        resource: ref,
-        action: `Remove the ${obj.kind} from your YAML; levels only need namespaced objects such as Services, StatefulSets and Pods.`,
-      });
-    }
+  apply(...args: Parameters<KubeAdapter["apply"]>): Promise<AppliedObject[]> {
+    return this.objects.apply(...args);
   }
 
-  async apply(namespace: string, objects: KubeObject[], opts: { dryRun?: boolean; force?: boolean } = {}): Promise<AppliedObject[]> {
-    const dryRun = opts.dryRun ?? false;
-    const force = opts.force ?? false;
-    const prepared = objects.map((o) => prepareForApply(o, namespace));
-    // Discovery and the "before" reads are independent: do them together, then apply in order.
-    await Promise.all(prepared.map((o) => this.checkKind(o)));
-    const before = await Promise.all(
-      prepared.map((o) =>
-        callKube("reading the current object", () => orNull(this.objects.read<KubernetesObject>(headerOf(namespace, refOf(o)))), refOf(o)),
-      ),
-    );
-    const results: AppliedObject[] = [];
-    for (const [i, obj] of prepared.entries()) {
-      const ref = refOf(obj);
-      const previous = before[i] ?? null;
-      const after = await callKube(dryRun ? "validating" : "applying", () => this.objects.serverSideApply(obj as KubernetesObject, { dryRun, force }), ref);
-      let action: AppliedObject["action"];
-      if (!previous) action = "created";
-      else if (dryRun) action = comparable(previous) === comparable(after) ? "unchanged" : "configured";
-      else action = previous.metadata?.resourceVersion === after.metadata?.resourceVersion ? "unchanged" : "configured";
-      results.push({ ...ref, action });
-    }
-    return results;
+  recreate(...args: Parameters<KubeAdapter["recreate"]>): Promise<AppliedObject[]> {
+    return this.objects.recreate(...args);
   }
 
-  async recreate(namespace: string, objects: KubeObject[]): Promise<AppliedObject[]> {
-    const prepared = objects.map((o) => prepareForApply(o, namespace));
-    await Promise.all(prepared.map((o) => this.checkKind(o)));
-    // Validate every object as if new before deleting anything, so a typo cannot leave the
-    // learner with a deleted Service and nothing in its place.
-    await Promise.all(
-      prepared.map(async (o) => {
-        try {
-          await this.objects.dryRunCreate(o as KubernetesObject);
-        } catch (err) {
-          if (statusCodeOf(err) === 409) return; // valid, and exists: about to be deleted
-          throw toKubeError(err, { operation: "validating", resource: refOf(o) });
-        }
-      }),
-    );
-    const results: AppliedObject[] = [];
-    for (const obj of prepared) {
-      const ref = refOf(obj);
-      if (await this.deleteObject(namespace, ref, { wait: true })) results.push({ ...ref, action: "deleted" });
-      await callKube("creating", () => this.objects.serverSideApply(obj as KubernetesObject, { dryRun: false, force: true }), ref);
-      results.push({ ...ref, action: "created" });
-    }
-    return results;
-  }
-
-  async deleteObject(namespace: string, ref: ObjectRef, opts: { wait?: boolean } = {}): Promise<boolean> {
-    const spec = headerOf(namespace, ref);
-    return callKube(`deleting ${ref.kind} ${ref.name}`, async () => {
-      const current = await orNull(this.objects.read<KubernetesObject>(spec));
-      if (!current) return false;
-      const deleted = await orNull(this.objects.delete(spec, undefined, undefined, undefined, undefined, "Background"));
-      if (deleted === null) return false;
-      if (opts.wait) {
-        const uid = current.metadata?.uid;
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const now = await orNull(this.objects.read<KubernetesObject>(spec));
-          if (!now || now.metadata?.uid !== uid) break;
-          if (Date.now() > deadline) {
-            throw new KubeError("timeout", `${ref.kind} ${ref.name} is still being deleted after 60 s.`, {
-              resource: ref,
-              action: "Something holds it (a finalizer?): check kubectl get " + ref.kind.toLowerCase() + " " + ref.name + " -o yaml.",
-            });
-          }
-          await sleep(DELETE_POLL_MS);
-        }
-      }
-      return true;
-    }, ref);
+  deleteObject(...args: Parameters<KubeAdapter["deleteObject"]>): Promise<boolean> {
+    return this.objects.deleteObject(...args);
   }
 
   getService(...args: Parameters<KubeAdapter["getService"]>) {
@@ -401,8 +198,8 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     return this.reads.listDeployments(...args);
   }
 
-  async deletePod(namespace: string, name: string): Promise<void> {
-    await callKube(`deleting pod ${name}`, () => orNull(this.core.deleteNamespacedPod({ name, namespace })));
+  deletePod(...args: Parameters<KubeAdapter["deletePod"]>): Promise<void> {
+    return this.objects.deletePod(...args);
   }
 
   exec(...args: Parameters<KubeAdapter["exec"]>): Promise<ExecResult> {
