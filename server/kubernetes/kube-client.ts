@@ -1,41 +1,32 @@
 /**
- * The KubeAdapter implemented with @kubernetes/client-node: the one module that talks to the
- * Kubernetes API. Everything it returns is one of the small types of kube-adapter.ts, and
- * everything it throws is a KubeError (see kube-errors.ts).
+ * The KubeAdapter implemented with @kubernetes/client-node, and where the server gets it
+ * (createKubeAdapter, getKubeAdapter). Everything it returns is one of the small types of
+ * kube-adapter.ts, and everything it throws is a KubeError (see kube-errors.ts).
+ *
+ * The adapter itself only composes, one concern per file as client-node keeps config, exec and
+ * watch apart: kube-config.ts (which cluster, over which connection, as whom), kube-reads.ts,
+ * kube-apply.ts (writing objects), kube-namespaces.ts, kube-exec.ts and kube-watch.ts. What stays
+ * here is the identity it acts as (asServiceAccount), which needs a whole new adapter.
  *
  * Node only.
  */
-import {
-  CoreV1Api,
-  KubeConfig,
-} from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { ClusterConfig } from "../config/server-config";
 import { apiConfiguration, impersonatingConfig, loadKubeConfig, sharedAgentOf, type SharedAgent } from "./kube-config";
-import {
-  KubeError,
-  type AppliedObject,
-  type ExecResult,
-  type InteractiveExec,
-  type KubeAdapter,
-  type ObjectRef,
-} from "./kube-adapter";
-import { DELETE_POLL_MS, callKube, orNull, sleep, statusCodeOf } from "./kube-call";
+import type { KubeAdapter } from "./kube-adapter";
 import { KubeApply, ObjectClient } from "./kube-apply";
 import { KubeExec } from "./kube-exec";
+import { KubeNamespaces } from "./kube-namespaces";
 import { KubeReads } from "./kube-reads";
 import { KubeWatch } from "./kube-watch";
 
 /** Impersonating adapters kept for reuse (each caches API discovery); the oldest is dropped past this. */
 const MAX_IMPERSONATING_ADAPTERS = 200;
 
-// ---------------------------------------------------------------------------------------------
-// The adapter
-
 class ClientNodeKubeAdapter implements KubeAdapter {
-  private readonly core: CoreV1Api;
   private readonly reads: KubeReads;
-  private readonly objectClient: ObjectClient;
   private readonly objects: KubeApply;
+  private readonly namespaces: KubeNamespaces;
   private readonly execs: KubeExec;
   private readonly watches: KubeWatch;
 
@@ -48,10 +39,12 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     private readonly impersonating?: string,
   ) {
     const config = apiConfiguration(kc, agentOf);
-    this.core = new CoreV1Api(config);
+    const core = new CoreV1Api(config);
+    // One ObjectClient, so writes and namespaces share its cache of API discovery.
+    const objectClient = new ObjectClient(config);
     this.reads = new KubeReads(config);
-    this.objectClient = new ObjectClient(config);
-    this.objects = new KubeApply(this.objectClient, this.core);
+    this.objects = new KubeApply(objectClient, core);
+    this.namespaces = new KubeNamespaces(objectClient, core);
     this.execs = new KubeExec(kc);
     this.watches = new KubeWatch(kc);
   }
@@ -74,143 +67,91 @@ class ClientNodeKubeAdapter implements KubeAdapter {
     return adapter;
   }
 
-  applyClusterScoped(...args: Parameters<KubeAdapter["applyClusterScoped"]>): Promise<AppliedObject[]> {
+  applyClusterScoped(...args: Parameters<KubeAdapter["applyClusterScoped"]>): ReturnType<KubeAdapter["applyClusterScoped"]> {
     return this.objects.applyClusterScoped(...args);
   }
 
-  readOpenApiV3(...args: Parameters<KubeAdapter["readOpenApiV3"]>): Promise<unknown> {
+  readOpenApiV3(...args: Parameters<KubeAdapter["readOpenApiV3"]>): ReturnType<KubeAdapter["readOpenApiV3"]> {
     return this.objects.readOpenApiV3(...args);
   }
 
-  ping(): Promise<{ version: string }> {
+  ping(): ReturnType<KubeAdapter["ping"]> {
     return this.reads.ping();
   }
 
-  async ensureNamespace(name: string, labels: Record<string, string>): Promise<void> {
-    const ref: ObjectRef = { apiVersion: "v1", kind: "Namespace", name };
-    await callKube(`creating namespace ${name}`, async () => {
-      const existing = await orNull(this.core.readNamespace({ name }));
-      // A namespace being deleted refuses new content; wait until it is gone, then create it afresh.
-      if (existing?.metadata?.deletionTimestamp) await this.waitNamespaceGone(name, 120_000);
-      await this.objectClient.serverSideApply(
-        { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
-        { dryRun: false, force: true },
-      );
-    }, ref);
+  ensureNamespace(...args: Parameters<KubeAdapter["ensureNamespace"]>): ReturnType<KubeAdapter["ensureNamespace"]> {
+    return this.namespaces.ensureNamespace(...args);
   }
 
-  private async waitNamespaceGone(name: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ((await orNull(this.core.readNamespace({ name }))) !== null) {
-      if (Date.now() > deadline) {
-        throw new KubeError("timeout", `Namespace ${name} is still being deleted after ${Math.round(timeoutMs / 1000)} s.`, {
-          action: "Wait a minute and try again; if it stays stuck, check it with kubectl get namespace " + name + " -o yaml.",
-        });
-      }
-      await sleep(DELETE_POLL_MS);
-    }
+  deleteNamespace(...args: Parameters<KubeAdapter["deleteNamespace"]>): ReturnType<KubeAdapter["deleteNamespace"]> {
+    return this.namespaces.deleteNamespace(...args);
   }
 
-  async deleteNamespace(name: string, opts: { wait?: boolean; timeoutMs?: number } = {}): Promise<void> {
-    await callKube(`deleting namespace ${name}`, async () => {
-      const deleted = await orNull(this.core.deleteNamespace({ name, propagationPolicy: "Background" }));
-      if (deleted === null) return;
-      // The namespace is Terminating now, so no controller can add pods back. Its pods are
-      // throwaway: removing them without a grace period saves the 30 s a shell that ignores
-      // SIGTERM would otherwise hold the deletion for.
-      await orNull(this.core.deleteCollectionNamespacedPod({ namespace: name, gracePeriodSeconds: 0 }));
-      if (opts.wait) await this.waitNamespaceGone(name, opts.timeoutMs ?? 120_000);
-    });
+  relabelNamespaceIf(...args: Parameters<KubeAdapter["relabelNamespaceIf"]>): ReturnType<KubeAdapter["relabelNamespaceIf"]> {
+    return this.namespaces.relabelNamespaceIf(...args);
   }
 
-  async relabelNamespaceIf(name: string, guard: { key: string; value: string }, set: Record<string, string>, remove: string[]): Promise<boolean> {
-    // JSON Pointer escapes "~" and "/" (label keys have a slash).
-    const at = (key: string) => `/metadata/labels/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    const operations = [
-      { op: "test", path: at(guard.key), value: guard.value },
-      ...remove.map((key) => ({ op: "remove", path: at(key) })),
-      ...Object.entries(set).map(([key, value]) => ({ op: "add", path: at(key), value })),
-    ];
-    return callKube(`relabelling namespace ${name}`, async () => {
-      try {
-        await this.objectClient.jsonPatch({ apiVersion: "v1", kind: "Namespace", metadata: { name } }, operations);
-        return true;
-      } catch (err) {
-        // 422: a `test` failed (the guard label changed); 404: the namespace is gone.
-        if (statusCodeOf(err) === 422 || statusCodeOf(err) === 404) return false;
-        throw err;
-      }
-    });
+  listNamespaces(...args: Parameters<KubeAdapter["listNamespaces"]>): ReturnType<KubeAdapter["listNamespaces"]> {
+    return this.namespaces.listNamespaces(...args);
   }
 
-  async listNamespaces(labelSelector: string): Promise<{ name: string; labels: Record<string, string>; deleting: boolean }[]> {
-    return callKube("listing namespaces", async () => {
-      const list = await this.core.listNamespace({ labelSelector });
-      return list.items.map((ns) => ({
-        name: ns.metadata?.name ?? "",
-        labels: { ...(ns.metadata?.labels ?? {}) },
-        deleting: Boolean(ns.metadata?.deletionTimestamp) || ns.status?.phase === "Terminating",
-      }));
-    });
-  }
-
-  apply(...args: Parameters<KubeAdapter["apply"]>): Promise<AppliedObject[]> {
+  apply(...args: Parameters<KubeAdapter["apply"]>): ReturnType<KubeAdapter["apply"]> {
     return this.objects.apply(...args);
   }
 
-  recreate(...args: Parameters<KubeAdapter["recreate"]>): Promise<AppliedObject[]> {
+  recreate(...args: Parameters<KubeAdapter["recreate"]>): ReturnType<KubeAdapter["recreate"]> {
     return this.objects.recreate(...args);
   }
 
-  deleteObject(...args: Parameters<KubeAdapter["deleteObject"]>): Promise<boolean> {
+  deleteObject(...args: Parameters<KubeAdapter["deleteObject"]>): ReturnType<KubeAdapter["deleteObject"]> {
     return this.objects.deleteObject(...args);
   }
 
-  getService(...args: Parameters<KubeAdapter["getService"]>) {
+  getService(...args: Parameters<KubeAdapter["getService"]>): ReturnType<KubeAdapter["getService"]> {
     return this.reads.getService(...args);
   }
 
-  listServices(...args: Parameters<KubeAdapter["listServices"]>) {
+  listServices(...args: Parameters<KubeAdapter["listServices"]>): ReturnType<KubeAdapter["listServices"]> {
     return this.reads.listServices(...args);
   }
 
-  getStatefulSet(...args: Parameters<KubeAdapter["getStatefulSet"]>) {
+  getStatefulSet(...args: Parameters<KubeAdapter["getStatefulSet"]>): ReturnType<KubeAdapter["getStatefulSet"]> {
     return this.reads.getStatefulSet(...args);
   }
 
-  listStatefulSets(...args: Parameters<KubeAdapter["listStatefulSets"]>) {
+  listStatefulSets(...args: Parameters<KubeAdapter["listStatefulSets"]>): ReturnType<KubeAdapter["listStatefulSets"]> {
     return this.reads.listStatefulSets(...args);
   }
 
-  listPods(...args: Parameters<KubeAdapter["listPods"]>) {
+  listPods(...args: Parameters<KubeAdapter["listPods"]>): ReturnType<KubeAdapter["listPods"]> {
     return this.reads.listPods(...args);
   }
 
-  getPod(...args: Parameters<KubeAdapter["getPod"]>) {
+  getPod(...args: Parameters<KubeAdapter["getPod"]>): ReturnType<KubeAdapter["getPod"]> {
     return this.reads.getPod(...args);
   }
 
-  listEndpointSlices(...args: Parameters<KubeAdapter["listEndpointSlices"]>) {
+  listEndpointSlices(...args: Parameters<KubeAdapter["listEndpointSlices"]>): ReturnType<KubeAdapter["listEndpointSlices"]> {
     return this.reads.listEndpointSlices(...args);
   }
 
-  listDeployments(...args: Parameters<KubeAdapter["listDeployments"]>) {
+  listDeployments(...args: Parameters<KubeAdapter["listDeployments"]>): ReturnType<KubeAdapter["listDeployments"]> {
     return this.reads.listDeployments(...args);
   }
 
-  deletePod(...args: Parameters<KubeAdapter["deletePod"]>): Promise<void> {
+  deletePod(...args: Parameters<KubeAdapter["deletePod"]>): ReturnType<KubeAdapter["deletePod"]> {
     return this.objects.deletePod(...args);
   }
 
-  exec(...args: Parameters<KubeAdapter["exec"]>): Promise<ExecResult> {
+  exec(...args: Parameters<KubeAdapter["exec"]>): ReturnType<KubeAdapter["exec"]> {
     return this.execs.exec(...args);
   }
 
-  execInteractive(...args: Parameters<KubeAdapter["execInteractive"]>): Promise<InteractiveExec> {
+  execInteractive(...args: Parameters<KubeAdapter["execInteractive"]>): ReturnType<KubeAdapter["execInteractive"]> {
     return this.execs.execInteractive(...args);
   }
 
-  watch(...args: Parameters<KubeAdapter["watch"]>): () => void {
+  watch(...args: Parameters<KubeAdapter["watch"]>): ReturnType<KubeAdapter["watch"]> {
     return this.watches.watch(...args);
   }
 }
