@@ -115,10 +115,11 @@ function comparable(obj: KubernetesObject | null): string {
   return JSON.stringify({ ...rest, metadata: meta });
 }
 
-type ApplyMethods = "applyClusterScoped" | "readOpenApiV3" | "apply" | "recreate" | "deleteObject" | "deletePod";
+/** The KubeAdapter methods this file implements (kube-client.ts forwards them here). */
+export const APPLY_METHODS = ["applyClusterScoped", "readOpenApiV3", "apply", "recreate", "deleteObject", "deletePod"] as const;
 
 /** The adapter's writes, over the ObjectClient (and CoreV1Api for pods). */
-export class KubeApply implements Pick<KubeAdapter, ApplyMethods> {
+export class KubeApply implements Pick<KubeAdapter, (typeof APPLY_METHODS)[number]> {
   constructor(
     private readonly objects: ObjectClient,
     private readonly core: CoreV1Api,

@@ -75,8 +75,11 @@ function waitForClose(ws: WebSocket): Promise<void> {
   });
 }
 
+/** The KubeAdapter methods this file implements (kube-client.ts forwards them here). */
+export const EXEC_METHODS = ["exec", "execInteractive"] as const;
+
 /** The adapter's exec and execInteractive, over client-node's Exec. */
-export class KubeExec implements Pick<KubeAdapter, "exec" | "execInteractive"> {
+export class KubeExec implements Pick<KubeAdapter, (typeof EXEC_METHODS)[number]> {
   private readonly execClient: Exec;
 
   constructor(kc: KubeConfig) {

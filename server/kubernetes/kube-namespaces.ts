@@ -12,10 +12,11 @@ import { KubeError, type KubeAdapter, type ObjectRef } from "./kube-adapter";
 import { DELETE_POLL_MS, callKube, orNull, sleep, statusCodeOf } from "./kube-call";
 import type { ObjectClient } from "./kube-apply";
 
-type NamespaceMethods = "ensureNamespace" | "deleteNamespace" | "relabelNamespaceIf" | "listNamespaces";
+/** The KubeAdapter methods this file implements (kube-client.ts forwards them here). */
+export const NAMESPACE_METHODS = ["ensureNamespace", "deleteNamespace", "relabelNamespaceIf", "listNamespaces"] as const;
 
 /** The adapter's namespace calls, over CoreV1Api and the ObjectClient. */
-export class KubeNamespaces implements Pick<KubeAdapter, NamespaceMethods> {
+export class KubeNamespaces implements Pick<KubeAdapter, (typeof NAMESPACE_METHODS)[number]> {
   constructor(
     private readonly objects: ObjectClient,
     private readonly core: CoreV1Api,

@@ -20,10 +20,11 @@ import {
 /** ping() must answer fast: it decides whether the UI says "cluster down". */
 const PING_TIMEOUT_MS = 5_000;
 
-type ReadMethods = "ping" | "getService" | "listServices" | "getStatefulSet" | "listStatefulSets" | "listPods" | "getPod" | "listEndpointSlices" | "listDeployments";
+/** The KubeAdapter methods this file implements (kube-client.ts forwards them here). */
+export const READ_METHODS = ["ping", "getService", "listServices", "getStatefulSet", "listStatefulSets", "listPods", "getPod", "listEndpointSlices", "listDeployments"] as const;
 
 /** The adapter's reads, over client-node's typed APIs. */
-export class KubeReads implements Pick<KubeAdapter, ReadMethods> {
+export class KubeReads implements Pick<KubeAdapter, (typeof READ_METHODS)[number]> {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly discovery: DiscoveryV1Api;

@@ -17,8 +17,11 @@ const WATCH_PATHS: Record<WatchedKind, (ns: string) => string> = {
   Deployment: (ns) => `/apis/apps/v1/namespaces/${ns}/deployments`,
 };
 
+/** The KubeAdapter methods this file implements (kube-client.ts forwards them here). */
+export const WATCH_METHODS = ["watch"] as const;
+
 /** The adapter's watch, over client-node's Watch. */
-export class KubeWatch implements Pick<KubeAdapter, "watch"> {
+export class KubeWatch implements Pick<KubeAdapter, (typeof WATCH_METHODS)[number]> {
   private readonly watcher: Watch;
 
   constructor(kc: KubeConfig) {
