@@ -8,10 +8,10 @@
  * Node only.
  */
 import {
-  CoreV1Api,
   HttpMethod,
   KubernetesObjectApi,
   PatchStrategy,
+  type CoreV1Api,
   type KubernetesObject,
 } from "@kubernetes/client-node";
 import type { KubeObject } from "../../lib/levels/kube-object";
