@@ -1,6 +1,6 @@
 // The editor schema cache: one set of OpenAPI reads per cluster version, shared by levels,
 // and a failed read is not cached (the next request tries again). The adapter is a stub
-// serving the committed excerpts; the real read is kube-client.ts's readOpenApiV3.
+// serving the committed excerpts; the real read is kube-apply.ts's readOpenApiV3.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";

@@ -3,7 +3,8 @@
  * cluster. Graders, environments, the live view and the terminal call these methods and get
  * our own small types back; nothing else builds kubectl strings or knows API paths.
  *
- * Implemented in `kube-client.ts` with @kubernetes/client-node.
+ * Implemented with @kubernetes/client-node: composed in `kube-client.ts` from one file per concern
+ * (kube-config, kube-reads, kube-apply, kube-namespaces, kube-exec, kube-watch).
  */
 import type { Readable, Writable } from "node:stream";
 import type { KubeObject } from "../../lib/levels/kube-object";

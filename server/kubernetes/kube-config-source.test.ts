@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { clusterConfigFrom } from "../config/server-config";
-import { loadKubeConfig } from "./kube-client";
+import { loadKubeConfig } from "./kube-config";
 
 const kubeconfig = (server: string, n = "") => `apiVersion: v1
 kind: Config
