@@ -1,14 +1,17 @@
 // Issue 16, "Done when": screenshots of the level page at 1440×900 and 1024×700 before the fix,
 // after the fix and after passing, attached to the Playwright report; and the README's picture
-// of the level page (docs/images/level-page.png), regenerated here so it never goes stale.
+// of the level page (docs/images/level-page.png, committed): rewritten by this test when
+// KUBEQUEST_README_SCREENSHOT=1 is set, so a run refreshes it on purpose and `npm test` leaves
+// the clone as it found it (the picture differs by a few pixels on every run).
 import { expect, test, type Page } from "@playwright/test";
 import { LevelPage } from "./pages/level-page";
 import { LEVEL_ID, VIEWPORTS, abandonLevel30AfterEach, headlessService } from "./support/level-30";
 
 abandonLevel30AfterEach();
 
-/** Where the README's screenshot lives (committed; this test rewrites it). */
+/** Where the README's screenshot lives (committed; this test rewrites it when asked to). */
 const README_SCREENSHOT = "docs/images/level-page.png";
+const REWRITE_README_SCREENSHOT = process.env.KUBEQUEST_README_SCREENSHOT === "1";
 
 async function shootBothSizes(page: Page, testInfo: Parameters<Parameters<typeof test>[2]>[1], state: string): Promise<void> {
   for (const size of Object.values(VIEWPORTS)) {
@@ -46,5 +49,5 @@ test("the level page before the fix, after the fix and after passing, at 1440×9
   await page.getByRole("tab", { name: "Objectives" }).click();
   await shootBothSizes(page, testInfo, "after passing");
   // The README's picture: the level passed, at the size most learners have.
-  await page.screenshot({ path: README_SCREENSHOT });
+  await page.screenshot({ path: REWRITE_README_SCREENSHOT ? README_SCREENSHOT : testInfo.outputPath("level-page.png") });
 });
