@@ -46,7 +46,7 @@ test("the header, the Hints tab, the chaos card and the level list agree on XP",
 
   // The level list now says what was earned, and marks the card.
   await page.goto("/");
-  await expect(page.getByTestId("progress-headline")).toHaveText(`1 of 1 level passed · ${worth} XP earned`);
+  await expect(page.getByTestId("progress-headline")).toHaveText(`1 of 2 levels passed · ${worth} XP earned`);
   await expect(page.getByTestId(`level-passed-${LEVEL_ID}`)).toContainText("Passed");
   await expect(page.getByTestId(`level-passed-${LEVEL_ID}`)).toContainText(`${worth} of ${LEVEL_XP} XP earned`);
 });

@@ -169,7 +169,7 @@ describe("cohorts and membership", () => {
 
     // The teacher watches the roster from the start.
     const watched = await ask<RosterView>(teacher.socket, "cohort:watch", { cohortId: cohort.id });
-    expect(watched).toMatchObject({ ok: true, value: { cohort: { id: cohort.id }, rows: [], levels: [{ id: LEVEL, number: 30 }] } });
+    expect(watched).toMatchObject({ ok: true, value: { cohort: { id: cohort.id }, rows: [], levels: [{ id: LEVEL, number: 30 }, { id: "clusterip-and-headless", number: 31 }] } });
 
     expect((await ada.browser.call<CohortInvitePreview>("GET", `/api/cohort-invites/${cohort.inviteCode.toLowerCase()}`)).json).toEqual({ name: "Tuesday class", instructorName: "Ms Teacher" });
     const since = Date.now();
