@@ -9,12 +9,14 @@ import { CHAOS_BONUS_XP, LEVEL_ID, LEVEL_XP, abandonLevel30AfterEach, headlessSe
 abandonLevel30AfterEach();
 
 const FIRST_HINT_COST = 25;
+/** Level 31's XP: the list adds every level's (Level 30's 250 + Level 31's 200). */
+const LEVEL_31_XP = 200;
 
 test("the header, the Hints tab, the chaos card and the level list agree on XP", async ({ page }) => {
   test.setTimeout(420_000);
   const level = new LevelPage(page, LEVEL_ID);
   await page.goto("/");
-  await expect(page.getByTestId("progress-headline")).toHaveText("1 level · 250 XP to earn");
+  await expect(page.getByTestId("progress-headline")).toHaveText(`2 levels · ${LEVEL_XP + LEVEL_31_XP} XP to earn`);
   await expect(page.getByTestId(`level-passed-${LEVEL_ID}`)).toHaveCount(0);
 
   await level.goto();
