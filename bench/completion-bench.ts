@@ -76,6 +76,9 @@ async function keystrokeToCompletion(page: Page): Promise<number> {
         }, 10_000);
       }),
   );
+  // Awaited below: a rejection while the key is being typed must not end the bench as an
+  // unhandled rejection (that skipped its clean-up and left its server filling the warm pool).
+  measured.catch(() => undefined);
   await page.keyboard.type("c");
   return measured;
 }
@@ -93,6 +96,10 @@ export async function benchCompletion(base: string, levelId: string, pages: numb
   try {
     for (let i = 0; i < pages; i++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      // The bench runs under tsx, whose esbuild keeps function names by wrapping them in
+      // __name(...); the functions handed to page.evaluate carry that call into the page, which
+      // has no __name ("ReferenceError: __name is not defined" on the first measurement).
+      await context.addInitScript({ content: "window.__name = (fn) => fn;" });
       const page = await context.newPage();
       const schema = page.waitForResponse((r) => r.url().endsWith(`/api/editor-schema/${levelId}`) && r.status() === 200);
       await page.goto(`${base}/levels/${levelId}`);
