@@ -19,7 +19,8 @@ import type { LoadedLevel } from "../levels/level-catalog";
 import type { NamespaceLists, NamespaceObjectsListener } from "../live-view/namespace-live-view";
 import { moduleLogger } from "../logging/logger";
 import { planChecks } from "./checks/check-library";
-import { takeSnapshot, type NamespaceLister } from "./namespace-reads";
+import type { PlannedCheck } from "./checks/check-types";
+import { takeSnapshot, type NamespaceLister, type NamespaceRead } from "./namespace-reads";
 import { capEvidence } from "./run-grade";
 
 const log = moduleLogger("live-checks");
@@ -38,6 +39,26 @@ export function listerOf(lists: NamespaceLists): NamespaceLister {
   };
 }
 
+/** A level's checks resolved against the library, and the reads its live ones declare. */
+interface LivePlan {
+  planned: PlannedCheck[];
+  liveReads: NamespaceRead<unknown>[];
+}
+
+/** Planned once per loaded level: the live view reads a namespace up to twice a second. */
+const livePlans = new WeakMap<LoadedLevel, LivePlan>();
+
+function livePlanOf(level: LoadedLevel): LivePlan {
+  let plan = livePlans.get(level);
+  if (!plan) {
+    const planned = planChecks(level.manifest.grader);
+    const reads = planned.flatMap((c) => (c.definition.fromObjects ? c.definition.reads : []));
+    plan = { planned, liveReads: [...new Map(reads.map((r) => [r.name, r])).values()] };
+    livePlans.set(level, plan);
+  }
+  return plan;
+}
+
 /**
  * The level's main-round checks with a verdict for each object-only one, from the same reads
  * the grader would make of these objects. A verdict that throws (a bug of ours) leaves its check
@@ -50,9 +71,8 @@ export async function evaluateLiveChecks(
   onError: (checkId: string, err: unknown) => void = () => undefined,
 ): Promise<LiveCheck[]> {
   const { manifest } = level;
-  const planned = planChecks(manifest.grader);
-  const liveReads = planned.flatMap((c) => (c.definition.fromObjects ? c.definition.reads : []));
-  const snapshot = await takeSnapshot({ kube: listerOf(lists), namespace, manifest }, [...new Map(liveReads.map((r) => [r.name, r])).values()]);
+  const { planned, liveReads } = livePlanOf(level);
+  const snapshot = await takeSnapshot({ kube: listerOf(lists), namespace, manifest }, liveReads);
   return planned.map(({ spec, definition }): LiveCheck => {
     const base = { id: spec.id, title: spec.title, explanation: spec.explanation };
     const verdict = definition.fromObjects;
