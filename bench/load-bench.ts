@@ -14,7 +14,10 @@ import path from "node:path";
 import type { EnvironmentStatus, GradeFinished } from "../lib/protocol/socket-events";
 import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
 import { getLevelCatalog } from "../server/levels/level-catalog";
+import { loadKubeConfig } from "../server/kubernetes/kube-config";
+import { POOL_LABELS } from "../server/environments/warm-pool";
 import { ask, sessionClient, type Client } from "./bench-client";
+import { sampleNamespaceUsage, type UsageSample } from "./cluster-usage";
 
 export interface LoadResult {
   learners: number;
@@ -37,6 +40,30 @@ export interface LoadResult {
   serverCpuMeanPct: number;
   /** A namespace list through the Kubernetes adapter, sampled every second during the load (ms). */
   apiLatency: number[];
+  /**
+   * What one playing learner's namespace costs the cluster (kubelet summaries, sampled every
+   * 5 s while every learner played: pods, CPU and memory in use, and the requests the scheduler
+   * reserves), and the same for one idle pooled environment before the class started.
+   * Undefined when the nodes' summaries could not be read (the reason is in usageError).
+   */
+  perLearner?: UsageSample;
+  perPooled?: UsageSample;
+  usageError?: string;
+}
+
+/** A sample divided by the namespaces it covered: one environment's share. */
+function perNamespace(s: UsageSample): UsageSample {
+  const n = Math.max(1, s.namespaces);
+  return { namespaces: 1, pods: s.pods / n, cpuMilli: s.cpuMilli / n, memoryMb: s.memoryMb / n, requestsCpuMilli: s.requestsCpuMilli / n, requestsMemoryMb: s.requestsMemoryMb / n };
+}
+
+/** One environment's cost over the samples taken while every environment was up: mean CPU, peak memory and pods. */
+export function perEnvironmentCost(samples: UsageSample[]): UsageSample | undefined {
+  const most = Math.max(0, ...samples.map((s) => s.namespaces));
+  const full = samples.filter((s) => s.namespaces === most && most > 0).map(perNamespace);
+  if (full.length === 0) return undefined;
+  const peak = full.reduce((a, b) => (b.memoryMb > a.memoryMb ? b : a));
+  return { ...peak, cpuMilli: full.reduce((sum, s) => sum + s.cpuMilli, 0) / full.length, pods: Math.max(...full.map((s) => s.pods)) };
 }
 
 const GRADE_ROUNDS = 3;
@@ -76,7 +103,7 @@ function failedCheckSummary(r: GradeFinished): string {
   return `${bad.id} ${bad.status} — ${(bad.evidence[0] ?? bad.hint ?? "").slice(0, 160)}`;
 }
 
-function waitForReady(socket: Client, levelId: string, timeoutMs: number): Promise<void> {
+function waitForReady(socket: Client, levelId: string, timeoutMs: number): Promise<EnvironmentStatus> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`environment not ready within ${timeoutMs / 1000} s`)), timeoutMs);
     const onStatus = (s: EnvironmentStatus) => {
@@ -84,7 +111,7 @@ function waitForReady(socket: Client, levelId: string, timeoutMs: number): Promi
       if (s.phase === "ready") {
         clearTimeout(timer);
         socket.off("environment:status", onStatus);
-        resolve();
+        resolve(s);
       } else if (s.phase === "failed") {
         clearTimeout(timer);
         socket.off("environment:status", onStatus);
@@ -137,14 +164,34 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     apiLatency: [],
   };
 
-  // Samplers: the server process and the API server, once a second while the class plays.
+  // What an idle pooled environment costs, before the class takes them.
+  const kc = loadKubeConfig();
+  const learnerNamespaces = new Set<string>();
+  const usageSamples: UsageSample[] = [];
+  try {
+    const pooled = new Set((await kube.listNamespaces(`${POOL_LABELS.pool}=${levelId},${POOL_LABELS.ready}=true`)).map((n) => n.name));
+    if (pooled.size > 0) result.perPooled = perNamespace(await sampleNamespaceUsage(kc, (ns) => pooled.has(ns)));
+  } catch (err) {
+    result.usageError = err instanceof Error ? err.message : String(err);
+  }
+
+  // Samplers: the server process and the API server, once a second while the class plays; the
+  // learners' namespaces every 5 s once every learner has an environment.
   const pids = servers.map((s) => s.pid ?? 0);
   const first = serversSample(pids);
   const t0 = Date.now();
   const ticksPerSecond = 100; // USER_HZ on Linux
   let sampling = true;
+  let tick = 0;
   const samplers = (async () => {
     while (sampling) {
+      if (tick++ % 5 === 0 && learnerNamespaces.size > 0 && result.start.length + result.brokenLearners.length >= learners && !result.usageError) {
+        try {
+          usageSamples.push(await sampleNamespaceUsage(kc, (ns) => learnerNamespaces.has(ns)));
+        } catch (err) {
+          result.usageError = err instanceof Error ? err.message : String(err);
+        }
+      }
       const s = serversSample(pids);
       if (s) result.serverRssPeakMb = Math.max(result.serverRssPeakMb, s.rssMb);
       const a = performance.now();
@@ -167,10 +214,11 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     try {
       const s0 = performance.now();
       const ready = waitForReady(socket, levelId, 300_000);
-      const status = await ask<EnvironmentStatus>(socket, "level:start", { levelId });
-      if (status.phase !== "ready") await ready;
+      let status = await ask<EnvironmentStatus>(socket, "level:start", { levelId });
+      if (status.phase !== "ready") status = await ready;
       else void ready.catch(() => undefined);
       result.start.push(performance.now() - s0);
+      if (status.namespace) learnerNamespaces.add(status.namespace);
 
       await ask(socket, "yaml:recreate", { levelId, yaml: fixYaml, confirmed: true });
       const f0 = performance.now();
@@ -212,6 +260,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     const last = serversSample(pids);
     const elapsedS = (Date.now() - t0) / 1000;
     if (first && last && elapsedS > 0) result.serverCpuMeanPct = ((last.ticks - first.ticks) / ticksPerSecond / elapsedS) * 100;
+    result.perLearner = perEnvironmentCost(usageSamples);
     await Promise.all(sockets.map((s) => ask(s, "level:abandon", { levelId }).catch(() => undefined)));
     for (const s of sockets) s.close();
   }

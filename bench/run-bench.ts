@@ -55,6 +55,7 @@ import { benchCompletion } from "./completion-bench";
 import { benchForkLoop } from "./fork-loop-bench";
 import { benchLiveCheck } from "./live-check-bench";
 import { benchLoad } from "./load-bench";
+import type { UsageSample } from "./cluster-usage";
 import { benchUnreachable } from "./unreachable-bench";
 import { ask, percentile, sessionClient as connectLearner, type Client } from "./bench-client";
 
@@ -412,6 +413,17 @@ async function main(): Promise<void> {
           `${load.brokenLearners.length} learners who could not play; server RSS peak ${load.serverRssPeakMb.toFixed(0)} MB, CPU mean ${load.serverCpuMeanPct.toFixed(0)} %`,
       );
       for (const line of [...load.wrongVerdicts, ...load.couldNotCheck, ...load.chaosFailures, ...load.brokenLearners]) console.log(`  ✗ ${line}`);
+      // Sizing a cluster: what one environment costs, playing and idle in the pool.
+      const cost = (label: string, u: UsageSample | undefined) =>
+        u &&
+        console.log(
+          `${label} ${u.pods.toFixed(1)} pods, CPU ${u.cpuMilli.toFixed(0)}m in use (${u.requestsCpuMilli.toFixed(0)}m requested), ` +
+            `memory ${u.memoryMb.toFixed(0)} MiB in use (${u.requestsMemoryMb.toFixed(0)} MiB requested)`,
+        );
+      cost("per learner ", load.perLearner);
+      cost("per pooled  ", load.perPooled);
+      console.log(`server/learner ${(load.serverRssPeakMb / load.learners).toFixed(1)} MB of the server's RSS peak`);
+      if (load.usageError) console.log(`  (the nodes' usage could not be read: ${load.usageError})`);
       results.push({
         name: "load verdicts",
         n: load.grade.length,
