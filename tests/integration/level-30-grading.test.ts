@@ -129,8 +129,12 @@ describe("Level 30 against the real cluster", () => {
     const after = await kube.getPod(ns, "redis-0");
     expect(after?.uid).not.toBe(before?.uid);
     const followed = chaos.finished.results.find((r) => r.id === "replication-topology")!.evidence.join("\n");
-    expect(followed).toContain(`redis-0 at its current IP ${after?.ip} lists redis-1 as an online replica`);
-    expect(followed).toContain(`redis-0 at its current IP ${after?.ip} lists redis-2 as an online replica`);
+    // Listed at all means linked to this very process; a replica that has just reconnected may
+    // still be in its first sync (wait_bgsave, send_bulk) when the grader reads, and the grader
+    // rightly accepts that (redis-checks.ts), so the state is not asserted here.
+    for (const replica of ["redis-1", "redis-2"]) {
+      expect(followed).toMatch(new RegExp(`redis-0 at its current IP ${after?.ip?.replaceAll(".", "\\.")} lists ${replica} as (an online replica|a replica \\([a-z_]+\\))`));
+    }
   });
 
   it.each(["replicas-use-pod-ip", "second-headless-service", "headless-selector-matches-nothing", "deployment-instead-of-statefulset", "pin-primary-with-host-aliases"])(
