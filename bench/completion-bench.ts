@@ -53,38 +53,41 @@ const yamlMarkers = (page: Page) =>
 
 /** Asks for completion (Ctrl+Space) and resolves with the ms from its keydown to `clusterIP` in the suggestion list. */
 async function keystrokeToCompletion(page: Page): Promise<number> {
-  const measured = page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        let keyAt = 0;
-        const onKey = (event: KeyboardEvent) => {
-          keyAt = event.timeStamp;
-          document.removeEventListener("keydown", onKey, true);
-        };
-        document.addEventListener("keydown", onKey, true);
-        const shown = () =>
-          keyAt > 0 &&
-          [...document.querySelectorAll(".suggest-widget.visible .monaco-list-row")].some((row) => /\bclusterIP\b/.test(row.textContent ?? ""));
-        const observer = new MutationObserver(() => {
-          if (!shown()) return;
-          observer.disconnect();
-          clearTimeout(timer);
-          resolve(performance.now() - keyAt);
-        });
-        observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-        const timer = setTimeout(() => {
-          observer.disconnect();
-          reject(new Error("no completion with clusterIP within 10 s"));
-        }, 10_000);
-      }),
-  );
-  // Awaited below: a rejection while the key is being typed must not end the bench as an
-  // unhandled rejection (that skipped its clean-up and left its server filling the warm pool).
-  measured.catch(() => undefined);
+  // The listeners are in place before the key is pressed (an awaited evaluate): a key event
+  // travels through the browser process while an evaluate goes straight to the page, so
+  // starting both at once let the keydown sometimes arrive first and never be timed (the bench
+  // then waited out its 10 s on one keystroke in about forty).
+  await page.evaluate(() => {
+    const w = window as unknown as { kqCompletion?: Promise<number> };
+    w.kqCompletion = new Promise<number>((resolve, reject) => {
+      let keyAt = 0;
+      const onKey = (event: KeyboardEvent) => {
+        keyAt = event.timeStamp;
+        document.removeEventListener("keydown", onKey, true);
+      };
+      document.addEventListener("keydown", onKey, true);
+      const shown = () =>
+        keyAt > 0 &&
+        [...document.querySelectorAll(".suggest-widget.visible .monaco-list-row")].some((row) => /\bclusterIP\b/.test(row.textContent ?? ""));
+      const observer = new MutationObserver(() => {
+        if (!shown()) return;
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(performance.now() - keyAt);
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      const timer = setTimeout(() => {
+        observer.disconnect();
+        reject(new Error(keyAt > 0 ? "no completion with clusterIP within 10 s of Ctrl+Space" : "the Ctrl+Space keydown never reached the page"));
+      }, 10_000);
+    });
+    // Awaited by the second evaluate; an early rejection must not be unhandled in the page.
+    w.kqCompletion.catch(() => undefined);
+  });
   // Ctrl+Space, as a learner asks for the fields that fit (the editor, like Monaco, opens the
   // list by itself only outside YAML's plain scalars).
   await page.keyboard.press("Control+Space");
-  return measured;
+  return page.evaluate(() => (window as unknown as { kqCompletion: Promise<number> }).kqCompletion);
 }
 
 export async function benchCompletion(base: string, levelId: string, pages: number, keysPerPage: number): Promise<CompletionResult> {
