@@ -1,7 +1,7 @@
 // Which failures are the learner's and which are ours, and how reads are retried in between.
 import { describe, expect, it } from "vitest";
-import { KubeError } from "../kubernetes/kube-adapter";
-import { errorResult, GRADER_ERROR_HINT, GraderInfrastructureError, isTransient, RetriesExhausted, withRetries } from "./grade-failure";
+import { KubeError, type PodInfo } from "../kubernetes/kube-adapter";
+import { errorResult, GRADER_ERROR_HINT, GraderInfrastructureError, isTransient, RetriesExhausted, slowPodReturnIsOurs, withRetries } from "./grade-failure";
 
 /** A clock that only moves when the retry loop sleeps. */
 function fakeClock() {
@@ -90,5 +90,32 @@ describe("errorResult", () => {
     expect(result.evidence.join("\n")).toContain("KubeQuest could not finish this check: socket hang up");
     expect(result.evidence.join("\n")).toContain("tried 3 times over 4.2 s");
     expect(result.evidence.join("\n")).not.toMatch(/ at TLSSocket|node:_http_client/);
+  });
+});
+
+describe("a deleted pod that is not back in time: whose delay is it", () => {
+  const pod = (over: Partial<PodInfo>): PodInfo => ({
+    name: "redis-0", uid: "old", phase: "Running", status: "Running", ready: true, ip: "10.244.0.5", labels: {}, owner: { kind: "StatefulSet", name: "redis" },
+    restarts: 0, initContainers: [], containers: [], deleting: false, createdAt: "", ...over,
+  });
+
+  it("ours when its StatefulSet has not made it again yet (a slow or full cluster)", () => {
+    expect(slowPodReturnIsOurs(pod({}), null)).toMatch(/StatefulSet redis has not created redis-0 again/);
+    expect(slowPodReturnIsOurs(pod({}), pod({ deleting: true }))).toMatch(/has not created redis-0 again/);
+  });
+
+  it("ours when the new pod waits for the node: not scheduled yet, or its containers still being created", () => {
+    expect(slowPodReturnIsOurs(pod({}), pod({ uid: "new", phase: "Pending", status: "Pending", ready: false, ip: undefined }))).toMatch(/waiting for the cluster \(Pending\)/);
+    expect(slowPodReturnIsOurs(pod({}), pod({ uid: "new", phase: "Pending", status: "ContainerCreating", ready: false }))).toMatch(/ContainerCreating/);
+  });
+
+  it("the learner's when nothing would ever make it again (no controller owns it)", () => {
+    expect(slowPodReturnIsOurs(pod({ owner: undefined }), null)).toBeUndefined();
+  });
+
+  it("the learner's when the new pod runs its own containers and is not ready, crashes, or waits in an init container", () => {
+    expect(slowPodReturnIsOurs(pod({}), pod({ uid: "new", ready: false }))).toBeUndefined();
+    expect(slowPodReturnIsOurs(pod({}), pod({ uid: "new", phase: "Running", status: "CrashLoopBackOff", ready: false }))).toBeUndefined();
+    expect(slowPodReturnIsOurs(pod({}), pod({ uid: "new", phase: "Pending", status: "Init:0/1", ready: false }))).toBeUndefined();
   });
 });

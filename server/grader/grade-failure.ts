@@ -12,7 +12,7 @@
  * Pure apart from the clock and timers used by `withRetries`.
  */
 import type { CheckResult } from "../../lib/protocol/socket-events";
-import { KubeError } from "../kubernetes/kube-adapter";
+import { KubeError, type PodInfo } from "../kubernetes/kube-adapter";
 
 /** What the learner reads on a check we could not run. */
 export const GRADER_ERROR_HINT = "KubeQuest could not check this — nothing is wrong with your fix; try again.";
@@ -99,4 +99,23 @@ export function errorResult(base: Pick<CheckResult, "id" | "title" | "explanatio
     evidence.push(`(tried ${err.attempts} times over ${(err.elapsedMs / 1000).toFixed(1)} s)`);
   }
   return { ...base, status: "error", evidence, hint: GRADER_ERROR_HINT, durationMs };
+}
+
+/**
+ * The chaos round deleted `before` and it is not back Ready in time: is that the learner's
+ * workload or our cluster? Returns what is ours in words, or undefined when it is the learner's.
+ * A controller that has not made the pod again yet, or a new pod still waiting to be scheduled
+ * or for its containers to be created, is the cluster being slow or full (seen under a class's
+ * load: 2 of 8 chaos rounds, told to the learner as their failure). A pod that no controller
+ * owns never comes back, and a new pod that runs its own containers (init or main) and is not
+ * Ready is the workload's own doing: those stay verdicts.
+ */
+export function slowPodReturnIsOurs(before: PodInfo, now: PodInfo | null): string | undefined {
+  if (!before.owner) return undefined;
+  if (!now || now.uid === before.uid) {
+    return `the cluster is slow: its ${before.owner.kind} ${before.owner.name} has not created ${before.name} again yet`;
+  }
+  const waitingForNode = now.phase === "Pending" && (now.status === "Pending" || now.status === "ContainerCreating" || now.status === "PodInitializing");
+  if (waitingForNode) return `the cluster is slow: the new ${now.name} is still waiting for the cluster (${now.status})`;
+  return undefined;
 }

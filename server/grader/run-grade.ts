@@ -16,7 +16,7 @@ import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { LevelManifest } from "../../lib/levels/level-schema";
 import { GradeContext } from "./grade-context";
 import { DEFAULT_CHECK_BUDGET_MS, type PlannedCheck } from "./checks/check-types";
-import { errorResult, withRetries } from "./grade-failure";
+import { errorResult, GraderInfrastructureError, slowPodReturnIsOurs, withRetries } from "./grade-failure";
 import { moduleLogger } from "../logging/logger";
 
 const log = moduleLogger("grade");
@@ -208,7 +208,13 @@ async function replacePod(
     }
     if (waited > timeoutMs) {
       if (lastError !== undefined) return errorResult(base, lastError, waited);
-      evidence.push(`after ${Math.round(waited / 1000)} s: ${pod ? `${pod.status}, ready=${pod.ready}` : "not recreated"}`);
+      const seen = `after ${Math.round(waited / 1000)} s: ${pod && pod.uid !== before.uid ? `${pod.status}, ready=${pod.ready}` : "not recreated"}`;
+      const ours = slowPodReturnIsOurs(before, pod ?? null);
+      if (ours) {
+        const result = errorResult(base, new GraderInfrastructureError(`${podName} is not back within ${timeoutMs / 1000} s, and ${ours}`), waited);
+        return { ...result, evidence: [...result.evidence, ...evidence, seen] };
+      }
+      evidence.push(seen);
       return {
         ...base,
         status: "fail",
