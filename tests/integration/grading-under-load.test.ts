@@ -4,7 +4,9 @@
 //    no retry to hide a failure (the "Invalid response body" of issue 12 came from here);
 //  - ten learners grade a correct fix at the same moment: every verdict passes;
 //  - the grader's probe pod is killed mid-grade (and kept away): the run ends in the error
-//    state, records no attempt and changes no XP; the next grade recovers and passes.
+//    state, records no attempt and changes no XP; the next grade recovers and passes;
+//  - a chaos round on a node that cannot take the new pod (cordoned, as a full node would
+//    leave it Pending) is ours, an error; uncordoned, the next chaos round passes.
 // The probe-pod test uses a probe pod of its own, so other suites sharing the cluster keep theirs.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +17,7 @@ import { runGrade } from "../../server/grader/run-grade";
 import { GRADER_ERROR_HINT } from "../../server/grader/grade-failure";
 import { getKubeAdapter } from "../../server/kubernetes/kube-client";
 import { runLevelSteps } from "../../server/level-steps/run-level-steps";
+import { kubectl } from "./support/kubectl";
 import { startTestServer, type TestServer } from "./support/test-server";
 
 const LEVEL = "headless-statefulset-dns";
@@ -176,5 +179,34 @@ describe("grading under load", () => {
     expect(after.grades).toHaveLength(1);
     expect(after.levels.find((l) => l.levelId === LEVEL)?.attempts).toBe(1);
     expect(await progress.learnerXp(learner.id)).toBe(250);
+  });
+
+  it("a chaos round whose new pod the cluster cannot place (node cordoned) is ours: an error, not a fail; uncordoned, the next one passes", async () => {
+    const k = kube();
+    // The learner of the test above: solved, and passed once.
+    const learner = learners.at(-1)!;
+    const env = await server.kq.services.environments.requireReady(learner.id, LEVEL);
+    const chaos = env.level.manifest.chaos!;
+    // The level's own budget is minutes; 20 s is plenty to see the new pod stuck Pending.
+    const quick = { ...env.level, manifest: { ...env.level.manifest, chaos: { ...chaos, timeoutSeconds: 20 } } };
+    const round = (level: typeof env.level) =>
+      runGrade({ kube: k, level, namespace: learner.namespace, round: "chaos", onStarted: () => undefined, onCheck: () => undefined });
+    const nodes = kubectl(["get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"]).split(" ");
+    for (const node of nodes) kubectl(["cordon", node]);
+    let stuck: GradeFinished;
+    try {
+      stuck = await round(quick);
+    } finally {
+      for (const node of nodes) kubectl(["uncordon", node]);
+    }
+    const replaced = stuck.results.find((r) => r.id === "chaos-pod-replaced")!;
+    expect(replaced.status, JSON.stringify(replaced, null, 2)).toBe("error");
+    expect(stuck.outcome).toBe("error");
+    expect(stuck.results.some((r) => r.status === "fail")).toBe(false);
+    expect(replaced.hint).toBe(GRADER_ERROR_HINT);
+    expect(replaced.evidence.join("\n")).toMatch(/still waiting for the cluster \(Pending\)/);
+
+    const recovered = await round(env.level);
+    expect(recovered.outcome, JSON.stringify(recovered.results.find((r) => r.status !== "pass"), null, 2)).toBe("pass");
   });
 });
