@@ -6,6 +6,7 @@
  * Node-only modules.
  */
 import { z } from "zod";
+import type { LevelPanel } from "../levels/level-schema";
 
 // ---------------------------------------------------------------------------------------------
 // Results: every request the browser makes is answered through a socket.io acknowledgement
@@ -80,6 +81,8 @@ export interface LevelDetail extends LevelSummary {
   /** Extra XP for passing the chaos round after the main round. */
   chaosBonusXp: number;
   editableFiles: EditableFile[];
+  /** Extra live-view panels (level.yaml `panels`): "node-rules" shows "On the nodes". */
+  panels: LevelPanel[];
 }
 
 // ---------------------------------------------------------------------------------------------
