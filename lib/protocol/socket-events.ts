@@ -308,6 +308,40 @@ export interface LiveViewSnapshot {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Live view, "On the nodes" (levels with `panels: [node-rules]`): the NAT rules kube-proxy
+// programmed on each node for the learner's own Services, read by KubeQuest's collector in
+// kubequest-system. Only the namespace of the learner's session is ever sent; the browser asks
+// for nothing (the server sends them while the live view is open).
+
+/** One rule as iptables-save prints it, and the chain it belongs to. */
+export interface NodeRuleLine {
+  /** KUBE-SERVICES, KUBE-SVC-…, KUBE-SEP-… */
+  chain: string;
+  text: string;
+}
+
+export interface NodeRulesOfNode {
+  node: string;
+  /** The rules of each of the namespace's Services that has any on this node, by Service name. */
+  services: { service: string; rules: NodeRuleLine[] }[];
+  /** When this node's table was read. */
+  readAt: string;
+}
+
+export interface NodeRulesSnapshot {
+  levelId: string;
+  namespace: string;
+  /** The namespace's Services as the live view last read them ("None": headless). */
+  services: Pick<LiveService, "name" | "type" | "clusterIP">[];
+  /** Every node, by name; empty when `error` is set. */
+  nodes: NodeRulesOfNode[];
+  /** Why KubeQuest could not read the node rules (ours, never the learner's), or null. */
+  error: string | null;
+  /** When this snapshot was sent: the panel refreshes while the live view is open. */
+  updatedAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Events
 
 /** Why terminal input or a resize was dropped, and what to do. */
