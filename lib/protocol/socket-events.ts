@@ -284,6 +284,8 @@ export interface LivePod {
   status: string;
   ready: boolean;
   ip?: string;
+  /** The node it runs on (where the "On the nodes" panel's rules for it live). */
+  nodeName?: string;
   restarts: number;
   /** Set when the pod belongs to the level's workload (not the toolbox). */
   ordinal?: number;
@@ -317,6 +319,8 @@ export interface LiveViewSnapshot {
 export interface NodeRuleLine {
   /** KUBE-SERVICES, KUBE-SVC-…, KUBE-SEP-… */
   chain: string;
+  /** What it does, in words ("sends 1 in 3 connections to KUBE-SEP-… (10.244.0.31:6379)"). */
+  summary: string;
   text: string;
 }
 

@@ -1,7 +1,7 @@
 // The parser of `iptables-save -t nat`, on the edge cases of iptables-save's quoting and
 // kube-proxy's comments. The rules of a real cluster are in kube-proxy-rules.fixture.test.ts.
 import { describe, expect, it } from "vitest";
-import { parseNatTable, parseRule, ruleWords, rulesByService, summarizeRules } from "./kube-proxy-rules";
+import { describeRule, parseNatTable, parseRule, ruleWords, rulesByService, summarizeRules } from "./kube-proxy-rules";
 
 describe("ruleWords", () => {
   it("keeps a quoted value whole and undoes iptables-save's escapes", () => {
@@ -62,5 +62,28 @@ describe("rulesByService and summarizeRules", () => {
     const mine = rulesByService(rules, "kq-1");
     expect([...mine.keys()]).toEqual(["api", "web"]);
     expect(summarizeRules(mine.get("web")!)).toEqual({ clusterIPs: ["10.96.3.4"], endpoints: ["10.244.0.7:8080", "10.244.0.8:8080"] });
+  });
+});
+
+describe("describeRule", () => {
+  it("says what each of kube-proxy's rules does, from the cluster IP to the pod", () => {
+    const said = [
+      '-A KUBE-SERVICES -d 10.96.3.4/32 -p tcp -m comment --comment "kq-1/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-W',
+      '-A KUBE-SVC-W ! -s 10.244.0.0/16 -d 10.96.3.4/32 -p tcp -m comment --comment "kq-1/web:http cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ',
+      '-A KUBE-SVC-W -m comment --comment "kq-1/web:http -> 10.244.0.7:8080" -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-B',
+      '-A KUBE-SVC-W -m comment --comment "kq-1/web:http -> 10.244.0.8:8080" -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-C',
+      '-A KUBE-SVC-W -m comment --comment "kq-1/web:http -> 10.244.0.9:8080" -j KUBE-SEP-D',
+      '-A KUBE-SEP-B -s 10.244.0.7/32 -m comment --comment "kq-1/web:http" -j KUBE-MARK-MASQ',
+      '-A KUBE-SEP-B -p tcp -m comment --comment "kq-1/web:http" -m tcp -j DNAT --to-destination 10.244.0.7:8080',
+    ].map((line) => describeRule(parseRule(line)!));
+    expect(said).toEqual([
+      "connections to 10.96.3.4:80 go to KUBE-SVC-W",
+      "marks connections from outside the pod network for masquerading",
+      "sends 1 in 3 connections to KUBE-SEP-B (10.244.0.7:8080)",
+      "sends 1 in 2 connections to KUBE-SEP-C (10.244.0.8:8080)",
+      "sends the remaining connections to KUBE-SEP-D (10.244.0.9:8080)",
+      "marks a pod's connection to itself for masquerading",
+      "rewrites the destination to the pod at 10.244.0.7:8080",
+    ]);
   });
 });

@@ -35,6 +35,12 @@ export interface KubeProxyRule {
   clusterIP?: string;
   /** On a KUBE-SEP DNAT: the pod address it sends the connection to (`--to-destination`). */
   endpoint?: string;
+  /** The rest of kube-proxy's comment: "cluster IP", "-> 10.244.0.31:6379", or "". */
+  note: string;
+  /** The destination port it matches (`--dport`), if any. */
+  dport?: string;
+  /** The share of connections a KUBE-SVC jump takes (`--probability`), if it is random. */
+  probability?: number;
   /** The line exactly as iptables-save printed it. */
   text: string;
 }
@@ -91,6 +97,8 @@ export function parseRule(line: string): KubeProxyRule | undefined {
   const destination = after(words, "-d");
   const clusterIP = chain === "KUBE-SERVICES" && note === "cluster IP" && destination ? destination.replace(/\/32$|\/128$/, "") : undefined;
   const endpoint = after(words, "--to-destination");
+  const dport = after(words, "--dport");
+  const probability = Number(after(words, "--probability"));
   return {
     chain,
     namespace: namespace!,
@@ -99,8 +107,26 @@ export function parseRule(line: string): KubeProxyRule | undefined {
     target: after(words, "-j") ?? "",
     ...(clusterIP ? { clusterIP } : {}),
     ...(endpoint ? { endpoint } : {}),
+    note,
+    ...(dport ? { dport } : {}),
+    ...(probability > 0 && probability < 1 ? { probability } : {}),
     text: line,
   };
+}
+
+/** What a rule does, in a few words a learner can follow from chain to chain. */
+export function describeRule(rule: KubeProxyRule): string {
+  const picked = /^-> (\S+)$/.exec(rule.note)?.[1];
+  if (rule.chain === "KUBE-SERVICES" && rule.clusterIP) return `connections to ${rule.clusterIP}${rule.dport ? `:${rule.dport}` : ""} go to ${rule.target}`;
+  if (rule.target === "KUBE-MARK-MASQ") {
+    return rule.chain.startsWith("KUBE-SEP-") ? "marks a pod's connection to itself for masquerading" : "marks connections from outside the pod network for masquerading";
+  }
+  if (rule.target.startsWith("KUBE-SEP-")) {
+    const share = rule.probability ? `1 in ${Math.round(1 / rule.probability)} connections` : "the remaining connections";
+    return `sends ${share} to ${rule.target}${picked ? ` (${picked})` : ""}`;
+  }
+  if (rule.target === "DNAT" && rule.endpoint) return `rewrites the destination to the pod at ${rule.endpoint}`;
+  return `jumps to ${rule.target}`;
 }
 
 /**

@@ -59,7 +59,15 @@ describe("NodeRulesFeed", () => {
           nodes: [
             {
               node: "kubequest-control-plane",
-              services: [{ service: "cache", rules: [{ chain: "KUBE-SERVICES", text: svcLine("kq-a", "cache", "10.96.0.20") }, { chain: "KUBE-SEP-QWERTY0123456789", text: sepLine("kq-a", "cache", "10.244.0.31:6379") }] }],
+              services: [
+                {
+                  service: "cache",
+                  rules: [
+                    { chain: "KUBE-SERVICES", summary: "connections to 10.96.0.20:6379 go to KUBE-SVC-ABCDEF0123456789", text: svcLine("kq-a", "cache", "10.96.0.20") },
+                    { chain: "KUBE-SEP-QWERTY0123456789", summary: "rewrites the destination to the pod at 10.244.0.31:6379", text: sepLine("kq-a", "cache", "10.244.0.31:6379") },
+                  ],
+                },
+              ],
               readAt: "2026-11-30T10:00:00.000Z",
             },
           ],

@@ -18,6 +18,7 @@ import type { ReadyEnvironment } from "../environments/level-environment";
 import { KubeError, type ServiceInfo } from "../kubernetes/kube-adapter";
 import type { NamespaceLists, NamespaceObjectsListener } from "../live-view/namespace-live-view";
 import { moduleLogger } from "../logging/logger";
+import { describeRule } from "./kube-proxy-rules";
 import { namespaceRules, nodeRulesReaderOf, NodeRulesUnavailable, type NodeRulesCluster, type NodeRulesReading } from "./node-rules-reader";
 
 const log = moduleLogger("node-rules");
@@ -41,7 +42,7 @@ export function nodeRulesSnapshot(env: Pick<ReadyEnvironment, "namespace" | "lev
     ...base,
     nodes: namespaceRules(result.reading, env.namespace).map((n) => ({
       node: n.node,
-      services: [...n.services].map(([service, rules]) => ({ service, rules: rules.map((r) => ({ chain: r.chain, text: r.text })) })),
+      services: [...n.services].map(([service, rules]) => ({ service, rules: rules.map((r) => ({ chain: r.chain, summary: describeRule(r), text: r.text })) })),
       readAt: n.readAt.toISOString(),
     })),
     error: null,
