@@ -144,6 +144,20 @@ function PodCard({ node }: { node: PodNode }) {
   );
 }
 
+/** A header button that scrolls the live view to a section below the picture (often below the fold). */
+function JumpButton({ testId, target, label }: { testId: string; target: string; label: string }) {
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      onClick={() => document.getElementById(target)?.scrollIntoView({ block: "start", behavior: "smooth" })}
+      className="rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
+    >
+      {label}
+    </button>
+  );
+}
+
 function FrameBox({ frame }: { frame: Frame }) {
   const serviceNote = !frame.serviceFound
     ? { text: "no such Service", color: "var(--color-bad)" }
@@ -210,25 +224,9 @@ export function LiveView({
         </h2>
         {snapshot && (
           <span className="flex items-center gap-2 text-[11px] whitespace-nowrap text-faint">
-            {/* The DNS answers sit under the picture, often below the fold: one click away. */}
-            <button
-              type="button"
-              data-testid="live-jump-dns"
-              onClick={() => document.getElementById(`${id}-dns`)?.scrollIntoView({ block: "start", behavior: "smooth" })}
-              className="rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
-            >
-              DNS ↓
-            </button>
-            {nodeRules && (
-              <button
-                type="button"
-                data-testid="live-jump-nodes"
-                onClick={() => document.getElementById(`${id}-nodes`)?.scrollIntoView({ block: "start", behavior: "smooth" })}
-                className="rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
-              >
-                Nodes ↓
-              </button>
-            )}
+            {/* The DNS answers (and On the nodes) sit under the picture, often below the fold: one click away. */}
+            <JumpButton testId="live-jump-dns" target={`${id}-dns`} label="DNS ↓" />
+            {nodeRules && <JumpButton testId="live-jump-nodes" target={`${id}-nodes`} label="Nodes ↓" />}
             <span className="flex items-center gap-1.5">
               <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${stale ? "bg-faint" : "animate-pulse bg-ok"}`} />
               {stale ? "Paused" : "Live"} ·{" "}

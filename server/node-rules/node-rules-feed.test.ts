@@ -5,28 +5,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NodeRulesSnapshot } from "../../lib/protocol/socket-events";
 import type { ReadyEnvironment } from "../environments/level-environment";
-import type { ExecResult, KubeAdapter, PodInfo, ServiceInfo } from "../kubernetes/kube-adapter";
+import type { ExecResult, KubeAdapter, ServiceInfo } from "../kubernetes/kube-adapter";
 import type { NamespaceLists } from "../live-view/namespace-live-view";
 import { NodeRulesFeed, nodeRulesSnapshot } from "./node-rules-feed";
+import { clusterIPRule, collectorCluster, collectorPod, natTableOf } from "./test-fixtures/collector-cluster";
 
-const svcLine = (ns: string, name: string, ip: string) =>
-  `-A KUBE-SERVICES -d ${ip}/32 -p tcp -m comment --comment "${ns}/${name}:redis cluster IP" -m tcp --dport 6379 -j KUBE-SVC-ABCDEF0123456789`;
 const sepLine = (ns: string, name: string, endpoint: string) => `-A KUBE-SEP-QWERTY0123456789 -p tcp -m comment --comment "${ns}/${name}:redis" -m tcp -j DNAT --to-destination ${endpoint}`;
-const TABLE = ["*nat", svcLine("kq-a", "cache", "10.96.0.20"), sepLine("kq-a", "cache", "10.244.0.31:6379"), svcLine("kq-b", "cache", "10.96.0.21"), "COMMIT", ""].join("\n");
+const TABLE = natTableOf([clusterIPRule("kq-a", "cache", "10.96.0.20"), sepLine("kq-a", "cache", "10.244.0.31:6379"), clusterIPRule("kq-b", "cache", "10.96.0.21")]);
 
 const service = (name: string, clusterIP: string): ServiceInfo => ({ name, type: "ClusterIP", clusterIP, selector: { app: "cache" }, ports: [], uid: name });
 const lists = (services: ServiceInfo[]): NamespaceLists => ({ services, statefulSets: [], endpointSlices: [], pods: [], deployments: [] });
 const env = (namespace: string, panels: string[] = ["node-rules"]) => ({ namespace, toolboxPod: "toolbox", level: { manifest: { id: "clusterip-and-headless", panels } } }) as unknown as ReadyEnvironment;
 
+/** One node whose collector answers `answer` (two namespaces' rules by default). */
 function fakeCluster(answer: () => ExecResult = () => ({ stdout: TABLE, stderr: "", exitCode: 0 })) {
-  const pod: PodInfo = { name: "collector-1", uid: "1", phase: "Running", status: "Running", ready: true, nodeName: "kubequest-control-plane", labels: {}, restarts: 0, initContainers: [], containers: [], deleting: false, createdAt: "" };
-  let execs = 0;
-  const kube = {
-    getDaemonSet: async () => ({ name: "node-rules-collector", images: [], desired: 1, ready: 1 }),
-    listPods: async () => [pod],
-    exec: async () => (execs++, answer()),
-  } as unknown as KubeAdapter;
-  return { kube, execs: () => execs };
+  const { kube, execs } = collectorCluster({ pods: [collectorPod("kubequest-control-plane")], answer });
+  return { kube, execs: () => execs.length };
 }
 
 function feed(kube: KubeAdapter) {
@@ -63,7 +57,7 @@ describe("NodeRulesFeed", () => {
                 {
                   service: "cache",
                   rules: [
-                    { chain: "KUBE-SERVICES", summary: "connections to 10.96.0.20:6379 go to KUBE-SVC-ABCDEF0123456789", text: svcLine("kq-a", "cache", "10.96.0.20") },
+                    { chain: "KUBE-SERVICES", summary: "connections to 10.96.0.20:6379 go to KUBE-SVC-ABCDEF0123456789", text: clusterIPRule("kq-a", "cache", "10.96.0.20") },
                     { chain: "KUBE-SEP-QWERTY0123456789", summary: "rewrites the destination to the pod at 10.244.0.31:6379", text: sepLine("kq-a", "cache", "10.244.0.31:6379") },
                   ],
                 },
@@ -99,8 +93,8 @@ describe("NodeRulesFeed", () => {
     await vi.advanceTimersByTimeAsync(2_500);
     expect(execs()).toBe(2);
     expect(sent.map(([ns, s]) => [ns, s.nodes[0]!.services.map((x) => x.rules[0]!.text)])).toEqual([
-      ["kq-a", [svcLine("kq-a", "cache", "10.96.0.20")]],
-      ["kq-b", [svcLine("kq-b", "cache", "10.96.0.21")]],
+      ["kq-a", [clusterIPRule("kq-a", "cache", "10.96.0.20")]],
+      ["kq-b", [clusterIPRule("kq-b", "cache", "10.96.0.21")]],
     ]);
     f.stopped("kq-a");
     f.stopped("kq-b");
