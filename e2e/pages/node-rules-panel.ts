@@ -58,9 +58,9 @@ export class NodeRulesPanel {
     return snapshot.nodes.map((n) => n.services.find((s) => s.service === service)?.rules.length ?? 0);
   }
 
-  /** Waits for `count` more snapshots after the first `after` (the panel refreshes every few seconds). */
+  /** Waits for `count` more snapshots after the first `after` (sent on a change, and every 10 s regardless). */
   async refreshesAfter(after: number, count: number): Promise<NodeRulesSnapshot[]> {
-    await expect.poll(() => this.snapshots.length, { timeout: 60_000, message: `${count} more "On the nodes" refreshes` }).toBeGreaterThanOrEqual(after + count);
+    await expect.poll(() => this.snapshots.length, { timeout: count * 10_000 + 30_000, message: `${count} more "On the nodes" snapshots` }).toBeGreaterThanOrEqual(after + count);
     return this.snapshots.slice(after);
   }
 }

@@ -341,7 +341,7 @@ export interface NodeRulesSnapshot {
   nodes: NodeRulesOfNode[];
   /** Why KubeQuest could not read the node rules (ours, never the learner's), or null. */
   error: string | null;
-  /** When this snapshot was sent: the panel refreshes while the live view is open. */
+  /** When this snapshot was sent (on a change, and every 10 s while nothing changes). */
   updatedAt: string;
 }
 

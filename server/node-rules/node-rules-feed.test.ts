@@ -83,25 +83,36 @@ describe("NodeRulesFeed", () => {
     expect(execs()).toBe(0);
   });
 
-  it("refreshes every namespace from one reading of the nodes per tick, and stops once nobody looks", async () => {
-    const { kube, execs } = fakeCluster();
+  it("reads the nodes once per tick for every namespace, sends what changed (and every 10 s regardless), and stops once nobody looks", async () => {
+    let table = TABLE;
+    const { kube, execs } = fakeCluster(() => ({ stdout: table, stderr: "", exitCode: 0 }));
     const { feed: f, sent } = feed(kube);
     await f.objectsRead(env("kq-a"), lists([service("cache", "10.96.0.20")]));
     await f.objectsRead(env("kq-b"), lists([service("cache", "10.96.0.21")]));
     expect(execs()).toBe(1);
     sent.length = 0;
+    // A tick that reads the same rules sends nothing.
     await vi.advanceTimersByTimeAsync(2_500);
     expect(execs()).toBe(2);
-    expect(sent.map(([ns, s]) => [ns, s.nodes[0]!.services.map((x) => x.rules[0]!.text)])).toEqual([
-      ["kq-a", [clusterIPRule("kq-a", "cache", "10.96.0.20")]],
-      ["kq-b", [clusterIPRule("kq-b", "cache", "10.96.0.21")]],
-    ]);
+    expect(sent).toEqual([]);
+    // kube-proxy removed kq-b's Service: only kq-b hears of it.
+    table = natTableOf([clusterIPRule("kq-a", "cache", "10.96.0.20"), sepLine("kq-a", "cache", "10.244.0.31:6379")]);
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(execs()).toBe(3);
+    expect(sent.map(([ns, s]) => [ns, s.nodes[0]!.services.map((x) => x.service)])).toEqual([["kq-b", []]]);
+    // Unchanged, each is sent again once its last send is 10 s old.
+    sent.length = 0;
+    await vi.advanceTimersByTimeAsync(7_500);
+    expect(sent.map(([ns]) => ns)).toEqual(["kq-a"]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(sent.map(([ns]) => ns)).toEqual(["kq-a", "kq-b"]);
+    const reads = execs();
     f.stopped("kq-a");
     f.stopped("kq-b");
     sent.length = 0;
-    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.advanceTimersByTimeAsync(20_000);
     expect(sent).toEqual([]);
-    expect(execs()).toBe(2);
+    expect(execs()).toBe(reads);
   });
 
   it("shows a change of the Services at once with the last reading, and re-sends to a new viewer", async () => {

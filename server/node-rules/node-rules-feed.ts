@@ -1,8 +1,8 @@
 /**
  * The "On the nodes" panel's data (issue 14, item 2): while a learner's live view is open on a
- * level that shows the panel (`panels: [node-rules]`), every few seconds, kube-proxy's rules for
- * that namespace's Services on every node, sent to the namespace's sockets as
- * `noderules:snapshot`.
+ * level that shows the panel (`panels: [node-rules]`), kube-proxy's rules for that namespace's
+ * Services on every node, read every few seconds and sent to the namespace's sockets as
+ * `noderules:snapshot` when they change (and every 10 s regardless).
  *
  * It follows the live view (a NamespaceObjectsListener, like the live checks): a namespace is
  * fed from its first read until nobody looks at it, and each read of its objects re-sends the
@@ -23,8 +23,14 @@ import { namespaceRules, nodeRulesReaderOf, NodeRulesUnavailable, type NodeRules
 
 const log = moduleLogger("node-rules");
 
-/** How often the panel refreshes while someone looks. */
+/** How often the nodes are read while someone looks. */
 export const NODE_RULES_REFRESH_MS = 2_500;
+/**
+ * A reading that changes nothing the panel shows is not sent, except this often, so the panel's
+ * "read at" stays honest (and an instructor watching the learner is not sent the same thing,
+ * access-checked, every tick).
+ */
+export const NODE_RULES_RESEND_MS = 10_000;
 
 /** What the panel is built from: a reading of the nodes, or why there is none. */
 export type NodeRulesResult = { reading: NodeRulesReading } | { error: string };
@@ -54,12 +60,20 @@ export interface NodeRulesFeedOptions {
   /** Sends the panel to everyone looking at the namespace (this instance's sockets). */
   emit(namespace: string, snapshot: NodeRulesSnapshot): void;
   refreshMs?: number;
+  resendMs?: number;
 }
 
 interface Watched {
   env: ReadyEnvironment;
   services: ServiceInfo[];
   last?: NodeRulesSnapshot;
+  /** What `last` shows, without its times. */
+  lastKey?: string;
+}
+
+/** What a snapshot shows, apart from when it was read and sent. */
+function contentKey(snapshot: NodeRulesSnapshot): string {
+  return JSON.stringify({ ...snapshot, updatedAt: undefined, nodes: snapshot.nodes.map((n) => ({ ...n, readAt: undefined })) });
 }
 
 export class NodeRulesFeed implements NamespaceObjectsListener {
@@ -68,9 +82,11 @@ export class NodeRulesFeed implements NamespaceObjectsListener {
   private latest: NodeRulesResult | undefined;
   private reading: Promise<void> | undefined;
   private readonly refreshMs: number;
+  private readonly resendMs: number;
 
   constructor(private readonly opts: NodeRulesFeedOptions) {
     this.refreshMs = opts.refreshMs ?? NODE_RULES_REFRESH_MS;
+    this.resendMs = opts.resendMs ?? NODE_RULES_RESEND_MS;
   }
 
   objectsRead(env: ReadyEnvironment, lists: NamespaceLists): Promise<void> | void {
@@ -127,10 +143,16 @@ export class NodeRulesFeed implements NamespaceObjectsListener {
     return this.reading;
   }
 
+  /** Sends the namespace's panel if it shows something new, or the last one sent is getting old. */
   private send(namespace: string): void {
     const watched = this.watched.get(namespace);
     if (!watched || !this.latest) return;
-    watched.last = nodeRulesSnapshot(watched.env, watched.services, this.latest, new Date());
-    this.opts.emit(namespace, watched.last);
+    const now = new Date();
+    const snapshot = nodeRulesSnapshot(watched.env, watched.services, this.latest, now);
+    const key = contentKey(snapshot);
+    if (watched.last && key === watched.lastKey && now.getTime() - Date.parse(watched.last.updatedAt) < this.resendMs) return;
+    watched.last = snapshot;
+    watched.lastKey = key;
+    this.opts.emit(namespace, snapshot);
   }
 }
