@@ -112,6 +112,8 @@ export class NodeRulesFeed implements NamespaceObjectsListener {
     if (this.watched.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
+      // Nobody looks: the next viewer starts from a fresh reading, not an old one.
+      this.latest = undefined;
     }
   }
 
