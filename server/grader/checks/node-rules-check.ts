@@ -80,7 +80,7 @@ function judge(node: string, name: string, want: "present" | "absent", svc: Serv
         reason: `kube-proxy programmed NAT rules for Service ${name} on node ${node}: every connection to its virtual IP ${ip} is translated to one of its pods, picked by kube-proxy, so a client of ${name} reaches one pod per connection.`,
       };
     }
-    return { state: "catching-up", what: `node ${node} still has rules for Service ${name}'s earlier virtual IP ${clusterIPs.join(", ") || "(none)"}` };
+    return { state: "catching-up", what: `node ${node} still has rules for the earlier virtual IP ${clusterIPs.join(", ") || "(none)"} of Service ${name}` };
   }
   if (current) return { state: "ok" };
   if (!svc) return { state: "wrong", reason: `There is no Service ${name}, so kube-proxy has nothing to translate for it on node ${node}.` };
@@ -89,7 +89,7 @@ function judge(node: string, name: string, want: "present" | "absent", svc: Serv
   }
   if (!ip) return { state: "wrong", reason: `Service ${name} is of type ${svc.type} and has no virtual IP, so kube-proxy programmed no rules for it on node ${node}.` };
   if (readyEndpoints === 0) return { state: "wrong", reason: `Service ${name} has no ready endpoints, so kube-proxy programmed no rules for its virtual IP ${ip} on node ${node}: a connection to it goes nowhere.` };
-  return { state: "catching-up", what: `node ${node} has no rules yet for Service ${name}'s virtual IP ${ip}` };
+  return { state: "catching-up", what: `node ${node} has no rules yet for the virtual IP ${ip} of Service ${name}` };
 }
 
 function serviceLine(name: string, svc: ServiceInfo | undefined, rules: readonly KubeProxyRule[]): string[] {
