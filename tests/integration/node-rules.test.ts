@@ -113,7 +113,7 @@ describe("kube-proxy's rules for a namespace, read on every node", () => {
     for (const node of rules) {
       expect([...node.services.keys()], node.node).toEqual(["front"]);
       expect(summarizeRules(node.services.get("front")!)).toEqual({ clusterIPs: [frontIP], endpoints: podEndpoints });
-      expect(new Set(node.services.get("front")!.map((r) => r.chain.replace(/-[A-Z0-9]+$/, "")))).toEqual(new Set(["KUBE-SERVICES", "KUBE-SVC", "KUBE-SEP"]));
+      expect(new Set(node.services.get("front")!.map((r) => r.chain.replace(/-[A-Z0-9]{16}$/, "")))).toEqual(new Set(["KUBE-SERVICES", "KUBE-SVC", "KUBE-SEP"]));
     }
   });
 
