@@ -27,6 +27,8 @@ import { ProgressStore } from "./database/progress-store";
 import { RecordingStore } from "./database/recording-store";
 import { testRunLabels } from "./environments/environment-naming";
 import { ensureAdmissionPolicies } from "./environments/learner-fences";
+import { ensureNodeRulesCollector } from "./node-rules/node-rules-collector";
+import { NodeRulesFeed } from "./node-rules/node-rules-feed";
 import { LevelEnvironments } from "./environments/level-environment";
 import { REFILL_EVERY_MS } from "./environments/warm-pool";
 import { asActionableError } from "./errors/actionable-failure";
@@ -100,6 +102,8 @@ export interface KubeQuestServer {
     liveViews: NamespaceLiveViews;
     /** The live checks' last verdicts per watched namespace (shown only, never a grade). */
     liveChecks: LiveCheckFeed;
+    /** "On the nodes": the node rules last sent per watched namespace. */
+    nodeRules: NodeRulesFeed;
     accounts: AccountStore;
     progress: ProgressStore;
     database: DatabaseHandle;
@@ -187,10 +191,12 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   // Each instance runs the live views its own sockets look at, and sends them its pictures;
   // the live checks are evaluated from the same reads (shown only, never a grade).
   const liveChecks = new LiveCheckFeed({ emit: (ns, checks) => realtime.toNamespaceHere(ns, "checks:live", checks) });
+  // "On the nodes": kube-proxy's rules for the namespace's Services, while its live view is open.
+  const nodeRules = new NodeRulesFeed({ kube, emit: (ns, snapshot) => realtime.toNamespaceHere(ns, "noderules:snapshot", snapshot) });
   const liveViews = new NamespaceLiveViews({
     kube,
     emit: (ns, snapshot) => realtime.toNamespaceHere(ns, "liveview:snapshot", snapshot),
-    listeners: [liveChecks],
+    listeners: [liveChecks, nodeRules],
   });
   // Namespace and cohort events reach watchers whose access still holds (checked on every send).
   const watchers = new LearnerWatchBroadcast({ realtime, accounts, cohorts });
@@ -336,8 +342,12 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   if (environments.pool.size > 0) leader.every("warm-pool-refill", REFILL_EVERY_MS, () => environments.pool.refill());
   leader.start();
 
-  // KubeQuest's admission policies exist from the start, not only once a level was started
-  // (every instance asserts them: cheap and idempotent).
+  // KubeQuest's admission policies and its node-rules collector exist from the start, not only
+  // once a level was started (every instance asserts them: cheap and idempotent; the collector's
+  // install never throws, it logs why it failed).
+  void Promise.resolve()
+    .then(() => ensureNodeRulesCollector(kube()))
+    .catch(() => undefined);
   void Promise.resolve()
     .then(() => ensureAdmissionPolicies(kube()))
     .catch((err: unknown) => {
@@ -354,7 +364,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     server,
     url: `http://${shownHost}:${port}`,
     instanceId,
-    services: { environments, terminals, liveViews, liveChecks, accounts, progress, database, recordings, cohorts, grades, coordination, leader },
+    services: { environments, terminals, liveViews, liveChecks, nodeRules, accounts, progress, database, recordings, cohorts, grades, coordination, leader },
     async eventsSent() {
       // A roster push queues a cohort send; loop until a whole pass finds nothing in flight.
       for (;;) {
@@ -367,6 +377,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
       // The lead is handed over at once, not after the lease runs out.
       await leader.stop();
       await sockets.close();
+      nodeRules.stopAll();
       // Closed terminals' recordings write their last frames before the database closes.
       await terminals.recordingsWritten();
       // Closed terminals' tmux clients are ended in their pods, not left behind by a restart.

@@ -11,7 +11,9 @@ import { isRunning } from "@/components/grade-panel/grade-state";
 import { useGrading } from "@/components/grade-panel/use-grading";
 import { useLiveChecks } from "@/components/grade-panel/use-live-checks";
 import { LiveView } from "@/components/live-view/live-view";
+import { NodeRulesPanel } from "@/components/live-view/node-rules-panel";
 import { useLiveSnapshot } from "@/components/live-view/use-live-snapshot";
+import { useNodeRules } from "@/components/live-view/use-node-rules";
 import { LevelTerminal, type LevelTerminalHandle } from "@/components/terminal/level-terminal";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CommandRunnerContext, type CommandRunner } from "@/components/ui/command-runner";
@@ -53,6 +55,7 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   const ready = phase === "ready";
 
   const snapshot = useLiveSnapshot(socket, level.id);
+  const nodeRules = useNodeRules(socket, level.id);
   // The editor re-validates when the objects it dry-runs against change (a Recreate, a kubectl edit).
   const clusterState = useMemo(() => clusterFingerprint(snapshot), [snapshot]);
   const modKey = useModKey();
@@ -108,11 +111,15 @@ export function LevelPage({ level }: { level: LevelDetail }) {
   // Service's IP, pods that are gone) no longer describes anything, so it goes.
   const clearGrades = grading.clear;
   const clearLiveChecks = liveChecks.clear;
+  const clearNodeRules = nodeRules.clear;
   useEffect(() => {
     if (phase === "resetting") clearGrades();
-    // The live verdicts too (the rebuilt namespace sends its own), and those of a deleted one.
-    if (phase === "resetting" || phase === "absent") clearLiveChecks();
-  }, [phase, clearGrades, clearLiveChecks]);
+    // The live verdicts and node rules too (the rebuilt namespace sends its own), and those of a deleted one.
+    if (phase === "resetting" || phase === "absent") {
+      clearLiveChecks();
+      clearNodeRules();
+    }
+  }, [phase, clearGrades, clearLiveChecks, clearNodeRules]);
 
   const showTab = useCallback((next: GuideTab) => {
     setTab(next);
@@ -296,7 +303,12 @@ export function LevelPage({ level }: { level: LevelDetail }) {
                   centerPane === "live" ? "block flex-1" : "hidden"
                 }`}
               >
-                <LiveView snapshot={snapshot} environmentReady={ready} stale={!ready || !connected} />
+                <LiveView
+                  snapshot={snapshot}
+                  environmentReady={ready}
+                  stale={!ready || !connected}
+                  nodeRules={level.panels.includes("node-rules") ? <NodeRulesPanel snapshot={nodeRules.snapshot} stale={!ready || !connected} /> : undefined}
+                />
               </div>
             </div>
 

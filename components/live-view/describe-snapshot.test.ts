@@ -26,6 +26,12 @@ describe("describeSnapshot", () => {
     expect(text).toContain("DNS redis-0.redis resolves to 10.244.0.5.");
   });
 
+  it("says where each pod runs, when it has a node", () => {
+    const placed = { ...snapshot, pods: [{ ...snapshot.pods[0]!, nodeName: "kubequest-control-plane" }] };
+    expect(describeSnapshot(placed)).toContain("Pod redis-0: Running, ready, IP 10.244.0.5, on node kubequest-control-plane.");
+    expect(describeSnapshot(snapshot)).toContain("Pod redis-0: Running, ready, IP 10.244.0.5.");
+  });
+
   it("says a headless Service gives pods names of their own", () => {
     const headless = { ...snapshot, services: [{ ...snapshot.services[0]!, clusterIP: "None" }] };
     expect(describeSnapshot(headless)[0]).toMatch(/is headless: clusterIP None/);

@@ -35,8 +35,8 @@ export function describeSnapshot(snapshot: LiveViewSnapshot): string[] {
   for (const pod of snapshot.pods) {
     lines.push(
       `Pod ${pod.name}: ${pod.status}, ${pod.ready ? "ready" : "not ready"}, ${pod.ip ? `IP ${pod.ip}` : "no IP yet"}${
-        pod.restarts > 0 ? `, ${pod.restarts} restarts` : ""
-      }.`,
+        pod.nodeName ? `, on node ${pod.nodeName}` : ""
+      }${pod.restarts > 0 ? `, ${pod.restarts} restarts` : ""}.`,
     );
   }
   for (const answer of snapshot.dns) {

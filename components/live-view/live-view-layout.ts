@@ -67,6 +67,7 @@ export interface PodNode extends Box {
   tone: Tone;
   ready: boolean;
   ip: string | null;
+  nodeName: string | null;
   restarts: number;
   ordinal: number | null;
   dns: PodDns | null;
@@ -214,6 +215,7 @@ export function computeLiveLayout(snapshot: LiveViewSnapshot): LiveLayout {
     tone: podTone(pod),
     ready: pod.ready,
     ip: pod.ip ?? null,
+    nodeName: pod.nodeName ?? null,
     restarts: pod.restarts,
     ordinal: pod.ordinal ?? null,
     dns: podDns(dnsByPod.get(pod.name)),

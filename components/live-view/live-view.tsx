@@ -1,5 +1,5 @@
 // Components never import `@/server/*`: the live view only draws the snapshot it is given.
-import { useId, useMemo } from "react";
+import { useId, useMemo, type ReactNode } from "react";
 import type { LiveViewSnapshot } from "@/lib/protocol/socket-events";
 import { Spinner } from "@/components/ui/spinner";
 import { useNow } from "@/components/level-page/use-ticker";
@@ -107,10 +107,11 @@ function PodCard({ node }: { node: PodNode }) {
       data-testid={`live-pod-${node.name}`}
       data-ready={node.ready}
       data-status={node.status}
+      data-node={node.nodeName ?? undefined}
       className="lv-move"
       style={move(node.x, node.y)}
     >
-      <title>{`Pod ${node.name}: ${node.status}, ${node.ready ? "ready" : "not ready"}, ${node.ip ? `IP ${node.ip}` : "no IP yet"}${node.dns ? `; DNS ${node.dns.name}: ${node.dns.text}` : ""}`}</title>
+      <title>{`Pod ${node.name}: ${node.status}, ${node.ready ? "ready" : "not ready"}, ${node.ip ? `IP ${node.ip}` : "no IP yet"}${node.nodeName ? `, on node ${node.nodeName}` : ""}${node.dns ? `; DNS ${node.dns.name}: ${node.dns.text}` : ""}`}</title>
       <rect width={node.w} height={node.h} rx={9} fill="var(--color-raised)" stroke={color} strokeOpacity={0.5} className="lv-fade" />
       <rect x={0} y={9} width={3.5} height={node.h - 18} rx={1.75} fill={color} className="lv-fade" />
       <text x={11} y={19} fontSize={12} fontWeight={650} fill="#fff" fontFamily={MONO}>
@@ -140,6 +141,20 @@ function PodCard({ node }: { node: PodNode }) {
         )}
       </text>
     </g>
+  );
+}
+
+/** A header button that scrolls the live view to a section below the picture (often below the fold). */
+function JumpButton({ testId, target, label }: { testId: string; target: string; label: string }) {
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      onClick={() => document.getElementById(target)?.scrollIntoView({ block: "start", behavior: "smooth" })}
+      className="rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
+    >
+      {label}
+    </button>
   );
 }
 
@@ -180,11 +195,14 @@ export function LiveView({
   snapshot,
   environmentReady,
   stale,
+  nodeRules,
 }: {
   snapshot: LiveViewSnapshot | null;
   environmentReady: boolean;
   /** The snapshot is from before a reset or a lost connection. */
   stale: boolean;
+  /** "On the nodes", for a level that shows it: drawn under the DNS answers, one click away. */
+  nodeRules?: ReactNode;
 }) {
   const id = useId();
   const layout = useMemo(() => (snapshot ? computeLiveLayout(snapshot) : null), [snapshot]);
@@ -206,15 +224,9 @@ export function LiveView({
         </h2>
         {snapshot && (
           <span className="flex items-center gap-2 text-[11px] whitespace-nowrap text-faint">
-            {/* The DNS answers sit under the picture, often below the fold: one click away. */}
-            <button
-              type="button"
-              data-testid="live-jump-dns"
-              onClick={() => document.getElementById(`${id}-dns`)?.scrollIntoView({ block: "start", behavior: "smooth" })}
-              className="rounded border border-line px-1.5 py-px font-medium text-muted hover:text-fg"
-            >
-              DNS ↓
-            </button>
+            {/* The DNS answers (and On the nodes) sit under the picture, often below the fold: one click away. */}
+            <JumpButton testId="live-jump-dns" target={`${id}-dns`} label="DNS ↓" />
+            {nodeRules && <JumpButton testId="live-jump-nodes" target={`${id}-nodes`} label="Nodes ↓" />}
             <span className="flex items-center gap-1.5">
               <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${stale ? "bg-faint" : "animate-pulse bg-ok"}`} />
               {stale ? "Paused" : "Live"} ·{" "}
@@ -354,6 +366,12 @@ export function LiveView({
                 </ul>
               )}
             </div>
+
+            {nodeRules && (
+              <div id={`${id}-nodes`} className="mt-4 scroll-mt-3">
+                {nodeRules}
+              </div>
+            )}
           </div>
         )}
       </div>

@@ -3,9 +3,9 @@
  * keeps its id, its manifests and the one fix they share in one place, plus the cleanup that
  * keeps the shared cluster from filling up with their environments.
  */
-import { test, type TestInfo, type Page } from "@playwright/test";
+import type { TestInfo, Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { abandonLevel } from "./environment-cleanup";
+import { abandonLevelAfterEach } from "./abandon-after-each";
 
 export const LEVEL_ID = "headless-statefulset-dns";
 export const LEVEL_DIR = "levels/03-networking-and-services/30-headless-statefulset-dns";
@@ -26,15 +26,7 @@ export async function attachScreenshot(page: Page, testInfo: TestInfo, name: str
   await testInfo.attach(name, { body: await page.screenshot(), contentType: "image/png" });
 }
 
-/**
- * Registers the cleanup every Level 30 spec needs: a screenshot when the test failed (taken
- * before the page goes), then the learner's namespace deleted as abandoning the level would.
- */
+/** Registers the cleanup every Level 30 spec needs (see abandonLevelAfterEach). */
 export function abandonLevel30AfterEach(): void {
-  test.afterEach(async ({ context, page, baseURL }, testInfo) => {
-    if (testInfo.status !== testInfo.expectedStatus) {
-      await testInfo.attach("page before cleanup", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" }).catch(() => undefined);
-    }
-    await abandonLevel(context, baseURL!, LEVEL_ID).catch(() => undefined);
-  });
+  abandonLevelAfterEach(LEVEL_ID);
 }

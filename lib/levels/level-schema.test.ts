@@ -47,6 +47,17 @@ describe("levelManifestSchema", () => {
       ["writable-replicas", "replication-data"],
     ]);
     expect(m.brokenState).toEqual({ failsAt: "service-headless", evidence: "has the virtual IP" });
+    expect(m.panels).toEqual(["node-rules"]);
+  });
+
+  it("shows no extra panel unless the level names one, and refuses an unknown or repeated one", () => {
+    const data = level30();
+    delete data.panels;
+    expect(levelManifestSchema.parse(data).panels).toEqual([]);
+    data.panels = ["node-rule"];
+    expect(problemsOf(data)).toEqual([expect.stringMatching(/^panels\[0\]: .*node-rules/)]);
+    data.panels = ["node-rules", "node-rules"];
+    expect(problemsOf(data)).toEqual([expect.stringMatching(/^panels\[1\]: node-rules is listed twice/)]);
   });
 
   it("lists every file the manifest refers to", () => {

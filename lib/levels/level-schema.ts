@@ -226,6 +226,14 @@ const wrongFixSchema = z.strictObject({
 });
 export type WrongFix = z.infer<typeof wrongFixSchema>;
 
+/**
+ * Extra panels of the level page's live view, beyond the namespace's picture and its DNS
+ * answers. `node-rules`: "On the nodes", the NAT rules kube-proxy programmed on each node for the
+ * level's Services, read by KubeQuest's collector (learners get no node access).
+ */
+export const LEVEL_PANELS = ["node-rules"] as const;
+export type LevelPanel = (typeof LEVEL_PANELS)[number];
+
 const levelManifestObject = z.strictObject({
   /** Version of this format; bumped when a change would misread older manifests. */
   formatVersion: z.literal(1),
@@ -266,6 +274,8 @@ const levelManifestObject = z.strictObject({
   setup: z.array(levelFile).min(1),
   /** The workload the level is about; graders and the live view look at its pods. */
   workload: workloadSchema,
+  /** Extra live-view panels the level shows (LEVEL_PANELS); none by default. */
+  panels: z.array(z.enum(LEVEL_PANELS)).default([]),
   /** Checks run in order; a failed check skips the rest. */
   grader: z.array(checkSpecSchema).min(1),
   /** Optional round after the main grade passes: delete a pod and grade some checks again. */
@@ -349,6 +359,10 @@ export const levelManifestSchema = levelManifestObject.superRefine((m, ctx) => {
       });
     }
   }
+
+  m.panels.forEach((panel, i) => {
+    if (m.panels.indexOf(panel) !== i) ctx.addIssue({ code: "custom", path: ["panels", i], message: `${panel} is listed twice` });
+  });
 
   m.editorKinds.forEach((kind, i) => {
     const why = NEVER_EDITOR_KINDS[kind];

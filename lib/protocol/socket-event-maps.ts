@@ -27,6 +27,7 @@ import type {
   LevelPayload,
   LiveChecks,
   LiveViewSnapshot,
+  NodeRulesSnapshot,
   ProgressEvent,
   RecreatePayload,
   SolutionRevealPayload,
@@ -49,6 +50,8 @@ export interface ServerToClientEvents {
   /** Something the learner sent to the terminal was dropped (too much input or resizing too fast). */
   "terminal:notice": (notice: TerminalNotice) => void;
   "liveview:snapshot": (snapshot: LiveViewSnapshot) => void;
+  /** "On the nodes": kube-proxy's rules for the namespace's Services while the live view is open, when they change (and every 10 s). */
+  "noderules:snapshot": (snapshot: NodeRulesSnapshot) => void;
   "grade:started": (started: GradeStarted) => void;
   "grade:check": (update: { runId: string; result: CheckResult }) => void;
   "grade:finished": (finished: GradeFinished) => void;

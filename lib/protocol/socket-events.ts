@@ -6,6 +6,7 @@
  * Node-only modules.
  */
 import { z } from "zod";
+import type { LevelPanel } from "../levels/level-schema";
 
 // ---------------------------------------------------------------------------------------------
 // Results: every request the browser makes is answered through a socket.io acknowledgement
@@ -80,6 +81,8 @@ export interface LevelDetail extends LevelSummary {
   /** Extra XP for passing the chaos round after the main round. */
   chaosBonusXp: number;
   editableFiles: EditableFile[];
+  /** Extra live-view panels (level.yaml `panels`): "node-rules" shows "On the nodes". */
+  panels: LevelPanel[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,6 +284,8 @@ export interface LivePod {
   status: string;
   ready: boolean;
   ip?: string;
+  /** The node it runs on (where the "On the nodes" panel's rules for it live). */
+  nodeName?: string;
   restarts: number;
   /** Set when the pod belongs to the level's workload (not the toolbox). */
   ordinal?: number;
@@ -301,6 +306,42 @@ export interface LiveViewSnapshot {
   endpointSlices: { name: string; serviceName: string; endpoints: LiveEndpoint[] }[];
   pods: LivePod[];
   dns: LiveDnsAnswer[];
+  updatedAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live view, "On the nodes" (levels with `panels: [node-rules]`): the NAT rules kube-proxy
+// programmed on each node for the learner's own Services, read by KubeQuest's collector in
+// kubequest-system. Only the namespace of the learner's session is ever sent; the browser asks
+// for nothing (the server sends them while the live view is open).
+
+/** One rule as iptables-save prints it, and the chain it belongs to. */
+export interface NodeRuleLine {
+  /** KUBE-SERVICES, KUBE-SVC-…, KUBE-SEP-… */
+  chain: string;
+  /** What it does, in words ("sends 1 in 3 connections to KUBE-SEP-… (10.244.0.31:6379)"). */
+  summary: string;
+  text: string;
+}
+
+export interface NodeRulesOfNode {
+  node: string;
+  /** The rules of each of the namespace's Services that has any on this node, by Service name. */
+  services: { service: string; rules: NodeRuleLine[] }[];
+  /** When this node's table was read. */
+  readAt: string;
+}
+
+export interface NodeRulesSnapshot {
+  levelId: string;
+  namespace: string;
+  /** The namespace's Services as the live view last read them ("None": headless). */
+  services: Pick<LiveService, "name" | "type" | "clusterIP">[];
+  /** Every node, by name; empty when `error` is set. */
+  nodes: NodeRulesOfNode[];
+  /** Why KubeQuest could not read the node rules (ours, never the learner's), or null. */
+  error: string | null;
+  /** When this snapshot was sent (on a change, and every 10 s while nothing changes). */
   updatedAt: string;
 }
 

@@ -20,6 +20,7 @@ import { ActionableFailure, asActionableError, failure } from "../errors/actiona
 import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
 import { moduleLogger } from "../logging/logger";
+import { ensureNodeRulesCollector } from "../node-rules/node-rules-collector";
 import { EnvironmentCapacity } from "./environment-capacity";
 import {
   ALL_ENVIRONMENTS_SELECTOR,
@@ -444,10 +445,11 @@ export class LevelEnvironments {
         // ServiceAccount, Role, quota and limits must exist before any pod: admission checks
         // the pod's ServiceAccount and applies the LimitRange's defaults at creation.
         // The admission policies are cluster-wide; they must be in place before the learner's
-        // first object, and are cheap to re-assert (once per server).
+        // first object, and are cheap to re-assert (once per server). So is the node-rules
+        // collector the "On the nodes" panel and the node-rules check read (it never fails a start).
         step: "Setting up permissions and limits",
         run: async () => {
-          const [apiServer] = await Promise.all([apiServerEgressPolicy(kube), ensureAdmissionPolicies(kube)]);
+          const [apiServer] = await Promise.all([apiServerEgressPolicy(kube), ensureAdmissionPolicies(kube), ensureNodeRulesCollector(kube)]);
           await Promise.all([...platform.filter((o) => o.kind !== "Pod"), apiServer].map((o) => kube.apply(namespace, [o], { force: true })));
         },
       },

@@ -25,6 +25,11 @@ import { capEvidence } from "./run-grade";
 
 const log = moduleLogger("live-checks");
 
+/** A call only the grader makes (a read no object-only check declares, such as the node rules). */
+const graderOnly = (call: string) => async (): Promise<never> => {
+  throw new Error(`${call} is not answered from the live view's read: only a grade makes it`);
+};
+
 /**
  * The live view's last read, answering the cluster calls a check's reads make: the checks'
  * reads build their picture from it exactly as they do from the API server's lists.
@@ -36,6 +41,8 @@ export function listerOf(lists: NamespaceLists): NamespaceLister {
     listEndpointSlices: async () => lists.endpointSlices,
     listDeployments: async () => lists.deployments,
     getStatefulSet: async (_namespace, name) => lists.statefulSets.find((s) => s.name === name) ?? null,
+    getDaemonSet: graderOnly("getDaemonSet"),
+    exec: graderOnly("exec"),
   };
 }
 

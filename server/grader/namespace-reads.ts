@@ -7,19 +7,20 @@
  * A read may build on other reads (`source.get`): within one snapshot each read runs once, so
  * two checks that both look at the Services share one API call.
  *
- * A read need not come from the Kubernetes API. The seam for the node-rules check (issue 14,
- * item 2: what kube-proxy programmed on each node for the learner's Services) is a read of its
- * own that asks the platform's collector in kubequest-system for this namespace's KUBE-SERVICES
- * and KUBE-SVC-* lines, declared by that check type like any other read.
+ * A read need not come from the Kubernetes API: the node-rules check's read (NODE_RULES in
+ * checks/node-rules-check.ts) execs iptables-save in the platform's collector in
+ * kubequest-system and keeps this namespace's kube-proxy rules, declared by that check type like
+ * any other read. That is why a lister can exec and read a DaemonSet.
  */
 import type { DeploymentInfo, EndpointSliceInfo, KubeAdapter, PodInfo, ServiceInfo } from "../kubernetes/kube-adapter";
 import type { LevelManifest } from "../../lib/levels/level-schema";
 
 /**
- * The cluster calls a read may make: lists of one namespace's objects. The grader makes them
- * against the API server; the live checks answer them from the live view's last read.
+ * The cluster calls a read may make: lists of one namespace's objects, and what the node-rules
+ * read asks of KubeQuest's collector (its DaemonSet, an exec in its pods). The grader makes them
+ * against the API server; the live checks answer the lists from the live view's last read.
  */
-export type NamespaceLister = Pick<KubeAdapter, "listServices" | "listPods" | "listEndpointSlices" | "listDeployments" | "getStatefulSet">;
+export type NamespaceLister = Pick<KubeAdapter, "listServices" | "listPods" | "listEndpointSlices" | "listDeployments" | "getStatefulSet" | "getDaemonSet" | "exec">;
 
 /** What a read may use: the cluster, the namespace, the level, and the snapshot's other reads. */
 export interface ReadSource {

@@ -70,6 +70,17 @@ export interface DeploymentInfo {
   selector: Record<string, string>;
 }
 
+/** A DaemonSet as KubeQuest looks at it: its images and how many of its pods run. */
+export interface DaemonSetInfo {
+  name: string;
+  /** The image of each container of its pod template, in order. */
+  images: string[];
+  /** status.desiredNumberScheduled: the nodes it should run on. */
+  desired: number;
+  /** status.numberReady: the nodes where its pod is Ready. */
+  ready: number;
+}
+
 export interface ContainerStatusInfo {
   name: string;
   ready: boolean;
@@ -87,6 +98,8 @@ export interface PodInfo {
   status: string;
   ready: boolean;
   ip?: string;
+  /** spec.nodeName: the node the pod was scheduled to (unset while it waits for one). */
+  nodeName?: string;
   labels: Record<string, string>;
   /** Name of the owning controller, e.g. { kind: "StatefulSet", name: "redis" }. */
   owner?: { kind: string; name: string };
@@ -194,6 +207,8 @@ export interface KubeAdapter {
   /** EndpointSlices of one Service (label kubernetes.io/service-name), or all when omitted. */
   listEndpointSlices(namespace: string, serviceName?: string): Promise<EndpointSliceInfo[]>;
   listDeployments(namespace: string): Promise<DeploymentInfo[]>;
+  /** A DaemonSet, or null when there is none (the cluster's kube-proxy, KubeQuest's node-rules collector). */
+  getDaemonSet(namespace: string, name: string): Promise<DaemonSetInfo | null>;
   deletePod(namespace: string, name: string): Promise<void>;
 
   /** Runs argv (never a shell string) in a container and collects its output (each stream up to `maxOutputBytes`, default 1 MiB). */

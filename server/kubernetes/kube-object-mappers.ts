@@ -4,13 +4,14 @@
  */
 import type {
   V1ContainerStatus,
+  V1DaemonSet,
   V1Deployment,
   V1EndpointSlice,
   V1Pod,
   V1Service,
   V1StatefulSet,
 } from "@kubernetes/client-node";
-import type { ContainerStatusInfo, DeploymentInfo, EndpointSliceInfo, PodInfo, ServiceInfo, StatefulSetInfo } from "./kube-adapter";
+import type { ContainerStatusInfo, DaemonSetInfo, DeploymentInfo, EndpointSliceInfo, PodInfo, ServiceInfo, StatefulSetInfo } from "./kube-adapter";
 import { podStatusColumn } from "./pod-status";
 
 /** The label Kubernetes puts on every EndpointSlice to name its Service. */
@@ -48,6 +49,7 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     status: column.status,
     ready: pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
     ...(pod.status?.podIP ? { ip: pod.status.podIP } : {}),
+    ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     labels: { ...(meta.labels ?? {}) },
     ...(owner ? { owner: { kind: owner.kind, name: owner.name } } : {}),
     ...(pod.spec?.hostname ? { hostname: pod.spec.hostname } : {}),
@@ -116,6 +118,15 @@ export function toDeploymentInfo(dep: V1Deployment): DeploymentInfo {
     replicas: dep.spec?.replicas ?? 1,
     readyReplicas: dep.status?.readyReplicas ?? 0,
     selector: { ...(dep.spec?.selector?.matchLabels ?? {}) },
+  };
+}
+
+export function toDaemonSetInfo(ds: V1DaemonSet): DaemonSetInfo {
+  return {
+    name: ds.metadata?.name ?? "",
+    images: (ds.spec?.template.spec?.containers ?? []).map((c) => c.image ?? ""),
+    desired: ds.status?.desiredNumberScheduled ?? 0,
+    ready: ds.status?.numberReady ?? 0,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * The adapter's reads: ping, and get/list of Services, StatefulSets, Pods, EndpointSlices and
- * Deployments, each answered as one of the small types of kube-adapter.ts (kube-object-mappers.ts
+ * The adapter's reads: ping, and get/list of Services, StatefulSets, Pods, EndpointSlices,
+ * Deployments and DaemonSets, each answered as one of the small types of kube-adapter.ts (kube-object-mappers.ts
  * does the mapping). Separate from applying and exec because reads change nothing: what the
  * grader and the live view see of a cluster is all here.
  */
@@ -10,6 +10,7 @@ import { callKube, orNull, withTimeout } from "./kube-call";
 import {
   SERVICE_NAME_LABEL,
   byName,
+  toDaemonSetInfo,
   toDeploymentInfo,
   toEndpointSliceInfo,
   toPodInfo,
@@ -21,7 +22,7 @@ import {
 const PING_TIMEOUT_MS = 5_000;
 
 /** The KubeAdapter methods this file implements (kube-client.ts forwards them here). */
-export const READ_METHODS = ["ping", "getService", "listServices", "getStatefulSet", "listStatefulSets", "listPods", "getPod", "listEndpointSlices", "listDeployments"] as const;
+export const READ_METHODS = ["ping", "getService", "listServices", "getStatefulSet", "listStatefulSets", "listPods", "getPod", "listEndpointSlices", "listDeployments", "getDaemonSet"] as const;
 
 /** The adapter's reads, over client-node's typed APIs. */
 export class KubeReads implements Pick<KubeAdapter, (typeof READ_METHODS)[number]> {
@@ -95,5 +96,12 @@ export class KubeReads implements Pick<KubeAdapter, (typeof READ_METHODS)[number
     return callKube("listing Deployments", async () =>
       byName((await this.apps.listNamespacedDeployment({ namespace })).items.map(toDeploymentInfo)),
     );
+  }
+
+  async getDaemonSet(namespace: string, name: string) {
+    return callKube(`reading DaemonSet ${name}`, async () => {
+      const ds = await orNull(this.apps.readNamespacedDaemonSet({ name, namespace }));
+      return ds ? toDaemonSetInfo(ds) : null;
+    });
   }
 }

@@ -44,6 +44,8 @@ describe("loadLevelCatalog", () => {
     expect(detail.chaosObjective).toMatch(/primary pod is deleted/);
     expect(detail.objectives.join(" ")).not.toMatch(/chaos|primary pod is deleted/);
     expect(detail.hints).toHaveLength(4);
+    // The level page shows the panels the level names: here "On the nodes".
+    expect(detail.panels).toEqual(["node-rules"]);
     // Hint bodies stay on the server until the learner opens them (hint:open records the cost).
     expect(Object.keys(detail.hints[0] ?? {}).sort()).toEqual(["title", "xpCost"]);
     expect(level.hintBody(0)).toMatch(/kubectl logs redis-1/);

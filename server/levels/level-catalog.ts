@@ -166,6 +166,7 @@ function makeLoadedLevel(source: LevelSource, platform: PlatformSource): LoadedL
       chaosBonusXp: manifest.chaosBonusXp,
       hints: manifest.hints.map((h) => ({ title: h.title, xpCost: h.xpCost })),
       editableFiles: editableFiles.map((f) => ({ ...f })),
+      panels: [...manifest.panels],
     }),
   };
 }

@@ -106,6 +106,7 @@ export function buildSnapshot(env: ReadyEnvironment, lists: Lists, dns: LiveDnsA
         status: p.status,
         ready: p.ready,
         ...(p.ip ? { ip: p.ip } : {}),
+        ...(p.nodeName ? { nodeName: p.nodeName } : {}),
         restarts: p.restarts,
         ...(ordinal !== undefined ? { ordinal } : {}),
       };

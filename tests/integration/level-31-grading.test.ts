@@ -1,6 +1,7 @@
 // Level 31 graded against the real cluster: the broken state (and the lab's facts it rests on,
-// seen from a learner's terminal), the solution and a second grade, and every declared wrong fix
-// failing at its declared check with its declared evidence.
+// seen from a learner's terminal, and kube-proxy's rules for cache-peers' virtual IP on every
+// node), the solution and a second grade, and every declared wrong fix failing at its declared
+// check with its declared evidence.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evidencePattern } from "../../lib/levels/level-schema";
@@ -73,7 +74,7 @@ afterAll(async () => {
 });
 
 describe("Level 31 against the real cluster", () => {
-  it("starts broken: the invalidator finds one peer, a published version lands on one cache pod, and the grade fails at cache-peers with the virtual IP", async () => {
+  it("starts broken: the invalidator finds one peer, a published version lands on one cache pod, and the grade fails at kube-proxy's rules for cache-peers' virtual IP", async () => {
     const ns = await freshEnvironment();
     const log = kubectl(["logs", "-n", ns, "deployment/invalidator", "-c", "fan-out"]);
     expect(log).toMatch(new RegExp(`1 peer\\(s\\) cache-peers\\.${ns}\\.svc\\.cluster\\.local\\.:6379`));
@@ -88,11 +89,18 @@ describe("Level 31 against the real cluster", () => {
     expect(finished.results.map((r) => [r.id, r.status])).toEqual([
       ["cache-pods-ready", "pass"],
       ["cache-keeps-virtual-ip", "pass"],
-      ["peers-list-every-pod", "fail"],
+      ["only-cache-has-node-rules", "fail"],
+      ["peers-list-every-pod", "skipped"],
       ["versions-reach-every-pod", "skipped"],
     ]);
     const peersIP = (await kube.getService(ns, "cache-peers"))!.clusterIP;
-    expect(firstFailure?.reason).toContain(`answers with the virtual IP ${peersIP}: Service cache-peers is not headless`);
+    const cacheIP = (await kube.getService(ns, "cache"))!.clusterIP;
+    expect(firstFailure?.reason).toMatch(new RegExp(`^kube-proxy programmed NAT rules for Service cache-peers on node \\S+: every connection to its virtual IP ${peersIP.replace(/\./g, "\\.")} is translated`));
+    // Every node, both Services: the evidence names what was found where.
+    const evidence = firstFailure!.evidence.join("\n");
+    for (const node of kubectl(["get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"]).split(" ")) expect(evidence).toContain(`On node ${node}:`);
+    expect(evidence).toMatch(new RegExp(`Service cache \\(virtual IP ${cacheIP.replace(/\./g, "\\.")}\\): \\d+ NAT rules`));
+    expect(evidence).toMatch(new RegExp(`Service cache-peers \\(virtual IP ${peersIP.replace(/\./g, "\\.")}\\): \\d+ NAT rules`));
     expect([...firstFailure!.evidence, firstFailure!.reason].join("\n")).toMatch(evidencePattern(level.manifest.brokenState.evidence));
     // The free feedback says what is wrong, not the fix (that is what the paid hints are for).
     expect(firstFailure?.hint).not.toMatch(/clusterIP: None|Recreate|rollout restart/);
@@ -103,8 +111,15 @@ describe("Level 31 against the real cluster", () => {
     await runLevelSteps(kube, level, ns, level.manifest.solution);
     const { finished, firstFailure } = await grade(ns);
     expect(firstFailure, JSON.stringify(firstFailure, null, 2)).toBeUndefined();
-    expect(finished.results.map((r) => r.status)).toEqual(["pass", "pass", "pass", "pass"]);
+    expect(finished.results.map((r) => r.status)).toEqual(["pass", "pass", "pass", "pass", "pass"]);
     expect(finished.debrief).toContain("headless");
+
+    // kube-proxy translates cache's virtual IP, and has nothing for cache-peers, on every node.
+    const onNodes = finished.results.find((r) => r.id === "only-cache-has-node-rules")!.evidence;
+    const nodeCount = kubectl(["get", "nodes", "-o", "name"]).split("\n").length;
+    expect(onNodes.filter((l) => /^On node /.test(l))).toHaveLength(nodeCount);
+    expect(onNodes.filter((l) => l === "  Service cache-peers (headless): no NAT rules")).toHaveLength(nodeCount);
+    expect(onNodes.filter((l) => new RegExp(`^  Service cache \\(virtual IP [0-9.]+\\): \\d+ NAT rules, [0-9.]+ → (10\\.[0-9.]+:6379, ){2}10\\.[0-9.]+:6379$`).test(l))).toHaveLength(nodeCount);
 
     const peers = finished.results.find((r) => r.id === "peers-list-every-pod")!.evidence.join("\n");
     const podIPs = (await kube.listPods(ns)).filter((p) => p.labels.app === "cache" && p.ready).map((p) => p.ip!);

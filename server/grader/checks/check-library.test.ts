@@ -8,6 +8,7 @@ import { CHECK_LIBRARY, checkSpecProblems, implementationOf, objectVerdictOf, pl
 import { deploymentPodsReady, deploymentPodsReadyNow } from "./deployment-checks";
 import { perPodDns, serviceDns } from "./dns-checks";
 import { redisFanOut } from "./fan-out-checks";
+import { nodeRules } from "./node-rules-check";
 import { podsReady, podsReadyNow } from "./pods-ready";
 import { replicationData, replicationTopology } from "./redis-checks";
 import {
@@ -32,6 +33,7 @@ const expected = {
   "deployment-pods-ready": deploymentPodsReady,
   "service-dns-records": serviceDnsRecords,
   "redis-fan-out": redisFanOut,
+  "node-rules": nodeRules,
 };
 
 const check = (type: string, params?: Record<string, unknown>): CheckSpec => ({ id: `${type}-check`, type, title: "t", explanation: "e", ...(params ? { params } : {}) });
@@ -63,27 +65,37 @@ describe("the check library", () => {
       "redis-replication-data": undefined,
       "service-dns-records": undefined,
       "redis-fan-out": undefined,
+      // Reads what kube-proxy programmed on the nodes, through the collector: "Check my work" only.
+      "node-rules": undefined,
     });
   });
 
   it("refuses a check type it does not have, listing the known ones", () => {
-    expect(checkSpecProblems([check("pods-ready", { timeoutSeconds: 5 }), check("node-rules")])).toEqual([
-      { path: "grader[1].type", message: expect.stringMatching(/^"node-rules" is not a check type \(known: [a-z-]+(, [a-z-]+)+\)$/) },
+    expect(checkSpecProblems([check("pods-ready", { timeoutSeconds: 5 }), check("ipvs-rules")])).toEqual([
+      { path: "grader[1].type", message: expect.stringMatching(/^"ipvs-rules" is not a check type \(known: [a-z-]+(, [a-z-]+)+\)$/) },
     ]);
   });
 
   it("refuses params that do not fit the type, at the field a level author writes", () => {
-    const problems = checkSpecProblems([check("service-headless"), check("pods-ready", { timeoutMs: 60 }), check("per-pod-dns", { service: "Redis_0" })]);
-    expect(problems.map((p) => p.path)).toEqual(["grader[1].params.timeoutSeconds", "grader[1].params", "grader[2].params.service"]);
+    const problems = checkSpecProblems([
+      check("service-headless"),
+      check("pods-ready", { timeoutMs: 60 }),
+      check("per-pod-dns", { service: "Redis_0" }),
+      check("node-rules", { expect: { cache: "there" } }),
+      check("node-rules", { expect: {} }),
+    ]);
+    expect(problems.map((p) => p.path)).toEqual(["grader[1].params.timeoutSeconds", "grader[1].params", "grader[2].params.service", "grader[3].params.expect.cache", "grader[4].params.expect"]);
     expect(problems[1]!.message).toMatch(/timeoutMs/);
     expect(problems[2]!.message).toMatch(/a name is lowercase letters, digits and dashes.*\(for a per-pod-dns check\)/);
+    expect(problems[4]!.message).toMatch(/name at least one Service/);
   });
 
   it("accepts a check with no params whose type takes none, and hands each check its parsed params", () => {
-    const planned = planChecks([check("service-headless"), check("redis-replication-data", { timeoutMs: 5000 })]);
+    const planned = planChecks([check("service-headless"), check("redis-replication-data", { timeoutMs: 5000 }), check("node-rules", { expect: { cache: "present" } })]);
     expect(planned.map((c) => [c.definition.type, c.spec.params])).toEqual([
       ["service-headless", undefined],
       ["redis-replication-data", { timeoutMs: 5000 }],
+      ["node-rules", { expect: { cache: "present" }, settleSeconds: 15 }],
     ]);
   });
 

@@ -13,6 +13,7 @@ import type { CheckDefinition, CheckImplementation, ObjectVerdict, PlannedCheck 
 import { deploymentPodsReadyCheck } from "./deployment-checks";
 import { perPodDnsCheck, serviceDnsCheck } from "./dns-checks";
 import { redisFanOutCheck } from "./fan-out-checks";
+import { nodeRulesCheck } from "./node-rules-check";
 import { podsReadyCheck } from "./pods-ready";
 import { replicationDataCheck, replicationTopologyCheck } from "./redis-checks";
 import { endpointSliceHostnamesCheck, serviceHeadlessCheck, statefulSetServiceNameCheck } from "./service-checks";
@@ -30,6 +31,7 @@ const DEFINITIONS: readonly CheckDefinition<unknown>[] = [
   deploymentPodsReadyCheck,
   serviceDnsRecordsCheck,
   redisFanOutCheck,
+  nodeRulesCheck,
 ] as CheckDefinition<unknown>[];
 
 /** The library, by type. */

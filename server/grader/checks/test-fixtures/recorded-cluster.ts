@@ -14,6 +14,7 @@ import { byName, toDeploymentInfo, toEndpointSliceInfo, toPodInfo, toServiceInfo
 import { loadLevelCatalog, type LoadedLevel } from "../../../levels/level-catalog";
 import { GradeContext } from "../../grade-context";
 import { GRADER_NAMESPACE } from "../../probe-pod";
+import { COLLECTOR_CONTAINER, COLLECTOR_NAME, COLLECTOR_SELECTOR } from "../../../node-rules/node-rules-collector";
 import { planChecks } from "../check-library";
 import type { CheckOutcome, CheckImplementation, CheckSpecOf } from "../check-types";
 import { digOutput, nxdomainSrv } from "./dig-recordings";
@@ -29,6 +30,12 @@ export interface RecordedCluster {
   probeExec?: ExecResult;
   /** The namespace the objects live in (Level 30's recordings' by default). */
   namespace?: string;
+  /**
+   * What `iptables-save -t nat` prints in the node-rules collector on each node, by node name;
+   * a function is asked again on each reading (kube-proxy catches up while a check waits). An
+   * ExecResult is what every exec there ends with instead. Absent: no collector is installed.
+   */
+  nodeTables?: Record<string, string> | ((reading: number) => Record<string, string>) | ExecResult;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,12 +131,16 @@ let probePodCount = 0;
 
 export interface RecordedRun {
   ctx: GradeContext;
+  /** The fake adapter behind it (for a whole grade run over the same recordings). */
+  kube: KubeAdapter;
   /** The argv of every probe exec, in order. */
   execs: string[][];
   /** The time bound of each of those execs (ms). */
   execTimeouts: (number | undefined)[];
   /** How often the namespace was read (snapshots taken). */
   reads(): number;
+  /** How often the node rules were read (one iptables-save per node each time). */
+  nodeReadings(): number;
 }
 
 /** A real GradeContext over the recorded cluster. Budget 0: nothing is retried, a failure is thrown at once. */
@@ -160,6 +171,12 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
     return byName(list(objectsFor(kind)) as ({ name: string } & T)[]);
   };
   const probePods = new Map<string, PodInfo>();
+  // The node-rules collector: one pod per node of `nodeTables`, each answering iptables-save.
+  let nodeReadings = 0;
+  let tablesNow: Record<string, string> = {};
+  const tables = cluster.nodeTables;
+  const nodeNames = tables === undefined ? [] : "exitCode" in tables ? ["kubequest-control-plane"] : Object.keys(typeof tables === "function" ? tables(1) : tables);
+  const collectorPods: PodInfo[] = nodeNames.map((node) => ({ ...toPodInfo({ metadata: { name: `${COLLECTOR_NAME}-${node}` } }), phase: "Running", status: "Running", ready: true, nodeName: node }));
   const kube = {
     getStatefulSet: async (ns: string, name: string): Promise<StatefulSetInfo | null> => {
       if (cluster.readFailure) throw cluster.readFailure;
@@ -167,7 +184,10 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
       return ns === namespace && sts ? toStatefulSetInfo(sts) : null;
     },
     listServices: listing<ServiceInfo>("services", (o) => o.services.map(toServiceInfo)),
-    listPods: listing<PodInfo>("pods", (o) => o.pods.map(toPodInfo)),
+    listPods: async (ns: string, selector?: string): Promise<PodInfo[]> =>
+      ns === GRADER_NAMESPACE && selector === COLLECTOR_SELECTOR ? collectorPods : listing<PodInfo>("pods", (o) => o.pods.map(toPodInfo))(ns),
+    getDaemonSet: async (ns: string, name: string) =>
+      ns === GRADER_NAMESPACE && name === COLLECTOR_NAME && tables !== undefined ? { name, images: ["registry.k8s.io/kube-proxy:v1.34.4"], desired: nodeNames.length, ready: nodeNames.length } : null,
     listEndpointSlices: listing<EndpointSliceInfo>("endpointSlices", (o) => o.endpointSlices.map(toEndpointSliceInfo)),
     listDeployments: listing("deployments", (o) => o.deployments.map(toDeploymentInfo)),
     // The grader's own probe pod: made on first use, ready at once.
@@ -193,7 +213,18 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
       return applied.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, action: "created" as const, namespace: ns }));
     },
     deletePod: async (_ns: string, name: string) => void probePods.delete(name),
-    exec: async (ns: string, _pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number }): Promise<ExecResult> => {
+    exec: async (ns: string, pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number }): Promise<ExecResult> => {
+      if (ns === GRADER_NAMESPACE && container === COLLECTOR_CONTAINER && tables !== undefined) {
+        if (argv.join(" ") !== "iptables-save -t nat") throw new Error(`the fake collector runs iptables-save -t nat, not ${argv.join(" ")}`);
+        if ("exitCode" in tables) return tables as ExecResult;
+        // The first node's exec of a reading starts the next reading.
+        const node = collectorPods.find((p) => p.name === pod)!.nodeName!;
+        if (node === nodeNames[0]) {
+          nodeReadings += 1;
+          tablesNow = typeof tables === "function" ? tables(nodeReadings) : tables;
+        }
+        return { stdout: tablesNow[node] ?? "", stderr: "", exitCode: 0 };
+      }
       if (ns !== GRADER_NAMESPACE || container !== "probe") throw new Error(`unexpected exec in ${ns}/${container}`);
       execs.push(argv);
       execTimeouts.push(opts?.timeoutMs);
@@ -206,7 +237,7 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
   // A probe pod of its own per context: the probe pod cache is module-wide.
   const ctx = new GradeContext(kube, level, namespace, { probePod: `probe-checks-${++probePodCount}`, probePodSettleMs: 0 });
   ctx.setBudget(0);
-  return { ctx, execs, execTimeouts, reads: () => reads };
+  return { ctx, kube, execs, execTimeouts, reads: () => reads, nodeReadings: () => nodeReadings };
 }
 
 /** Level 31 as the catalog loads it: a Deployment workload, two Services over it, an invalidator. */
