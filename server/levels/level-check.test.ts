@@ -146,6 +146,21 @@ describe("checkLevels", () => {
     ]);
   });
 
+  it("catches exec probes the admission policy would refuse (more than 30 a minute per pod)", async () => {
+    const root = await copyOfLevels();
+    const statefulSet = path.join(root, LEVEL_30_DIR, "broken/statefulset.yaml");
+    // One exec readiness probe every second on the Redis container, plus an exec liveness probe
+    // at the default period (6 a minute) on the init container: 66 a minute.
+    await edit(statefulSet, (t) =>
+      t
+        .replace(/tcpSocket:\n {14}port: redis\n {12}periodSeconds: 2/, 'exec:\n              command: ["redis-cli", "ping"]\n            periodSeconds: 1')
+        .replace("          command: [\"kubequest-wait-for-primary\"]\n", '          command: ["kubequest-wait-for-primary"]\n          livenessProbe:\n            exec:\n              command: ["true"]\n'),
+    );
+    expect(await messages(root)).toEqual([
+      `${LEVEL_30_DIR}/broken/statefulset.yaml: StatefulSet redis: spec.template.spec: exec probes would run 66 times a minute; at most 30 a minute per pod are admitted: use a tcpSocket or httpGet probe, or a longer periodSeconds (KubeQuest admission policy)`,
+    ]);
+  });
+
   it("refuses a check type the check library does not have, and params that do not fit a check's type", async () => {
     const root = await copyOfLevels();
     const manifest = path.join(root, LEVEL_30_DIR, "level.yaml");

@@ -91,7 +91,32 @@ function restrictedProblems(podSpec: Record<string, unknown>): string[] {
   return problems;
 }
 
-/** Rules every object must follow, wherever it lives. */
+/**
+ * The admission policy's cap on exec probes (server/environments/learner-admission-policies.yaml,
+ * keep the two in step): every exec probe is a container-runtime exec on the node, CPU outside
+ * the pod's limits that every learner shares, so a pod may ask for at most 30 a minute.
+ */
+export const MAX_EXEC_PROBES_PER_MINUTE = 30;
+const DEFAULT_PROBE_PERIOD_SECONDS = 10;
+
+/** Exec probes a minute over every container of a pod spec, rounded up as the policy does. */
+export function execProbesPerMinute(podSpec: Record<string, unknown>): number {
+  let total = 0;
+  for (const list of ["initContainers", "containers"] as const) {
+    const containers = Array.isArray(podSpec[list]) ? (podSpec[list] as Record<string, unknown>[]) : [];
+    for (const c of containers) {
+      for (const kind of ["livenessProbe", "readinessProbe", "startupProbe"] as const) {
+        const probe = c?.[kind] as { exec?: unknown; periodSeconds?: unknown } | undefined;
+        if (!probe || typeof probe !== "object" || probe.exec === undefined) continue;
+        const period = typeof probe.periodSeconds === "number" && probe.periodSeconds > 0 ? probe.periodSeconds : DEFAULT_PROBE_PERIOD_SECONDS;
+        total += Math.floor((59 + period) / period);
+      }
+    }
+  }
+  return total;
+}
+
+/** Rules every object must follow, wherever it lives. *//** Rules every object must follow, wherever it lives. */
 export function objectProblems(o: KubeObject, file: string, opts: { placeholders: PlaceholderRule }): LevelProblem[] {
   const problems: LevelProblem[] = [];
   const where = describe(o);
@@ -124,6 +149,13 @@ export function objectProblems(o: KubeObject, file: string, opts: { placeholders
     const record = value as Record<string, unknown>;
     if (Array.isArray(record.containers)) {
       for (const problem of restrictedProblems(record)) problems.push({ file, message: `${where}: ${formatIssuePath(at)}: ${problem} (Pod Security restricted)` });
+      const execProbes = execProbesPerMinute(record);
+      if (execProbes > MAX_EXEC_PROBES_PER_MINUTE) {
+        problems.push({
+          file,
+          message: `${where}: ${formatIssuePath(at)}: exec probes would run ${execProbes} times a minute; at most ${MAX_EXEC_PROBES_PER_MINUTE} a minute per pod are admitted: use a tcpSocket or httpGet probe, or a longer periodSeconds (KubeQuest admission policy)`,
+        });
+      }
     }
     for (const list of CONTAINER_LISTS) {
       const containers = record[list];

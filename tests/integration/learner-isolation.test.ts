@@ -175,6 +175,55 @@ spec:
     );
   });
 
+  it("refuses exec probes that would run more often than one every 2 seconds per pod, through the editor's path and kubectl's", async () => {
+    // Every exec probe is a container-runtime exec on the node (about 60 ms of CPU outside the
+    // pod's limits): a curious student's `periodSeconds: 1` on a few containers would spend the
+    // node's CPU that every learner shares. tcpSocket and httpGet probes cost the kubelet a dial.
+    const probe = (kind: "exec" | "tcp", period?: number) =>
+      `${kind === "exec" ? `{exec: {command: ["true"]}` : `{tcpSocket: {port: 6379}`}${period === undefined ? "" : `, periodSeconds: ${period}`}}`;
+    const deployment = (containers: string[]) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: probey
+spec:
+  selector: {matchLabels: {app: probey}}
+  template:
+    metadata: {labels: {app: probey}}
+    spec:
+      securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
+      containers:
+${containers
+  .map(
+    (probes, i) => `        - name: c${i}
+          image: kubequest/toolbox:1.34.4-2
+          command: ["sleep", "600"]
+          securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: ["ALL"]}}
+${probes}`,
+  )
+  .join("\n")}
+`;
+    const learner = kube.asServiceAccount(namespace, "learner");
+    const verdict = (yaml: string) =>
+      learner.apply(namespace, parseKubeObjects(yaml, "probey.yaml"), { dryRun: true }).then(
+        () => "admitted",
+        (e: unknown) => (e as Error).message,
+      );
+    const refused = /spec\.template\.spec: exec probes would run 60 times a minute.*at most 30 a minute per pod.*tcpSocket or httpGet/;
+    expect(await verdict(deployment([`          readinessProbe: ${probe("exec", 1)}`]))).toMatch(refused);
+    // Two containers at 2 s each add up to one a second.
+    expect(await verdict(deployment([`          readinessProbe: ${probe("exec", 2)}`, `          livenessProbe: ${probe("exec", 2)}`]))).toMatch(/exec probes would run 60 times a minute/);
+    // What the levels themselves use: one exec probe every 2 s, an exec probe at the default period, TCP probes at any.
+    expect(await verdict(deployment([`          readinessProbe: ${probe("exec", 2)}`]))).toBe("admitted");
+    expect(await verdict(deployment([`          readinessProbe: ${probe("exec")}\n          livenessProbe: ${probe("exec", 10)}`]))).toBe("admitted");
+    expect(await verdict(deployment([`          readinessProbe: ${probe("tcp", 1)}\n          livenessProbe: ${probe("tcp", 1)}`]))).toBe("admitted");
+    // And from the terminal, with the reason in kubectl's words.
+    const { stdout, stderr } = await inToolbox(
+      `cat > /tmp/probey.yaml <<'EOF'\n${deployment([`          startupProbe: ${probe("exec", 1)}`])}EOF\nkubectl apply -f /tmp/probey.yaml; echo "rc=$?"`,
+    );
+    expect(stdout).toMatch(/rc=1/);
+    expect(stderr).toMatch(/kubequest-learner-pods.*denied request: spec\.template\.spec: exec probes would run 60 times a minute/);
+  });
+
   it("leaves namespaces that are not learners' alone", async () => {
     const { name, remove } = scratchNamespace("vap");
     try {
