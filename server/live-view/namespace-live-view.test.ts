@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LiveViewSnapshot } from "../../lib/protocol/socket-events";
 import type { ReadyEnvironment } from "../environments/level-environment";
 import type { KubeAdapter, PodInfo, WatchEvent } from "../kubernetes/kube-adapter";
-import { NamespaceLiveViews, readDelay, type NamespaceLists, type NamespaceObjectsListener } from "./namespace-live-view";
+import { NamespaceLiveViews, nextDnsProbeAt, readDelay, type NamespaceLists, type NamespaceObjectsListener } from "./namespace-live-view";
 
 const namespace = "kq-dfb22e3f87-30";
 const env = {
@@ -44,7 +44,42 @@ function fakeCluster() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+describe("nextDnsProbeAt", () => {
+  const followUps = [2_000, 6_000];
+  it("follows a change up as CoreDNS's cached answers expire, then falls back to the idle cadence", () => {
+    // A change at 1000 was probed at once (1000): follow-ups at 3000 and 7000.
+    expect(nextDnsProbeAt({ now: 1_000, lastChangeAt: 1_000, lastProbeAt: 1_000 }, followUps, 30_000)).toBe(3_000);
+    expect(nextDnsProbeAt({ now: 3_000, lastChangeAt: 1_000, lastProbeAt: 3_000 }, followUps, 30_000)).toBe(7_000);
+    expect(nextDnsProbeAt({ now: 7_000, lastChangeAt: 1_000, lastProbeAt: 7_000 }, followUps, 30_000)).toBe(37_000);
+  });
+
+  it("starts the follow-ups again from the newest change", () => {
+    expect(nextDnsProbeAt({ now: 5_000, lastChangeAt: 5_000, lastProbeAt: 5_000 }, followUps, 30_000)).toBe(7_000);
+  });
+
+  it("never asks less often than the idle cadence, nor for a time already past", () => {
+    expect(nextDnsProbeAt({ now: 100_000, lastChangeAt: undefined, lastProbeAt: 40_000 }, followUps, 30_000)).toBe(100_000);
+    expect(nextDnsProbeAt({ now: 41_000, lastChangeAt: undefined, lastProbeAt: 40_000 }, followUps, 30_000)).toBe(70_000);
+  });
+});
+
 describe("NamespaceLiveViews", () => {
+  it("asks DNS after a change and at its follow-ups, not on a short clock while nothing changes", async () => {
+    const { kube, state, fire } = fakeCluster();
+    const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, debounceMs: 10, dnsIntervalMs: 60_000, dnsFollowUpsMs: [80, 200] });
+    views.subscribe(env);
+    await sleep(400);
+    // Quiet namespace: the first question only.
+    expect(state.execs).toHaveLength(1);
+    fire({ kind: "Service", type: "MODIFIED", name: "redis" });
+    await sleep(400);
+    views.unsubscribe(namespace);
+    // The change's read asks at once, then at +80 and +200 ms.
+    expect(state.execs).toHaveLength(4);
+    await sleep(300);
+    expect(state.execs).toHaveLength(4);
+  });
+
   it("builds a snapshot with ordinals and DNS answers for the workload's names", async () => {
     const { kube, state } = fakeCluster();
     const sent: LiveViewSnapshot[] = [];

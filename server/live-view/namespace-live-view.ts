@@ -2,8 +2,14 @@
  * The live picture of a learner's namespace: Services, StatefulSets, EndpointSlices, pods and
  * what DNS answers for the workload's names. Watches the namespace while at least one socket
  * looks at it, rebuilds the picture 150 ms after the last change (and at least every 500 ms
- * while changes keep coming, so a busy namespace is never left unread), and asks DNS every 3 s
- * and after changes. Snapshots go to the namespace's socket.io room.
+ * while changes keep coming, so a busy namespace is never left unread), and asks DNS after each
+ * change, again as CoreDNS's cached answers expire, and every 30 s when nothing changes.
+ * Snapshots go to the namespace's socket.io room.
+ *
+ * DNS is asked by an exec into the learner's toolbox, and an exec through the API costs the
+ * node about 110 ms of CPU (API server, kubelet, container runtime; measured): asking every 3 s
+ * for every open level page spent a third of a core for 8 learners, so the questions follow the
+ * changes the watch already sees instead of a clock.
  *
  * The work per namespace is bounded: a burst of watch events makes one read, one read runs at a
  * time (changes during it make one more), and whoever else needs the namespace's objects on
@@ -48,7 +54,32 @@ export interface LiveViewOptions {
   debounceMs?: number;
   /** Longest a burst of events may hold a read back (default 500 ms). */
   maxWaitMs?: number;
+  /** How often to ask DNS when nothing changes (default DNS_IDLE_INTERVAL_MS). */
   dnsIntervalMs?: number;
+  /** When to ask DNS again after a change (default DNS_FOLLOW_UPS_MS). */
+  dnsFollowUpsMs?: readonly number[];
+}
+
+/**
+ * After a change, DNS is asked at once (with the read the change triggers) and again these many
+ * ms later: CoreDNS answers from its cache for up to the records' 5 s TTL, so the last follow-up
+ * comes after that has run out.
+ */
+export const DNS_FOLLOW_UPS_MS: readonly number[] = [2_000, 6_000];
+/** With no change, DNS is still asked this often (CoreDNS itself may change its answers). */
+export const DNS_IDLE_INTERVAL_MS = 30_000;
+
+/**
+ * When to ask DNS next: the earliest follow-up of the last change still ahead, else one idle
+ * interval after the last question (never in the past).
+ */
+export function nextDnsProbeAt(
+  t: { now: number; lastChangeAt: number | undefined; lastProbeAt: number },
+  followUpsMs: readonly number[],
+  idleIntervalMs: number,
+): number {
+  const ahead = t.lastChangeAt === undefined ? [] : followUpsMs.map((d) => t.lastChangeAt! + d).filter((at) => at > t.now);
+  return ahead.length > 0 ? Math.min(...ahead) : Math.max(t.now, t.lastProbeAt + idleIntervalMs);
 }
 
 type Lists = NamespaceLists;
@@ -59,7 +90,11 @@ interface Subscription {
   debounce?: NodeJS.Timeout;
   /** When the first watch event of the burst not yet read arrived. */
   burstStartedAt?: number;
-  dnsTimer: NodeJS.Timeout;
+  /** The next DNS question (see nextDnsProbeAt). */
+  dnsTimer?: NodeJS.Timeout;
+  /** When the watch last saw a change (undefined: none since the first read). */
+  lastChangeAt?: number;
+  lastProbeAt: number;
   lists?: Lists;
   dns: LiveDnsAnswer[];
   /** The last snapshot sent, without its timestamp, to skip sending the same picture twice. */
@@ -129,12 +164,14 @@ export class NamespaceLiveViews {
   private readonly debounceMs: number;
   private readonly maxWaitMs: number;
   private readonly dnsIntervalMs: number;
+  private readonly dnsFollowUpsMs: readonly number[];
   private readonly listeners: readonly NamespaceObjectsListener[];
 
   constructor(private readonly opts: LiveViewOptions) {
     this.debounceMs = opts.debounceMs ?? 150;
     this.maxWaitMs = Math.max(this.debounceMs, opts.maxWaitMs ?? 500);
-    this.dnsIntervalMs = opts.dnsIntervalMs ?? 3_000;
+    this.dnsIntervalMs = opts.dnsIntervalMs ?? DNS_IDLE_INTERVAL_MS;
+    this.dnsFollowUpsMs = opts.dnsFollowUpsMs ?? DNS_FOLLOW_UPS_MS;
     this.listeners = opts.listeners ?? [];
   }
 
@@ -157,9 +194,8 @@ export class NamespaceLiveViews {
       probeAgain: false,
       stopped: false,
       stopWatch: () => undefined,
-      dnsTimer: setInterval(() => void this.probeDns(sub), this.dnsIntervalMs),
+      lastProbeAt: 0,
     };
-    sub.dnsTimer.unref();
     this.subs.set(env.namespace, sub);
     // Deployments too: a learner who swaps the StatefulSet for a Deployment is told so live.
     sub.stopWatch = kube.watch(env.namespace, ["Pod", "Service", "StatefulSet", "EndpointSlice", "Deployment"], () => this.schedule(sub));
@@ -171,7 +207,7 @@ export class NamespaceLiveViews {
     if (!sub) return;
     sub.stopped = true;
     sub.stopWatch();
-    clearInterval(sub.dnsTimer);
+    clearTimeout(sub.dnsTimer);
     if (sub.debounce) clearTimeout(sub.debounce);
     this.subs.delete(namespace);
     for (const listener of this.listeners) listener.stopped(namespace);
@@ -198,6 +234,7 @@ export class NamespaceLiveViews {
     sub.debounce = setTimeout(() => {
       sub.debounce = undefined;
       sub.burstStartedAt = undefined;
+      sub.lastChangeAt = Date.now();
       void this.build(sub).then(() => this.probeDns(sub));
     }, readDelay(now, sub.burstStartedAt, this.debounceMs, this.maxWaitMs));
   }
@@ -243,12 +280,18 @@ export class NamespaceLiveViews {
   }
 
   private async probeDns(sub: Subscription): Promise<void> {
-    if (sub.stopped || !sub.lists) return;
+    if (sub.stopped) return;
+    if (!sub.lists) {
+      // No picture yet (the first read failed): ask again at the idle cadence, as the watch may stay quiet.
+      this.scheduleDnsProbe(sub);
+      return;
+    }
     if (sub.probing) {
       sub.probeAgain = true;
       return;
     }
     sub.probing = true;
+    clearTimeout(sub.dnsTimer);
     try {
       const { env } = sub;
       const { workload } = env.level.manifest;
@@ -274,11 +317,23 @@ export class NamespaceLiveViews {
       }
     } finally {
       sub.probing = false;
+      sub.lastProbeAt = Date.now();
     }
     if (sub.probeAgain && !sub.stopped) {
       sub.probeAgain = false;
       await this.probeDns(sub);
+      return;
     }
+    this.scheduleDnsProbe(sub);
+  }
+
+  private scheduleDnsProbe(sub: Subscription): void {
+    if (sub.stopped) return;
+    clearTimeout(sub.dnsTimer);
+    const now = Date.now();
+    const at = nextDnsProbeAt({ now, lastChangeAt: sub.lastChangeAt, lastProbeAt: sub.lastProbeAt }, this.dnsFollowUpsMs, this.dnsIntervalMs);
+    sub.dnsTimer = setTimeout(() => void this.probeDns(sub), at - now);
+    sub.dnsTimer.unref();
   }
 
   private send(sub: Subscription): void {
