@@ -11,11 +11,12 @@ import type { CheckDefinition, PlannedCheck } from "./checks/check-types";
 import { GradeContext } from "./grade-context";
 import { PODS, SERVICES, type NamespaceRead } from "./namespace-reads";
 import type { ProbeRequest } from "./probe";
+import { podInfo } from "../kubernetes/test-fixtures/pod-info";
 
 const NS = "kq-ctx";
 
 function pod(name: string, ip: string): PodInfo {
-  return { name, uid: name, phase: "Running", status: "Running", ready: true, ip, labels: {}, restarts: 0, initContainers: [], containers: [], deleting: false, createdAt: "" };
+  return podInfo({ name, ip });
 }
 
 const service: ServiceInfo = { name: "web", type: "ClusterIP", clusterIP: "10.96.0.9", selector: { app: "web" }, ports: [{ name: "http", port: 80 }], uid: "s" };

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { KubeError, type PodInfo } from "../kubernetes/kube-adapter";
 import { errorResult, GRADER_ERROR_HINT, GraderInfrastructureError, isTransient, RetriesExhausted, slowPodReturnIsOurs, withRetries } from "./grade-failure";
+import { podInfo } from "../kubernetes/test-fixtures/pod-info";
 
 /** A clock that only moves when the retry loop sleeps. */
 function fakeClock() {
@@ -94,10 +95,7 @@ describe("errorResult", () => {
 });
 
 describe("a deleted pod that is not back in time: whose delay is it", () => {
-  const pod = (over: Partial<PodInfo>): PodInfo => ({
-    name: "redis-0", uid: "old", phase: "Running", status: "Running", ready: true, ip: "10.244.0.5", labels: {}, owner: { kind: "StatefulSet", name: "redis" },
-    restarts: 0, initContainers: [], containers: [], deleting: false, createdAt: "", ...over,
-  });
+  const pod = (over: Partial<PodInfo>): PodInfo => podInfo({ name: "redis-0", uid: "old", ip: "10.244.0.5", owner: { kind: "StatefulSet", name: "redis" }, ...over });
 
   it("ours when its StatefulSet has not made it again yet (a slow or full cluster)", () => {
     expect(slowPodReturnIsOurs(pod({}), null)).toMatch(/StatefulSet redis has not created redis-0 again/);

@@ -6,6 +6,7 @@ import type { KubeObject } from "../../lib/levels/kube-object";
 import { KubeError, type EndpointSliceInfo, type ExecResult, type KubeAdapter, type PodInfo, type ServiceInfo } from "../kubernetes/kube-adapter";
 import { loadLevelCatalog, type LoadedLevel } from "../levels/level-catalog";
 import { runGrade } from "./run-grade";
+import { podInfo } from "../kubernetes/test-fixtures/pod-info";
 
 const NS = "kq-test";
 const IPS = ["10.244.0.10", "10.244.0.11", "10.244.0.12"];
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 
 function pod(name: string, ip: string, labels: Record<string, string>): PodInfo {
-  return { name, uid: name, phase: "Running", status: "Running", ready: true, ip, labels, owner: { kind: "StatefulSet", name: "redis" }, restarts: 0, initContainers: [], containers: [], deleting: false, createdAt: "" };
+  return podInfo({ name, ip, labels, owner: { kind: "StatefulSet", name: "redis" } });
 }
 
 /** What kubequest-probe prints for a solved Level 30, one JSON line per request. */

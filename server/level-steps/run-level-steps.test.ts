@@ -5,9 +5,10 @@ import { describe, expect, it } from "vitest";
 import type { DeploymentInfo, KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
 import { waitWorkloadReady } from "./run-level-steps";
+import { podInfo } from "../kubernetes/test-fixtures/pod-info";
 
 function pod(name: string, labels: Record<string, string>, owner: { kind: string; name: string } | undefined, ready = true, deleting = false): PodInfo {
-  return { name, uid: name, phase: "Running", status: "Running", ready, ip: "10.244.0.9", labels, ...(owner ? { owner } : {}), restarts: 0, initContainers: [], containers: [], deleting, createdAt: "" };
+  return podInfo({ name, ready, ip: "10.244.0.9", labels, ...(owner ? { owner } : {}), deleting });
 }
 
 function levelWith(kind: "StatefulSet" | "Deployment", name: string, replicas: number): LoadedLevel {

@@ -6,6 +6,7 @@ import type { LiveViewSnapshot } from "../../lib/protocol/socket-events";
 import type { ReadyEnvironment } from "../environments/level-environment";
 import type { KubeAdapter, PodInfo, WatchEvent } from "../kubernetes/kube-adapter";
 import { NamespaceLiveViews, nextDnsProbeAt, readDelay, type NamespaceLists, type NamespaceObjectsListener } from "./namespace-live-view";
+import { podInfo } from "../kubernetes/test-fixtures/pod-info";
 
 const namespace = "kq-dfb22e3f87-30";
 const env = {
@@ -15,7 +16,7 @@ const env = {
 } as unknown as ReadyEnvironment;
 
 function pod(name: string, owner?: { kind: string; name: string }): PodInfo {
-  return { name, uid: name, phase: "Running", status: "Running", ready: true, ip: "10.244.0.9", labels: {}, ...(owner ? { owner } : {}), restarts: 0, initContainers: [], containers: [], deleting: false, createdAt: "" };
+  return podInfo({ name, ip: "10.244.0.9", ...(owner ? { owner } : {}) });
 }
 
 /** A cluster whose watch the test fires by hand; counts list calls and execs. */

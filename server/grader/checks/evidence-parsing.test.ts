@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { nslookupAddresses, nslookupEvidence } from "./dns-checks";
 import type { PodInfo } from "../../kubernetes/kube-adapter";
 import { connectedReplicasOf, hostAliasProblems, parseInfo } from "./redis-checks";
+import { podInfo } from "../../kubernetes/test-fixtures/pod-info";
 
 const answered = `Server:\t\t10.96.0.10
 Address:\t10.96.0.10#53
@@ -59,20 +60,7 @@ describe("the primary's view of its replicas", () => {
 });
 
 describe("hostAliases on workload pods", () => {
-  const pod = (name: string, hostAliases?: PodInfo["hostAliases"]): PodInfo => ({
-    name,
-    uid: name,
-    phase: "Running",
-    status: "Running",
-    ready: true,
-    labels: {},
-    restarts: 0,
-    initContainers: [],
-    containers: [],
-    deleting: false,
-    createdAt: "",
-    ...(hostAliases ? { hostAliases } : {}),
-  });
+  const pod = (name: string, hostAliases?: PodInfo["hostAliases"]): PodInfo => podInfo({ name, ...(hostAliases ? { hostAliases } : {}) });
 
   it("refuses a replica that pins the primary's name, explaining why pinning an IP defeats the lesson", () => {
     const { evidence, problems } = hostAliasProblems(

@@ -7,12 +7,13 @@ import type { ProbeRecord } from "../probe";
 import type { GradeView } from "./check-types";
 import { replicationTopology } from "./redis-checks";
 import { STATEFULSET_WORKLOAD, type StatefulSetWorkload } from "./statefulset-workload";
+import { podInfo } from "../../kubernetes/test-fixtures/pod-info";
 
 const NS = "kq-1";
 const name = (i: number) => `redis-${i}.redis.${NS}.svc.cluster.local`;
 
 function pod(i: number, ip: string, extra: Partial<PodInfo> = {}): PodInfo {
-  return { name: `redis-${i}`, uid: `u${i}`, phase: "Running", status: "Running", ready: true, ip, labels: { app: "redis" }, restarts: 0, initContainers: [], containers: [], deleting: false, createdAt: "", ...extra };
+  return podInfo({ name: `redis-${i}`, uid: `u${i}`, ip, labels: { app: "redis" }, ...extra });
 }
 
 /** The slice of a grade the check reads, over fixed evidence. */
