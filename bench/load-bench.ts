@@ -17,6 +17,7 @@ import { getLevelCatalog } from "../server/levels/level-catalog";
 import { loadKubeConfig } from "../server/kubernetes/kube-config";
 import { POOL_LABELS } from "../server/environments/warm-pool";
 import { ask, sessionClient, type Client } from "./bench-client";
+import { benchRunSelector } from "./bench-run";
 import { sampleNamespaceUsage, type UsageSample } from "./cluster-usage";
 
 export interface LoadResult {
@@ -169,7 +170,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
   const learnerNamespaces = new Set<string>();
   const usageSamples: UsageSample[] = [];
   try {
-    const pooled = new Set((await kube.listNamespaces(`${POOL_LABELS.pool}=${levelId},${POOL_LABELS.ready}=true`)).map((n) => n.name));
+    const pooled = new Set((await kube.listNamespaces(benchRunSelector(`${POOL_LABELS.pool}=${levelId}`, `${POOL_LABELS.ready}=true`))).map((n) => n.name));
     if (pooled.size > 0) result.perPooled = perNamespace(await sampleNamespaceUsage(kc, (ns) => pooled.has(ns)));
   } catch (err) {
     result.usageError = err instanceof Error ? err.message : String(err);

@@ -39,12 +39,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { SessionHttpClient } from "../lib/api-client/session-http-client";
 import type { CohortSummary, RosterRowChanged } from "../lib/protocol/instructor-api";
 import { clusterUp } from "../cluster-kit/cluster";
+import { benchRunSelector } from "./bench-run";
 import { createKubeAdapter } from "../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
 import { getLevelCatalog } from "../server/levels/level-catalog";
@@ -111,7 +112,10 @@ function startInstance(env: NodeJS.ProcessEnv, port: number): Promise<ChildProce
   return new Promise<ChildProcess>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server on port ${port} did not start within 60 s`)), 60_000);
     server.once("exit", (code) => reject(new Error(`the server on port ${port} exited (${code}) before it was ready`)));
+    // BENCH_SERVER_LOG=<file>: keep what the server logs (pino JSON lines), to explain a result.
+    const logFile = process.env.BENCH_SERVER_LOG ? createWriteStream(`${process.env.BENCH_SERVER_LOG}.${port}`, { flags: "a" }) : undefined;
     server.stdout!.on("data", (chunk: Buffer) => {
+      logFile?.write(chunk);
       if (chunk.toString().includes("KubeQuest ready")) {
         clearTimeout(timer);
         resolve(server);
@@ -165,13 +169,11 @@ async function startServers(): Promise<BenchServers> {
 const sessionClient = (existingCookie?: string): Promise<Client> => connectLearner(BASE, existingCookie);
 
 /**
- * Deletes the namespaces KubeQuest made since `before`, so every run meets the same cluster;
- * the warm pool's own namespaces stay until the end (`pool: true`), or the pool would never fill.
+ * Deletes the environments this run's servers made, so every run meets the same cluster; the
+ * warm pool's own namespaces stay until the end (`pool: true`), or the pool would never fill.
  */
-async function deleteNewEnvironments(kube: KubeAdapter, before: Set<string>, wait: boolean, opts: { pool?: boolean } = {}): Promise<void> {
-  const created = (await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest")).filter(
-    (n) => !before.has(n.name) && (opts.pool || !(POOL_LABELS.pool in n.labels)),
-  );
+async function deleteRunEnvironments(kube: KubeAdapter, wait: boolean, opts: { pool?: boolean } = {}): Promise<void> {
+  const created = (await kube.listNamespaces(benchRunSelector())).filter((n) => opts.pool || !(POOL_LABELS.pool in n.labels));
   await Promise.all(created.map((n) => kube.deleteNamespace(n.name, { wait }).catch(() => undefined)));
 }
 
@@ -181,7 +183,7 @@ export async function waitForWarmPool(kube: KubeAdapter, size: number, timeoutMs
   const deadline = Date.now() + timeoutMs;
   let last = -1;
   for (;;) {
-    const ready = (await kube.listNamespaces(`${POOL_LABELS.pool}=${LEVEL},${POOL_LABELS.ready}=true`)).filter((n) => !n.deleting).length;
+    const ready = (await kube.listNamespaces(benchRunSelector(`${POOL_LABELS.pool}=${LEVEL}`, `${POOL_LABELS.ready}=true`))).filter((n) => !n.deleting).length;
     if (ready !== last) process.stdout.write(`  warm pool: ${ready}/${size} ready\n`);
     last = ready;
     if (ready >= size) return;
@@ -191,7 +193,7 @@ export async function waitForWarmPool(kube: KubeAdapter, size: number, timeoutMs
 }
 
 /** Click → environment ready and terminal attached (`total`), and its first part, click → ready. */
-async function benchLevelStart(kube: KubeAdapter, before: Set<string>): Promise<{ total: number[]; ready: number[] }> {
+async function benchLevelStart(kube: KubeAdapter): Promise<{ total: number[]; ready: number[] }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -213,7 +215,7 @@ async function benchLevelStart(kube: KubeAdapter, before: Set<string>): Promise<
       samples.push(Date.now() - t0);
       process.stdout.write(`  level start ${i + 1}/${RUNS}: ${samples.at(-1)} ms (ready after ${ready.at(-1)} ms)\n`);
       await context.close();
-      await deleteNewEnvironments(kube, before, true);
+      await deleteRunEnvironments(kube, true);
     }
   } finally {
     await browser.close();
@@ -372,12 +374,11 @@ function report(name: string, samples: number[], targets: { p50?: number; p95?: 
 async function main(): Promise<void> {
   await clusterUp();
   const kube = createKubeAdapter();
-  const before = new Set((await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest")).map((n) => n.name));
   const servers = await startServers();
   try {
     const through = INSTANCES > 1 ? `, ${INSTANCES} instances behind a sticky proxy` : "";
     console.log(`\nbenchmarking against ${BASE} (${RUNS} runs, warm pool ${WARM_POOL} per level${WARM_POOL ? "" : ": cold starts"}${through})`);
-    const start = ONLY.has("level-start") ? await benchLevelStart(kube, before) : { total: [], ready: [] };
+    const start = ONLY.has("level-start") ? await benchLevelStart(kube) : { total: [], ready: [] };
     const { grade, keystroke } =
       ONLY.has("grade") || ONLY.has("keystroke") ? await benchGradeAndKeystrokes() : { grade: [], keystroke: [] };
     const completion = ONLY.has("completion") ? await benchCompletion(BASE, LEVEL, COMPLETION_PAGES, COMPLETION_KEYS) : undefined;
@@ -444,7 +445,7 @@ async function main(): Promise<void> {
   } finally {
     await servers.stop();
     await database?.remove();
-    await deleteNewEnvironments(kube, before, false, { pool: true });
+    await deleteRunEnvironments(kube, false, { pool: true });
   }
 }
 
