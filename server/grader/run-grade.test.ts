@@ -50,7 +50,9 @@ function probeOutput(argv: string[]): string {
 }
 
 /** A solved Level 30 namespace in memory; `faults` make chosen calls fail the way the cluster does. */
-function scriptedCluster(faults: { endpointSlices?: (call: number) => Error | undefined; probe?: (call: number) => ExecResult | undefined; clusterIP?: string } = {}) {
+function scriptedCluster(
+  faults: { endpointSlices?: (call: number) => Error | undefined; probe?: (call: number) => ExecResult | undefined; clusterIP?: string; namespace?: "deleting" | "gone" } = {},
+) {
   const calls = { endpointSlices: 0, probe: 0 };
   const probePods = new Map<string, PodInfo>();
   const labels = { app: "redis" };
@@ -68,6 +70,8 @@ function scriptedCluster(faults: { endpointSlices?: (call: number) => Error | un
       return slices;
     },
     listDeployments: async () => [],
+    listNamespaces: async (selector: string) =>
+      faults.namespace === "gone" || selector !== `kubernetes.io/metadata.name=${NS}` ? [] : [{ name: NS, labels: {}, deleting: faults.namespace === "deleting" }],
     getPod: async (ns: string, name: string) => (ns === NS ? (pod(name, IPS[Number(name.slice(-1))]!, labels) ?? null) : (probePods.get(name) ?? null)),
     ensureNamespace: async () => undefined,
     apply: async (_ns: string, objects: KubeObject[]) => {
@@ -104,6 +108,16 @@ describe("runGrade: whose failure is it", () => {
     // What is wrong, not the fix (the paid hints say how: issue 16, item 3).
     expect(finished.results[0]!.hint).toMatch(/virtual IP 10\.96\.0\.42/);
     expect(finished.results[0]!.hint).not.toMatch(/clusterIP: None/);
+  });
+
+  it("does not blame the learner for what a namespace being deleted no longer holds (a reset, a clean-up)", async () => {
+    for (const namespace of ["deleting", "gone"] as const) {
+      const finished = await grade(scriptedCluster({ clusterIP: "10.96.0.42", namespace }).kube);
+      expect(finished.outcome).toBe("error");
+      expect(finished.results.filter((r) => r.status === "fail")).toEqual([]);
+      expect(finished.results[0]).toMatchObject({ id: "service-headless", status: "error" });
+      expect(finished.results[0]!.evidence[0]).toMatch(/your environment .* is being deleted|no longer exists/);
+    }
   });
 
   it("retries a read that failed twice and still reaches the right verdict", async () => {

@@ -153,6 +153,20 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
     failed = result.status !== "pass";
   }
 
+  // What a namespace being deleted no longer holds is our clean-up (a reset, the reaper, an
+  // instructor), not the learner's work: such a run is an error, never a verdict.
+  if (failed && results.some((r) => r.status === "fail")) {
+    const going = await namespaceGoing(kube, namespace);
+    if (going) {
+      for (const [i, r] of results.entries()) {
+        if (r.status !== "fail") continue;
+        const result = errorResult(r, new GraderInfrastructureError(going), r.durationMs ?? 0);
+        results[i] = { ...result, evidence: [...result.evidence, ...r.evidence] };
+        onCheck(results[i]);
+      }
+    }
+  }
+
   const passed = !failed;
   const outcome: GradeFinished["outcome"] = results.some((r) => r.status === "error") ? "error" : passed ? "pass" : "fail";
   return {
@@ -165,6 +179,22 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
     durationMs: Date.now() - started,
     ...(passed && round === "main" ? { debrief: level.debrief } : {}),
   };
+}
+
+/**
+ * Whether the namespace is being deleted or is gone, in words (undefined when it is there, or
+ * when the cluster cannot say: then the verdict stands as the checks found it).
+ */
+async function namespaceGoing(kube: KubeAdapter, namespace: string): Promise<string | undefined> {
+  try {
+    // The API server labels every namespace with its own name.
+    const [ns] = await kube.listNamespaces(`kubernetes.io/metadata.name=${namespace}`);
+    if (!ns) return `your environment ${namespace} no longer exists (it was reset or cleaned up while this grade ran); start the level again`;
+    if (ns.deleting) return `your environment ${namespace} is being deleted (a reset or a clean-up), so what it held is going away; start the level again once it is gone`;
+    return undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function replacePod(

@@ -6,7 +6,8 @@
 //  - the grader's probe pod is killed mid-grade (and kept away): the run ends in the error
 //    state, records no attempt and changes no XP; the next grade recovers and passes;
 //  - a chaos round on a node that cannot take the new pod (cordoned, as a full node would
-//    leave it Pending) is ours, an error; uncordoned, the next chaos round passes.
+//    leave it Pending) is ours, an error; uncordoned, the next chaos round passes;
+//  - a grade of a namespace being deleted under the learner is ours too: an error, no attempt.
 // The probe-pod test uses a probe pod of its own, so other suites sharing the cluster keep theirs.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -208,5 +209,23 @@ describe("grading under load", () => {
 
     const recovered = await round(env.level);
     expect(recovered.outcome, JSON.stringify(recovered.results.find((r) => r.status !== "pass"), null, 2)).toBe("pass");
+  });
+
+  it("a grade of an environment whose namespace is being deleted (a reset, a clean-up) is ours: an error, no attempt recorded", async () => {
+    const { environments, progress, accounts, grades } = server.kq.services;
+    const learner = await accounts.createAnonymousLearner();
+    const status = await environments.start(learner.id, LEVEL);
+    expect(status.phase, status.message).toBe("ready");
+    learners.push({ id: learner.id, namespace: status.namespace! });
+    // Taken away under the learner (the way a neighbour's clean-up once did in a load run): the
+    // grade that follows finds a Service that is not headless, or nothing at all.
+    kubectl(["delete", "namespace", status.namespace!, "--wait=false"]);
+    const finished = await grades.grade(learner.id, LEVEL, "main", { kind: "learner", socketId: "deleted-namespace-test" });
+    expect(finished.outcome, JSON.stringify(finished.results, null, 2)).toBe("error");
+    expect(finished.results.some((r) => r.status === "fail")).toBe(false);
+    expect(finished.results.find((r) => r.status === "error")!.evidence.join("\n")).toMatch(/is being deleted|no longer exists/);
+    const history = await progress.historyOf(learner.id);
+    expect(history.grades).toHaveLength(0);
+    expect(history.levels.find((l) => l.levelId === LEVEL)?.attempts ?? 0).toBe(0);
   });
 });
