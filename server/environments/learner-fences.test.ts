@@ -26,7 +26,7 @@ describe("readAdmissionPolicies", () => {
     const text = JSON.stringify(readAdmissionPolicies());
     expect(text).not.toMatch(/hostAliases/);
     const validations = readAdmissionPolicies().flatMap((o) => (o.spec as { validations?: { message?: string; messageExpression?: string }[] }).validations ?? []);
-    expect(validations).toHaveLength(6);
+    expect(validations).toHaveLength(7);
     for (const v of validations) expect(v.message ?? v.messageExpression).toMatch(/not allowed in KubeQuest.*(Remove|Use)/);
   });
 });
