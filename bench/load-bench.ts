@@ -28,6 +28,8 @@ export interface LoadResult {
   settle: number[];
   /** Each of the simultaneous grades of a settled fix (ms). */
   grade: number[];
+  /** Those grades' time per check (ms, by check id, in the level's order): where a slow grade goes. */
+  gradeChecks: Record<string, number[]>;
   /** The chaos round, per learner (ms). */
   chaos: number[];
   /** Grades of a settled, correct fix that did not pass: "learner n, round r: check status — evidence". */
@@ -155,6 +157,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     start: [],
     settle: [],
     grade: [],
+    gradeChecks: {},
     chaos: [],
     wrongVerdicts: [],
     couldNotCheck: [],
@@ -237,6 +240,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
         const g0 = performance.now();
         const r = await ask<GradeFinished>(socket, "grade:run", { levelId, round: "main" });
         result.grade.push(performance.now() - g0);
+        for (const check of r.results) if (check.durationMs !== undefined) (result.gradeChecks[check.id] ??= []).push(check.durationMs);
         // "error": KubeQuest could not check (told to the learner as such, never as a fail).
         if (r.outcome === "error") result.couldNotCheck.push(`learner ${n}, round ${round}: ${failedCheckSummary(r)}`);
         else if (!r.passed) result.wrongVerdicts.push(`learner ${n}, round ${round}: ${failedCheckSummary(r)}`);

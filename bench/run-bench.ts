@@ -406,6 +406,7 @@ async function main(): Promise<void> {
       load && report(WARM_POOL ? `load start (pool)` : `load start (cold)`, load.start, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
       load && report(`load settle`, load.settle, {}, "s"),
       load && report(`load grade`, load.grade, { p95: 2000 }),
+      ...(load ? Object.entries(load.gradeChecks).map(([id, ms]) => report(`  check ${id}`, ms, {})) : []),
       load && report(`load chaos`, load.chaos, { p95: 10_000 }, "s"),
       load && report(`api latency`, load.apiLatency, {}),
     ].filter((r) => r !== false && r !== undefined);
