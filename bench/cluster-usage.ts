@@ -6,6 +6,12 @@
  * memory and pods of the namespaces asked for. Also reads what those namespaces *reserve*
  * (their pods' requests), since a scheduler sizes by requests, not by use.
  *
+ * Pods' own figures leave out what a learner costs outside their pods: an exec (a probe, the
+ * live view's DNS question, a grade) is work for the API server, the kubelet and the container
+ * runtime, none of it in the pod's cgroup. So every sample also carries the nodes' whole CPU and
+ * the part of it outside every pod, and the load section reports what the node as a whole spends
+ * per learner.
+ *
  * A bench tool, not product code: it talks to the API server with the bench's admin kubeconfig.
  */
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
@@ -20,10 +26,34 @@ export interface UsageSample {
   /** Summed requests of those namespaces' pods (what the scheduler reserves). */
   requestsCpuMilli: number;
   requestsMemoryMb: number;
+  /** The nodes' whole CPU use (control plane, runtime, every pod), summed over nodes. */
+  nodeCpuMilli: number;
+  /** Of that, what ran outside every pod: the kubelet, the container runtime and its shims (execs, probes, container starts). */
+  outsidePodsCpuMilli: number;
 }
 
-interface KubeletSummary {
-  pods?: { podRef: { namespace: string; name: string }; cpu?: { usageNanoCores?: number }; memory?: { workingSetBytes?: number } }[];
+type Cpu = { usageNanoCores?: number };
+export interface KubeletSummary {
+  node?: { cpu?: Cpu; systemContainers?: { name: string; cpu?: Cpu }[] };
+  pods?: { podRef: { namespace: string; name: string }; cpu?: Cpu; memory?: { workingSetBytes?: number } }[];
+}
+
+/** One node's summary: the pods of the namespaces `include` accepts, and the node's own CPU. */
+export function summaryUsage(summary: KubeletSummary, include: (namespace: string) => boolean): { namespaces: Set<string>; pods: number; cpuMilli: number; memoryMb: number; nodeCpuMilli: number; outsidePodsCpuMilli: number } {
+  const milli = (cpu: Cpu | undefined) => (cpu?.usageNanoCores ?? 0) / 1e6;
+  const usage = { namespaces: new Set<string>(), pods: 0, cpuMilli: 0, memoryMb: 0, nodeCpuMilli: milli(summary.node?.cpu), outsidePodsCpuMilli: 0 };
+  // The kubelet's "pods" system container is every pod's cgroup (the control plane's static pods
+  // too); the rest of the node is the kubelet and the runtime. (kind reports no "runtime" figure.)
+  const pods = summary.node?.systemContainers?.find((c) => c.name === "pods");
+  if (pods) usage.outsidePodsCpuMilli = Math.max(0, usage.nodeCpuMilli - milli(pods.cpu));
+  for (const pod of summary.pods ?? []) {
+    if (!include(pod.podRef.namespace)) continue;
+    usage.namespaces.add(pod.podRef.namespace);
+    usage.pods++;
+    usage.cpuMilli += milli(pod.cpu);
+    usage.memoryMb += (pod.memory?.workingSetBytes ?? 0) / 1024 ** 2;
+  }
+  return usage;
 }
 
 /** "250m" → 250, "1" → 1000, "1.5" → 1500 (millicores). */
@@ -50,18 +80,17 @@ export function memoryToMb(q: string | undefined): number {
 export async function sampleNamespaceUsage(kc: KubeConfig, include: (namespace: string) => boolean): Promise<UsageSample> {
   const core = kc.makeApiClient(CoreV1Api);
   const nodes = (await core.listNode()).items.map((n) => n.metadata!.name!);
-  const sample: UsageSample = { namespaces: 0, pods: 0, cpuMilli: 0, memoryMb: 0, requestsCpuMilli: 0, requestsMemoryMb: 0 };
+  const sample: UsageSample = { namespaces: 0, pods: 0, cpuMilli: 0, memoryMb: 0, requestsCpuMilli: 0, requestsMemoryMb: 0, nodeCpuMilli: 0, outsidePodsCpuMilli: 0 };
   const seen = new Set<string>();
   for (const name of nodes) {
     const raw: unknown = await core.connectGetNodeProxyWithPath({ name, path: "stats/summary" });
-    const summary = (typeof raw === "string" ? JSON.parse(raw) : raw) as KubeletSummary;
-    for (const pod of summary.pods ?? []) {
-      if (!include(pod.podRef.namespace)) continue;
-      seen.add(pod.podRef.namespace);
-      sample.pods++;
-      sample.cpuMilli += (pod.cpu?.usageNanoCores ?? 0) / 1e6;
-      sample.memoryMb += (pod.memory?.workingSetBytes ?? 0) / 1024 ** 2;
-    }
+    const usage = summaryUsage((typeof raw === "string" ? JSON.parse(raw) : raw) as KubeletSummary, include);
+    for (const ns of usage.namespaces) seen.add(ns);
+    sample.pods += usage.pods;
+    sample.cpuMilli += usage.cpuMilli;
+    sample.memoryMb += usage.memoryMb;
+    sample.nodeCpuMilli += usage.nodeCpuMilli;
+    sample.outsidePodsCpuMilli += usage.outsidePodsCpuMilli;
   }
   sample.namespaces = seen.size;
   const pods = (await core.listPodForAllNamespaces()).items.filter((p) => include(p.metadata?.namespace ?? "") && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");

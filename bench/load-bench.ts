@@ -51,13 +51,36 @@ export interface LoadResult {
    */
   perLearner?: UsageSample;
   perPooled?: UsageSample;
+  /**
+   * The nodes' whole CPU (millicores): before the class (the pool idle) and while every learner
+   * played, the part of it outside every pod (kubelet, runtime), and what the class added per learner,
+   * which the pods' own figures leave out (execs and container starts are the runtime's work).
+   */
+  nodeCpu?: NodeCpu;
   usageError?: string;
 }
 
-/** A sample divided by the namespaces it covered: one environment's share. */
+/** A sample divided by the namespaces it covered: one environment's share (the node's figures stay whole). */
 function perNamespace(s: UsageSample): UsageSample {
   const n = Math.max(1, s.namespaces);
-  return { namespaces: 1, pods: s.pods / n, cpuMilli: s.cpuMilli / n, memoryMb: s.memoryMb / n, requestsCpuMilli: s.requestsCpuMilli / n, requestsMemoryMb: s.requestsMemoryMb / n };
+  return { ...s, namespaces: 1, pods: s.pods / n, cpuMilli: s.cpuMilli / n, memoryMb: s.memoryMb / n, requestsCpuMilli: s.requestsCpuMilli / n, requestsMemoryMb: s.requestsMemoryMb / n };
+}
+
+export interface NodeCpu {
+  idleMilli: number;
+  classMilli: number;
+  outsidePodsMilli: number;
+  perLearnerMilli: number;
+}
+
+/** The nodes' CPU while every environment was up (mean), against the idle sample, per learner. */
+export function nodeCpuOfClass(idle: UsageSample | undefined, samples: UsageSample[], learners: number): NodeCpu | undefined {
+  const most = Math.max(0, ...samples.map((s) => s.namespaces));
+  const full = samples.filter((s) => s.namespaces === most && most > 0);
+  if (!idle || full.length === 0 || learners === 0) return undefined;
+  const mean = (f: (s: UsageSample) => number) => full.reduce((sum, s) => sum + f(s), 0) / full.length;
+  const classMilli = mean((s) => s.nodeCpuMilli);
+  return { idleMilli: idle.nodeCpuMilli, classMilli, outsidePodsMilli: mean((s) => s.outsidePodsCpuMilli), perLearnerMilli: (classMilli - idle.nodeCpuMilli) / learners };
 }
 
 /** One environment's cost over the samples taken while every environment was up: mean CPU, peak memory and pods. */
@@ -172,9 +195,11 @@ export async function benchLoad(base: string, levelId: string, learners: number,
   const kc = loadKubeConfig();
   const learnerNamespaces = new Set<string>();
   const usageSamples: UsageSample[] = [];
+  let idle: UsageSample | undefined;
   try {
     const pooled = new Set((await kube.listNamespaces(benchRunSelector(`${POOL_LABELS.pool}=${levelId}`, `${POOL_LABELS.ready}=true`))).map((n) => n.name));
-    if (pooled.size > 0) result.perPooled = perNamespace(await sampleNamespaceUsage(kc, (ns) => pooled.has(ns)));
+    idle = await sampleNamespaceUsage(kc, (ns) => pooled.has(ns));
+    if (pooled.size > 0) result.perPooled = perNamespace(idle);
   } catch (err) {
     result.usageError = err instanceof Error ? err.message : String(err);
   }
@@ -189,10 +214,11 @@ export async function benchLoad(base: string, levelId: string, learners: number,
   let tick = 0;
   const samplers = (async () => {
     while (sampling) {
-      if (tick++ % 5 === 0 && learnerNamespaces.size > 0 && result.start.length + result.brokenLearners.length >= learners && !result.usageError) {
+      if (tick++ % 5 === 0 && learnerNamespaces.size > 0 && result.start.length + result.brokenLearners.length >= learners) {
         try {
           usageSamples.push(await sampleNamespaceUsage(kc, (ns) => learnerNamespaces.has(ns)));
         } catch (err) {
+          // A kubelet summary fails now and then (a container gone mid-read): the next sample counts.
           result.usageError = err instanceof Error ? err.message : String(err);
         }
       }
@@ -266,6 +292,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     const elapsedS = (Date.now() - t0) / 1000;
     if (first && last && elapsedS > 0) result.serverCpuMeanPct = ((last.ticks - first.ticks) / ticksPerSecond / elapsedS) * 100;
     result.perLearner = perEnvironmentCost(usageSamples);
+    result.nodeCpu = nodeCpuOfClass(idle, usageSamples, learners);
     await Promise.all(sockets.map((s) => ask(s, "level:abandon", { levelId }).catch(() => undefined)));
     for (const s of sockets) s.close();
   }

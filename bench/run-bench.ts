@@ -428,8 +428,15 @@ async function main(): Promise<void> {
         );
       cost("per learner ", load.perLearner);
       cost("per pooled  ", load.perPooled);
+      if (load.nodeCpu) {
+        const n = load.nodeCpu;
+        console.log(
+          `node CPU     ${n.idleMilli.toFixed(0)}m before the class (pool idle), ${n.classMilli.toFixed(0)}m while it played (outside every pod, the kubelet and the runtime: ${n.outsidePodsMilli.toFixed(0)}m): ` +
+            `${n.perLearnerMilli.toFixed(0)}m added per learner, everything included`,
+        );
+      }
       console.log(`server/learner ${(load.serverRssPeakMb / load.learners).toFixed(1)} MB of the server's RSS peak`);
-      if (load.usageError) console.log(`  (the nodes' usage could not be read: ${load.usageError})`);
+      if (load.usageError) console.log(`  (a read of the nodes' usage failed${load.perLearner ? " at least once" : ""}: ${load.usageError.split("\n")[0]})`);
       results.push({
         name: "load verdicts",
         n: load.grade.length,
