@@ -111,6 +111,14 @@ describe("a deleted pod that is not back in time: whose delay is it", () => {
     expect(slowPodReturnIsOurs(pod({ owner: undefined }), null)).toBeUndefined();
   });
 
+  it("the learner's when its StatefulSet is gone or scaled below the pod's ordinal: nothing will make it again", () => {
+    expect(slowPodReturnIsOurs(pod({}), null, null)).toBeUndefined();
+    expect(slowPodReturnIsOurs(pod({}), null, { replicas: 0 })).toBeUndefined();
+    expect(slowPodReturnIsOurs(pod({ name: "redis-2" }), null, { replicas: 2 })).toBeUndefined();
+    // Still ours while the StatefulSet wants it.
+    expect(slowPodReturnIsOurs(pod({}), null, { replicas: 3 })).toMatch(/has not created redis-0 again/);
+  });
+
   it("the learner's when the new pod runs its own containers and is not ready, crashes, or waits in an init container", () => {
     expect(slowPodReturnIsOurs(pod({}), pod({ uid: "new", ready: false }))).toBeUndefined();
     expect(slowPodReturnIsOurs(pod({}), pod({ uid: "new", phase: "Running", status: "CrashLoopBackOff", ready: false }))).toBeUndefined();

@@ -107,11 +107,21 @@ export function errorResult(base: Pick<CheckResult, "id" | "title" | "explanatio
  * A controller that has not made the pod again yet, or a new pod still waiting to be scheduled
  * or for its containers to be created, is the cluster being slow or full (seen under a class's
  * load: 2 of 8 chaos rounds, told to the learner as their failure). A pod that no controller
- * owns never comes back, and a new pod that runs its own containers (init or main) and is not
- * Ready is the workload's own doing: those stay verdicts.
+ * owns never comes back, nor does one whose StatefulSet is gone or scaled below its ordinal, and
+ * a new pod that runs its own containers (init or main) and is not Ready is the workload's own
+ * doing: those stay verdicts.
  */
-export function slowPodReturnIsOurs(before: PodInfo, now: PodInfo | null): string | undefined {
+export function slowPodReturnIsOurs(
+  before: PodInfo,
+  now: PodInfo | null,
+  /** The owning StatefulSet as it is now (null: gone; undefined: not read, or another kind of owner). */
+  statefulSet?: { replicas: number } | null,
+): string | undefined {
   if (!before.owner) return undefined;
+  // A StatefulSet deleted, or scaled to or below this pod's ordinal, will not make it again: the learner's doing.
+  if (statefulSet === null) return undefined;
+  const ordinal = /-(\d+)$/.exec(before.name);
+  if (statefulSet && ordinal && statefulSet.replicas <= Number(ordinal[1])) return undefined;
   if (!now || now.uid === before.uid) {
     return `the cluster is slow: its ${before.owner.kind} ${before.owner.name} has not created ${before.name} again yet`;
   }

@@ -239,7 +239,9 @@ async function replacePod(
     if (waited > timeoutMs) {
       if (lastError !== undefined) return errorResult(base, lastError, waited);
       const seen = `after ${Math.round(waited / 1000)} s: ${pod && pod.uid !== before.uid ? `${pod.status}, ready=${pod.ready}` : "not recreated"}`;
-      const ours = slowPodReturnIsOurs(before, pod ?? null);
+      const statefulSet =
+        before.owner?.kind === "StatefulSet" ? await kube.getStatefulSet(namespace, before.owner.name).catch(() => undefined) : undefined;
+      const ours = slowPodReturnIsOurs(before, pod ?? null, statefulSet);
       if (ours) {
         const result = errorResult(base, new GraderInfrastructureError(`${podName} is not back within ${timeoutMs / 1000} s, and ${ours}`), waited);
         return { ...result, evidence: [...result.evidence, ...evidence, seen] };
