@@ -32,6 +32,7 @@ import { NodeRulesFeed } from "./node-rules/node-rules-feed";
 import { LevelEnvironments } from "./environments/level-environment";
 import { REFILL_EVERY_MS } from "./environments/warm-pool";
 import { asActionableError } from "./errors/actionable-failure";
+import { GradeQueue } from "./grader/grade-queue";
 import { GradeService } from "./grader/grade-service";
 import { LiveCheckFeed } from "./grader/live-checks";
 import { runGrade } from "./grader/run-grade";
@@ -216,6 +217,7 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     runGrade,
     events: realtime,
     leases: coordination.leases,
+    queue: new GradeQueue(config.gradeConcurrency),
     onGraded: learnerActed,
     onRunStarted: (namespace) => {
       gradingRuns += 1;

@@ -10,7 +10,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { formatSeconds } from "@/components/level-page/environment-view";
 import type { NextHelp } from "@/components/level-page/hint-progress";
 import { CheckRow } from "./check-row";
-import { isRunning, summarizeRun, type GradeState } from "./grade-state";
+import { isRunning, linePlace, summarizeRun, type GradeState } from "./grade-state";
 import { checkRows } from "./live-checks";
 
 /** The verdict's colours: an error of ours is amber, never the red of a failed fix. */
@@ -82,13 +82,18 @@ export function GradePanel({
         className={`${buttonStyles.primary} mt-2 h-10 w-full`}
       >
         {running && state.round === "main" ? <Spinner /> : <span aria-hidden="true">✓</span>}
-        {running && state.round === "main" ? "Checking…" : "Check my work"}
+        {running && state.round === "main" ? (state.queuePlace !== null ? "In line…" : "Checking…") : "Check my work"}
         <span className="ml-1 hidden items-center gap-0.5 opacity-80 sm:inline-flex">
           <Kbd>{modKey}</Kbd>
           <Kbd>↵</Kbd>
         </span>
       </button>
       {blockedReason && !running && <p className="mt-1.5 text-xs text-faint">{blockedReason}</p>}
+      {state.phase === "requesting" && state.queuePlace !== null && (
+        <p className="mt-1.5 text-xs text-muted" data-testid="grade-queue-place">
+          Waiting for the grader: {linePlace(state.queuePlace)} in line. A class is checking its work at the same time; yours runs as soon as a slot is free.
+        </p>
+      )}
 
       <div className="sr-only" role="status" aria-live="polite">
         {summary}

@@ -40,6 +40,21 @@ describe("gradeReducer", () => {
     expect(s.checks.map((c) => c.status)).toEqual(["pending", "pending"]);
   });
 
+  it("shows the run's place in line while it waits for the grader, and drops it once the run starts", () => {
+    const waiting = run([
+      { type: "request", round: "main" },
+      { type: "queued", round: "main", place: 3 },
+      { type: "queued", round: "main", place: 1 },
+    ]);
+    expect(waiting.queuePlace).toBe(1);
+    expect(summarizeRun(waiting)).toBe("Check: next in line for the grader.");
+    expect(summarizeRun(run([{ type: "request", round: "chaos" }, { type: "queued", round: "chaos", place: 3 }]))).toBe("Chaos round: third in line for the grader.");
+    expect(run([{ type: "started", started }], waiting).queuePlace).toBeNull();
+    // Another round's line, or a place told while nothing was asked for, changes nothing.
+    expect(run([{ type: "queued", round: "chaos", place: 2 }], waiting).queuePlace).toBe(1);
+    expect(run([{ type: "queued", round: "main", place: 2 }]).queuePlace).toBeNull();
+  });
+
   it("updates checks live and ignores other runs", () => {
     const s = run([
       { type: "request", round: "main" },

@@ -26,10 +26,14 @@ export interface GradeState {
   chaosPassed: boolean;
   /** Markdown debrief, once unlocked. */
   debrief: string | null;
+  /** While the asked-for run waits in line for the grader: its place (1 is next). */
+  queuePlace: number | null;
 }
 
 export type GradeAction =
   | { type: "request"; round: GradeRound }
+  /** The server's `grade:queued`: the run waits in line (a class grading at once). */
+  | { type: "queued"; round: GradeRound; place: number }
   | { type: "started"; started: GradeStarted }
   | { type: "check"; runId: string; result: CheckResult }
   | { type: "finished"; finished: GradeFinished }
@@ -49,6 +53,7 @@ export const initialGradeState: GradeState = {
   mainPassed: false,
   chaosPassed: false,
   debrief: null,
+  queuePlace: null,
 };
 
 export function isRunning(state: GradeState): boolean {
@@ -58,7 +63,11 @@ export function isRunning(state: GradeState): boolean {
 export function gradeReducer(state: GradeState, action: GradeAction): GradeState {
   switch (action.type) {
     case "request":
-      return { ...state, phase: "requesting", round: action.round, runId: null, checks: [], finished: null, error: null };
+      return { ...state, phase: "requesting", round: action.round, runId: null, checks: [], finished: null, error: null, queuePlace: null };
+
+    case "queued":
+      if (state.phase !== "requesting" || state.round !== action.round) return state;
+      return { ...state, queuePlace: action.place };
 
     case "started": {
       // Accept a run we asked for, or one started elsewhere (another tab) while we are idle.
@@ -70,6 +79,7 @@ export function gradeReducer(state: GradeState, action: GradeAction): GradeState
         runId: action.started.runId,
         finished: null,
         error: null,
+        queuePlace: null,
         checks: action.started.checks.map((check) => ({ ...check, status: "pending", evidence: [] })),
       };
     }
@@ -97,6 +107,7 @@ export function gradeReducer(state: GradeState, action: GradeAction): GradeState
         checks: finished.results,
         finished,
         error: null,
+        queuePlace: null,
         mainPassed: state.mainPassed || (finished.round === "main" && finished.passed),
         chaosPassed: state.chaosPassed || (finished.round === "chaos" && finished.passed),
         debrief: finished.debrief ?? state.debrief,
@@ -106,7 +117,7 @@ export function gradeReducer(state: GradeState, action: GradeAction): GradeState
     case "failed":
       // The answer may time out although the run finished through events meanwhile.
       if (state.phase === "finished") return state;
-      return { ...state, phase: "error", error: action.error };
+      return { ...state, phase: "error", error: action.error, queuePlace: null };
 
     case "restore":
       return {
@@ -134,6 +145,13 @@ export function countChecks(checks: readonly CheckResult[]): GradeCounts {
   return { total: checks.length, byStatus };
 }
 
+const ORDINALS = ["next", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+
+/** "next", "second", …, then "number 11". */
+export function linePlace(place: number): string {
+  return ORDINALS[place - 1] ?? `number ${place}`;
+}
+
 /** One sentence for the summary and for screen readers. */
 export function summarizeRun(state: GradeState): string {
   const { total, byStatus } = countChecks(state.checks);
@@ -142,7 +160,7 @@ export function summarizeRun(state: GradeState): string {
     case "idle":
       return "";
     case "requesting":
-      return `${round}: starting…`;
+      return state.queuePlace === null ? `${round}: starting…` : `${round}: ${linePlace(state.queuePlace)} in line for the grader.`;
     case "running":
       return `${round}: ${byStatus.pass + byStatus.fail + byStatus.skipped + byStatus.error} of ${total} checks done.`;
     case "error":

@@ -41,6 +41,9 @@ export function useGrading(
     if (state.debrief !== null) writeStored(storageKeys.debrief(levelId), state.debrief);
   }, [levelId, state.debrief]);
 
+  useSocketEvent(socket, "grade:queued", (queued) => {
+    if (queued.levelId === levelId) dispatch({ type: "queued", round: queued.round, place: queued.place });
+  });
   useSocketEvent(socket, "grade:started", (started) => {
     if (started.levelId === levelId) dispatch({ type: "started", started });
   });

@@ -21,6 +21,7 @@ import type {
   EnvironmentStatus,
   GradeFinished,
   GradePayload,
+  GradeQueued,
   GradeStarted,
   HintOpenPayload,
   LevelHelpState,
@@ -52,6 +53,8 @@ export interface ServerToClientEvents {
   "liveview:snapshot": (snapshot: LiveViewSnapshot) => void;
   /** "On the nodes": kube-proxy's rules for the namespace's Services while the live view is open, when they change (and every 10 s). */
   "noderules:snapshot": (snapshot: NodeRulesSnapshot) => void;
+  /** The run waits in line for the grader: its place, each time the line moves. */
+  "grade:queued": (queued: GradeQueued) => void;
   "grade:started": (started: GradeStarted) => void;
   "grade:check": (update: { runId: string; result: CheckResult }) => void;
   "grade:finished": (finished: GradeFinished) => void;

@@ -201,6 +201,16 @@ export interface CheckResult {
 
 export type GradeRound = "main" | "chaos";
 
+/**
+ * A grading run waits in line for the grader (the instance grades a bounded number at once):
+ * `place` 1 is next. Sent to the namespace each time the line moves, until `grade:started`.
+ */
+export interface GradeQueued {
+  levelId: string;
+  round: GradeRound;
+  place: number;
+}
+
 export interface GradeStarted {
   runId: string;
   levelId: string;

@@ -92,6 +92,8 @@ export interface ServerConfig {
    * (KUBEQUEST_LEASE_SECONDS, default 15): the longest a crashed instance's grade lock blocks.
    */
   leaseMs: number;
+  /** Grading runs this instance makes at once; more wait in line (KUBEQUEST_GRADE_CONCURRENCY, default 4; 0: no bound). */
+  gradeConcurrency: number;
   /** Test-only: KUBEQUEST_TEST_CRASH_POINT names a place where the server stops to be killed. */
   testCrashPoint: string | undefined;
 }
@@ -219,6 +221,7 @@ const serverSchema = z.object({
   KUBEQUEST_RECORDING_RETENTION_DAYS: numberVar("KUBEQUEST_RECORDING_RETENTION_DAYS", DEFAULT_RECORDING_POLICY.retentionDays, wholeAtLeast(1), "a positive whole number of days (e.g. 30)"),
   // Renewed every third of it: under 3 s a slow database round trip could lose a held lease.
   KUBEQUEST_LEASE_SECONDS: numberVar("KUBEQUEST_LEASE_SECONDS", 15, (n) => Number.isFinite(n) && n >= 3 && n <= 3600, "a number of seconds from 3 to 3600"),
+  KUBEQUEST_GRADE_CONCURRENCY: numberVar("KUBEQUEST_GRADE_CONCURRENCY", 4, wholeAtLeast(0), "a whole number ≥ 0 (0: no bound)"),
   KUBEQUEST_TEST_CRASH_POINT: z.string().optional(),
 });
 
@@ -322,6 +325,7 @@ export function readServerConfig(env: Env = process.env, system: { homeDir?: str
     perIp: { newSessions: s.KUBEQUEST_NEW_SESSIONS_PER_IP, levelStarts: s.KUBEQUEST_LEVEL_STARTS_PER_IP, windowMs: DEFAULT_PER_IP_LIMITS.windowMs },
     recording: { maxBytes: s.KUBEQUEST_RECORDING_MAX_BYTES, retentionDays: s.KUBEQUEST_RECORDING_RETENTION_DAYS },
     leaseMs: s.KUBEQUEST_LEASE_SECONDS * 1000,
+    gradeConcurrency: s.KUBEQUEST_GRADE_CONCURRENCY,
     testCrashPoint: unset(s.KUBEQUEST_TEST_CRASH_POINT) ? undefined : s.KUBEQUEST_TEST_CRASH_POINT,
   };
 }

@@ -29,6 +29,7 @@ import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import { moduleLogger } from "../logging/logger";
 import { levelRulesOf } from "../progress/level-rules";
 import type { Realtime } from "../realtime/realtime";
+import type { GradeQueue } from "./grade-queue";
 import type { runGrade as RunGrade } from "./run-grade";
 
 const log = moduleLogger("grade");
@@ -53,6 +54,8 @@ export interface GradeServiceDeps {
   leases: Leases;
   /** After a grade was recorded: the live roster shows it. */
   onGraded?: (learnerId: string) => void;
+  /** The line runs wait in on this instance (none: every run starts at once). */
+  queue?: GradeQueue;
   /** Counts grading runs started on this instance (for diagnostics and the two-instance test). */
   onRunStarted?: (namespace: string) => void;
 }
@@ -90,8 +93,14 @@ export class GradeService {
     // The whole job (the run, then recording its result) holds the lease: a reset or a waiting
     // cohort grade goes on only once the result is stored.
     try {
-      this.deps.onRunStarted?.(env.namespace);
-      return await this.runAndRecord(learnerId, env, round, by);
+      const run = () => {
+        this.deps.onRunStarted?.(env.namespace);
+        return this.runAndRecord(learnerId, env, round, by);
+      };
+      if (!this.deps.queue) return await run();
+      // Waiting in line (a class grading at once): the learner's tabs see their place.
+      const levelId = env.level.manifest.id;
+      return await this.deps.queue.run(run, (place) => this.deps.events.toNamespace(env.namespace, "grade:queued", { levelId, round, place }));
     } finally {
       await lease.release();
     }

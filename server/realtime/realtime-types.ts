@@ -26,7 +26,7 @@ export interface SocketData {
 }
 
 /** Everything that happens in a learner's level namespace, as its tabs and watchers see it. */
-export type NamespaceEvent = "liveview:snapshot" | "noderules:snapshot" | "checks:live" | "environment:status" | "environment:progress" | "grade:started" | "grade:check" | "grade:finished";
+export type NamespaceEvent = "liveview:snapshot" | "noderules:snapshot" | "checks:live" | "environment:status" | "environment:progress" | "grade:queued" | "grade:started" | "grade:check" | "grade:finished";
 export type NamespacePayload<E extends NamespaceEvent> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Sends one namespace event to the learner's tabs and to the instructors allowed to watch them. */

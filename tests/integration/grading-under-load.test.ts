@@ -2,7 +2,8 @@
 // become a learner's failed verdict.
 //  - ten learners' namespaces read at once through the server's one Kubernetes adapter, with
 //    no retry to hide a failure (the "Invalid response body" of issue 12 came from here);
-//  - ten learners grade a correct fix at the same moment: every verdict passes;
+//  - ten learners grade a correct fix at the same moment: every verdict passes, at once and in
+//    a line of two at a time whose waiting runs are told their place;
 //  - the grader's probe pod is killed mid-grade (and kept away): the run ends in the error
 //    state, records no attempt and changes no XP; the next grade recovers and passes;
 //  - a chaos round on a node that cannot take the new pod (cordoned, as a full node would
@@ -12,6 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GradeFinished } from "../../lib/protocol/socket-events";
+import { GradeQueue } from "../../server/grader/grade-queue";
 import { GradeService } from "../../server/grader/grade-service";
 import { ensureProbePod, GRADER_NAMESPACE } from "../../server/grader/probe-pod";
 import { runGrade } from "../../server/grader/run-grade";
@@ -106,6 +108,45 @@ describe("grading under load", () => {
     expect(notPassed, JSON.stringify(notPassed, null, 2)).toEqual([]);
     expect(results.every((r) => r.passed && r.results.every((c) => c.status === "pass"))).toBe(true);
     console.log(`[load] ${LEARNERS} concurrent grades: p50 ${percentile(timings, 50)} ms, p95 ${percentile(timings, 95)} ms`);
+  });
+
+  it("in a line of two at a time, ten grades at once all pass and each waiting one is told its place as the line moves", async () => {
+    const { environments, progress, coordination } = server.kq.services;
+    const places = new Map<string, number[]>();
+    let atOnce = 0;
+    let mostAtOnce = 0;
+    const service = new GradeService({
+      kube,
+      environments,
+      progress,
+      runGrade: async (opts) => {
+        mostAtOnce = Math.max(mostAtOnce, ++atOnce);
+        try {
+          return await runGrade(opts);
+        } finally {
+          atOnce--;
+        }
+      },
+      events: {
+        toNamespace: (namespace, event, payload) => {
+          if (event === "grade:queued") places.set(namespace, [...(places.get(namespace) ?? []), (payload as { place: number }).place]);
+        },
+        toLearner: () => undefined,
+        toEveryone: () => undefined,
+      },
+      leases: coordination.leases,
+      queue: new GradeQueue(2),
+    });
+    const results = await Promise.all(learners.slice(0, LEARNERS).map((l) => service.grade(l.id, LEVEL, "main", { kind: "learner", socketId: "queue-test" })));
+    expect(results.map((r) => r.outcome)).toEqual(Array(LEARNERS).fill("pass"));
+    expect(mostAtOnce).toBe(2);
+    // Eight waited; each was told a first place, and then every place on its way to the front.
+    expect(places.size).toBe(LEARNERS - 2);
+    for (const seen of places.values()) {
+      expect(seen.at(-1)).toBe(1);
+      expect(seen).toEqual(Array.from({ length: seen[0]! }, (_, i) => seen[0]! - i));
+    }
+    expect([...places.values()].map((seen) => seen[0]!).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("kills the grader's probe pod mid-grade: an error, not a fail; no attempt, no XP; the next grade recovers", async () => {
