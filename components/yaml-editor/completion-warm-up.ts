@@ -81,17 +81,19 @@ export async function warmUpCompletion(monaco: Monaco, doc: WarmUpDocument): Pro
     pointerEvents: "none",
   });
   document.body.append(host);
-  const model = monaco.editor.createModel(doc.text, "yaml", monaco.Uri.parse(`inmemory://kubequest/completion-warm-up-${++warmUps}.yaml`));
-  const editor = monaco.editor.create(host, {
-    model,
-    automaticLayout: false,
-    minimap: { enabled: false },
-    fixedOverflowWidgets: true,
-    renderValidationDecorations: "off",
-    tabSize: 2,
-    insertSpaces: true,
-  });
+  let model: ReturnType<Monaco["editor"]["createModel"]> | undefined;
+  let editor: ReturnType<Monaco["editor"]["create"]> | undefined;
   try {
+    model = monaco.editor.createModel(doc.text, "yaml", monaco.Uri.parse(`inmemory://kubequest/completion-warm-up-${++warmUps}.yaml`));
+    editor = monaco.editor.create(host, {
+      model,
+      automaticLayout: false,
+      minimap: { enabled: false },
+      fixedOverflowWidgets: true,
+      renderValidationDecorations: "off",
+      tabSize: 2,
+      insertSpaces: true,
+    });
     editor.setPosition({ lineNumber: doc.lineNumber, column: doc.column });
     const rendered = new Promise<void>((resolve) => {
       const done = () => {
@@ -111,8 +113,8 @@ export async function warmUpCompletion(monaco: Monaco, doc: WarmUpDocument): Pro
   } catch (err) {
     console.warn("[editor] completion warm-up failed:", err);
   } finally {
-    editor.dispose();
-    model.dispose();
+    editor?.dispose();
+    model?.dispose();
     host.remove();
     performance.measure(WARM_UP_MEASURE, { start, end: performance.now() });
   }
