@@ -31,7 +31,7 @@ test("completion, field documentation and problems work from the keyboard, and t
   await expect(level.suggestions.locator(".monaco-list-row.focused")).toContainText("clusterIP");
   // Ctrl+Space again: the focused field's documentation beside the list.
   await page.keyboard.press("Control+Space");
-  await expect(page.locator(".suggest-details")).toContainText("clusterIP is the IP address of the service");
+  await expect(page.getByTestId("yaml-editor").locator(".suggest-details")).toContainText("clusterIP is the IP address of the service");
   await page.keyboard.press("Enter");
   await expect(level.suggestions).toBeHidden();
   await page.keyboard.type("None");

@@ -8,6 +8,7 @@
 // Browser-only: imported by monaco-yaml.tsx, itself loaded with ssr: false.
 import type { Monaco } from "@monaco-editor/react";
 import { configureMonacoYaml, type MonacoYaml } from "monaco-yaml";
+import { warmUpCompletion, warmUpDocument } from "./completion-warm-up";
 
 /** The schema the server serves for a level (also its id inside the language service). */
 export function editorSchemaUrl(levelId: string): string {
@@ -43,7 +44,11 @@ export async function fetchEditorSchema(levelId: string, signal?: AbortSignal): 
 // monaco-yaml allows one configured instance per page; later levels reconfigure it.
 let configured: MonacoYaml | undefined;
 
-/** Points the YAML language service at `schema` for every YAML model on the page (the level's files). */
+/**
+ * Points the YAML language service at `schema` for every YAML model on the page (the level's
+ * files), then warms completion once in the background (completion-warm-up.ts): the worker a
+ * new schema starts is cold, and so is the page's suggestion code.
+ */
 export function applySchemaToYamlModels(monaco: Monaco, levelId: string, schema: object): void {
   const options = {
     enableSchemaRequest: false,
@@ -57,4 +62,6 @@ export function applySchemaToYamlModels(monaco: Monaco, levelId: string, schema:
   };
   if (configured) void configured.update(options);
   else configured = configureMonacoYaml(monaco, options);
+  const doc = warmUpDocument(schema);
+  if (doc) void warmUpCompletion(monaco, doc);
 }

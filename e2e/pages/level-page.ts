@@ -217,9 +217,13 @@ export class LevelPage {
     throw new Error("Tab never reached the editor");
   }
 
-  /** Monaco's suggestion list (completion). */
+  /**
+   * Monaco's suggestion list (completion) of the level's editor. Scoped to it: for a moment after
+   * the schema arrives, a hidden editor warms completion up and has a list of its own
+   * (components/yaml-editor/completion-warm-up.ts).
+   */
   get suggestions(): Locator {
-    return this.page.locator(".editor-widget.suggest-widget");
+    return this.page.getByTestId("yaml-editor").locator(".editor-widget.suggest-widget");
   }
 
   /** Monaco's hover (a field's documentation). */
