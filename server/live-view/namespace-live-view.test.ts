@@ -65,6 +65,22 @@ describe("nextDnsProbeAt", () => {
 });
 
 describe("NamespaceLiveViews", () => {
+  it("waits the idle cadence, not a busy loop, when the namespace could not be read yet", async () => {
+    const { kube } = fakeCluster();
+    const unreadable = { ...kube, listServices: async () => Promise.reject(new Error("connection refused")) } as unknown as KubeAdapter;
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    try {
+      const views = new NamespaceLiveViews({ kube: () => unreadable, emit: () => undefined, debounceMs: 10, dnsIntervalMs: 60_000 });
+      views.subscribe(env);
+      await sleep(200);
+      views.unsubscribe(namespace);
+      // sleep's own timer and one DNS question scheduled a minute out; a loop would make thousands.
+      expect(timers.mock.calls.length).toBeLessThan(10);
+    } finally {
+      timers.mockRestore();
+    }
+  });
+
   it("asks DNS after a change and at its follow-ups, not on a short clock while nothing changes", async () => {
     const { kube, state, fire } = fakeCluster();
     const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, debounceMs: 10, dnsIntervalMs: 60_000, dnsFollowUpsMs: [80, 200] });

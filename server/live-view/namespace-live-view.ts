@@ -282,7 +282,9 @@ export class NamespaceLiveViews {
   private async probeDns(sub: Subscription): Promise<void> {
     if (sub.stopped) return;
     if (!sub.lists) {
-      // No picture yet (the first read failed): ask again at the idle cadence, as the watch may stay quiet.
+      // No picture yet (the first read failed): this counts as a try, and the next one comes at
+      // the idle cadence (or with the watch's next change), never in a loop.
+      sub.lastProbeAt = Date.now();
       this.scheduleDnsProbe(sub);
       return;
     }
