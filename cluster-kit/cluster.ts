@@ -211,15 +211,16 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
       await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
       return create(config);
     }
-    // A changed kind config (say, a new kubelet limit, or another number of nodes) only takes
+    // Another number of nodes, or a changed kind config (say, a new kubelet limit), only takes
     // effect in a new cluster.
+    const running = clusterContainers().length;
+    if (state !== "absent" && running !== nodes) {
+      log(`  the cluster has ${running} node(s) and ${nodes} ${nodes === 1 ? "was" : "were"} asked for: recreating it`);
+      await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
+      return create(config);
+    }
     if (state !== "absent" && existsSync(KIND_CONFIG_PATH) && !sameKindConfig(readFileSync(KIND_CONFIG_PATH, "utf8"), config)) {
-      const running = clusterContainers().length;
-      log(
-        running !== nodes
-          ? `  the cluster has ${running} node(s) and ${nodes} were asked for: recreating it`
-          : `  the cluster was made from an older cluster-kit/kind-config.yaml: recreating it`,
-      );
+      log(`  the cluster was made from an older cluster-kit/kind-config.yaml: recreating it`);
       await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
       return create(config);
     }
