@@ -240,7 +240,7 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
   if (mode === "offline" && nodes > 1) {
     await runTimedStep(4, STEPS, "pod network across the nodes (CNI config, routes, masquerade)", async () => {
       const containers = nodeContainers(nodes);
-      installNodeNetwork(containers);
+      installNodeNetwork(containers, kubectl);
       await poll("every node's pod network", 120_000, () => nodeNetworkStatus(kubectl, containers) ?? true);
       // Only a new cluster's first pods can have been addressed from the node image's config.
       if (created) repairPodAddresses(kubectl);

@@ -2,12 +2,13 @@
 // pods got an address before their node had its own config, and the unit rendered per node.
 // The service itself runs in the nodes; these keep the kit's checks of it honest.
 import { execFileSync } from "node:child_process";
+import yaml from "js-yaml";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { nodeContainers, POD_SUBNET, REPO_ROOT } from "./kit-config";
-import { ipInCidr, nodeNetworkGap, podsOutsideTheirNode, renderNodeNetUnit, type NodeAddressing } from "./node-network";
+import { ipInCidr, NODE_NET_RBAC, nodeNetworkGap, podsOutsideTheirNode, renderNodeNetUnit, type NodeAddressing } from "./node-network";
 
 const nodes: NodeAddressing[] = [
   { name: "kubequest-control-plane", podCIDR: "10.244.0.0/24", internalIP: "172.18.0.2" },
@@ -158,5 +159,23 @@ describe("the node network script, one pass on a worker (kubectl, ip and iptable
 
   it("fails the pass (and writes nothing) while its node has no pod CIDR yet", () => {
     expect(() => onePass("kubequest-worker,,172.18.0.3\nkubequest-control-plane,10.244.0.0/24,172.18.0.2\n", "")).toThrow();
+  });
+});
+
+describe("the nodes' right to read Node objects (node-network/rbac.yaml)", () => {
+  interface Doc {
+    kind: string;
+    rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    subjects?: { kind: string; name: string }[];
+    roleRef?: { name: string };
+  }
+  const docs = yaml.loadAll(readFileSync(NODE_NET_RBAC, "utf8")) as Doc[];
+
+  it("grants reading nodes and nothing else, to the nodes' group only", () => {
+    const role = docs.find((d) => d.kind === "ClusterRole")!;
+    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] }]);
+    const binding = docs.find((d) => d.kind === "ClusterRoleBinding")!;
+    expect(binding.subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "system:nodes" }]);
+    expect(binding.roleRef?.name).toBe("kubequest:node-net");
   });
 });

@@ -5,7 +5,8 @@
  * nothing would route pod traffic between them. So after `kind create`, and on every
  * `cluster:up`, this installs in each node a small systemd service
  * (node-network/kubequest-node-net.sh) that does kindnetd's three jobs from the node's own
- * spec.podCIDR and the other nodes' InternalIPs: per-node CNI config, routes, and masquerading
+ * spec.podCIDR and the other nodes' InternalIPs (read with the kubelet's credentials, which
+ * node-network/rbac.yaml lets read Node objects): per-node CNI config, routes, and masquerading
  * only what leaves the pod network (pod-to-pod keeps its source IP for NetworkPolicy).
  *
  * Why a unit inside each node rather than routes written once from here: it comes back by
@@ -22,6 +23,7 @@ import { POD_SUBNET, REPO_ROOT } from "./kit-config";
 import { log } from "./step-runner";
 
 const DIR = path.join(REPO_ROOT, "cluster-kit", "node-network");
+export const NODE_NET_RBAC = path.join(DIR, "rbac.yaml");
 export const NODE_NET_UNIT = "kubequest-node-net";
 const SCRIPT_PATH = "/usr/local/bin/kubequest-node-net";
 const UNIT_PATH = `/etc/systemd/system/${NODE_NET_UNIT}.service`;
@@ -58,8 +60,13 @@ function writeInNode(container: string, file: string, content: string, mode: str
   return true;
 }
 
-/** Installs (or updates) the service in every node container and starts it; idempotent. */
-export function installNodeNetwork(containers: readonly string[]): void {
+/**
+ * Installs (or updates) the service in every node container and starts it; idempotent. First
+ * the RBAC that lets the nodes' kubelet identity read Node objects (node-network/rbac.yaml):
+ * since 1.34 the Node authorizer alone lets a kubelet read only its own.
+ */
+export function installNodeNetwork(containers: readonly string[], kubectl: Kubectl): void {
+  kubectl(["apply", "-f", NODE_NET_RBAC]);
   const script = readFileSync(path.join(DIR, "kubequest-node-net.sh"), "utf8");
   const unitTemplate = readFileSync(path.join(DIR, "kubequest-node-net.service"), "utf8");
   for (const container of containers) {

@@ -9,8 +9,8 @@
 #      nodes that are gone;
 #   3. masquerades pod traffic that leaves the pod network, and only that: pod-to-pod traffic
 #      across nodes keeps its source IP, which kube-router's NetworkPolicy rules match on.
-# It reads the nodes with the kubelet's own credentials (the Node authorizer lets a node read
-# nodes). Idempotent: each pass changes only what differs.
+# It reads the nodes with the kubelet's own credentials (cluster-kit/node-network/rbac.yaml
+# lets the nodes' group read Node objects). Idempotent: each pass changes only what differs.
 # Usage: kubequest-node-net <node-name> <cluster-pod-subnet> [--once]
 set -u
 node="$1"; pod_subnet="$2"; once="${3:-}"
