@@ -69,9 +69,9 @@ sync_once() {
     echo "CNI config: pod CIDR $own"
   fi
   iptables -w -t nat -N "$chain" 2>/dev/null
-  ensure_rule nat "$chain" -d "$pod_subnet" -j RETURN
-  ensure_rule nat "$chain" -j MASQUERADE
-  ensure_rule nat POSTROUTING -s "$pod_subnet" -m comment --comment "kubequest: pod traffic leaving the pod network" -j "$chain"
+  ensure_rule nat "$chain" -d "$pod_subnet" -j RETURN || return 1
+  ensure_rule nat "$chain" -j MASQUERADE || return 1
+  ensure_rule nat POSTROUTING -s "$pod_subnet" -m comment --comment "kubequest: pod traffic leaving the pod network" -j "$chain" || return 1
 }
 
 if [ "$once" = "--once" ]; then sync_once; exit $?; fi
