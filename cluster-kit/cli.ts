@@ -1,25 +1,30 @@
 /**
- * npm run cluster:up [-- --offline | --online]   create or reuse the kind cluster "kubequest"
+ * npm run cluster:up [-- --offline | --online] [--nodes N]
+ *                                                 create or reuse the kind cluster "kubequest":
+ *                                                 one node, or a control plane and N-1 workers
  * npm run cluster:down                            delete it
  * npm run cluster:status                          nodes, system pods and loaded images
  */
-import { clusterDown, clusterStatus, clusterUp, type ClusterMode } from "./cluster";
+import { clusterDown, clusterStatus, clusterUp, parseNodeCount, type ClusterMode } from "./cluster";
 import { StepFailed } from "./step-runner";
 
 async function main(): Promise<number> {
   const [command, ...flags] = process.argv.slice(2);
   const mode: ClusterMode = flags.includes("--offline") ? "offline" : flags.includes("--online") ? "online" : "auto";
   switch (command) {
-    case "up":
-      await clusterUp({ mode });
+    case "up": {
+      const at = flags.findIndex((f) => f === "--nodes" || f.startsWith("--nodes="));
+      const given = at < 0 ? undefined : flags[at]!.includes("=") ? flags[at]!.slice("--nodes=".length) : (flags[at + 1] ?? "");
+      await clusterUp({ mode, nodes: parseNodeCount(given) });
       return 0;
+    }
     case "down":
       await clusterDown();
       return 0;
     case "status":
       return clusterStatus();
     default:
-      console.error("usage: tsx cluster-kit/cli.ts up [--offline|--online] | down | status");
+      console.error("usage: tsx cluster-kit/cli.ts up [--offline|--online] [--nodes N] | down | status");
       return 2;
   }
 }

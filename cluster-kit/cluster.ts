@@ -1,7 +1,9 @@
 /**
  * The cluster's life cycle behind `npm run cluster:up|down|status`: make sure Docker runs,
  * get a node image (upstream when a registry is reachable, else the offline kit), create or
- * restart the kind cluster, write its kubeconfig, build and load the levels' images.
+ * restart the kind cluster (one node, or a control plane and workers with `--nodes N`), write
+ * its kubeconfig, give a multi-node offline cluster its pod network (node-network.ts), build
+ * and load the levels' images.
  */
 import { execFileSync } from "node:child_process";
 import { lookup } from "node:dns/promises";
@@ -16,7 +18,9 @@ import {
   KUBEQUEST_HOME,
   KUBERNETES_VERSION,
   LEVEL_IMAGES,
+  MAX_NODES,
   NODE_CONTAINER,
+  nodeContainers,
   REPO_ROOT,
   STEPS_DIR,
   UPSTREAM_NODE_IMAGE,
@@ -24,10 +28,15 @@ import {
 } from "./kit-config";
 import { withClusterLock } from "./cluster-lock";
 import { installKubeRouter } from "./kube-router";
+import { clusterContainerIds, clusterContainers } from "./node-containers";
+import { installNodeNetwork, nodeNetworkStatus, repairPodAddresses } from "./node-network";
 import { buildOfflineKit, buildRuncWrapper, imageExists, TOTAL_KIT_STEPS } from "./offline-kit";
 import { formatElapsed, inputsKey, log, runLogged, runTimedStep } from "./step-runner";
 
 export type ClusterMode = "auto" | "online" | "offline";
+
+/** The steps `cluster:up` prints as [i/STEPS]. */
+const STEPS = 7;
 
 /**
  * A registry is "reachable" when its name resolves. On our VMs the resolver refuses every
@@ -122,6 +131,16 @@ function listFiles(dir: string): string[] {
 
 export interface UpOptions {
   mode?: ClusterMode;
+  /** 1 (the default): one node that is also the control plane; N: a control plane and N-1 workers. */
+  nodes?: number;
+}
+
+/** `--nodes N` as given on the command line: a whole number from 1 to MAX_NODES. */
+export function parseNodeCount(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > MAX_NODES) throw new Error(`--nodes takes a whole number from 1 to ${MAX_NODES} (got "${text}")`);
+  return n;
 }
 
 export interface ClusterInfo {
@@ -140,12 +159,13 @@ export function clusterUp(opts: UpOptions = {}): Promise<ClusterInfo> {
 
 async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
   const started = Date.now();
+  const nodes = opts.nodes ?? 1;
   let mode = opts.mode ?? "auto";
   if (mode === "auto") {
     mode = (await registryReachable()) ? "online" : "offline";
     log(`cluster mode: ${mode} (${mode === "offline" ? "no container registry resolves; using the offline kit" : "a registry resolves"})`);
   }
-  await runTimedStep(1, 6, "Docker engine", ensureDocker);
+  await runTimedStep(1, STEPS, "Docker engine", ensureDocker);
 
   let kindBinary = kindBinaryOnPath();
   let nodeImage = UPSTREAM_NODE_IMAGE;
@@ -177,44 +197,71 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
   }
   const kind = kindBinary ?? "kind";
 
-  await runTimedStep(2, 6, `kind cluster "${CLUSTER_NAME}"`, async () => {
+  let created = false;
+  const create = (config: string) => {
+    created = true;
+    return createCluster(kind, config);
+  };
+  await runTimedStep(2, STEPS, `kind cluster "${CLUSTER_NAME}" (${nodes === 1 ? "1 node" : `a control plane and ${nodes - 1} worker${nodes === 2 ? "" : "s"}`})`, async () => {
     mkdirSync(KUBEQUEST_HOME, { recursive: true });
     const state = nodeContainerState();
-    const config = renderKindConfig(nodeImage, mode === "offline");
+    const config = renderKindConfig(readFileSync(path.join(REPO_ROOT, "cluster-kit", "kind-config.yaml"), "utf8"), nodeImage, mode === "offline", nodes);
     if (state !== "absent" && nodeImageId(nodeImage) !== "" && currentNodeImageId() !== nodeImageId(nodeImage)) {
       log(`  the cluster runs an older build of ${nodeImage}: recreating it`);
       await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
-      return createCluster(kind, config);
+      return create(config);
     }
-    // A changed kind config (say, a new kubelet limit) only takes effect in a new cluster.
-    if (state !== "absent" && existsSync(KIND_CONFIG_PATH) && readFileSync(KIND_CONFIG_PATH, "utf8") !== config) {
+    // Another number of nodes, or a changed kind config (say, a new kubelet limit), only takes
+    // effect in a new cluster.
+    const running = clusterContainers().length;
+    if (state !== "absent" && running !== nodes) {
+      log(`  the cluster has ${running} node(s) and ${nodes} ${nodes === 1 ? "was" : "were"} asked for: recreating it`);
+      await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
+      return create(config);
+    }
+    if (state !== "absent" && existsSync(KIND_CONFIG_PATH) && !sameKindConfig(readFileSync(KIND_CONFIG_PATH, "utf8"), config)) {
       log(`  the cluster was made from an older cluster-kit/kind-config.yaml: recreating it`);
       await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
-      return createCluster(kind, config);
+      return create(config);
     }
-    if (state === "absent") return createCluster(kind, config);
-    if (state === "stopped") {
-      log("  node container is stopped: starting it");
-      docker(["start", NODE_CONTAINER]);
+    if (state === "absent") return create(config);
+    const stopped = clusterContainers().filter((c) => !c.running);
+    if (stopped.length > 0) {
+      // The control plane first (its name sorts first too): the workers' kubelets look for it.
+      log(`  node container(s) stopped: starting ${stopped.map((c) => c.name).join(", ")}`);
+      for (const c of stopped) docker(["start", c.name]);
     }
     await runLogged("kind kubeconfig", kind, ["export", "kubeconfig", "--name", CLUSTER_NAME, "--kubeconfig", KUBECONFIG_PATH]);
   });
 
-  await runTimedStep(3, 6, "API server and node Ready", () => waitForNodeReady(180_000));
+  await runTimedStep(3, STEPS, nodes === 1 ? "API server and node Ready" : `API server and ${nodes} nodes Ready`, () => waitForNodeReady(nodes, 180_000));
 
-  await runTimedStep(4, 6, "level images", async () => {
+  // Offline with several nodes, kindnetd's work (kindnetd itself is an image from a registry).
+  if (mode === "offline" && nodes > 1) {
+    await runTimedStep(4, STEPS, "pod network across the nodes (CNI config, routes, masquerade)", async () => {
+      const containers = nodeContainers(nodes);
+      installNodeNetwork(containers, kubectl);
+      await poll("every node's pod network", 120_000, () => nodeNetworkStatus(kubectl, containers) ?? true);
+      // Only a new cluster's first pods can have been addressed from the node image's config.
+      if (created) repairPodAddresses(kubectl);
+    });
+  } else {
+    log(`[4/${STEPS}] pod network: ${mode === "online" ? "kindnetd (upstream node image)" : "the node image's ptp config (one node)"}`);
+  }
+
+  await runTimedStep(5, STEPS, "level images", async () => {
     for (const image of LEVEL_IMAGES) await buildLevelImage(image, kubectlForImages);
     await loadLevelImages(kind);
   });
 
   // Offline only: the upstream node image's kindnetd enforces NetworkPolicy itself.
   if (mode === "offline") {
-    await runTimedStep(5, 6, "NetworkPolicy enforcer (kube-router)", () => installKubeRouter(kind, kubectl));
+    await runTimedStep(6, STEPS, "NetworkPolicy enforcer (kube-router)", () => installKubeRouter(kind, kubectl));
   } else {
-    log("[5/6] NetworkPolicy enforcer: kindnetd (upstream node image)");
+    log(`[6/${STEPS}] NetworkPolicy enforcer: kindnetd (upstream node image)`);
   }
 
-  await runTimedStep(6, 6, "system pods Running", () => waitForSystemPods(180_000));
+  await runTimedStep(7, STEPS, "system pods Running", () => waitForSystemPods(180_000));
   log(`cluster "${CLUSTER_NAME}" is up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${KUBECONFIG_PATH}`);
   return { kubeconfig: KUBECONFIG_PATH, mode, nodeImage };
 }
@@ -243,7 +290,8 @@ function nodeImageId(tag: string): string {
 async function loadLevelImages(kind: string): Promise<void> {
   const stamp = path.join(KUBEQUEST_HOME, "loaded-images.json");
   const wanted = JSON.stringify({
-    node: docker(["inspect", "-f", "{{.Id}}", NODE_CONTAINER]),
+    // Every node's container: `kind load` loads into all of them.
+    nodes: clusterContainerIds(),
     images: LEVEL_IMAGES.map((i) => `${i.tag}@${docker(["image", "inspect", "-f", "{{.Id}}", i.tag])}`),
   });
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return;
@@ -261,9 +309,24 @@ function currentNodeImage(): string {
 
 const KIND_CONFIG_PATH = path.join(KUBEQUEST_HOME, "kind-config.yaml");
 
-function renderKindConfig(nodeImage: string, offline: boolean): string {
-  const template = readFileSync(path.join(REPO_ROOT, "cluster-kit", "kind-config.yaml"), "utf8");
-  return template.replace("{{disableDefaultCNI}}", String(offline)).replace("{{nodeImage}}", nodeImage);
+/** Whether two rendered kind configs make the same cluster: comments and blank lines aside (a reworded comment recreates nothing). */
+export function sameKindConfig(a: string, b: string): boolean {
+  const meaningful = (text: string) =>
+    text
+      .split("\n")
+      .map((l) => l.trimEnd())
+      .filter((l) => l.trim() !== "" && !l.trim().startsWith("#"))
+      .join("\n");
+  return meaningful(a) === meaningful(b);
+}
+
+/** cluster-kit/kind-config.yaml filled in: the node image, kindnetd off when offline, N-1 workers. */
+export function renderKindConfig(template: string, nodeImage: string, offline: boolean, nodes = 1): string {
+  const workers = Array.from({ length: nodes - 1 }, () => `  - role: worker\n    image: ${nodeImage}\n`).join("");
+  return template
+    .replace("{{disableDefaultCNI}}", String(offline))
+    .replaceAll("{{nodeImage}}", nodeImage)
+    .replace("{{workers}}\n", workers);
 }
 
 async function createCluster(kind: string, config: string): Promise<void> {
@@ -298,10 +361,11 @@ async function poll(what: string, timeoutMs: number, check: () => string | true)
   }
 }
 
-function waitForNodeReady(timeoutMs: number): Promise<void> {
-  return poll("node Ready", timeoutMs, () => {
+function waitForNodeReady(nodes: number, timeoutMs: number): Promise<void> {
+  return poll(`${nodes} node(s) Ready`, timeoutMs, () => {
     const out = kubectl(["get", "nodes", "-o", "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}"]);
-    return out.split("\n").every((l) => l.endsWith("=True")) && out.length > 0 ? true : `nodes: ${out}`;
+    const lines = out.split("\n").filter(Boolean);
+    return lines.length === nodes && lines.every((l) => l.endsWith("=True")) ? true : `nodes: ${out}`;
   });
 }
 
@@ -336,7 +400,9 @@ export async function clusterForTests(): Promise<ClusterInfo> {
       log(`cluster "${CLUSTER_NAME}" does not answer (${err instanceof Error ? err.message.split("\n")[0] : String(err)}): bringing it up`);
     }
   }
-  return clusterUp();
+  // Tests run on the cluster that is there: a 3-node one made with `cluster:up -- --nodes 3`
+  // stays 3 nodes (only `cluster:up` itself, told no --nodes, means one).
+  return clusterUp({ nodes: Math.max(1, Math.min(MAX_NODES, clusterContainers().length)) });
 }
 
 export function clusterDown(): Promise<void> {

@@ -20,6 +20,18 @@ export const UPSTREAM_NODE_IMAGE =
 export const CLUSTER_NAME = "kubequest";
 export const NODE_CONTAINER = `${CLUSTER_NAME}-control-plane`;
 
+/** `cluster:up -- --nodes N`: a control plane plus N-1 workers, as in the headless-services lab (3). */
+export const MAX_NODES = 5;
+/**
+ * The node containers kind makes for `nodes` nodes, control plane first: kind names its workers
+ * <cluster>-worker, <cluster>-worker2, <cluster>-worker3, … (and the container is the node's name).
+ */
+export function nodeContainers(nodes: number): string[] {
+  return [NODE_CONTAINER, ...Array.from({ length: nodes - 1 }, (_, i) => `${CLUSTER_NAME}-worker${i === 0 ? "" : i + 1}`)];
+}
+/** The cluster's pod network; each node gets a /24 of it. Keep in step with podSubnet in cluster-kit/kind-config.yaml. */
+export const POD_SUBNET = "10.244.0.0/16";
+
 /** Where built binaries and images' inputs are cached, keyed by version (outside the repo). */
 export const KIT_CACHE = process.env.KUBEQUEST_KIT_CACHE ?? path.join(os.homedir(), ".cache", "kubequest", "kit");
 /** Where the kubeconfig and run-time state live: the server reads the same setting (one reader). */

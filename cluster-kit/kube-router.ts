@@ -14,10 +14,10 @@ import {
   KUBE_ROUTER_MANIFEST,
   KUBE_ROUTER_VERSION,
   KUBEQUEST_HOME,
-  NODE_CONTAINER,
   REPO_ROOT,
   STEPS_DIR,
 } from "./kit-config";
+import { clusterContainerIds } from "./node-containers";
 import { inputsKey, log, runLogged, type CachedStep } from "./step-runner";
 
 const script = path.join(STEPS_DIR, "build-kube-router.sh");
@@ -74,7 +74,8 @@ export async function installKubeRouter(
 ): Promise<void> {
   const stamp = path.join(KUBEQUEST_HOME, "loaded-kube-router.json");
   const imageId = docker(["image", "inspect", "-f", "{{.Id}}", KUBE_ROUTER_IMAGE]);
-  const wanted = JSON.stringify({ node: docker(["inspect", "-f", "{{.Id}}", NODE_CONTAINER]), image: imageId });
+  // Every node's container: `kind load` loads into all of them, and a new worker needs it too.
+  const wanted = JSON.stringify({ nodes: clusterContainerIds(), image: imageId });
   if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== wanted) {
     await runLogged("kind load kube-router", kind, ["load", "docker-image", "--name", CLUSTER_NAME, KUBE_ROUTER_IMAGE]);
     writeFileSync(stamp, wanted);

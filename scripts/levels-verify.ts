@@ -21,7 +21,7 @@
  * and keeps traces and screenshots of failures next to it. Exits 1 naming the level, the
  * scenario and the check when anything is not as declared.
  *
- *   npm run levels:verify [-- --level <id>] [--scenarios broken,wrong-fix,solution,regrade,chaos] [--database sqlite|postgres] [--url http://…]
+ *   npm run levels:verify [-- --level <id or number>] [--scenarios broken,wrong-fix,solution,regrade,chaos] [--database sqlite|postgres] [--url http://…]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -34,7 +34,7 @@ import { loadLevelCatalog } from "../server/levels/level-catalog";
 import { printRun, writeReport, type GradingRunReport } from "./grading-run/grading-report";
 import { finishLearner, launchChromium, newLearner } from "./grading-run/learner-browser";
 import { abandonLevel } from "../e2e/support/environment-cleanup";
-import { ALL_SCENARIO_KINDS } from "./grading-run/planned-scenarios";
+import { ALL_SCENARIO_KINDS, levelSelected } from "./grading-run/planned-scenarios";
 import { playLevel, type LevelReport, type ScenarioKind } from "./grading-run/play-level";
 import { ensureTestRunId } from "../tests/support/test-run-id";
 import { deleteTestRunNamespaces } from "../tests/support/test-run-namespaces";
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
 
   const levelsDir = process.env.KUBEQUEST_LEVELS_DIR ?? path.join(process.cwd(), "levels");
   const catalog = await loadLevelCatalog(levelsDir);
-  const levels = catalog.list().filter((l) => !values.level || values.level.includes(l.manifest.id));
+  const levels = catalog.list().filter((l) => levelSelected(l.manifest, values.level));
   if (levels.length === 0) throw new Error(`no level to verify in ${levelsDir}${values.level ? ` named ${values.level.join(", ")}` : ""}`);
 
   await clusterForTests();

@@ -51,6 +51,13 @@ export function describeSnapshot(snapshot: LiveViewSnapshot): string[] {
   return lines;
 }
 
+/** " on 2 of 3 nodes" on a cluster of several nodes, else nothing. */
+function spread(snapshot: LiveViewSnapshot): string {
+  if (!snapshot.nodes || snapshot.nodes.length < 2) return "";
+  const used = new Set(snapshot.pods.map((p) => p.nodeName).filter(Boolean)).size;
+  return ` on ${used} of ${snapshot.nodes.length} nodes`;
+}
+
 /** One sentence for the picture's <desc>. */
 export function summarizeSnapshot(snapshot: LiveViewSnapshot): string {
   const headless = snapshot.services.filter(isHeadless).length;
@@ -60,7 +67,7 @@ export function summarizeSnapshot(snapshot: LiveViewSnapshot): string {
   const perPod = snapshot.dns.filter((d) => podNames.has(dnsPodName(d))).length;
   return [
     `${snapshot.services.length} ${snapshot.services.length === 1 ? "Service" : "Services"} (${headless} headless)`,
-    `${ready} of ${snapshot.pods.length} pods ready`,
+    `${ready} of ${snapshot.pods.length} pods ready${spread(snapshot)}`,
     perPod > 0 || snapshot.dns.length > 0 ? `${resolved} of ${snapshot.dns.length} DNS names resolve` : null,
   ]
     .filter(Boolean)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LiveViewSnapshot } from "@/lib/protocol/socket-events";
 import { describeSnapshot, summarizeSnapshot } from "./describe-snapshot";
-import { computeLiveLayout, dnsPodName, podTone } from "./live-view-layout";
+import { computeLiveLayout, dnsPodName, podTone, shortNodeNames } from "./live-view-layout";
 
 function snapshot(overrides: Partial<LiveViewSnapshot> = {}): LiveViewSnapshot {
   return {
@@ -146,6 +146,48 @@ describe("computeLiveLayout", () => {
   });
 });
 
+describe("which node each pod runs on", () => {
+  const CLUSTER = ["kubequest-control-plane", "kubequest-worker", "kubequest-worker2"];
+  const onNodes = (clusterNodes: string[] | undefined, podNodes: string[]): LiveViewSnapshot => {
+    const fixed = headlessFixed();
+    return { ...fixed, ...(clusterNodes === undefined ? {} : { nodes: clusterNodes }), pods: fixed.pods.map((p, i) => ({ ...p, nodeName: podNodes[i % podNodes.length]! })) };
+  };
+
+  it("labels every pod with its node on a cluster of several nodes, and makes room for the label", () => {
+    const one = computeLiveLayout(onNodes(["kubequest-control-plane"], ["kubequest-control-plane"]));
+    const three = computeLiveLayout(onNodes(CLUSTER, ["kubequest-worker", "kubequest-worker2"]));
+    expect(one.pods.every((p) => p.nodeLabel === null)).toBe(true);
+    expect(three.pods.map((p) => p.nodeLabel)).toEqual(["worker", "worker2", "worker"]);
+    expect(three.pods[0]!.h).toBeGreaterThan(one.pods[0]!.h);
+    // The frame still holds its (taller) pods.
+    for (const pod of three.pods) expect(inside(pod, three.frames[0]!)).toBe(true);
+  });
+
+  it("labels them even when all of a namespace's pods share one node of several (that is worth seeing)", () => {
+    expect(computeLiveLayout(onNodes(CLUSTER, ["kubequest-worker"])).pods.map((p) => p.nodeLabel)).toEqual(["worker", "worker", "worker"]);
+  });
+
+  it("without the cluster's nodes (a cluster that does not say), labels the pods when they are on more than one node", () => {
+    expect(computeLiveLayout(onNodes(undefined, ["a-1", "a-2"])).pods[0]!.nodeLabel).toBe("1");
+    expect(computeLiveLayout(onNodes(undefined, ["only"])).pods[0]!.nodeLabel).toBeNull();
+  });
+});
+
+describe("shortNodeNames", () => {
+  it("drops the prefix every node name shares, up to a dash, and keeps a name that would vanish", () => {
+    expect(shortNodeNames(["kubequest-control-plane", "kubequest-worker", "kubequest-worker2"])).toEqual(
+      new Map([
+        ["kubequest-control-plane", "control-plane"],
+        ["kubequest-worker", "worker"],
+        ["kubequest-worker2", "worker2"],
+      ]),
+    );
+    expect(shortNodeNames(["kubequest-worker", "kubequest-worker2"]).get("kubequest-worker")).toBe("worker");
+    expect(shortNodeNames(["node-a", "other"]).get("node-a")).toBe("node-a");
+    expect(shortNodeNames(["single-node"]).get("single-node")).toBe("single-node");
+  });
+});
+
 describe("pod tones and DNS names", () => {
   it("colours pods by state", () => {
     expect(podTone({ ready: true, status: "Running", phase: "Running" })).toBe("ok");
@@ -166,6 +208,9 @@ describe("text alternative", () => {
     expect(lines.some((l) => l.includes("redis-1.redis.kq-u1.svc.cluster.local: NXDOMAIN"))).toBe(true);
     expect(summarizeSnapshot(snapshot())).toBe("1 Service (0 headless), 2 of 3 pods ready, 0 of 2 DNS names resolve.");
     expect(summarizeSnapshot(headlessFixed())).toBe("1 Service (1 headless), 3 of 3 pods ready, 3 of 3 DNS names resolve.");
+    const spread: LiveViewSnapshot = { ...headlessFixed(), nodes: ["kubequest-control-plane", "kubequest-worker", "kubequest-worker2"] };
+    spread.pods = spread.pods.map((p, i) => ({ ...p, nodeName: i === 0 ? "kubequest-worker" : "kubequest-worker2" }));
+    expect(summarizeSnapshot(spread)).toBe("1 Service (1 headless), 3 of 3 pods ready on 2 of 3 nodes, 3 of 3 DNS names resolve.");
   });
 });
 

@@ -6,8 +6,8 @@
  *       │ ╲
  *   [ep] [ep] [ep]         one row of endpoints per EndpointSlice, each above its pod
  *    │    │    │
- *  ┌ StatefulSet ───────┐  a frame per StatefulSet around its pods
- *  │ [pod] [pod] [pod]  │  replication arcs from replicas to ordinal 0 when ready
+ *  ┌ StatefulSet ───────┐  a frame per StatefulSet around its pods (each labelled with its
+ *  │ [pod] [pod] [pod]  │  node on a cluster of several); replication arcs to ordinal 0
  *  └────────────────────┘
  *   [pod] …                pods of no StatefulSet (e.g. a Deployment's)
  */
@@ -68,6 +68,8 @@ export interface PodNode extends Box {
   ready: boolean;
   ip: string | null;
   nodeName: string | null;
+  /** The node's name as the card shows it (the prefix all nodes share dropped), or null on one node. */
+  nodeLabel: string | null;
   restarts: number;
   ordinal: number | null;
   dns: PodDns | null;
@@ -122,6 +124,8 @@ export const LAYOUT = {
   chipH: 40,
   framePad: 12,
   podH: 96,
+  /** The pod card's extra line naming its node, on a cluster of several nodes. */
+  nodeRowH: 14,
   podGap: 10,
   columns: 3,
   arcSpace: 30,
@@ -135,6 +139,30 @@ export function podTone(pod: Pick<LivePod, "ready" | "status" | "phase">): Tone 
   if (badStatus.test(pod.status) || pod.phase === "Failed") return "bad";
   if (pod.ready) return "ok";
   return "warn";
+}
+
+/**
+ * Node names as the cards show them: without the prefix (up to a dash) that all of them share,
+ * e.g. kind's "kubequest-" ("worker2"); a name that would vanish, or a lone one, stays whole.
+ */
+export function shortNodeNames(names: readonly string[]): Map<string, string> {
+  const unique = [...new Set(names)];
+  let prefix = "";
+  if (unique.length > 1) {
+    prefix = unique.reduce((common, name) => {
+      let i = 0;
+      while (i < common.length && i < name.length && common[i] === name[i]) i++;
+      return common.slice(0, i);
+    });
+    prefix = prefix.slice(0, prefix.lastIndexOf("-") + 1);
+  }
+  return new Map(unique.map((name) => [name, name.length > prefix.length ? name.slice(prefix.length) : name]));
+}
+
+/** Whether the cards name their pods' nodes: the cluster has several (or, when it does not say, the pods are spread). */
+export function showsNodes(snapshot: Pick<LiveViewSnapshot, "nodes" | "pods">): boolean {
+  if (snapshot.nodes) return snapshot.nodes.length > 1;
+  return new Set(snapshot.pods.map((p) => p.nodeName).filter(Boolean)).size > 1;
 }
 
 export function isHeadless(service: Pick<LiveService, "clusterIP">): boolean {
@@ -205,6 +233,9 @@ export function computeLiveLayout(snapshot: LiveViewSnapshot): LiveLayout {
 
   // --- Pods: position them first (endpoints line up above them), at a provisional origin ----
   const podW = (inner - LAYOUT.framePad * 2 - LAYOUT.podGap * (LAYOUT.columns - 1)) / LAYOUT.columns;
+  const withNodes = showsNodes(snapshot);
+  const podH = withNodes ? LAYOUT.podH + LAYOUT.nodeRowH : LAYOUT.podH;
+  const nodeLabels = shortNodeNames([...(snapshot.nodes ?? []), ...snapshot.pods.flatMap((p) => (p.nodeName ? [p.nodeName] : []))]);
   const dnsByPod = new Map<string, LiveDnsAnswer>();
   for (const answer of snapshot.dns) if (!dnsByPod.has(dnsPodName(answer))) dnsByPod.set(dnsPodName(answer), answer);
 
@@ -216,13 +247,14 @@ export function computeLiveLayout(snapshot: LiveViewSnapshot): LiveLayout {
     ready: pod.ready,
     ip: pod.ip ?? null,
     nodeName: pod.nodeName ?? null,
+    nodeLabel: withNodes && pod.nodeName ? (nodeLabels.get(pod.nodeName) ?? pod.nodeName) : null,
     restarts: pod.restarts,
     ordinal: pod.ordinal ?? null,
     dns: podDns(dnsByPod.get(pod.name)),
     x: 0,
     y: 0,
     w: podW,
-    h: LAYOUT.podH,
+    h: podH,
   });
 
   /** Grid positions for `count` pods: rows of `columns`, each row centred. */
@@ -353,16 +385,16 @@ export function computeLiveLayout(snapshot: LiveViewSnapshot): LiveLayout {
     const podsTop = group.frame ? y + LAYOUT.framePad : y + LAYOUT.rowLabelH;
     if (!group.frame) otherPodsLabel = { y };
     group.pods.forEach((pod, i) => {
-      pod.y = podsTop + Math.floor(i / LAYOUT.columns) * (LAYOUT.podH + LAYOUT.podGap);
+      pod.y = podsTop + Math.floor(i / LAYOUT.columns) * (podH + LAYOUT.podGap);
     });
-    let bottom = podsTop + rowsOfPods * (LAYOUT.podH + LAYOUT.podGap) - LAYOUT.podGap;
+    let bottom = podsTop + rowsOfPods * (podH + LAYOUT.podGap) - LAYOUT.podGap;
     if (group.pods.length === 0) {
       placeholders.push({
         key: `no-pods/${group.frame?.name ?? "other"}`,
         x: pad + LAYOUT.framePad,
         y: podsTop,
         w: inner - LAYOUT.framePad * 2,
-        h: LAYOUT.podH,
+        h: podH,
         text: "No pods yet",
       });
     }

@@ -140,6 +140,13 @@ function PodCard({ node }: { node: PodNode }) {
           <tspan fill="var(--color-faint)">–</tspan>
         )}
       </text>
+      {node.nodeLabel && (
+        // On a cluster of several nodes: where the pod runs (the full name is in the title and the text list).
+        <text x={11} y={105} fontSize={10} fontFamily={MONO} data-testid={`live-pod-node-${node.name}`}>
+          <tspan fill="var(--color-faint)">node </tspan>
+          <tspan fill="var(--color-muted)">{fitText(node.nodeLabel, node.w - 50, 10, true)}</tspan>
+        </text>
+      )}
     </g>
   );
 }

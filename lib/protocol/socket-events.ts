@@ -316,6 +316,11 @@ export interface LiveViewSnapshot {
   endpointSlices: { name: string; serviceName: string; endpoints: LiveEndpoint[] }[];
   pods: LivePod[];
   dns: LiveDnsAnswer[];
+  /**
+   * The cluster's nodes, by name, when the server may list them: with more than one, the live
+   * view labels each pod with its node. Absent on a cluster that does not let it list nodes.
+   */
+  nodes?: string[];
   updatedAt: string;
 }
 

@@ -29,3 +29,8 @@ export function plannedScenarios(manifest: Pick<LevelManifest, "wrongFixes" | "c
     ...(kinds.has("solution") && kinds.has("chaos") && manifest.chaos ? [SCENARIO_NAMES.chaos(manifest.chaos.deletePod)] : []),
   ];
 }
+
+/** Whether `--level` (ids or numbers, e.g. "31") picks this level; nothing named picks every level. */
+export function levelSelected(manifest: Pick<LevelManifest, "id" | "number">, wanted: readonly string[] | undefined): boolean {
+  return !wanted || wanted.some((w) => w === manifest.id || w === String(manifest.number));
+}

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadLevelCatalog } from "../../server/levels/level-catalog";
-import { ALL_SCENARIO_KINDS, plannedScenarios, type ScenarioKind } from "../grading-run/planned-scenarios";
+import { ALL_SCENARIO_KINDS, levelSelected, plannedScenarios, type ScenarioKind } from "../grading-run/planned-scenarios";
 import { firstLine, levelFile, playwrightRootDir, playwrightTests, relativeFile, scenarioKey, vitestKey, type ExpectedTest, type PlaywrightSuite } from "./test-reports";
 
 /** A stage's declared tests; `problem` when the list itself is doubtful (its runner complained). */
@@ -106,10 +106,10 @@ export async function listPlaywrightTests(opts: { config?: string; cwd?: string 
 }
 
 /** The scenarios levels:verify plays for every level in `levelsDir`, from the levels' data. */
-export async function listLevelScenarios(opts: { levelsDir: string; kinds?: ReadonlySet<ScenarioKind> }): Promise<ExpectedTests> {
+export async function listLevelScenarios(opts: { levelsDir: string; kinds?: ReadonlySet<ScenarioKind>; levels?: readonly string[] }): Promise<ExpectedTests> {
   const kinds = opts.kinds ?? new Set<ScenarioKind>(ALL_SCENARIO_KINDS);
   const catalog = await loadLevelCatalog(opts.levelsDir);
-  const tests = catalog.list().flatMap((level) =>
+  const tests = catalog.list().filter((level) => levelSelected(level.manifest, opts.levels)).flatMap((level) =>
     plannedScenarios(level.manifest, kinds).map((name) => ({ key: scenarioKey(level.manifest.id, name), file: levelFile(level.manifest.id), name })),
   );
   return { tests };

@@ -44,13 +44,20 @@ export function playwrightStage(opts: StageBase & { config?: string; outputDir?:
   };
 }
 
-/** levels:verify: every scenario of every level is a test, declared from the levels' data. */
-export function levelsVerifyStage(opts: StageBase & { levelsDir: string; kinds?: ReadonlySet<ScenarioKind> }): Stage {
+/**
+ * levels:verify: every scenario of every level is a test, declared from the levels' data;
+ * `levels` (ids or numbers) and `kinds` narrow both what it runs and what it declares.
+ */
+export function levelsVerifyStage(opts: StageBase & { levelsDir: string; kinds?: ReadonlySet<ScenarioKind>; levels?: readonly string[] }): Stage {
+  const narrowed = [
+    ...(opts.levels ?? []).flatMap((level) => ["--level", level]),
+    ...(opts.kinds ? ["--scenarios", [...opts.kinds].join(",")] : []),
+  ];
   return {
     name: opts.name,
-    command: ["npx", "tsx", "scripts/levels-verify.ts", "--report", opts.reportFile],
+    command: ["npx", "tsx", "scripts/levels-verify.ts", "--report", opts.reportFile, ...narrowed],
     report: { file: opts.reportFile, kind: "levels-verify" },
-    expects: () => listLevelScenarios({ levelsDir: opts.levelsDir, kinds: opts.kinds }),
+    expects: () => listLevelScenarios({ levelsDir: opts.levelsDir, kinds: opts.kinds, levels: opts.levels }),
     needs: opts.needs,
     after: opts.after,
   };

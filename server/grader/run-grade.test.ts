@@ -3,7 +3,7 @@
 // error, a probe cut short) are retried and, when they persist, an error, never a fail.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject } from "../../lib/levels/kube-object";
-import { KubeError, type EndpointSliceInfo, type ExecResult, type KubeAdapter, type PodInfo, type ServiceInfo } from "../kubernetes/kube-adapter";
+import { KubeError, type EndpointSliceInfo, type ExecResult, type KubeAdapter, type NodeInfo, type NodeTaint, type PodInfo, type ServiceInfo } from "../kubernetes/kube-adapter";
 import { loadLevelCatalog, type LoadedLevel } from "../levels/level-catalog";
 import { runGrade } from "./run-grade";
 import { podInfo } from "../kubernetes/test-fixtures/pod-info";
@@ -154,5 +154,67 @@ describe("runGrade: whose failure is it", () => {
     const finished = await grade(kube);
     expect(finished.outcome, JSON.stringify(finished.results.find((r) => r.status !== "pass"))).toBe("pass");
     expect(calls.probe).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("runGrade: the chaos round on several nodes", () => {
+  const taint = (key: string): NodeTaint => ({ key, effect: "NoSchedule" });
+  /**
+   * A solved namespace whose redis-0 runs on kubequest-worker; a deleted redis-0 comes back on
+   * the worker with the fewest PreferNoSchedule taints, on its old node when that ties (the
+   * worst case), as the scheduler's TaintToleration score would have it.
+   */
+  function chaosCluster(nodeNames: string[]) {
+    const { kube } = scriptedCluster();
+    const nodes: NodeInfo[] = nodeNames.map((name) => ({ name, ready: true, unschedulable: false, taints: name.endsWith("control-plane") && nodeNames.length > 1 ? [taint("node-role.kubernetes.io/control-plane")] : [] }));
+    let redis0: PodInfo = { ...pod("redis-0", IPS[0]!, { app: "redis" }), nodeName: nodeNames.length > 1 ? "kubequest-worker" : nodeNames[0]! };
+    let pending = false;
+    const taintWrites: string[] = [];
+    const original = kube.getPod.bind(kube);
+    Object.assign(kube, {
+      listNodes: async () => nodes.map((n) => ({ ...n, taints: [...n.taints] })),
+      updateNodeTaints: async (name: string, change: (t: NodeTaint[]) => NodeTaint[]) => {
+        const n = nodes.find((x) => x.name === name)!;
+        n.taints = change(n.taints);
+        taintWrites.push(`${name}: ${n.taints.map((t) => `${t.key}:${t.effect}`).join(",")}`);
+      },
+      deletePod: async (_ns: string, name: string) => {
+        if (name === "redis-0") pending = true;
+      },
+      getPod: async (ns: string, name: string) => {
+        if (ns !== NS || name !== "redis-0") return original(ns, name);
+        if (pending) {
+          const soft = (n: NodeInfo) => n.taints.filter((t) => t.effect === "PreferNoSchedule").length;
+          const candidates = nodes.filter((n) => !n.taints.some((t) => t.effect === "NoSchedule"));
+          const best = Math.min(...candidates.map(soft));
+          const placed = candidates.find((n) => n.name === redis0.nodeName && soft(n) === best) ?? candidates.find((n) => soft(n) === best)!;
+          redis0 = { ...redis0, uid: "redis-0-again", nodeName: placed.name };
+          pending = false;
+        }
+        return redis0;
+      },
+    });
+    return { kube, nodes, taintWrites };
+  }
+  const chaos = (kube: KubeAdapter) =>
+    runGrade({ kube, level, namespace: NS, round: "chaos", onStarted: () => undefined, onCheck: () => undefined, probePod: `probe-unit-${++probeN}`, probePodSettleMs: 0, maxCheckBudgetMs: 1500 });
+
+  it("brings the deleted pod back on another node, says so, and leaves the nodes' taints as they were", async () => {
+    const { kube, nodes, taintWrites } = chaosCluster(["kubequest-control-plane", "kubequest-worker", "kubequest-worker2"]);
+    const finished = await chaos(kube);
+    expect(finished.outcome).toBe("pass");
+    const evidence = finished.results[0]!.evidence.join("\n");
+    expect(evidence).toMatch(/before: redis-0 .* on node kubequest-worker$/m);
+    expect(evidence).toMatch(/redis-0 uid redis-0-, IP 10\.244\.0\.10 \(same IP as before\), on node kubequest-worker2 \(another node\)/);
+    expect(taintWrites[0]).toMatch(/^kubequest-worker: chaos\.kubequest\.dev\/avoid-[0-9a-f]{8}:PreferNoSchedule$/);
+    expect(nodes.map((n) => n.taints.map((t) => t.key))).toEqual([["node-role.kubernetes.io/control-plane"], [], []]);
+  });
+
+  it("on one node, changes no node and says where the pod came back", async () => {
+    const { kube, taintWrites } = chaosCluster(["kubequest-control-plane"]);
+    const finished = await chaos(kube);
+    expect(finished.outcome).toBe("pass");
+    expect(finished.results[0]!.evidence.join("\n")).toMatch(/on node kubequest-control-plane \(the same node: no other could take it\)/);
+    expect(taintWrites).toEqual([]);
   });
 });

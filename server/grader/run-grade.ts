@@ -2,9 +2,10 @@
  * Runs a level's checks against a learner's namespace and streams each result as it happens.
  *
  * Main round: the level's checks in order; the first failure skips the rest (their evidence
- * would only repeat it). Chaos round: delete one workload pod, wait until its StatefulSet has
- * replaced it, then run the round's checks again — retried until the deadline, because a fresh
- * replica needs a moment to resync with its primary.
+ * would only repeat it). Chaos round: delete one workload pod (on a cluster of several nodes,
+ * steered to come back on another one when it can: chaos-placement.ts), wait until its
+ * StatefulSet has replaced it, then run the round's checks again — retried until the deadline,
+ * because a fresh replica needs a moment to resync with its primary.
  *
  * A check that throws did not reach a verdict: after the context's retries it becomes an
  * `error` (KubeQuest could not check it), the rest is skipped, and the run's outcome is
@@ -16,6 +17,7 @@ import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { LevelManifest } from "../../lib/levels/level-schema";
 import { GradeContext } from "./grade-context";
 import { DEFAULT_CHECK_BUDGET_MS, type PlannedCheck } from "./checks/check-types";
+import { preferAnotherNode, type Steering } from "./chaos-placement";
 import { errorResult, GraderInfrastructureError, slowPodReturnIsOurs, withRetries } from "./grade-failure";
 import { moduleLogger } from "../logging/logger";
 
@@ -108,7 +110,7 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
 
   let failed = false;
   if (round === "chaos" && chaos) {
-    const replaced = await replacePod(kube, namespace, chaos.deletePod, chaos.timeoutSeconds * 1000, onCheck, plan[0]!);
+    const replaced = await replacePod(kube, namespace, chaos.deletePod, chaos.timeoutSeconds * 1000, onCheck, plan[0]!, runId.replaceAll("-", "").slice(0, 8));
     results.push(replaced);
     onCheck(replaced);
     failed = replaced.status !== "pass";
@@ -204,6 +206,7 @@ async function replacePod(
   timeoutMs: number,
   onCheck: (r: CheckResult) => void,
   base: GradeStarted["checks"][number],
+  roundId: string,
 ): Promise<CheckResult> {
   const started = Date.now();
   onCheck({ ...base, status: "running", evidence: [] });
@@ -213,14 +216,52 @@ async function replacePod(
   let before;
   try {
     before = await retry(() => kube.getPod(namespace, podName));
-    if (before) await retry(() => kube.deletePod(namespace, podName));
   } catch (err) {
     return errorResult(base, err, Date.now() - started);
   }
   if (!before) {
     return { ...base, status: "fail", evidence: [`${podName} does not exist`], hint: "Pass the main round first.", durationMs: 0 };
   }
-  const evidence = [`before: ${podName} uid ${before.uid.slice(0, 8)}, IP ${before.ip ?? "(none)"}`, `deleted ${podName}`];
+  // Before the delete, so the scheduler already prefers another node when the new pod comes.
+  const steering = await preferAnotherNode(kube, before.nodeName, roundId);
+  try {
+    return await awaitReplacement(kube, namespace, podName, timeoutMs, onCheck, base, before, steering, started, retry);
+  } finally {
+    await steering.release();
+  }
+}
+
+/** Where a pod runs, for the evidence: nothing on a pod not scheduled (or a cluster that does not say). */
+function onNode(nodeName: string | undefined): string {
+  return nodeName ? `, on node ${nodeName}` : "";
+}
+
+/** The new pod's node beside the old one's. */
+function nodeComparison(before: string | undefined, after: string | undefined, steering: Steering): string {
+  if (!before || !after) return onNode(after);
+  if (before !== after) return `${onNode(after)} (another node)`;
+  if (steering.steered) return `${onNode(after)} (the same node: the scheduler found no better one)`;
+  return `${onNode(after)}${steering.unsteeredBecause === "no-other-node" ? " (the same node: no other could take it)" : " (the same node)"}`;
+}
+
+async function awaitReplacement(
+  kube: KubeAdapter,
+  namespace: string,
+  podName: string,
+  timeoutMs: number,
+  onCheck: (r: CheckResult) => void,
+  base: GradeStarted["checks"][number],
+  before: NonNullable<Awaited<ReturnType<KubeAdapter["getPod"]>>>,
+  steering: Steering,
+  started: number,
+  retry: <T>(attempt: () => Promise<T>) => Promise<T>,
+): Promise<CheckResult> {
+  try {
+    await retry(() => kube.deletePod(namespace, podName));
+  } catch (err) {
+    return errorResult(base, err, Date.now() - started);
+  }
+  const evidence = [`before: ${podName} uid ${before.uid.slice(0, 8)}, IP ${before.ip ?? "(none)"}${onNode(before.nodeName)}`, `deleted ${podName}`];
   let lastError: unknown;
   for (;;) {
     const waited = Date.now() - started;
@@ -232,8 +273,12 @@ async function replacePod(
       // Polling anyway: the next look is the retry.
       lastError = err;
     }
+    // Placed: the preference has done its work, and other learners' pods need not weigh it.
+    if (pod && pod.uid !== before.uid && pod.nodeName) await steering.release();
     if (pod && pod.uid !== before.uid && pod.ready && pod.ip) {
-      evidence.push(`after ${Math.round(waited / 100) / 10} s: ${podName} uid ${pod.uid.slice(0, 8)}, IP ${pod.ip}${pod.ip === before.ip ? " (same IP as before)" : " (a new IP)"}`);
+      evidence.push(
+        `after ${Math.round(waited / 100) / 10} s: ${podName} uid ${pod.uid.slice(0, 8)}, IP ${pod.ip}${pod.ip === before.ip ? " (same IP as before)" : " (a new IP)"}${nodeComparison(before.nodeName, pod.nodeName, steering)}`,
+      );
       return { ...base, status: "pass", evidence, durationMs: waited };
     }
     if (waited > timeoutMs) {

@@ -151,6 +151,22 @@ export interface InteractiveExec {
   closed: Promise<{ reason: string }>;
 }
 
+/** One taint of a node, as `kubectl taint` writes it. */
+export interface NodeTaint {
+  key: string;
+  value?: string;
+  /** NoSchedule, PreferNoSchedule or NoExecute. */
+  effect: string;
+}
+
+export interface NodeInfo {
+  name: string;
+  ready: boolean;
+  /** Cordoned (spec.unschedulable). */
+  unschedulable: boolean;
+  taints: NodeTaint[];
+}
+
 export type WatchedKind = "Pod" | "Service" | "StatefulSet" | "EndpointSlice" | "Deployment";
 
 export interface WatchEvent {
@@ -210,6 +226,14 @@ export interface KubeAdapter {
   /** A DaemonSet, or null when there is none (the cluster's kube-proxy, KubeQuest's node-rules collector). */
   getDaemonSet(namespace: string, name: string): Promise<DaemonSetInfo | null>;
   deletePod(namespace: string, name: string): Promise<void>;
+
+  /** The cluster's nodes, by name (cluster-wide: the server's own identity needs `list nodes`). */
+  listNodes(): Promise<NodeInfo[]>;
+  /**
+   * Changes one node's taints to what `change` makes of the current ones; read and written
+   * back with the read's resourceVersion, so a concurrent writer makes it read and change again.
+   */
+  updateNodeTaints(name: string, change: (taints: NodeTaint[]) => NodeTaint[]): Promise<void>;
 
   /** Runs argv (never a shell string) in a container and collects its output (each stream up to `maxOutputBytes`, default 1 MiB). */
   exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number; maxOutputBytes?: number }): Promise<ExecResult>;

@@ -5,8 +5,9 @@
  *
  * The adapter itself only composes, one concern per file as client-node keeps config, exec and
  * watch apart: kube-config.ts (which cluster, over which connection, as whom), kube-reads.ts,
- * kube-apply.ts (writing objects), kube-namespaces.ts, kube-exec.ts and kube-watch.ts. What stays
- * here is the identity it acts as (asServiceAccount), which needs a whole new adapter.
+ * kube-apply.ts (writing objects), kube-namespaces.ts, kube-nodes.ts, kube-exec.ts and
+ * kube-watch.ts. What stays here is the identity it acts as (asServiceAccount), which needs a
+ * whole new adapter.
  *
  * Node only.
  */
@@ -17,6 +18,7 @@ import type { KubeAdapter } from "./kube-adapter";
 import { APPLY_METHODS, KubeApply, ObjectClient } from "./kube-apply";
 import { EXEC_METHODS, KubeExec } from "./kube-exec";
 import { KubeNamespaces, NAMESPACE_METHODS } from "./kube-namespaces";
+import { KubeNodes, NODE_METHODS } from "./kube-nodes";
 import { KubeReads, READ_METHODS } from "./kube-reads";
 import { KubeWatch, WATCH_METHODS } from "./kube-watch";
 
@@ -51,6 +53,7 @@ function clientNodeKubeAdapter(
 
   const adapter: KubeAdapter = {
     ...forward(new KubeReads(config), READ_METHODS),
+    ...forward(new KubeNodes(config), NODE_METHODS),
     ...forward(new KubeApply(objectClient, core), APPLY_METHODS),
     ...forward(new KubeNamespaces(objectClient, core), NAMESPACE_METHODS),
     ...forward(new KubeExec(kc), EXEC_METHODS),

@@ -125,6 +125,31 @@ describe("NamespaceLiveViews", () => {
     expect(sent.at(-1)!.dns.map((d) => d.addresses)).toEqual([["10.244.0.9"], ["10.244.0.9"], ["10.244.0.9"]]);
   });
 
+  it("names the cluster's nodes (listed once for many reads), and leaves them out where listing nodes is refused", async () => {
+    const { kube, fire } = fakeCluster();
+    let listed = 0;
+    Object.assign(kube, { listNodes: async () => (listed++, [{ name: "kubequest-worker2" }, { name: "kubequest-control-plane" }, { name: "kubequest-worker" }]) });
+    const sent: LiveViewSnapshot[] = [];
+    const views = new NamespaceLiveViews({ kube: () => kube, emit: (_ns, s) => sent.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
+    views.subscribe(env);
+    await sleep(100);
+    fire({ kind: "Pod", type: "MODIFIED", name: "redis-0" });
+    await sleep(100);
+    views.unsubscribe(namespace);
+    expect(sent[0]!.nodes).toEqual(["kubequest-control-plane", "kubequest-worker", "kubequest-worker2"]);
+    expect(listed).toBe(1);
+
+    const refused = fakeCluster();
+    Object.assign(refused.kube, { listNodes: async () => Promise.reject(new Error("nodes is forbidden")) });
+    const sentToo: LiveViewSnapshot[] = [];
+    const other = new NamespaceLiveViews({ kube: () => refused.kube, emit: (_ns, s) => sentToo.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
+    other.subscribe(env);
+    await sleep(100);
+    other.unsubscribe(namespace);
+    expect(sentToo[0]).toBeDefined();
+    expect(sentToo[0]!.nodes).toBeUndefined();
+  });
+
   it("coalesces a burst of watch events into one rebuild, and sends nothing unchanged twice", async () => {
     const { kube, state, fire } = fakeCluster();
     const sent: LiveViewSnapshot[] = [];

@@ -4,7 +4,9 @@
  * looks at it, rebuilds the picture 150 ms after the last change (and at least every 500 ms
  * while changes keep coming, so a busy namespace is never left unread), and asks DNS after each
  * change, again as CoreDNS's cached answers expire, and every 30 s when nothing changes.
- * Snapshots go to the namespace's socket.io room.
+ * Snapshots go to the namespace's socket.io room. They also name the cluster's nodes (listed
+ * at most every NODES_MAX_AGE_MS for all namespaces), so a cluster of several nodes shows which
+ * node each pod runs on.
  *
  * DNS is asked by an exec into the learner's toolbox, and an exec through the API costs the
  * node about 110 ms of CPU (API server, kubelet, container runtime; measured): asking every 3 s
@@ -32,7 +34,12 @@ export interface NamespaceLists {
   endpointSlices: EndpointSliceInfo[];
   pods: PodInfo[];
   deployments: Awaited<ReturnType<KubeAdapter["listDeployments"]>>;
+  /** The cluster's node names, when the server may list nodes. */
+  nodes?: string[];
 }
+
+/** How old the list of the cluster's nodes may be: nodes come and go far less often than pods. */
+export const NODES_MAX_AGE_MS = 30_000;
 
 /** Something else that follows a watched namespace's objects (the live checks). */
 export interface NamespaceObjectsListener {
@@ -147,6 +154,7 @@ export function buildSnapshot(env: ReadyEnvironment, lists: Lists, dns: LiveDnsA
       };
     }),
     dns,
+    ...(lists.nodes ? { nodes: lists.nodes } : {}),
     updatedAt: now.toISOString(),
   };
 }
@@ -166,6 +174,8 @@ export class NamespaceLiveViews {
   private readonly dnsIntervalMs: number;
   private readonly dnsFollowUpsMs: readonly number[];
   private readonly listeners: readonly NamespaceObjectsListener[];
+  /** The cluster's node names, shared by every namespace's reads; undefined where listing nodes fails. */
+  private nodes?: { at: number; names: Promise<string[] | undefined> };
 
   constructor(private readonly opts: LiveViewOptions) {
     this.debounceMs = opts.debounceMs ?? 150;
@@ -249,15 +259,16 @@ export class NamespaceLiveViews {
     try {
       const kube = this.opts.kube();
       const ns = sub.env.namespace;
-      const [services, statefulSets, endpointSlices, pods, deployments] = await Promise.all([
+      const [services, statefulSets, endpointSlices, pods, deployments, nodes] = await Promise.all([
         kube.listServices(ns),
         kube.listStatefulSets(ns),
         kube.listEndpointSlices(ns),
         kube.listPods(ns),
         kube.listDeployments(ns),
+        this.nodeNames(kube),
       ]);
       if (sub.stopped) return;
-      sub.lists = { services, statefulSets, endpointSlices, pods, deployments };
+      sub.lists = { services, statefulSets, endpointSlices, pods, deployments, ...(nodes ? { nodes } : {}) };
       this.send(sub);
       const readAt = new Date();
       for (const listener of this.listeners) {
@@ -277,6 +288,22 @@ export class NamespaceLiveViews {
       sub.buildAgain = false;
       await this.build(sub);
     }
+  }
+
+  /** The cluster's node names, listed at most every NODES_MAX_AGE_MS; undefined when the cluster will not say. */
+  private nodeNames(kube: KubeAdapter): Promise<string[] | undefined> {
+    if (!this.nodes || this.nodes.at < Date.now() - NODES_MAX_AGE_MS) {
+      this.nodes = {
+        at: Date.now(),
+        names: Promise.resolve()
+          .then(() => kube.listNodes())
+          .then(
+            (nodes) => nodes.map((n) => n.name).sort(),
+            () => undefined,
+          ),
+      };
+    }
+    return this.nodes.names;
   }
 
   private async probeDns(sub: Subscription): Promise<void> {

@@ -101,8 +101,10 @@ describe("a fork loop in one learner's pod", () => {
     });
     // A's pod's process count, read on the node from the pod's own cgroup (the limit sits there).
     const uid = kubectl(["get", "pod", "-n", a.namespace, "toolbox", "-o", "jsonpath={.metadata.uid}"]).replaceAll("-", "_");
+    // kind names node containers after their nodes: the pod's own node, on a cluster of several.
+    const node = kubectl(["get", "pod", "-n", a.namespace, "toolbox", "-o", "jsonpath={.spec.nodeName}"]) || NODE_CONTAINER;
     const podPids = (file: "pids.current" | "pids.max") =>
-      execFileSync("docker", ["exec", NODE_CONTAINER, "sh", "-c", `cat "$(find /sys/fs/cgroup/pids -type d -name '*pod${uid}.slice' | sed -n 1p)/${file}"`], {
+      execFileSync("docker", ["exec", node, "sh", "-c", `cat "$(find /sys/fs/cgroup/pids -type d -name '*pod${uid}.slice' | sed -n 1p)/${file}"`], {
         encoding: "utf8",
       }).trim();
     expect(podPids("pids.max")).toBe(String(POD_PIDS_LIMIT));

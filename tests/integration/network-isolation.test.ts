@@ -5,6 +5,9 @@
 // while traffic inside a namespace, DNS, the API server and the grader's probe from
 // kubequest-system keep working. Without an enforcer (plain ptp CNI) the policy is accepted and
 // ignored: the cross-namespace case then answers PONG and this file fails.
+// On a cluster of several nodes (`cluster:up -- --nodes 3`) every Redis runs on one node and
+// every client (and the grader's pod) on another, so each path below crosses nodes: allowed
+// traffic proves the routes and that pod source IPs survive (the policies match on them).
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEVEL_IMAGES } from "../../cluster-kit/kit-config";
@@ -15,14 +18,34 @@ const redisImage = LEVEL_IMAGES.find((i) => i.tag.startsWith("kubequest/redis"))
 /** Where the grader's probe runs (server/grader/probe-pod.ts); we add a pod of our own there. */
 const GRADER_NAMESPACE = "kubequest-system";
 
+/** Where the servers and the clients run: two different nodes when the cluster has two that take pods. */
+interface Placement {
+  servers?: string;
+  clients?: string;
+}
+
+/** `nodeSelector` pinning a pod to `node`, or nothing. */
+const pinTo = (node: string | undefined) => (node ? `  nodeSelector: { kubernetes.io/hostname: ${node} }\n` : "");
+
+/** Nodes a plain pod can be scheduled to (no NoSchedule/NoExecute taint, not cordoned), by name. */
+function podNodes(): string[] {
+  const out = kubectl(["get", "nodes", "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.unschedulable} {.spec.taints[*].effect}{'\\n'}{end}"]);
+  return out
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([name, ...rest]) => name && !rest.some((w) => w === "true" || w === "NoSchedule" || w === "NoExecute"))
+    .map(([name]) => name!)
+    .sort();
+}
+
 /** A learner namespace's workload: a Redis server behind a Service, and a client shell. */
-const learnerWorkload = `
+const learnerWorkload = (placement: Placement) => `
 apiVersion: v1
 kind: Pod
 metadata: { name: redis, labels: { app: redis } }
 spec:
   terminationGracePeriodSeconds: 1
-  containers:
+${pinTo(placement.servers)}  containers:
     - name: redis
       image: ${redisImage}
       imagePullPolicy: IfNotPresent
@@ -40,7 +63,7 @@ kind: Pod
 metadata: { name: client }
 spec:
   terminationGracePeriodSeconds: 1
-  containers:
+${pinTo(placement.clients)}  containers:
     - name: toolbox
       image: ${toolboxImage}
       imagePullPolicy: IfNotPresent
@@ -108,12 +131,15 @@ describe("network isolation between learners (NetworkPolicy enforced)", () => {
   const graderPod = `kqtest-netiso-probe-${randomBytes(3).toString("hex")}`;
   let redisB = "";
   let redisOpen = "";
+  let placement: Placement = {};
 
   beforeAll(async () => {
+    const nodes = podNodes();
+    if (nodes.length >= 2) placement = { servers: nodes[0], clients: nodes[1] };
     a = scratchNamespace("netiso-a");
     b = scratchNamespace("netiso-b");
     open = scratchNamespace("netiso-open");
-    for (const ns of [a, b, open]) applyYaml(ns.name, learnerWorkload);
+    for (const ns of [a, b, open]) applyYaml(ns.name, learnerWorkload(placement));
     // The grader's namespace may not exist yet on a fresh cluster (the server makes it on its
     // first grade); we create it if needed and never delete it: it is not ours.
     try {
@@ -130,7 +156,7 @@ metadata: { name: ${graderPod}, labels: { kubequest.dev/test: "true" } }
 spec:
   terminationGracePeriodSeconds: 1
   automountServiceAccountToken: false
-  containers:
+${pinTo(placement.clients)}  containers:
     - name: toolbox
       image: ${toolboxImage}
       imagePullPolicy: IfNotPresent
@@ -189,6 +215,16 @@ spec:
       expect(Number(ready), line).toBeGreaterThan(0);
       expect(ready, line).toBe(desired);
     }
+  });
+
+  it("on a cluster of several nodes, runs every server on one node and every client on another", () => {
+    const nodeOf = (ns: string, pod: string) => kubectl(["get", "pod", "-n", ns, pod, "-o", "jsonpath={.spec.nodeName}"]);
+    if (!placement.servers) return; // one node: nothing to cross
+    for (const ns of [a, b, open]) {
+      expect(nodeOf(ns.name, "redis")).toBe(placement.servers);
+      expect(nodeOf(ns.name, "client")).toBe(placement.clients);
+    }
+    expect(nodeOf(GRADER_NAMESPACE, graderPod)).toBe(placement.clients);
   });
 
   it("stops learner A from reaching learner B's Redis by pod IP", async () => {
