@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import { KubeError, type EndpointSliceInfo, type ExecResult, type KubeAdapter, type NodeInfo, type NodeTaint, type PodInfo, type ServiceInfo } from "../kubernetes/kube-adapter";
 import { loadLevelCatalog, type LoadedLevel } from "../levels/level-catalog";
-import { runGrade } from "./run-grade";
+import { ENVIRONMENT_GONE_HINT, runGrade } from "./run-grade";
 import { podInfo } from "../kubernetes/test-fixtures/pod-info";
 
 const NS = "kq-test";
@@ -117,6 +117,7 @@ describe("runGrade: whose failure is it", () => {
       expect(finished.results.filter((r) => r.status === "fail")).toEqual([]);
       expect(finished.results[0]).toMatchObject({ id: "service-headless", status: "error" });
       expect(finished.results[0]!.evidence[0]).toMatch(/your environment .* is being deleted|no longer exists/);
+      expect(finished.results[0]!.hint).toBe(ENVIRONMENT_GONE_HINT);
     }
   });
 

@@ -163,7 +163,8 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
       for (const [i, r] of results.entries()) {
         if (r.status !== "fail") continue;
         const result = errorResult(r, new GraderInfrastructureError(going), r.durationMs ?? 0);
-        results[i] = { ...result, evidence: [...result.evidence, ...r.evidence] };
+        // Not "try again": grading again would find the same empty namespace.
+        results[i] = { ...result, evidence: [...result.evidence, ...r.evidence], hint: ENVIRONMENT_GONE_HINT };
         onCheck(results[i]);
       }
     }
@@ -182,6 +183,10 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
     ...(passed && round === "main" ? { debrief: level.debrief } : {}),
   };
 }
+
+/** What a learner whose environment was taken away can do. */
+export const ENVIRONMENT_GONE_HINT =
+  "Nothing is wrong with your fix that KubeQuest knows of: your environment was reset or removed while it was checked. Start the level again (Start level) once the old one is gone; your XP and passed levels are kept.";
 
 /**
  * Whether the namespace is being deleted or is gone, in words (undefined when it is there, or

@@ -102,20 +102,7 @@ describe("evidence parsers on less usual answers", () => {
 });
 
 describe("hostAliases with several names and pins", () => {
-  const pinned = (hostAliases: NonNullable<PodInfo["hostAliases"]>): PodInfo => ({
-    name: "redis-1",
-    uid: "u1",
-    phase: "Running",
-    status: "Running",
-    ready: true,
-    labels: {},
-    restarts: 0,
-    initContainers: [],
-    containers: [],
-    deleting: false,
-    createdAt: "",
-    hostAliases,
-  });
+  const pinned = (hostAliases: NonNullable<PodInfo["hostAliases"]>): PodInfo => podInfo({ name: "redis-1", uid: "u1", hostAliases });
 
   it("shows every pin and every name, and counts a pin of the primary among others", () => {
     const { evidence, problems } = hostAliasProblems(

@@ -5,24 +5,11 @@
  */
 import { expect } from "vitest";
 import type { DaemonSetInfo, ExecResult, KubeAdapter, PodInfo } from "../../kubernetes/kube-adapter";
+import { podInfo } from "../../kubernetes/test-fixtures/pod-info";
 
 /** The collector's pod on `node`, ready. */
 export function collectorPod(node: string, overrides: Partial<PodInfo> = {}): PodInfo {
-  return {
-    name: `node-rules-collector-${node}`,
-    uid: node,
-    phase: "Running",
-    status: "Running",
-    ready: true,
-    nodeName: node,
-    labels: {},
-    restarts: 0,
-    initContainers: [],
-    containers: [],
-    deleting: false,
-    createdAt: "",
-    ...overrides,
-  };
+  return podInfo({ name: `node-rules-collector-${node}`, uid: node, nodeName: node, ...overrides });
 }
 
 /** kube-proxy's KUBE-SERVICES entry for the `redis` port of Service `ns/name` at `ip`. */
