@@ -100,4 +100,20 @@ describe("preferAnotherNode", () => {
     expect(nodes[1]!.taints.map((t) => t.key)).toEqual([`${CHAOS_TAINT_PREFIX}aaaaaaaa`]);
     await steering.release();
   });
+
+  it("cleans a crashed server's leftover taint on the other nodes too, and keeps a live round's", async () => {
+    const now = 1_800_000_000_000;
+    const nodes = threeNodes();
+    const stale = chaosTaint("deadbeef", now - CHAOS_TAINT_STALE_MS - 60_000);
+    const live = chaosTaint("cafef00d", now - 30_000);
+    nodes[2]!.taints.push(stale, live);
+    nodes[0]!.taints.push(stale);
+    const { kube, writes } = fakeNodes(nodes);
+    const steering = await preferAnotherNode(kube, "kubequest-worker", "aaaaaaaa", { now: () => now });
+    expect(nodes[2]!.taints).toEqual([live]);
+    expect(nodes[0]!.taints).toEqual([CONTROL_PLANE_TAINT]);
+    await steering.release();
+    // A node without a leftover is not written.
+    expect(writes.filter((w) => w === "kubequest-worker").length).toBe(2);
+  });
 });

@@ -14,7 +14,8 @@
  *   conflict re-reads), and removes only its own once the new pod is scheduled. Two rounds
  *   leaving the same node add two taints, which the scheduler counts: both prefer the others.
  * - A server that dies mid-round leaves its taint behind: the value is the time it was added,
- *   and the next round on that node removes chaos taints older than CHAOS_TAINT_STALE_MS.
+ *   and the next round (on any node) removes chaos taints older than CHAOS_TAINT_STALE_MS from
+ *   every node.
  *
  * Nothing here may fail a chaos round: a cluster that forbids changing nodes (the server's
  * identity lacks `update nodes`) or answers badly gets an unsteered round and a warning in the
@@ -63,6 +64,20 @@ export interface Steering {
 const unsteered = (because: Steering["unsteeredBecause"]): Steering => ({ steered: false, unsteeredBecause: because, release: async () => undefined });
 
 /**
+ * Removes what crashed servers' rounds left on the nodes other than `from` (that one is cleaned
+ * with the round's own taint): a leftover would keep pushing pods off its node. Best effort: a
+ * failure is only logged, and the next round tries again.
+ */
+async function removeStaleTaintsElsewhere(kube: NodesCluster, nodes: readonly NodeInfo[], from: string, nowMs: number, warn: (m: string) => void): Promise<void> {
+  for (const n of nodes) {
+    if (n.name === from || withoutStaleChaosTaints(n.taints, nowMs).length === n.taints.length) continue;
+    await kube.updateNodeTaints(n.name, (taints) => withoutStaleChaosTaints(taints, nowMs)).catch((err: unknown) => {
+      warn(`removing a stale chaos taint from node ${n.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+}
+
+/**
  * Asks the scheduler to prefer any node but `from` for the next pods, when another node could
  * take them; call release() once the new pod is scheduled (and in any case at the round's end).
  */
@@ -77,7 +92,9 @@ export async function preferAnotherNode(
   if (!from) return unsteered("no-other-node");
   const taint = chaosTaint(id, now());
   try {
-    if (otherNodesForPod(await kube.listNodes(), from).length === 0) return unsteered("no-other-node");
+    const nodes = await kube.listNodes();
+    await removeStaleTaintsElsewhere(kube, nodes, from, now(), warn);
+    if (otherNodesForPod(nodes, from).length === 0) return unsteered("no-other-node");
     await kube.updateNodeTaints(from, (taints) => [...withoutStaleChaosTaints(taints, now()).filter((t) => t.key !== taint.key), taint]);
   } catch (err) {
     warn(`the chaos round could not ask the scheduler to prefer a node other than ${from} (the pod may come back there): ${err instanceof Error ? err.message : String(err)}`);

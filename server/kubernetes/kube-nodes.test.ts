@@ -10,7 +10,7 @@ import { KubeNodes } from "./kube-nodes";
 
 interface FakeNode {
   metadata: { name: string; resourceVersion: string };
-  spec: { taints?: { key: string; value?: string; effect: string }[]; unschedulable?: boolean };
+  spec: { taints?: { key: string; value?: string; effect: string; timeAdded?: string }[]; unschedulable?: boolean };
   status: { conditions: { type: string; status: string }[] };
 }
 
@@ -78,6 +78,16 @@ describe("KubeNodes", () => {
       { key: "other-round", value: "1", effect: "PreferNoSchedule" },
       { key: "ours", value: "2", effect: "PreferNoSchedule" },
     ]);
+  });
+
+  it("writes the taints it leaves untouched back as they were (a node-lifecycle taint keeps its timeAdded)", async () => {
+    const unreachable = { key: "node.kubernetes.io/unreachable", effect: "NoExecute", timeAdded: "2026-12-01T07:00:00Z" };
+    node = { metadata: { name: "kubequest-worker", resourceVersion: "20" }, spec: { taints: [unreachable] }, status: { conditions: [] } };
+    await nodes.updateNodeTaints("kubequest-worker", (t) => [...t, { key: "ours", value: "3", effect: "PreferNoSchedule" }]);
+    // The client library reads timeAdded as a Date and writes the same instant back.
+    const [kept, ours] = node.spec.taints!;
+    expect({ ...kept, timeAdded: new Date(kept!.timeAdded!).getTime() }).toEqual({ ...unreachable, timeAdded: Date.parse(unreachable.timeAdded) });
+    expect(ours).toEqual({ key: "ours", value: "3", effect: "PreferNoSchedule" });
   });
 
   it("writes nothing when the change changes nothing", async () => {

@@ -51,7 +51,11 @@ export class KubeNodes implements Pick<KubeAdapter, (typeof NODE_METHODS)[number
         const before = (node.spec?.taints ?? []).map(toTaint);
         const after = change(before);
         if (JSON.stringify(after) === JSON.stringify(before)) return;
-        node.spec = { ...node.spec, taints: after.map((t) => ({ key: t.key, effect: t.effect, ...(t.value ? { value: t.value } : {}) })) };
+        // Taints the change kept go back exactly as read (a node-lifecycle NoExecute taint keeps
+        // its timeAdded, which NodeTaint does not carry); only new ones are written from NodeTaint.
+        const read = node.spec?.taints ?? [];
+        const asRead = (t: NodeTaint) => read.find((r) => r.key === t.key && r.effect === t.effect && (r.value ?? "") === (t.value ?? ""));
+        node.spec = { ...node.spec, taints: after.map((t) => asRead(t) ?? { key: t.key, effect: t.effect, ...(t.value ? { value: t.value } : {}) }) };
         try {
           // A PUT carries the resourceVersion read: another writer in between (a kubelet, a
           // second chaos round) makes it a 409, and the change is made again on what is there.
