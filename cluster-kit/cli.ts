@@ -5,7 +5,7 @@
  * npm run cluster:down                            delete it
  * npm run cluster:status                          nodes, system pods and loaded images
  */
-import { clusterDown, clusterStatus, clusterUp, parseNodeCount, type ClusterMode } from "./cluster";
+import { clusterDown, clusterStatus, clusterUp, nodesFlag, parseNodeCount, type ClusterMode } from "./cluster";
 import { StepFailed } from "./step-runner";
 
 async function main(): Promise<number> {
@@ -13,9 +13,7 @@ async function main(): Promise<number> {
   const mode: ClusterMode = flags.includes("--offline") ? "offline" : flags.includes("--online") ? "online" : "auto";
   switch (command) {
     case "up": {
-      const at = flags.findIndex((f) => f === "--nodes" || f.startsWith("--nodes="));
-      const given = at < 0 ? undefined : flags[at]!.includes("=") ? flags[at]!.slice("--nodes=".length) : (flags[at + 1] ?? "");
-      await clusterUp({ mode, nodes: parseNodeCount(given) });
+      await clusterUp({ mode, nodes: parseNodeCount(nodesFlag(flags)) });
       return 0;
     }
     case "down":

@@ -143,6 +143,17 @@ export function parseNodeCount(text: string | undefined): number {
   return n;
 }
 
+/** `--nodes N` or `--nodes=N` among command-line flags; undefined when not given. */
+export function nodesFlag(flags: readonly string[]): string | undefined {
+  const at = flags.findIndex((f) => f === "--nodes" || f.startsWith("--nodes="));
+  return at < 0 ? undefined : flags[at]!.includes("=") ? flags[at]!.slice("--nodes=".length) : (flags[at + 1] ?? "");
+}
+
+/** How many nodes the cluster that is there has (1 when there is none): what to keep. */
+export function nodeCountToKeep(): number {
+  return Math.max(1, Math.min(MAX_NODES, clusterContainers().length));
+}
+
 export interface ClusterInfo {
   kubeconfig: string;
   mode: "online" | "offline";
@@ -197,11 +208,7 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
   }
   const kind = kindBinary ?? "kind";
 
-  let created = false;
-  const create = (config: string) => {
-    created = true;
-    return createCluster(kind, config);
-  };
+  const create = (config: string) => createCluster(kind, config);
   await runTimedStep(2, STEPS, `kind cluster "${CLUSTER_NAME}" (${nodes === 1 ? "1 node" : `a control plane and ${nodes - 1} worker${nodes === 2 ? "" : "s"}`})`, async () => {
     mkdirSync(KUBEQUEST_HOME, { recursive: true });
     const state = nodeContainerState();
@@ -224,6 +231,12 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
       await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
       return create(config);
     }
+    if (state === "absent" && clusterContainers().length > 0) {
+      // Workers without their control plane (a half-deleted cluster): kind create would fail on them.
+      log(`  worker container(s) left without a control plane: deleting them before creating the cluster`);
+      await runLogged("kind delete", kind, ["delete", "cluster", "--name", CLUSTER_NAME]);
+      return create(config);
+    }
     if (state === "absent") return create(config);
     const stopped = clusterContainers().filter((c) => !c.running);
     if (stopped.length > 0) {
@@ -242,8 +255,11 @@ async function clusterUpLocked(opts: UpOptions): Promise<ClusterInfo> {
       const containers = nodeContainers(nodes);
       installNodeNetwork(containers, kubectl);
       await poll("every node's pod network", 120_000, () => nodeNetworkStatus(kubectl, containers) ?? true);
-      // Only a new cluster's first pods can have been addressed from the node image's config.
-      if (created) repairPodAddresses(kubectl);
+      // A new cluster's first pods can have been addressed from the node image's shared config;
+      // also after a bring-up that failed past this point and is run again (it finds the
+      // cluster, not created), so it is done every time: it deletes only pods whose address is
+      // outside their node's range.
+      repairPodAddresses(kubectl);
     });
   } else {
     log(`[4/${STEPS}] pod network: ${mode === "online" ? "kindnetd (upstream node image)" : "the node image's ptp config (one node)"}`);
@@ -402,7 +418,7 @@ export async function clusterForTests(): Promise<ClusterInfo> {
   }
   // Tests run on the cluster that is there: a 3-node one made with `cluster:up -- --nodes 3`
   // stays 3 nodes (only `cluster:up` itself, told no --nodes, means one).
-  return clusterUp({ nodes: Math.max(1, Math.min(MAX_NODES, clusterContainers().length)) });
+  return clusterUp({ nodes: nodeCountToKeep() });
 }
 
 export function clusterDown(): Promise<void> {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { parseNodeCount, renderKindConfig, sameKindConfig } from "./cluster";
+import { nodesFlag, parseNodeCount, renderKindConfig, sameKindConfig } from "./cluster";
 import { POD_SUBNET, REPO_ROOT } from "./kit-config";
 
 const template = readFileSync(path.join(REPO_ROOT, "cluster-kit/kind-config.yaml"), "utf8");
@@ -45,5 +45,15 @@ describe("parseNodeCount", () => {
     expect(parseNodeCount(undefined)).toBe(1);
     expect(parseNodeCount("3")).toBe(3);
     for (const bad of ["0", "6", "two", "", "2.5", "-1"]) expect(() => parseNodeCount(bad)).toThrow(/--nodes takes a whole number/);
+  });
+});
+
+describe("nodesFlag", () => {
+  it("finds --nodes N and --nodes=N among other flags, and nothing when absent", () => {
+    expect(nodesFlag(["--offline", "--nodes", "3"])).toBe("3");
+    expect(nodesFlag(["--nodes=2", "--online"])).toBe("2");
+    expect(nodesFlag(["--offline"])).toBeUndefined();
+    // A trailing --nodes without a number is given as empty, which parseNodeCount refuses.
+    expect(nodesFlag(["--nodes"])).toBe("");
   });
 });

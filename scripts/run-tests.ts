@@ -61,6 +61,9 @@ const stages: Stage[] = [
     name: "cluster (3 nodes)",
     command: ["npx", "tsx", "cluster-kit/cli.ts", "up", "--nodes", "3"],
     passes: { KUBEQUEST_CLUSTER_UP: "done" },
+    // Without a kit (the cluster stage failed) it would only fail again, slowly; without a build
+    // the stage after it cannot run.
+    needs: ["cluster", "production build"],
   },
   levelsVerifyStage({
     name: "levels:verify on 3 nodes (Level 31, real cluster, Chromium)",
@@ -69,8 +72,9 @@ const stages: Stage[] = [
     reportFile: `${reports}/levels-verify-3-nodes.json`,
     needs: ["cluster (3 nodes)", "production build"],
   }),
-  // Whatever happened above: the next `npm start` or `npm test` finds the one-node cluster.
-  { name: "cluster (back to 1 node)", command: ["npx", "tsx", "cluster-kit/cli.ts", "up"] },
+  // Whatever happened above (a 3-node stage that failed too): the next `npm test` finds the
+  // one-node cluster. Not tried without a kit: the cluster stage already said why.
+  { name: "cluster (back to 1 node)", command: ["npx", "tsx", "cluster-kit/cli.ts", "up"], needs: ["cluster"] },
 ];
 
 function run(cmd: string[]): Promise<number> {

@@ -1,6 +1,8 @@
 /**
  * `npm start`: the whole platform on one machine, each step with its name and time.
- *   1. the kind cluster (cluster kit: reused, restarted or built; see `npm run cluster:up`)
+ *   1. the kind cluster (cluster kit: reused, restarted or built; see `npm run cluster:up`), with
+ *      the nodes it has (a cluster made with `cluster:up -- --nodes 3` stays 3 nodes) or the
+ *      number `npm start -- --nodes N` asks for
  *   2. the data directory (session secret; the database lives here too)
  *   3. the web app's production build, when the sources changed since the last one
  *   4. the server: http://localhost:3000 (PORT/HOST to change), until Ctrl+C
@@ -8,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { clusterUp } from "../cluster-kit/cluster";
+import { clusterUp, nodeCountToKeep, nodesFlag, parseNodeCount } from "../cluster-kit/cluster";
 import { formatElapsed, log, runTimedStep } from "../cluster-kit/step-runner";
 
 const root = process.cwd();
@@ -46,7 +48,9 @@ async function main(): Promise<void> {
   await run("bash", ["scripts/install-prerequisites.sh", "--check"]).catch(() => {
     throw new Error("npm start needs the prerequisites above (see the README's set-up)");
   });
-  await runTimedStep(1, TOTAL, "Kubernetes cluster (kind)", () => clusterUp());
+  const asked = nodesFlag(process.argv.slice(2));
+  const nodes = asked === undefined ? nodeCountToKeep() : parseNodeCount(asked);
+  await runTimedStep(1, TOTAL, "Kubernetes cluster (kind)", () => clusterUp({ nodes }));
 
   const dataDir = process.env.KUBEQUEST_DATA_DIR ?? path.join(root, "data");
   await runTimedStep(2, TOTAL, `data directory ${dataDir}`, async () => {
