@@ -151,4 +151,13 @@ describe("a run KubeQuest could not check", () => {
     expect(countChecks(state.checks).byStatus).toMatchObject({ pass: 1, error: 1, skipped: 1, fail: 0 });
     expect(state.mainPassed).toBe(false);
   });
+
+  it("asks to start the level again, not to grade again, when the environment was taken away mid-run", () => {
+    let state = gradeReducer(initialGradeState, { type: "request", round: "main" });
+    state = gradeReducer(state, { type: "finished", finished: { ...errored, environmentGone: true } });
+    expect(summarizeRun(state)).toBe(
+      "KubeQuest could not check this — your environment was reset or removed while it was checked. Start the level again.",
+    );
+    expect(summarizeRun(state)).not.toMatch(/try again/);
+  });
 });

@@ -167,7 +167,10 @@ export function summarizeRun(state: GradeState): string {
       return `${round} could not run.`;
     case "finished": {
       if (state.finished?.outcome === "error") {
-        return "KubeQuest could not check this — nothing is wrong with your fix; try again.";
+        // Grading again cannot help an environment that was taken away: it would find it empty.
+        return state.finished.environmentGone
+          ? "KubeQuest could not check this — your environment was reset or removed while it was checked. Start the level again."
+          : "KubeQuest could not check this — nothing is wrong with your fix; try again.";
       }
       if (state.finished?.passed) {
         return state.round === "chaos"

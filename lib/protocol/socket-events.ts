@@ -231,6 +231,11 @@ export interface GradeFinished {
   /** True only when `outcome` is "pass". */
   passed: boolean;
   outcome: GradeOutcome;
+  /**
+   * Set on an "error" run whose environment was reset or removed while it was checked: grading
+   * again would find the same empty namespace, so the learner is asked to start the level again.
+   */
+  environmentGone?: true;
   results: CheckResult[];
   durationMs: number;
   /** Markdown debrief, sent once the main round passes. */

@@ -99,6 +99,7 @@ describe("runGrade: whose failure is it", () => {
     const finished = await grade(scriptedCluster().kube);
     expect(finished.outcome).toBe("pass");
     expect(finished.results.map((r) => r.status)).toEqual(Array(8).fill("pass"));
+    expect(finished.environmentGone).toBeUndefined();
   });
 
   it("fails the learner's own broken state, with a reason (a verdict)", async () => {
@@ -118,6 +119,8 @@ describe("runGrade: whose failure is it", () => {
       expect(finished.results[0]).toMatchObject({ id: "service-headless", status: "error" });
       expect(finished.results[0]!.evidence[0]).toMatch(/your environment .* is being deleted|no longer exists/);
       expect(finished.results[0]!.hint).toBe(ENVIRONMENT_GONE_HINT);
+      // The run says so as a whole, so the panel's summary does not ask to grade again.
+      expect(finished.environmentGone).toBe(true);
     }
   });
 

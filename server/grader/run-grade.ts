@@ -157,9 +157,11 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
 
   // What a namespace being deleted no longer holds is our clean-up (a reset, the reaper, an
   // instructor), not the learner's work: such a run is an error, never a verdict.
+  let environmentGone = false;
   if (failed && results.some((r) => r.status === "fail")) {
     const going = await namespaceGoing(kube, namespace);
     if (going) {
+      environmentGone = true;
       for (const [i, r] of results.entries()) {
         if (r.status !== "fail") continue;
         const result = errorResult(r, new GraderInfrastructureError(going), r.durationMs ?? 0);
@@ -178,6 +180,7 @@ export async function runGrade(opts: RunGradeOptions): Promise<GradeFinished> {
     round,
     passed,
     outcome,
+    ...(environmentGone ? { environmentGone: true as const } : {}),
     results,
     durationMs: Date.now() - started,
     ...(passed && round === "main" ? { debrief: level.debrief } : {}),
