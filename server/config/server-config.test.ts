@@ -31,6 +31,7 @@ describe("readServerConfig", () => {
       recording: { maxBytes: 1_048_576, retentionDays: 30 },
       leaseMs: 15_000,
       testCrashPoint: undefined,
+      gradeConcurrency: 8,
     });
   });
 
@@ -69,8 +70,10 @@ describe("readServerConfig", () => {
       KUBEQUEST_LEVEL_STARTS_PER_IP: "90",
       KUBEQUEST_RECORDING_MAX_BYTES: "4096",
       KUBEQUEST_RECORDING_RETENTION_DAYS: "7",
+      KUBEQUEST_GRADE_CONCURRENCY: "0",
     });
     expect(config.port).toBe(8080);
+    expect(config.gradeConcurrency).toBe(0);
     expect(config.accountSessionTtlMs).toBe(7_200_000);
     expect(config.environments).toMatchObject({ ttlMs: 1_800_000, max: 0, reapEveryMs: 2_000 });
     expect(config.perIp).toMatchObject({ newSessions: 500, levelStarts: 90 });
