@@ -36,7 +36,10 @@ export interface LoadResult {
   wrongVerdicts: string[];
   /** Grades that ended "KubeQuest could not check this": not wrong, but not an answer either. */
   couldNotCheck: string[];
+  /** Chaos rounds that failed a correct fix: the chaos round's wrong verdicts. */
   chaosFailures: string[];
+  /** Chaos rounds that ended "could not check" (the cluster too slow to bring the pod back, said so). */
+  chaosCouldNotCheck: string[];
   /** Learners that never got a ready environment or a settled fix, with why. */
   brokenLearners: string[];
   serverRssPeakMb: number;
@@ -185,6 +188,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     wrongVerdicts: [],
     couldNotCheck: [],
     chaosFailures: [],
+    chaosCouldNotCheck: [],
     brokenLearners: [],
     serverRssPeakMb: 0,
     serverCpuMeanPct: 0,
@@ -275,7 +279,8 @@ export async function benchLoad(base: string, levelId: string, learners: number,
       const c0 = performance.now();
       const chaos = await ask<GradeFinished>(socket, "grade:run", { levelId, round: "chaos" });
       result.chaos.push(performance.now() - c0);
-      if (!chaos.passed) result.chaosFailures.push(`learner ${n}: ${failedCheckSummary(chaos)}`);
+      if (chaos.outcome === "error") result.chaosCouldNotCheck.push(`learner ${n}, chaos: ${failedCheckSummary(chaos)}`);
+      else if (!chaos.passed) result.chaosFailures.push(`learner ${n}, chaos: ${failedCheckSummary(chaos)}`);
     } catch (err) {
       result.brokenLearners.push(`learner ${n}: ${err instanceof Error ? err.message : String(err)}`);
       // Do not hold the others at the barriers this learner will never reach again.

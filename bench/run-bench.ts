@@ -418,10 +418,11 @@ async function main(): Promise<void> {
     }
     if (load) {
       console.log(
-        `load         ${load.learners} learners: ${load.wrongVerdicts.length} wrong verdicts (target 0), ${load.couldNotCheck.length} "could not check", ${load.chaosFailures.length} chaos failures, ` +
+        `load         ${load.learners} learners: ${load.wrongVerdicts.length} wrong verdicts (target 0), ${load.couldNotCheck.length} "could not check"; ` +
+          `chaos rounds: ${load.chaosFailures.length} failed a correct fix (target 0), ${load.chaosCouldNotCheck.length} "could not check"; ` +
           `${load.brokenLearners.length} learners who could not play; server RSS peak ${load.serverRssPeakMb.toFixed(0)} MB, CPU mean ${load.serverCpuMeanPct.toFixed(0)} %`,
       );
-      for (const line of [...load.wrongVerdicts, ...load.couldNotCheck, ...load.chaosFailures, ...load.brokenLearners]) console.log(`  ✗ ${line}`);
+      for (const line of [...load.wrongVerdicts, ...load.couldNotCheck, ...load.chaosFailures, ...load.chaosCouldNotCheck, ...load.brokenLearners]) console.log(`  ✗ ${line}`);
       // Sizing a cluster: what one environment costs, playing and idle in the pool.
       const cost = (label: string, u: UsageSample | undefined) =>
         u &&
