@@ -30,7 +30,7 @@ import { withClusterLock } from "./cluster-lock";
 import { installKubeRouter } from "./kube-router";
 import { clusterContainerIds, clusterContainers } from "./node-containers";
 import { installNodeNetwork, nodeNetworkStatus, repairPodAddresses } from "./node-network";
-import { buildOfflineKit, buildRuncWrapper, imageExists, TOTAL_KIT_STEPS } from "./offline-kit";
+import { buildOfflineKit, buildProbe, buildRuncWrapper, imageExists, TOTAL_KIT_STEPS } from "./offline-kit";
 import { formatElapsed, inputsKey, log, runLogged, runTimedStep } from "./step-runner";
 
 export type ClusterMode = "auto" | "online" | "offline";
@@ -110,6 +110,7 @@ async function buildLevelImage(image: LevelImage, kubectlPath: string): Promise<
   try {
     cpSync(contextDir, ctx, { recursive: true });
     if (image.needsKubectl) cpSync(kubectlPath, path.join(ctx, "kubectl"));
+    if (image.needsProbe) cpSync(await buildProbe(), path.join(ctx, "kubequest-probe"));
     await runLogged(`image ${image.tag}`, "docker", ["build", "--label", `dev.kubequest.inputs=${key}`, "-t", image.tag, ctx]);
   } finally {
     rmSync(ctx, { recursive: true, force: true });

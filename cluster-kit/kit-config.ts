@@ -63,10 +63,12 @@ export interface LevelImage {
   context: string;
   /** Files the build context needs that are made by the kit, e.g. kubectl for the toolbox. */
   needsKubectl?: boolean;
+  /** The grader's probe, built from images/toolbox/probe (Go) into the context as `kubequest-probe`. */
+  needsProbe?: boolean;
 }
 export const LEVEL_IMAGES: LevelImage[] = [
   { tag: "kubequest/redis:7.0.15-2", context: "images/redis" },
-  { tag: "kubequest/toolbox:1.34.4-2", context: "images/toolbox", needsKubectl: true },
+  { tag: "kubequest/toolbox:1.34.4-3", context: "images/toolbox", needsKubectl: true, needsProbe: true },
 ];
 
 /**

@@ -5,7 +5,7 @@
  * and by the hash of its script.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { KIND_VERSION, KIT_CACHE, KUBERNETES_VERSION, REPO_ROOT, STEPS_DIR } from "./kit-config";
 import { kubeRouterBinaryStep, kubeRouterImageStep } from "./kube-router";
@@ -94,6 +94,30 @@ export const runcWrapperBinary = () => path.join(KIT_CACHE, "runc-wrapper", "run
 export async function buildRuncWrapper(): Promise<string> {
   await runCachedStep(0, 0, runcWrapperStep());
   return runcWrapperBinary();
+}
+
+/**
+ * The grader's probe (images/toolbox/probe, Go): built here and copied into the toolbox image's
+ * build context, like kubectl. Static, so it runs in the Debian image as built.
+ */
+function probeStep(): CachedStep {
+  const src = path.join(REPO_ROOT, "images", "toolbox", "probe");
+  const outDir = path.join(KIT_CACHE, "kubequest-probe");
+  return {
+    name: "grader probe",
+    outDir,
+    key: inputsKey(["go.mod", "go.sum", ...readdirSync(src).filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))].sort().map((f) => path.join(src, f))),
+    run: (dir) =>
+      runLogged("kubequest-probe", "go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", path.join(dir, "kubequest-probe"), "."], {
+        cwd: src,
+        env: { CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false", GOTOOLCHAIN: "local" },
+      }).then(() => undefined),
+  };
+}
+
+export async function buildProbe(): Promise<string> {
+  await runCachedStep(0, 0, probeStep());
+  return path.join(KIT_CACHE, "kubequest-probe", "kubequest-probe");
 }
 
 /** Names the component images kubeadm will ask for, e.g. etcd "3.6.5-0". */

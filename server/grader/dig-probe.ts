@@ -1,9 +1,8 @@
 /**
- * DNS questions kubequest-probe cannot ask (SRV records, whose names start with `_`), put to
- * `dig` in the grader's probe pod: the toolbox image ships it (dnsutils), so no image changes.
- * All of a run's questions go in one `dig` exec (dig takes several queries on one command line),
- * and its text is cut back into one record per question. Names come from the cluster's objects
- * and the level's manifest and are checked again here; argv items, never a shell line.
+ * DNS questions of a given type (SRV records, whose names start with `_`, and plain A), asked by
+ * kubequest-probe's `--dig TYPE NAME` in the grade's one probe exec and answered as dig would:
+ * the status, the answer and additional sections. Names come from the cluster's objects and the
+ * level's manifest and are checked again here (and by the probe); argv items, never a shell line.
  */
 export type DigType = "SRV" | "A";
 
@@ -41,61 +40,48 @@ export interface DigRecord {
 /** DNS labels, the first ones of an SRV name may start with `_` (`_redis._tcp.…`). */
 const DIG_NAME = /^(_[a-z0-9][-a-z0-9]{0,62}\.){0,2}[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\.$/;
 
-/** The argv of one dig run: each question asked once, bounded (2 s per try, 2 tries). */
-export function digArgv(requests: readonly DigRequest[]): string[] {
-  const argv = ["dig", "+nocmd", "+nostats", "+time=2", "+tries=2"];
-  for (const r of requests) {
-    if (!DIG_NAME.test(r.name) || r.name.length > 254) throw new Error(`not a fully qualified DNS name: ${JSON.stringify(r.name)}`);
-    argv.push(r.name, r.type);
-  }
-  return argv;
+/** The probe's arguments for one question; anything but a fully qualified DNS name is refused. */
+export function digProbeArgs(r: DigRequest): string[] {
+  if (!DIG_NAME.test(r.name) || r.name.length > 254) throw new Error(`not a fully qualified DNS name: ${JSON.stringify(r.name)}`);
+  return ["--dig", r.type, r.name];
 }
 
-function parseResourceRecord(line: string): DigResourceRecord | undefined {
-  const m = /^(\S+)\s+(\d+)\s+IN\s+([A-Z]+)\s+(.*)$/.exec(line.trim());
-  if (!m) return undefined;
-  return { name: m[1]!.toLowerCase(), ttl: Number(m[2]), type: m[3]!, data: m[4]!.trim() };
+const MAX_RESOURCE_RECORDS = 256;
+
+function resourceRecords(value: unknown): DigResourceRecord[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter(
+      (r): r is DigResourceRecord =>
+        typeof r === "object" && r !== null && typeof r.name === "string" && typeof r.ttl === "number" && typeof r.type === "string" && typeof r.data === "string",
+    )
+    .slice(0, MAX_RESOURCE_RECORDS)
+    .map((r) => ({ name: r.name.toLowerCase(), ttl: r.ttl, type: r.type, data: r.data.slice(0, 300) }));
+}
+
+/** A dig line of the probe's output as a record, its sections checked and bounded. */
+export function digRecordFrom(value: Record<string, unknown>, output: string, exitCode: number): DigRecord | undefined {
+  if (typeof value.name !== "string" || (value.type !== "SRV" && value.type !== "A")) return undefined;
+  return {
+    kind: "dig",
+    name: value.name.toLowerCase(),
+    type: value.type,
+    exitCode,
+    output,
+    status: typeof value.status === "string" ? value.status : "UNKNOWN",
+    answers: resourceRecords(value.answers),
+    additional: resourceRecords(value.additional),
+  };
 }
 
 /**
- * Cuts dig's output into one record per question it answered (a question that got no reply,
- * a timeout, has no block and so no record). Each record keeps its block as `output`.
+ * A question no DNS server answered (the probe's exit code 9, as dig's) is our failure to gather
+ * evidence, never the learner's: their Services cannot stop cluster DNS from answering.
  */
-export function parseDigOutput(stdout: string): DigRecord[] {
-  const records: DigRecord[] = [];
-  const blocks = stdout.split(/^(?=;; ->>HEADER<<-)/m).filter((b) => b.startsWith(";; ->>HEADER<<-"));
-  for (const block of blocks) {
-    const status = /status: ([A-Z]+)/.exec(block)?.[1] ?? "UNKNOWN";
-    const question = /^;; QUESTION SECTION:\n;(\S+)\s+IN\s+([A-Z]+)/m.exec(block);
-    if (!question) continue;
-    const section = (title: string): DigResourceRecord[] => {
-      const m = new RegExp(`^;; ${title} SECTION:\\n((?:[^\\n]+\\n?)*)`, "m").exec(block);
-      return (m?.[1] ?? "").split("\n").flatMap((line) => parseResourceRecord(line) ?? []);
-    };
-    // The block up to the next question's "Got answer" (and the warnings dig prints after it).
-    const output = block.split(/\n;; Got answer:/)[0]!.trimEnd();
-    records.push({
-      kind: "dig",
-      name: question[1]!.toLowerCase(),
-      type: question[2] as DigType,
-      exitCode: 0,
-      output,
-      status,
-      answers: section("ANSWER"),
-      additional: section("ADDITIONAL"),
-    });
-  }
-  return records;
-}
-
-/** Did dig answer every question? Anything less is our failure to gather evidence, never the learner's. */
-export function digRunProblem(requests: readonly DigRequest[], exitCode: number | null, records: readonly DigRecord[], stderr: string, stdout: string): string | undefined {
-  const answered = requests.filter((r) => records.some((rec) => rec.name === r.name.toLowerCase() && rec.type === r.type)).length;
-  if (answered === requests.length) return undefined;
-  const why = `${stderr}\n${stdout}`.split("\n").filter((l) => /error|timed out|reached|refused/i.test(l)).slice(-3).join(" ").slice(0, 300) || "no error output";
-  return exitCode === null
-    ? `the grader's dig did not finish: ${why}`
-    : `the grader's dig answered ${answered} of ${requests.length} questions (exit code ${exitCode}): ${why}`;
+export function digRecordProblem(record: DigRecord): string | undefined {
+  if (record.exitCode === 0) return undefined;
+  const why = record.output.split("\n").filter((l) => /error|timed out|reached|refused/i.test(l)).slice(-2).join(" ").slice(0, 300) || `exit code ${record.exitCode}`;
+  return `cluster DNS did not answer the grader's question ${record.type} ${record.name}: ${why}`;
 }
 
 /** The record of the question `name` of `type` (a trailing dot or not), if any. */

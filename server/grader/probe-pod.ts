@@ -12,7 +12,7 @@ import { GraderInfrastructureError } from "./grade-failure";
 export const GRADER_NAMESPACE = "kubequest-system";
 export const PROBE_POD = "grader-probe";
 /** Keep in step with LEVEL_IMAGES in cluster-kit/kit-config.ts. */
-export const PROBE_IMAGE = "kubequest/toolbox:1.34.4-2";
+export const PROBE_IMAGE = "kubequest/toolbox:1.34.4-3";
 
 const probePodTemplate: KubeObject = {
   apiVersion: "v1",

@@ -1,12 +1,11 @@
 /**
- * Runs `kubequest-probe` (shipped in the toolbox image) in the grader's probe pod: one exec
- * gathers every DNS answer and Redis reply a grade needs. Arguments are argv items, never a
- * shell line; names come from the cluster's own objects and are validated again by the script.
- * Questions the script cannot ask (SRV records) go to the image's `dig`, in one exec of its
- * own run beside the script's (dig-probe.ts).
+ * Runs `kubequest-probe` (shipped in the toolbox image, images/toolbox/probe) in the grader's
+ * probe pod: one exec gathers every DNS answer (nslookup's and dig's) and Redis reply a grade
+ * needs. Arguments are argv items, never a shell line; names come from the cluster's own objects
+ * and are validated again by the probe.
  */
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
-import { digArgv, digRunProblem, parseDigOutput, type DigRequest } from "./dig-probe";
+import { digProbeArgs, digRecordFrom, digRecordProblem, type DigRecord, type DigRequest } from "./dig-probe";
 import { GraderInfrastructureError } from "./grade-failure";
 import { ensureProbePod, GRADER_NAMESPACE, PROBE_POD, resetProbePodCache } from "./probe-pod";
 
@@ -32,9 +31,6 @@ export type ProbeRequest =
   | { kind: "redis-write-expect-readonly"; host: string; key: string }
   | DigRequest;
 
-/** The requests kubequest-probe itself answers (all but dig's). */
-export type ScriptProbeRequest = Exclude<ProbeRequest, DigRequest>;
-
 /** One line of the probe's output. Fields beyond these are kept but unused. */
 export interface ProbeRecord {
   kind: string;
@@ -48,7 +44,7 @@ export interface ProbeRecord {
   [field: string]: unknown;
 }
 
-export function probeArgv(requests: ScriptProbeRequest[]): string[] {
+export function probeArgv(requests: readonly ProbeRequest[]): string[] {
   const argv = ["kubequest-probe"];
   for (const r of requests) {
     switch (r.kind) {
@@ -66,6 +62,9 @@ export function probeArgv(requests: ScriptProbeRequest[]): string[] {
         break;
       case "redis-write-expect-readonly":
         argv.push("--redis-write-expect-readonly", r.host, r.key);
+        break;
+      case "dig":
+        argv.push(...digProbeArgs(r));
         break;
     }
   }
@@ -88,11 +87,18 @@ export function parseProbeOutput(stdout: string): ProbeRecord[] {
     try {
       const value = JSON.parse(trimmed) as Record<string, unknown>;
       if (typeof value.kind !== "string") continue;
+      const exitCode = typeof value.exitCode === "number" ? value.exitCode : -1;
+      const output = typeof value.output === "string" ? capOutput(value.output) : "";
+      if (value.kind === "dig") {
+        const dig = digRecordFrom(value, output, exitCode);
+        records.push(dig ?? { kind: "unparsed", exitCode: -1, output: capOutput(trimmed) });
+        continue;
+      }
       records.push({
         ...value,
         kind: value.kind,
-        exitCode: typeof value.exitCode === "number" ? value.exitCode : -1,
-        output: typeof value.output === "string" ? capOutput(value.output) : "",
+        exitCode,
+        output,
         addresses: Array.isArray(value.addresses) ? value.addresses.filter((a): a is string => typeof a === "string").slice(0, 64) : undefined,
       });
     } catch {
@@ -133,35 +139,21 @@ export interface ProbeRunOptions {
 export async function runProbe(kube: KubeAdapter, requests: ProbeRequest[], opts: ProbeRunOptions = {}): Promise<ProbeRecord[]> {
   const podName = opts.podName ?? PROBE_POD;
   await ensureProbePod(kube, { timeoutMs: opts.podReadyTimeoutMs, name: podName, settleMs: opts.podSettleMs });
-  const script = requests.filter((r): r is ScriptProbeRequest => r.kind !== "dig");
-  const dig = requests.filter((r): r is DigRequest => r.kind === "dig");
-  const exec = (argv: string[]) =>
-    kube
-      .exec(GRADER_NAMESPACE, podName, "probe", argv, { timeoutMs: opts.timeoutMs ?? 20_000, maxOutputBytes: PROBE_LIMITS.execOutputBytes })
-      .catch((err: unknown) => {
-        resetProbePodCache(podName);
-        throw err;
-      });
   const fail = (problem: string): never => {
     // The pod may be gone or going: look at it afresh before the next try.
     resetProbePodCache(podName);
     throw new GraderInfrastructureError(problem);
   };
-  const [scriptRecords, digRecords] = await Promise.all([
-    script.length === 0
-      ? []
-      : exec(probeArgv(script)).then((result) => {
-          const records = parseProbeOutput(result.stdout);
-          const problem = probeRunProblem(script, result.exitCode, records, result.stderr);
-          return problem ? fail(problem) : records;
-        }),
-    dig.length === 0
-      ? []
-      : exec(digArgv(dig)).then((result) => {
-          const records = parseDigOutput(result.stdout.slice(0, PROBE_LIMITS.execOutputBytes));
-          const problem = digRunProblem(dig, result.exitCode, records, result.stderr, result.stdout);
-          return problem ? fail(problem) : records.map((r) => ({ ...r, output: capOutput(r.output) }));
-        }),
-  ]);
-  return [...scriptRecords, ...digRecords];
+  if (requests.length === 0) return [];
+  const result = await kube
+    .exec(GRADER_NAMESPACE, podName, "probe", probeArgv(requests), { timeoutMs: opts.timeoutMs ?? 20_000, maxOutputBytes: PROBE_LIMITS.execOutputBytes })
+    .catch((err: unknown) => {
+      resetProbePodCache(podName);
+      throw err;
+    });
+  const records = parseProbeOutput(result.stdout);
+  const problem =
+    probeRunProblem(requests, result.exitCode, records, result.stderr) ??
+    records.flatMap((r) => (r.kind === "dig" ? (digRecordProblem(r as DigRecord) ?? []) : []))[0];
+  return problem ? fail(problem) : records;
 }

@@ -86,7 +86,7 @@ describe("the editor has the learner's rights, no more", () => {
       ],
       ["apiVersion: v1\nkind: Secret\nmetadata:\n  name: stolen\nstringData:\n  a: b\n", /does not apply Secret objects/],
       [
-        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: everywhere\nspec:\n  selector:\n    matchLabels: {app: x}\n  template:\n    metadata:\n      labels: {app: x}\n    spec:\n      containers:\n        - name: c\n          image: kubequest/toolbox:1.34.4-2\n",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: everywhere\nspec:\n  selector:\n    matchLabels: {app: x}\n  template:\n    metadata:\n      labels: {app: x}\n    spec:\n      containers:\n        - name: c\n          image: kubequest/toolbox:1.34.4-3\n",
         /does not apply DaemonSet objects: it runs a pod on every node.*Deployment or StatefulSet/,
       ],
     ];
@@ -136,7 +136,7 @@ spec:${extra}
   securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
   containers:
     - name: c
-      image: kubequest/toolbox:1.34.4-2
+      image: kubequest/toolbox:1.34.4-3
       command: ["sleep", "60"]
       securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: ["ALL"]}}
 `;
@@ -164,7 +164,7 @@ spec:
     metadata: {labels: {app: hosty}}
     spec:
       hostNetwork: true
-      containers: [{name: c, image: "kubequest/toolbox:1.34.4-2"}]
+      containers: [{name: c, image: "kubequest/toolbox:1.34.4-3"}]
 `;
     // Pod Security only warns about a workload's template; KubeQuest's policy refuses it at once.
     expect(await refusal(deployment)).toMatch(/spec\.template\.spec\.hostNetwork: true is not allowed in KubeQuest/);
@@ -195,7 +195,7 @@ spec:
 ${containers
   .map(
     (probes, i) => `        - name: c${i}
-          image: kubequest/toolbox:1.34.4-2
+          image: kubequest/toolbox:1.34.4-3
           command: ["sleep", "600"]
           securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: ["ALL"]}}
 ${probes}`,
@@ -260,7 +260,7 @@ describe("quota, limits and Pod Security", () => {
   it("refuses a root pod without a seccomp profile (Pod Security restricted)", async () => {
     const err = await kube
       .asServiceAccount(namespace, "learner")
-      .apply(namespace, [{ apiVersion: "v1", kind: "Pod", metadata: { name: "rooty" }, spec: { containers: [{ name: "c", image: "kubequest/toolbox:1.34.4-2", securityContext: { runAsUser: 0 } }] } }], {
+      .apply(namespace, [{ apiVersion: "v1", kind: "Pod", metadata: { name: "rooty" }, spec: { containers: [{ name: "c", image: "kubequest/toolbox:1.34.4-3", securityContext: { runAsUser: 0 } }] } }], {
         dryRun: true,
       })
       .catch((e: unknown) => e);

@@ -5,7 +5,12 @@
  * after the pods' dashed IPs, with their addresses in the additional section), a name that does
  * not exist, and a question that got no reply. Recorded on the kind cluster (dig warns about
  * `.local` after each "Got answer:", tabs as dig prints them); `{ns}` stands for the namespace.
+ *
+ * The grader's probe now asks these questions itself (kubequest-probe --dig) and prints each as a
+ * JSON record; `digProbeLine` turns a recorded block into the line the probe prints for it, so
+ * the checks' tests keep reading what the real cluster answered.
  */
+import type { DigRecord, DigResourceRecord, DigType } from "../../dig-probe";
 
 export const VIRTUAL_SRV = `;; Got answer:
 ;; WARNING: .local is reserved for Multicast DNS
@@ -139,4 +144,51 @@ export function nxdomainSrv(srvName: string): string {
 cluster.local.		30	IN	SOA	ns.dns.cluster.local. hostmaster.cluster.local. 1764493923 7200 1800 86400 30
 
 `;
+}
+
+// dig's text back into records (what the probe's --dig prints for the same answer).
+
+function parseResourceRecord(line: string): DigResourceRecord | undefined {
+  const m = /^(\S+)\s+(\d+)\s+IN\s+([A-Z]+)\s+(.*)$/.exec(line.trim());
+  if (!m) return undefined;
+  return { name: m[1]!.toLowerCase(), ttl: Number(m[2]), type: m[3]!, data: m[4]!.trim() };
+}
+
+/**
+ * Cuts dig's output into one record per question it answered (a question that got no reply,
+ * a timeout, has no block and so no record). Each record keeps its block as `output`.
+ */
+function digRecordsFromText(stdout: string): DigRecord[] {
+  const records: DigRecord[] = [];
+  const blocks = stdout.split(/^(?=;; ->>HEADER<<-)/m).filter((b) => b.startsWith(";; ->>HEADER<<-"));
+  for (const block of blocks) {
+    const status = /status: ([A-Z]+)/.exec(block)?.[1] ?? "UNKNOWN";
+    const question = /^;; QUESTION SECTION:\n;(\S+)\s+IN\s+([A-Z]+)/m.exec(block);
+    if (!question) continue;
+    const section = (title: string): DigResourceRecord[] => {
+      const m = new RegExp(`^;; ${title} SECTION:\\n((?:[^\\n]+\\n?)*)`, "m").exec(block);
+      return (m?.[1] ?? "").split("\n").flatMap((line) => parseResourceRecord(line) ?? []);
+    };
+    // The block up to the next question's "Got answer" (and the warnings dig prints after it).
+    const output = block.split(/\n;; Got answer:/)[0]!.trimEnd();
+    records.push({
+      kind: "dig",
+      name: question[1]!.toLowerCase(),
+      type: question[2] as DigType,
+      exitCode: 0,
+      output,
+      status,
+      answers: section("ANSWER"),
+      additional: section("ADDITIONAL"),
+    });
+  }
+  return records;
+}
+
+/** The probe's JSON line for one recorded block: no reply (TIMED_OUT) is exit code 9, as dig's. */
+export function digProbeLine(ns: string, name: string, type: DigType, block: string): string {
+  const record = digRecordsFromText(digOutput(ns, [block]))[0];
+  if (record) return JSON.stringify({ ...record, durationMs: 3 });
+  const output = digOutput(ns, [block]).trim();
+  return JSON.stringify({ kind: "dig", name: name.toLowerCase(), type, exitCode: 9, output, status: "TIMEOUT", answers: [], additional: [], durationMs: 2000 });
 }

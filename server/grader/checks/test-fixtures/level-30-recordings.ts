@@ -205,7 +205,7 @@ export function toolboxPod(): V1Pod {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: "toolbox", namespace: NS, uid: "pod-toolbox-91ab", labels: { "app.kubernetes.io/part-of": "kubequest", "kubequest.dev/role": "toolbox" }, creationTimestamp: created },
-    spec: { containers: [{ name: "toolbox", image: "kubequest/toolbox:1.34.4-2" }] },
+    spec: { containers: [{ name: "toolbox", image: "kubequest/toolbox:1.34.4-3" }] },
     status: {
       phase: "Running",
       conditions: [{ type: "Ready", status: "True" }],

@@ -17,7 +17,7 @@ import { GRADER_NAMESPACE } from "../../probe-pod";
 import { COLLECTOR_CONTAINER, COLLECTOR_NAME, COLLECTOR_SELECTOR } from "../../../node-rules/node-rules-collector";
 import { planChecks } from "../check-library";
 import type { CheckOutcome, CheckImplementation, CheckSpecOf } from "../check-types";
-import { digOutput, nxdomainSrv } from "./dig-recordings";
+import { digProbeLine, nxdomainSrv } from "./dig-recordings";
 import { connectionRefused, NS, nslookupNxdomain, type NamespaceObjects, type ProbeWorld } from "./level-30-recordings";
 
 export interface RecordedCluster {
@@ -95,20 +95,8 @@ function redisReadonlyLine(host: string, key: string, world: ProbeWorld): string
   return JSON.stringify({ kind: "redis-write-expect-readonly", host, key, exitCode: output === "OK" ? 0 : 1, output, readonly: /^\s*(\(error\) )?READONLY/.test(output), durationMs: 3 });
 }
 
-/** dig's stdout for `argv` (dig-probe.ts's argv): each question's recorded block, NXDOMAIN when none was recorded. */
-export function digStdout(argv: string[], world: ProbeWorld, namespace: string): string {
-  const questions = argv.slice(1).filter((a) => !a.startsWith("+"));
-  const blocks: string[] = [];
-  for (let i = 0; i < questions.length; i += 2) {
-    const name = questions[i]!.replace(/\.$/, "");
-    if (questions[i + 1] !== "SRV") throw new Error(`the fake dig knows SRV questions, not ${questions[i + 1]}`);
-    blocks.push(world.srv?.[name] ?? nxdomainSrv(name));
-  }
-  return digOutput(namespace, blocks);
-}
-
 /** kubequest-probe's stdout for `argv`, one line per request in the order asked. */
-export function probeStdout(argv: string[], world: ProbeWorld): string {
+export function probeStdout(argv: string[], world: ProbeWorld, namespace: string): string {
   const lines: string[] = [];
   const args = argv.slice(1);
   const next = () => args.shift() ?? "";
@@ -119,6 +107,12 @@ export function probeStdout(argv: string[], world: ProbeWorld): string {
     else if (flag === "--redis-write") lines.push(redisWriteLine(next(), next(), next(), world));
     else if (flag === "--redis-wait-key") lines.push(redisWaitKeyLine(next(), next(), next(), Number(next()), world));
     else if (flag === "--redis-write-expect-readonly") lines.push(redisReadonlyLine(next(), next(), world));
+    else if (flag === "--dig") {
+      const type = next();
+      const name = next();
+      if (type !== "SRV") throw new Error(`the fake probe knows SRV questions, not ${type}`);
+      lines.push(digProbeLine(namespace, name, type, world.srv?.[name.replace(/\.$/, "")] ?? nxdomainSrv(name.replace(/\.$/, ""))));
+    }
     else throw new Error(`the fake probe does not know ${flag}`);
   }
   return lines.join("\n") + "\n";
@@ -230,8 +224,7 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
       execTimeouts.push(opts?.timeoutMs);
       if (cluster.probeExec) return cluster.probeExec;
       if (!cluster.probe) throw new Error("this test recorded no probe answers");
-      if (argv[0] === "dig") return { stdout: digStdout(argv, cluster.probe, namespace), stderr: "", exitCode: 0 };
-      return { stdout: probeStdout(argv, cluster.probe), stderr: "", exitCode: 0 };
+      return { stdout: probeStdout(argv, cluster.probe, namespace), stderr: "", exitCode: 0 };
     },
   } as unknown as KubeAdapter;
   // A probe pod of its own per context: the probe pod cache is module-wide.
