@@ -12,6 +12,7 @@ import { GradeContext } from "./grade-context";
 import { PODS, SERVICES, type NamespaceRead } from "./namespace-reads";
 import type { ProbeRequest } from "./probe";
 import { podInfo } from "../kubernetes/test-fixtures/pod-info";
+import { probeAgentFake } from "./checks/test-fixtures/probe-agent-fake";
 
 const NS = "kq-ctx";
 
@@ -43,12 +44,12 @@ function countingCluster() {
       return [];
     },
     deletePod: async () => undefined,
-    exec: async (_ns: string, _pod: string, _c: string | undefined, argv: string[]): Promise<ExecResult> => {
+    ...probeAgentFake((argv): ExecResult => {
       execs.push(argv);
       const lines: string[] = [];
       for (let i = 1; i < argv.length; i += 2) lines.push(JSON.stringify({ kind: "nslookup", name: argv[i + 1], exitCode: 0, output: `asked ${argv[i + 1]}` }));
       return { stdout: lines.join("\n"), stderr: "", exitCode: 0 };
-    },
+    }),
   } as unknown as KubeAdapter;
   return { kube, calls, execs };
 }

@@ -3,8 +3,12 @@
  * `kubequest-system` namespace. Learners' ServiceAccounts can reach nothing there, so they
  * cannot tamper with the tools that gather evidence (their own toolbox is theirs to break).
  * DNS and Redis probes go to the learner's pods from here, as any in-cluster client would.
+ *
+ * The pod runs the probe as an agent (`kubequest-probe --serve`) that the grader asks over the
+ * API server's pod proxy (probe.ts); it answers only requests carrying the token of the Secret
+ * made here, which learners cannot read.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import { GraderInfrastructureError } from "./grade-failure";
@@ -13,6 +17,10 @@ export const GRADER_NAMESPACE = "kubequest-system";
 export const PROBE_POD = "grader-probe";
 /** Keep in step with LEVEL_IMAGES in cluster-kit/kit-config.ts. */
 export const PROBE_IMAGE = "kubequest/toolbox:1.34.4-3";
+/** Where the probe agent listens in its pod (reached through the API server only). */
+export const PROBE_PORT = 8080;
+/** The Secret holding the agent's token (key `token`), made once per cluster. */
+export const PROBE_TOKEN_SECRET = "grader-probe-token";
 
 const probePodTemplate: KubeObject = {
   apiVersion: "v1",
@@ -27,27 +35,29 @@ const probePodTemplate: KubeObject = {
         name: "probe",
         image: PROBE_IMAGE,
         imagePullPolicy: "IfNotPresent",
-        command: ["sleep", "infinity"],
-        // Generous CPU: a grade's probes run side by side and jq starts once per probe; a
-        // tight quota made a grade several times slower. It is our pod, idle between grades.
+        command: ["kubequest-probe", "--serve", `:${PROBE_PORT}`],
+        env: [{ name: "KUBEQUEST_PROBE_TOKEN", valueFrom: { secretKeyRef: { name: PROBE_TOKEN_SECRET, key: "token" } } }],
+        ports: [{ name: "probe", containerPort: PROBE_PORT }],
+        // kubelet asks the agent over HTTP: no process started in the container.
+        readinessProbe: { httpGet: { path: "/healthz", port: PROBE_PORT }, periodSeconds: 5, timeoutSeconds: 2 },
+        // Generous CPU: a class's grades arrive together and each answers many questions side
+        // by side. It is our pod, idle between grades.
         resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "2", memory: "256Mi" } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
       },
     ],
-    volumes: [{ name: "tmp", emptyDir: {} }],
   },
 };
 
 /** A hash of the pod's spec, kept as a label: a pod made from an older spec is replaced. */
 const SPEC_LABEL = "kubequest.dev/spec-hash";
 const specHash = createHash("sha256").update(JSON.stringify(probePodTemplate)).digest("hex").slice(0, 16);
-(probePodTemplate.metadata.labels as Record<string, string>)[SPEC_LABEL] = specHash;
 
 /** The probe pod named `name` (the server's is PROBE_POD; tests use pods of their own). */
-function probePodNamed(name: string): KubeObject {
+function probePodNamed(name: string, token: string): KubeObject {
   const pod = structuredClone(probePodTemplate);
   pod.metadata.name = name;
+  (pod.metadata.labels as Record<string, string>)[SPEC_LABEL] = expectedSpecLabel(token);
   return pod;
 }
 
@@ -63,22 +73,38 @@ export interface EnsureProbePodOptions {
   settleMs?: number;
 }
 
-/** Per probe pod name: the promise that it runs (created once, re-created if it vanished). */
-const ready = new Map<string, Promise<void>>();
+/** Per probe pod name: the promise that it runs (created once, re-created if it vanished), with the token it answers to. */
+const ready = new Map<string, Promise<string>>();
+
+/** The agent's token: read from its Secret, or made (32 random bytes) when the cluster has none. */
+async function probeToken(kube: KubeAdapter): Promise<string> {
+  await kube.ensureNamespace(GRADER_NAMESPACE, { "app.kubernetes.io/managed-by": "kubequest" });
+  const data = await kube.ensureSecret(GRADER_NAMESPACE, PROBE_TOKEN_SECRET, { "app.kubernetes.io/part-of": "kubequest" }, () => ({
+    token: randomBytes(32).toString("hex"),
+  }));
+  if (!data.token || data.token.length < 16) throw new GraderInfrastructureError(`the secret ${GRADER_NAMESPACE}/${PROBE_TOKEN_SECRET} holds no usable token; delete it and grade again`);
+  return data.token;
+}
+
+/** The pod's spec label: the template's hash and the token's, so a new token replaces the pod too. */
+function expectedSpecLabel(token: string): string {
+  return createHash("sha256").update(specHash).update(token).digest("hex").slice(0, 16);
+}
 
 /**
  * Makes sure the probe pod runs, waiting at most `timeoutMs` (a grade passes what is left of
  * its check's budget, so a pod that cannot come up turns into a bounded error).
  */
-export function ensureProbePod(kube: KubeAdapter, opts: EnsureProbePodOptions = {}): Promise<void> {
+export function ensureProbePod(kube: KubeAdapter, opts: EnsureProbePodOptions = {}): Promise<string> {
   const { timeoutMs = 60_000, name = PROBE_POD, settleMs = NEW_PROBE_POD_SETTLE_MS } = opts;
   let promise = ready.get(name);
   if (promise) return promise;
   promise = (async () => {
     const deadline = Date.now() + timeoutMs;
+    const token = await probeToken(kube);
     let existing = await kube.getPod(GRADER_NAMESPACE, name);
-    const current = existing?.labels[SPEC_LABEL] === specHash;
-    if (existing?.ready && !existing.deleting && current) return;
+    const current = existing?.labels[SPEC_LABEL] === expectedSpecLabel(token);
+    if (existing?.ready && !existing.deleting && current) return token;
     if (existing && !current && !existing.deleting) await kube.deletePod(GRADER_NAMESPACE, name);
     // Wait for an outdated or departing pod to be gone before making the new one.
     while (existing && (!current || existing.deleting)) {
@@ -86,8 +112,7 @@ export function ensureProbePod(kube: KubeAdapter, opts: EnsureProbePodOptions = 
       await new Promise((r) => setTimeout(r, 300));
       existing = await kube.getPod(GRADER_NAMESPACE, name);
     }
-    await kube.ensureNamespace(GRADER_NAMESPACE, { "app.kubernetes.io/managed-by": "kubequest" });
-    if (!existing) await kube.apply(GRADER_NAMESPACE, [probePodNamed(name)]);
+    if (!existing) await kube.apply(GRADER_NAMESPACE, [probePodNamed(name, token)]);
     for (;;) {
       const pod = await kube.getPod(GRADER_NAMESPACE, name);
       if (pod?.ready) {
@@ -96,7 +121,7 @@ export function ensureProbePod(kube: KubeAdapter, opts: EnsureProbePodOptions = 
         // before that reads "connection refused" from every learner pod and would fail a correct
         // fix. Seen in grading-under-load's recovery grade; only a new probe pod pays this.
         if (settleMs > 0) await new Promise((r) => setTimeout(r, Math.max(0, Math.min(settleMs, deadline - Date.now()))));
-        return;
+        return token;
       }
       if (Date.now() > deadline) {
         throw new GraderInfrastructureError(

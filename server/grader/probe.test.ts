@@ -14,19 +14,25 @@ const complete = [
 ].join("\n");
 
 describe("probeRunProblem", () => {
-  it("accepts a run that exited 0 with one record per request (a tool's own failure is evidence, not a problem)", () => {
+  it("accepts an answer with one record per request (a tool's own failure is evidence, not a problem)", () => {
     const records = parseProbeOutput(complete.replace('"exitCode":0,"output":"role:master"', '"exitCode":1,"output":"Could not connect to Redis"'));
-    expect(probeRunProblem(requests, 0, records, "")).toBeUndefined();
+    expect(probeRunProblem(requests, 200, records, complete)).toBeUndefined();
   });
 
-  it("calls a run cut short (the probe pod killed: no exit code) our problem", () => {
-    expect(probeRunProblem(requests, null, [], "[timed out after 20000 ms]")).toMatch(/did not finish \(exit code none\).*timed out/);
+  it("calls the API server's answer for a pod it could not reach (killed, not ready) our problem", () => {
+    const body = "error trying to reach service: dial tcp 10.244.0.9:8080: connect: connection refused";
+    expect(probeRunProblem(requests, 503, parseProbeOutput(body), body)).toMatch(/answered HTTP 503: error trying to reach service/);
   });
 
-  it("calls missing answers our problem, even when the exit code looks fine", () => {
+  it("calls a refused token or command line our problem, in the agent's words", () => {
+    const body = '{"kind":"usage-error","message":"this probe answers the KubeQuest server only (X-KubeQuest-Probe-Token)"}\n';
+    expect(probeRunProblem(requests, 401, parseProbeOutput(body), body)).toBe("the grader's probe answered HTTP 401: this probe answers the KubeQuest server only (X-KubeQuest-Probe-Token)");
+  });
+
+  it("calls missing answers our problem, even when the status looks fine", () => {
     const records = parseProbeOutput(complete.split("\n")[0]!);
-    expect(probeRunProblem(requests, 0, records, "")).toMatch(/answered 1 of 2 requests/);
-    expect(probeRunProblem(requests, 0, parseProbeOutput('{"kind":"nslookup"\n{"kind":"redis-'), "")).toMatch(/answered 0 of 2/);
+    expect(probeRunProblem(requests, 200, records, "")).toMatch(/answered 1 of 2 requests/);
+    expect(probeRunProblem(requests, 200, parseProbeOutput('{"kind":"nslookup"\n{"kind":"redis-'), "")).toMatch(/answered 0 of 2/);
   });
 });
 

@@ -1,13 +1,17 @@
 /**
- * Runs `kubequest-probe` (shipped in the toolbox image, images/toolbox/probe) in the grader's
- * probe pod: one exec gathers every DNS answer (nslookup's and dig's) and Redis reply a grade
- * needs. Arguments are argv items, never a shell line; names come from the cluster's own objects
- * and are validated again by the probe.
+ * Asks `kubequest-probe` (shipped in the toolbox image, images/toolbox/probe), running as an
+ * agent in the grader's probe pod, through the API server's pod proxy: one request gathers every
+ * DNS answer (nslookup's and dig's) and Redis reply a grade needs. Arguments are the probe's own
+ * command line, never a shell line; names come from the cluster's own objects and are validated
+ * again by the probe.
  */
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import { digProbeArgs, digRecordFrom, digRecordProblem, type DigRecord, type DigRequest } from "./dig-probe";
 import { GraderInfrastructureError } from "./grade-failure";
-import { ensureProbePod, GRADER_NAMESPACE, PROBE_POD, resetProbePodCache } from "./probe-pod";
+import { ensureProbePod, GRADER_NAMESPACE, PROBE_POD, PROBE_PORT, resetProbePodCache } from "./probe-pod";
+
+/** The header the agent checks its token in (images/toolbox/probe/serve.go). */
+export const PROBE_TOKEN_HEADER = "X-KubeQuest-Probe-Token";
 
 /**
  * Caps on what the probe's output may bring into a grade. The probe talks to the learner's
@@ -15,7 +19,7 @@ import { ensureProbePod, GRADER_NAMESPACE, PROBE_POD, resetProbePodCache } from 
  * show, store with the grade and send over the socket, so it is bounded here.
  */
 export const PROBE_LIMITS = {
-  /** Bytes the exec collects from the probe's stdout (and stderr). */
+  /** Bytes of the probe's answer read; a longer one is our error (the probe never writes that much). */
   execOutputBytes: 256 * 1024,
   /** Characters of one record's `output` kept as evidence. */
   recordOutputChars: 4096,
@@ -109,20 +113,20 @@ export function parseProbeOutput(stdout: string): ProbeRecord[] {
 }
 
 /**
- * Did the probe run to its end and answer every request? The probe exits 0 once it has printed
- * one line per request; anything less (the exec cut short, the pod killed, output lost) is our
- * failure to gather evidence, never the learner's.
+ * Did the probe answer every request? The agent answers 200 with one line per request; anything
+ * else (the pod gone or not ready: the API server's 502/503; a refused token; an answer cut
+ * short) is our failure to gather evidence, never the learner's.
  */
-export function probeRunProblem(requests: readonly ProbeRequest[], exitCode: number | null, records: ProbeRecord[], stderr: string): string | undefined {
-  const why = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 300) || "no error output";
-  if (exitCode !== 0) return `the grader's probe did not finish (exit code ${exitCode ?? "none"}): ${why}`;
+export function probeRunProblem(requests: readonly ProbeRequest[], status: number, records: ProbeRecord[], body: string): string | undefined {
+  const said = (records.find((r) => r.kind === "usage-error")?.message as string | undefined) ?? body.trim().split("\n").slice(0, 2).join(" ").slice(0, 300);
+  if (status !== 200) return `the grader's probe answered HTTP ${status}: ${said || "no answer"}`;
   const answered = records.filter((r) => r.kind !== "unparsed" && r.kind !== "usage-error").length;
-  if (answered < requests.length) return `the grader's probe answered ${answered} of ${requests.length} requests: ${why}`;
+  if (answered < requests.length) return `the grader's probe answered ${answered} of ${requests.length} requests: ${said || "no answer"}`;
   return undefined;
 }
 
 export interface ProbeRunOptions {
-  /** Bound of the exec itself. */
+  /** Bound of the request itself. */
   timeoutMs?: number;
   /** How long the probe pod may take to be ready, when it must be (re)created. */
   podReadyTimeoutMs?: number;
@@ -138,22 +142,29 @@ export interface ProbeRunOptions {
  */
 export async function runProbe(kube: KubeAdapter, requests: ProbeRequest[], opts: ProbeRunOptions = {}): Promise<ProbeRecord[]> {
   const podName = opts.podName ?? PROBE_POD;
-  await ensureProbePod(kube, { timeoutMs: opts.podReadyTimeoutMs, name: podName, settleMs: opts.podSettleMs });
+  const token = await ensureProbePod(kube, { timeoutMs: opts.podReadyTimeoutMs, name: podName, settleMs: opts.podSettleMs });
   const fail = (problem: string): never => {
     // The pod may be gone or going: look at it afresh before the next try.
     resetProbePodCache(podName);
     throw new GraderInfrastructureError(problem);
   };
   if (requests.length === 0) return [];
+  const argv = probeArgv(requests).slice(1);
   const result = await kube
-    .exec(GRADER_NAMESPACE, podName, "probe", probeArgv(requests), { timeoutMs: opts.timeoutMs ?? 20_000, maxOutputBytes: PROBE_LIMITS.execOutputBytes })
+    .podProxy(GRADER_NAMESPACE, podName, PROBE_PORT, "/probe", {
+      method: "POST",
+      body: JSON.stringify({ args: argv }),
+      headers: { "Content-Type": "application/json", [PROBE_TOKEN_HEADER]: token },
+      timeoutMs: opts.timeoutMs ?? 20_000,
+      maxResponseBytes: PROBE_LIMITS.execOutputBytes,
+    })
     .catch((err: unknown) => {
       resetProbePodCache(podName);
       throw err;
     });
-  const records = parseProbeOutput(result.stdout);
+  const records = parseProbeOutput(result.body);
   const problem =
-    probeRunProblem(requests, result.exitCode, records, result.stderr) ??
+    probeRunProblem(requests, result.status, records, result.body) ??
     records.flatMap((r) => (r.kind === "dig" ? (digRecordProblem(r as DigRecord) ?? []) : []))[0];
   return problem ? fail(problem) : records;
 }

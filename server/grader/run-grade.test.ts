@@ -7,6 +7,7 @@ import { KubeError, type EndpointSliceInfo, type ExecResult, type KubeAdapter, t
 import { loadLevelCatalog, type LoadedLevel } from "../levels/level-catalog";
 import { ENVIRONMENT_GONE_HINT, runGrade } from "./run-grade";
 import { podInfo } from "../kubernetes/test-fixtures/pod-info";
+import { probeAgentFake } from "./checks/test-fixtures/probe-agent-fake";
 
 const NS = "kq-test";
 const IPS = ["10.244.0.10", "10.244.0.11", "10.244.0.12"];
@@ -79,10 +80,10 @@ function scriptedCluster(
       return [];
     },
     deletePod: async () => undefined,
-    exec: async (_ns: string, _pod: string, _c: string | undefined, argv: string[]): Promise<ExecResult> => {
+    ...probeAgentFake((argv): ExecResult => {
       const fault = faults.probe?.(++calls.probe);
       return fault ?? { stdout: probeOutput(argv), stderr: "", exitCode: 0 };
-    },
+    }),
   } as unknown as KubeAdapter;
   return { kube, calls };
 }
@@ -147,7 +148,7 @@ describe("runGrade: whose failure is it", () => {
     expect(finished.outcome).toBe("error");
     expect(finished.results.slice(0, 4).map((r) => r.status)).toEqual(["pass", "pass", "pass", "pass"]);
     expect(finished.results[4]).toMatchObject({ id: "service-dns", status: "error" });
-    expect(finished.results[4]!.evidence[0]).toMatch(/the grader's probe did not finish \(exit code none\)/);
+    expect(finished.results[4]!.evidence[0]).toMatch(/the grader's probe answered HTTP 503: error trying to reach service/);
     expect(finished.results.some((r) => r.status === "fail")).toBe(false);
   });
 

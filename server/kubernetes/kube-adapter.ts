@@ -167,6 +167,23 @@ export interface NodeInfo {
   taints: NodeTaint[];
 }
 
+/** An HTTP request to a pod through the API server (podProxy). */
+export interface PodProxyRequest {
+  method: "GET" | "POST";
+  body?: string;
+  headers?: Record<string, string>;
+  /** The whole exchange, answer included. */
+  timeoutMs: number;
+  /** Bytes of the answer kept; a longer answer is an error (nothing of ours answers that much). */
+  maxResponseBytes: number;
+}
+
+export interface PodProxyResponse {
+  /** The pod's HTTP status, or the API server's own when it could not reach the pod (502, 503). */
+  status: number;
+  body: string;
+}
+
 export type WatchedKind = "Pod" | "Service" | "StatefulSet" | "EndpointSlice" | "Deployment";
 
 export interface WatchEvent {
@@ -235,6 +252,13 @@ export interface KubeAdapter {
    */
   updateNodeTaints(name: string, change: (taints: NodeTaint[]) => NodeTaint[]): Promise<void>;
 
+  /**
+   * HTTP to a pod's port through the API server's pod proxy (the grader's probe agent): answer
+   * and wait bounded; a status the pod (or the API server, when it could not reach it) gave.
+   */
+  podProxy(namespace: string, pod: string, port: number, path: string, req: PodProxyRequest): Promise<PodProxyResponse>;
+  /** A Secret's data (decoded), made with `make()` when there is none yet (KubeQuest's own, in its namespace). */
+  ensureSecret(namespace: string, name: string, labels: Record<string, string>, make: () => Record<string, string>): Promise<Record<string, string>>;
   /** Runs argv (never a shell string) in a container and collects its output (each stream up to `maxOutputBytes`, default 1 MiB). */
   exec(namespace: string, pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number; maxOutputBytes?: number }): Promise<ExecResult>;
   /** A TTY exec for the learner's terminal. */

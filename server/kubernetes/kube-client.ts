@@ -5,8 +5,8 @@
  *
  * The adapter itself only composes, one concern per file as client-node keeps config, exec and
  * watch apart: kube-config.ts (which cluster, over which connection, as whom), kube-reads.ts,
- * kube-apply.ts (writing objects), kube-namespaces.ts, kube-nodes.ts, kube-exec.ts and
- * kube-watch.ts. What stays here is the identity it acts as (asServiceAccount), which needs a
+ * kube-apply.ts (writing objects), kube-namespaces.ts, kube-nodes.ts, kube-secrets.ts,
+ * kube-exec.ts, kube-pod-proxy.ts (HTTP to a pod's port) and kube-watch.ts. What stays here is the identity it acts as (asServiceAccount), which needs a
  * whole new adapter.
  *
  * Node only.
@@ -19,7 +19,9 @@ import { APPLY_METHODS, KubeApply, ObjectClient } from "./kube-apply";
 import { EXEC_METHODS, KubeExec } from "./kube-exec";
 import { KubeNamespaces, NAMESPACE_METHODS } from "./kube-namespaces";
 import { KubeNodes, NODE_METHODS } from "./kube-nodes";
+import { KubePodProxy, POD_PROXY_METHODS } from "./kube-pod-proxy";
 import { KubeReads, READ_METHODS } from "./kube-reads";
+import { KubeSecrets, SECRET_METHODS } from "./kube-secrets";
 import { KubeWatch, WATCH_METHODS } from "./kube-watch";
 
 /** Impersonating adapters kept for reuse (each caches API discovery); the oldest is dropped past this. */
@@ -57,6 +59,8 @@ function clientNodeKubeAdapter(
     ...forward(new KubeApply(objectClient, core), APPLY_METHODS),
     ...forward(new KubeNamespaces(objectClient, core), NAMESPACE_METHODS),
     ...forward(new KubeExec(kc), EXEC_METHODS),
+    ...forward(new KubePodProxy(kc, agentOf), POD_PROXY_METHODS),
+    ...forward(new KubeSecrets(core), SECRET_METHODS),
     ...forward(new KubeWatch(kc), WATCH_METHODS),
 
     asServiceAccount(namespace: string, name: string): KubeAdapter {

@@ -1,6 +1,7 @@
-// The grader's probe (images/toolbox/probe, Go) in the real probe pod, against real CoreDNS and
-// a real two-pod Redis StatefulSet under a headless Service: one exec answers nslookup's, dig's
-// and Redis's questions side by side, each record reads the way the checks expect (nslookup's
+// The grader's probe (images/toolbox/probe, Go) as an agent in the real probe pod, asked through
+// the real API server's pod proxy, against real CoreDNS and a real two-pod Redis StatefulSet
+// under a headless Service: one request answers nslookup's, dig's and Redis's questions side by
+// side, the agent answers nobody without the token, each record reads the way the checks expect (nslookup's
 // and redis-cli's text, dig's sections), a name that does not exist is evidence (NXDOMAIN), and a
 // Redis that is not there is evidence too (no connection), never an error of ours.
 import { readFileSync } from "node:fs";
@@ -9,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nslookupAddresses } from "../../server/grader/checks/dns-checks";
 import { parseInfo } from "../../server/grader/checks/redis-checks";
 import { digRecordFor } from "../../server/grader/dig-probe";
-import { runProbe, type ProbeRecord } from "../../server/grader/probe";
+import { PROBE_TOKEN_HEADER, runProbe, type ProbeRecord } from "../../server/grader/probe";
+import { GRADER_NAMESPACE, PROBE_POD, PROBE_PORT } from "../../server/grader/probe-pod";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
-import { applyYaml, kubectl, scratchNamespace, waitFor } from "./support/kubectl";
+import { applyYaml, kubectl, scratchNamespace } from "./support/kubectl";
 
 const kube = createKubeAdapter();
 const levelDir = path.join(process.cwd(), "levels", "03-networking-and-services", "30-headless-statefulset-dns");
@@ -25,8 +27,8 @@ beforeAll(async () => {
   applyYaml(ns.name, "apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec:\n  clusterIP: None\n  selector: {app: redis}\n  ports: [{name: redis, port: 6379}]\n");
   const statefulSet = readFileSync(path.join(levelDir, "broken", "statefulset.yaml"), "utf8").replace(/replicas: 3/, "replicas: 2");
   applyYaml(ns.name, statefulSet);
-  waitFor(ns.name, "pod/redis-0", "condition=Ready", "180s");
-  waitFor(ns.name, "pod/redis-1", "condition=Ready", "180s");
+  // Not `kubectl wait pod/…`: the pods do not exist yet when the StatefulSet was just applied.
+  kubectl(["rollout", "status", "-n", ns.name, "statefulset/redis", "--timeout=240s"], { timeoutMs: 300_000 });
   podIps = [0, 1].map((i) => kubectl(["get", "pod", "-n", ns.name, `redis-${i}`, "-o", "jsonpath={.status.podIP}"]));
 }, 300_000);
 
@@ -50,7 +52,7 @@ describe("the grader's probe on the real cluster", () => {
     ]);
   }, 120_000);
 
-  it("answers every question in the order asked, in one exec", () => {
+  it("answers every question in the order asked, in one request", () => {
     expect(records.map((r) => r.kind)).toEqual(["nslookup", "nslookup", "nslookup", "dig", "redis-info", "redis-write", "redis-wait-key", "redis-write-expect-readonly", "redis-info"]);
   });
 
@@ -86,5 +88,26 @@ describe("the grader's probe on the real cluster", () => {
     // Nothing at that name: evidence for the checks (no connection), not a failure of ours.
     expect(absent!.exitCode).toBe(1);
     expect(absent!.output).toMatch(/^Could not connect to Redis at nothing-here\..*:6379: /);
+  });
+});
+
+describe("the probe agent through the API server", () => {
+  const ask = (headers: Record<string, string>) =>
+    kube.podProxy(GRADER_NAMESPACE, PROBE_POD, PROBE_PORT, "/probe", {
+      method: "POST",
+      body: JSON.stringify({ args: ["--redis-write", fqdn("redis-0.redis"), "kq:stranger", "x"] }),
+      headers: { "Content-Type": "application/json", ...headers },
+      timeoutMs: 10_000,
+      maxResponseBytes: 64 * 1024,
+    });
+
+  it("answers nobody without the token, and does nothing for them", async () => {
+    const attempts: Record<string, string>[] = [{}, { [PROBE_TOKEN_HEADER]: "guess-guess-guess-guess" }];
+    for (const headers of attempts) {
+      const res = await ask(headers);
+      expect(res.status).toBe(401);
+      expect(res.body).toContain('"kind":"usage-error"');
+    }
+    expect(kubectl(["exec", "-n", ns.name, "redis-0", "-c", "redis", "--", "redis-cli", "GET", "kq:stranger"])).toBe("");
   });
 });

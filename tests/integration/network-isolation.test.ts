@@ -11,6 +11,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEVEL_IMAGES } from "../../cluster-kit/kit-config";
+import { ensureProbePod, PROBE_POD, PROBE_PORT } from "../../server/grader/probe-pod";
+import { createKubeAdapter } from "../../server/kubernetes/kube-client";
 import { applyYaml, kubectl, scratchNamespace, waitFor } from "./support/kubectl";
 
 const toolboxImage = LEVEL_IMAGES.find((i) => i.tag.startsWith("kubequest/toolbox"))!.tag;
@@ -268,6 +270,18 @@ ${pinTo(placement.clients)}  containers:
 
   it("lets the grader's probe in kubequest-system reach a learner's Redis", () => {
     expect(execIn(GRADER_NAMESPACE, graderPod, ping(redisB))).toEqual({ ok: true, out: "PONG" });
+  });
+
+  it("keeps the grader's probe agent out of a learner's reach (the open namespace can reach it, and is refused without the token)", async () => {
+    await ensureProbePod(createKubeAdapter(), { timeoutMs: 120_000 });
+    const ip = kubectl(["get", "pod", "-n", GRADER_NAMESPACE, PROBE_POD, "-o", "jsonpath={.status.podIP}"]);
+    const url = `http://${ip}:${PROBE_PORT}`;
+    const fromA = execIn(a.name, "client", `curl -sS --max-time 5 ${url}/healthz`);
+    expect(fromA.ok, `A reached the probe agent: ${fromA.out}`).toBe(false);
+    // Without A's egress policy the port answers: the policy, not chance, keeps A out.
+    expect(execIn(open.name, "client", `curl -sS --max-time 5 ${url}/healthz`)).toEqual({ ok: true, out: "ok" });
+    const stranger = execIn(open.name, "client", `curl -sS --max-time 5 -w ' %{http_code}' -d '{"args":["--nslookup","kubernetes.default.svc.cluster.local."]}' ${url}/probe`);
+    expect(stranger.out).toMatch(/"kind":"usage-error"[\s\S]* 401$/);
   });
 
   it("guards a learner's pods on the way in: an outsider cannot reach them", () => {

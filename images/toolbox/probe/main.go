@@ -27,6 +27,8 @@ const usageText = `kubequest-probe: gathers in-cluster evidence for the KubeQues
 
 Usage:
   kubequest-probe [PROBE]...
+  kubequest-probe --serve ADDR      answer the same probes over HTTP (POST /probe {"args": [...]},
+                                    header X-KubeQuest-Probe-Token = $KUBEQUEST_PROBE_TOKEN)
 
 Probes run side by side; each prints one JSON object on its own line, in the order given:
   --nslookup NAME                              what cluster DNS answers for NAME (A records)
@@ -225,6 +227,17 @@ func main() {
 }
 
 func mainExit(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 2 && args[0] == "--serve" {
+		dns, err := readResolvConf("/etc/resolv.conf")
+		if err == nil {
+			err = serve(args[1], os.Getenv("KUBEQUEST_PROBE_TOKEN"), env{dns: dns, redis: redisDialer{port: redisPort}})
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "kubequest-probe: %s\n", err)
+			return 1
+		}
+		return 0
+	}
 	plan, help, err := parseArgs(args)
 	if help {
 		fmt.Fprint(stdout, usageText)

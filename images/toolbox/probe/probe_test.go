@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -601,3 +603,97 @@ func TestResolvConfAsKubeletWritesIt(t *testing.T) {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// ---------------------------------------------------------------------------------------------
+// The agent (--serve): the same answers over HTTP, to the token's holder only, bounded.
+
+func agentServer(t *testing.T, e env) *httptest.Server {
+	srv := httptest.NewServer(newAgent(e, "0123456789abcdef-token").routes())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func post(t *testing.T, url, token, body string) (int, string) {
+	req, _ := http.NewRequest("POST", url+"/probe", strings.NewReader(body))
+	if token != "" {
+		req.Header.Set(tokenHeader, token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestTheAgentAnswersAsTheCommandLineDoes(t *testing.T) {
+	z := &fakeZone{a: map[string][]string{"redis.ns1.svc.cluster.local.": {"10.244.0.7"}}}
+	e := dnsEnv(t, z)
+	srv := agentServer(t, e)
+	code, body := post(t, srv.URL, "0123456789abcdef-token", `{"args": ["--nslookup", "redis.ns1.svc.cluster.local.", "--nslookup", "gone.ns1.svc.cluster.local."]}`)
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if code != 200 || len(lines) != 2 || !strings.Contains(lines[0], `"addresses":["10.244.0.7"]`) || !strings.Contains(lines[1], `"error":"NXDOMAIN"`) {
+		t.Fatalf("%d %s", code, body)
+	}
+	res, err := http.Get(srv.URL + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+}
+
+func TestTheAgentRefusesStrangersAndBadRequests(t *testing.T) {
+	z := &fakeZone{}
+	srv := agentServer(t, dnsEnv(t, z))
+	for _, c := range []struct {
+		token, body string
+		code        int
+	}{
+		{"", `{"args": ["--nslookup", "a.b."]}`, 401},
+		{"0123456789abcdef-tokeX", `{"args": ["--nslookup", "a.b."]}`, 401},
+		{"0123456789abcdef-token", `{"args": ["--nslookup", "$(id)"]}`, 400},
+		{"0123456789abcdef-token", `{"args": ["--help"]}`, 400},
+		{"0123456789abcdef-token", `not json`, 400},
+		{"0123456789abcdef-token", `{"args": ["` + strings.Repeat("a", 70*1024) + `"]}`, 400},
+	} {
+		code, body := post(t, srv.URL, c.token, c.body)
+		if code != c.code || !strings.Contains(body, `"kind":"usage-error"`) {
+			t.Errorf("%q: %d %s", c.body[:min(40, len(c.body))], code, body)
+		}
+	}
+	if len(z.asked) != 0 {
+		t.Fatalf("a refused request reached DNS: %v", z.asked)
+	}
+}
+
+func TestTheAgentAnswersAtMostSoManyAtOnce(t *testing.T) {
+	old := redisCallTimeout
+	redisCallTimeout = 2 * time.Second
+	defer func() { redisCallTimeout = old }()
+	f := &fakeRedis{keys: map[string]string{}, silent: true}
+	e := redisEnv(map[string]string{"redis-0": f.serve(t)})
+	a := newAgent(e, "0123456789abcdef-token")
+	a.slots = make(chan struct{}, 2)
+	srv := httptest.NewServer(a.routes())
+	t.Cleanup(srv.Close)
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			post(t, srv.URL, "0123456789abcdef-token", `{"args": ["--redis-info", "redis-0"]}`)
+		}()
+	}
+	time.Sleep(300 * time.Millisecond) // both are now waiting on the silent Redis
+	code, body := post(t, srv.URL, "0123456789abcdef-token", `{"args": ["--redis-info", "redis-0"]}`)
+	if code != 503 || !strings.Contains(body, "answering 2 requests already") {
+		t.Fatalf("%d %s", code, body)
+	}
+	wg.Wait()
+}
+
+func TestServeNeedsAToken(t *testing.T) {
+	if err := serve("127.0.0.1:0", "short", env{}); err == nil || !strings.Contains(err.Error(), "KUBEQUEST_PROBE_TOKEN") {
+		t.Fatalf("%v", err)
+	}
+}

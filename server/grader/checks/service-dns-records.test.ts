@@ -8,7 +8,7 @@ import { serviceDnsRecords } from "./service-dns-records";
 import { level31, recordedContext, runCheck, type RecordedCluster } from "./test-fixtures/recorded-cluster";
 import type { NamespaceObjects, ProbeWorld } from "./test-fixtures/level-30-recordings";
 import { nslookupAnswer } from "./test-fixtures/level-30-recordings";
-import { podsSrv } from "./test-fixtures/dig-recordings";
+import { podsSrv, TIMED_OUT } from "./test-fixtures/dig-recordings";
 import { broken31, CACHE_IPS, CACHE_VIP, cachePod, cacheService, dnsName, invalidatorPod, NS31, PEERS_VIP, solved31, srvName, webPod, world31 } from "./test-fixtures/level-31-recordings";
 import { planChecks } from "./check-library";
 import type { CheckSpecOf } from "./check-types";
@@ -144,8 +144,14 @@ describe("service-dns-records: a Service that must list every pod of the workloa
     expect(out.reason).toMatch(/lists 4 targets, not one per ready pod/);
   });
 
+  it("does not call an SRV question that cluster DNS never answered a learner's failure", async () => {
+    const world = world31();
+    world.srv![srvName("cache-peers")] = TIMED_OUT;
+    await expect(peersCheck(cluster(solved31(), world))).rejects.toThrow(/cluster DNS did not answer the grader's question SRV _redis\._tcp\.cache-peers\..*timed out/);
+  });
+
   it("does not call a probe that gave no answer a learner's failure: the run is ours to retry", async () => {
     const c = { ...cluster(solved31(), world31()), probeExec: { stdout: "", stderr: "", exitCode: null } };
-    await expect(peersCheck(c)).rejects.toThrow(/did not finish/);
+    await expect(peersCheck(c)).rejects.toThrow(/the grader.s probe answered HTTP 503/);
   });
 });

@@ -18,6 +18,7 @@ import { COLLECTOR_CONTAINER, COLLECTOR_NAME, COLLECTOR_SELECTOR } from "../../.
 import { planChecks } from "../check-library";
 import type { CheckOutcome, CheckImplementation, CheckSpecOf } from "../check-types";
 import { digProbeLine, nxdomainSrv } from "./dig-recordings";
+import { probeAgentFake } from "./probe-agent-fake";
 import { connectionRefused, NS, nslookupNxdomain, type NamespaceObjects, type ProbeWorld } from "./level-30-recordings";
 
 export interface RecordedCluster {
@@ -26,7 +27,7 @@ export interface RecordedCluster {
   probe?: ProbeWorld;
   /** Every list call of the namespace fails with this (the API server erring). */
   readFailure?: Error;
-  /** The probe's exec ends like this instead of answering (killed, cut short). */
+  /** The probe ends like this instead of answering (exit code null: the pod killed mid-request). */
   probeExec?: ExecResult;
   /** The namespace the objects live in (Level 30's recordings' by default). */
   namespace?: string;
@@ -127,9 +128,9 @@ export interface RecordedRun {
   ctx: GradeContext;
   /** The fake adapter behind it (for a whole grade run over the same recordings). */
   kube: KubeAdapter;
-  /** The argv of every probe exec, in order. */
+  /** The command line of every request to the probe agent, in order. */
   execs: string[][];
-  /** The time bound of each of those execs (ms). */
+  /** The time bound of each of those requests (ms). */
   execTimeouts: (number | undefined)[];
   /** How often the namespace was read (snapshots taken). */
   reads(): number;
@@ -207,7 +208,7 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
       return applied.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, action: "created" as const, namespace: ns }));
     },
     deletePod: async (_ns: string, name: string) => void probePods.delete(name),
-    exec: async (ns: string, pod: string, container: string | undefined, argv: string[], opts?: { timeoutMs?: number }): Promise<ExecResult> => {
+    exec: async (ns: string, pod: string, container: string | undefined, argv: string[]): Promise<ExecResult> => {
       if (ns === GRADER_NAMESPACE && container === COLLECTOR_CONTAINER && tables !== undefined) {
         if (argv.join(" ") !== "iptables-save -t nat") throw new Error(`the fake collector runs iptables-save -t nat, not ${argv.join(" ")}`);
         if ("exitCode" in tables) return tables as ExecResult;
@@ -219,13 +220,15 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
         }
         return { stdout: tablesNow[node] ?? "", stderr: "", exitCode: 0 };
       }
-      if (ns !== GRADER_NAMESPACE || container !== "probe") throw new Error(`unexpected exec in ${ns}/${container}`);
+      throw new Error(`unexpected exec in ${ns}/${pod}/${container}: the grader asks its probe agent, not an exec`);
+    },
+    ...probeAgentFake((argv, timeoutMs) => {
       execs.push(argv);
-      execTimeouts.push(opts?.timeoutMs);
+      execTimeouts.push(timeoutMs);
       if (cluster.probeExec) return cluster.probeExec;
       if (!cluster.probe) throw new Error("this test recorded no probe answers");
       return { stdout: probeStdout(argv, cluster.probe, namespace), stderr: "", exitCode: 0 };
-    },
+    }),
   } as unknown as KubeAdapter;
   // A probe pod of its own per context: the probe pod cache is module-wide.
   const ctx = new GradeContext(kube, level, namespace, { probePod: `probe-checks-${++probePodCount}`, probePodSettleMs: 0 });
