@@ -5,7 +5,8 @@
  * ("tests: N passed, N failed, N skipped", then ", N not run" and ", N flaky" when there are any;
  * see scripts/test-runner/).
  *
- *   prerequisites → typecheck → lint → levels:check → unit → cluster (kind: built, started or
+ *   prerequisites → typecheck → lint → levels:check → unit → Go unit tests (the grader's probe,
+ *   the runc wrapper) → cluster (kind: built, started or
  *   reused, with progress) → integration → build → e2e → levels:verify (every level played in
  *   Chromium: broken state, wrong fixes, solution) → cluster (3 nodes: a control plane and two
  *   workers, as in the lab) → levels:verify on 3 nodes (Level 31's scenarios) → cluster (back to
@@ -21,7 +22,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { runStages, type Stage } from "./test-runner/orchestrator";
-import { levelsVerifyStage, playwrightStage, vitestStage } from "./test-runner/stage-kinds";
+import { goTestStage, levelsVerifyStage, playwrightStage, vitestStage } from "./test-runner/stage-kinds";
 
 const reports = path.join(process.cwd(), "test-results");
 rmSync(reports, { recursive: true, force: true });
@@ -36,6 +37,7 @@ const stages: Stage[] = [
   { name: "lint", command: ["npx", "eslint", "--max-warnings=0", "."] },
   { name: "levels:check", command: ["npx", "tsx", "scripts/levels-check.ts"] },
   vitestStage({ name: "unit tests", project: "unit", reportFile: `${reports}/unit.json` }),
+  goTestStage({ name: "Go unit tests (grader probe, runc wrapper)", modules: ["images/toolbox/probe", "cluster-kit/runc-wrapper"], reportFile: `${reports}/go.json` }),
   {
     name: "cluster",
     // The offline kit on first use (~17 min cold), else a check that the cluster runs (~15 s).

@@ -4,7 +4,8 @@
  * vanish from the count. Vitest lists by importing the test files (`vitest list`, its global
  * set-up told to do nothing by KUBEQUEST_LISTING_TESTS, so no cluster is needed); Playwright by
  * loading its specs (`--list`, which runs no set-up and starts no server); levels:verify from
- * the levels' own data, the scenarios it will play.
+ * the levels' own data, the scenarios it will play; go test by `go test -list`, which compiles
+ * the tests but runs none.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadLevelCatalog } from "../../server/levels/level-catalog";
 import { ALL_SCENARIO_KINDS, levelSelected, plannedScenarios, type ScenarioKind } from "../grading-run/planned-scenarios";
-import { firstLine, levelFile, playwrightRootDir, playwrightTests, relativeFile, scenarioKey, vitestKey, type ExpectedTest, type PlaywrightSuite } from "./test-reports";
+import { firstLine, GO_ENV, goKey, levelFile, playwrightRootDir, playwrightTests, relativeFile, scenarioKey, vitestKey, type ExpectedTest, type PlaywrightSuite } from "./test-reports";
 
 /** A stage's declared tests; `problem` when the list itself is doubtful (its runner complained). */
 export interface ExpectedTests {
@@ -113,4 +114,27 @@ export async function listLevelScenarios(opts: { levelsDir: string; kinds?: Read
     plannedScenarios(level.manifest, kinds).map((name) => ({ key: scenarioKey(level.manifest.id, name), file: levelFile(level.manifest.id), name })),
   );
   return { tests };
+}
+
+/** `go test -list .` in each module: the top-level tests it will run, compiled but not run. */
+export async function listGoTests(opts: { modules: readonly string[]; cwd?: string }): Promise<ExpectedTests> {
+  const cwd = opts.cwd ?? process.cwd();
+  const tests: ExpectedTest[] = [];
+  const problems: string[] = [];
+  for (const module of opts.modules) {
+    const listed = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn("go", ["test", "-list", ".", "./..."], { cwd: path.resolve(cwd, module), env: { ...process.env, ...GO_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.on("error", (err) => resolve({ code: 127, stdout, stderr: err.message }));
+    });
+    for (const name of listed.stdout.split("\n").filter((l) => /^(Test|Example|Fuzz)\w*$/.test(l.trim()))) {
+      tests.push({ key: goKey(module, name.trim()), file: module, name: name.trim() });
+    }
+    if (listed.code !== 0) problems.push(`go test -list in ${module} exited with ${listed.code}: ${firstLine(listed.stderr) || "no error output"}`);
+  }
+  return { tests, problem: problems.length > 0 ? problems.join("; ") : undefined };
 }

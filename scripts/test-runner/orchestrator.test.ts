@@ -1,15 +1,16 @@
 // The test summary of `npm test`, driven for real (the orchestrator, the runners' list modes and
 // their JSON reports) against tiny fixture projects in scripts/test-runner-fixtures/: a failing
 // global set-up, a stray `.only`, a stage that runs no test, a stage that writes no report, a
-// file whose set-up fails, a flaky Playwright test, and a stage skipped because one it needs
+// file whose set-up fails, a flaky Playwright test, a failing Go test, a Go module that does not
+// build, and a stage skipped because one it needs
 // failed must each turn the summary red and name why; a passing project must keep the closing
 // line exactly `tests: N passed, N failed, N skipped`.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStages, type RunResult } from "./orchestrator";
-import { playwrightStage, vitestStage } from "./stage-kinds";
+import { goTestStage, playwrightStage, vitestStage } from "./stage-kinds";
 
 const FIXTURES = path.join(__dirname, "..", "test-runner-fixtures");
 const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -141,5 +142,29 @@ describe("Playwright stages", () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.closingLine).toBe("tests: 0 passed, 0 failed, 0 skipped, 2 not run");
     expect(result.lines.join("\n")).toMatch(/some\.case\.ts: 2 tests not run.*the fixture cluster did not come up/);
+  }, SLOW);
+});
+
+describe("Go stages", () => {
+  const goStage = (name: string, modules: string[]) => goTestStage({ name, modules, reportFile: path.join(reports, `${name}.json`) });
+
+  it("counts top-level tests (subtests belong to theirs) and names a failure by its own message", async () => {
+    const result = await runStages([goStage("go", [path.relative(process.cwd(), fixture("go-module"))])], { quiet: true });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.closingLine).toBe("tests: 1 passed, 1 failed, 1 skipped");
+    expect(result.lines.join("\n")).toMatch(/TestFails.*fixture_test\.go:\d+: the answer was 41, want 42/);
+  }, SLOW);
+
+  it("shows a module that does not build as red, with go's words", async () => {
+    const broken = mkdtempSync(path.join(os.tmpdir(), "kq-go-broken-"));
+    try {
+      writeFileSync(path.join(broken, "go.mod"), "module kubequest.local/broken\n\ngo 1.22\n");
+      writeFileSync(path.join(broken, "broken_test.go"), "package broken\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) { undefinedThing() }\n");
+      const result = await runStages([goStage("go-broken", [broken])], { quiet: true });
+      expect(result.exitCode).not.toBe(0);
+      expect(result.lines.join("\n")).toMatch(/undefined: undefinedThing/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   }, SLOW);
 });

@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { OutputTail, type ExpectedTests } from "./expected-tests";
-import { parseLevelsVerifyReport, parsePlaywrightReport, parseVitestReport, type ParsedReport } from "./test-reports";
+import { parseGoTestReport, parseLevelsVerifyReport, parsePlaywrightReport, parseVitestReport, type ParsedReport } from "./test-reports";
 import { judgeStage, summarize, type StageVerdict } from "./test-summary";
 
 export interface Stage {
@@ -20,7 +20,7 @@ export interface Stage {
   /** Extra environment for this stage's command. */
   env?: Record<string, string>;
   /** JSON report to count tests from; `configDir` resolves a Playwright report's file names. */
-  report?: { file: string; kind: "vitest" | "playwright" | "levels-verify"; configDir?: string };
+  report?: { file: string; kind: "vitest" | "playwright" | "levels-verify" | "go"; configDir?: string };
   /** The tests the stage must report, from its runner's list mode; asked before any stage runs. */
   expects?: () => Promise<ExpectedTests>;
   /** Skip this stage when an earlier one it needs failed. */
@@ -78,6 +78,7 @@ function readReport(report: NonNullable<Stage["report"]>, cwd: string): { report
   }
   if (report.kind === "vitest") return { report: parseVitestReport(data, cwd) };
   if (report.kind === "playwright") return { report: parsePlaywrightReport(data, report.configDir ?? cwd, cwd) };
+  if (report.kind === "go") return { report: parseGoTestReport(data) };
   return { report: parseLevelsVerifyReport(data) };
 }
 

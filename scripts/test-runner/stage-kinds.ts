@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { ScenarioKind } from "../grading-run/planned-scenarios";
-import { listLevelScenarios, listPlaywrightTests, listVitestTests } from "./expected-tests";
+import { listGoTests, listLevelScenarios, listPlaywrightTests, listVitestTests } from "./expected-tests";
 import type { Stage } from "./orchestrator";
 
 interface StageBase {
@@ -58,6 +58,18 @@ export function levelsVerifyStage(opts: StageBase & { levelsDir: string; kinds?:
     command: ["npx", "tsx", "scripts/levels-verify.ts", "--report", opts.reportFile, ...narrowed],
     report: { file: opts.reportFile, kind: "levels-verify" },
     expects: () => listLevelScenarios({ levelsDir: opts.levelsDir, kinds: opts.kinds, levels: opts.levels }),
+    needs: opts.needs,
+    after: opts.after,
+  };
+}
+
+/** Go modules (directories with a go.mod): `go test` in each, its tests listed by `go test -list`. */
+export function goTestStage(opts: StageBase & { modules: readonly string[] }): Stage {
+  return {
+    name: opts.name,
+    command: ["npx", "tsx", "scripts/test-runner/go-test.ts", "--report", opts.reportFile, ...opts.modules],
+    report: { file: opts.reportFile, kind: "go" },
+    expects: () => listGoTests({ modules: opts.modules }),
     needs: opts.needs,
     after: opts.after,
   };

@@ -1,6 +1,6 @@
 /**
- * What the runners' JSON reports say about each test, in one shape (vitest, Playwright and
- * levels:verify), so that the summary can compare them with the tests each stage declared
+ * What the runners' JSON reports say about each test, in one shape (vitest, Playwright,
+ * levels:verify and go test), so that the summary can compare them with the tests each stage declared
  * beforehand. Pure: no files, no processes, so every odd report can be unit-tested.
  */
 import path from "node:path";
@@ -179,4 +179,65 @@ export function parseLevelsVerifyReport(data: unknown): ParsedReport {
     }),
   );
   return { tests, fileFailures: [], runErrors: levels.filter((l) => l.error).map((l) => `level ${l.id}: ${firstLine(l.error)}`) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// go test (scripts/test-runner/go-test.ts): the events of `go test -json`, module by module.
+
+/** How the Go stage and its list run `go`: the host's own Go, as the cluster kit builds with. */
+export const GO_ENV = { GOTOOLCHAIN: "local", GOFLAGS: "-buildvcs=false", CGO_ENABLED: "0" };
+
+/** One line of `go test -json` (cmd/test2json). */
+export interface GoTestEvent {
+  Action: string;
+  Package?: string;
+  Test?: string;
+  Elapsed?: number;
+  Output?: string;
+}
+
+export interface GoTestReport {
+  runs: { module: string; exitCode: number; stderr: string; events: GoTestEvent[]; seconds: number }[];
+}
+
+/** The key of a Go test: its module's directory and the test's name (the same from `go test -list`). */
+export function goKey(module: string, test: string): string {
+  return `${module} › ${test}`;
+}
+
+/**
+ * Every top-level test of every module (subtests belong to their test). A module that failed
+ * with no failed test to show for it did not build: a file failure, with go's first error line.
+ */
+export function parseGoTestReport(data: unknown): ParsedReport {
+  const runs = ((data as Partial<GoTestReport>).runs ?? []) as GoTestReport["runs"];
+  const tests: ReportedTest[] = [];
+  const fileFailures: ParsedReport["fileFailures"] = [];
+  for (const run of runs) {
+    const output = new Map<string, string[]>();
+    let failedTests = 0;
+    for (const e of run.events ?? []) {
+      if (!e.Test || e.Test.includes("/")) continue;
+      if (e.Action === "output" && e.Output) output.set(e.Test, [...(output.get(e.Test) ?? []), e.Output]);
+      if (e.Action !== "pass" && e.Action !== "fail" && e.Action !== "skip") continue;
+      const base = { key: goKey(run.module, e.Test), file: run.module, name: e.Test };
+      if (e.Action === "pass") tests.push({ ...base, outcome: "passed" });
+      else if (e.Action === "skip") tests.push({ ...base, outcome: "skipped" });
+      else {
+        failedTests += 1;
+        // The test's own message (file:line: …), not go's "=== RUN" / "--- FAIL" bookkeeping.
+        const said = (output.get(e.Test) ?? []).find((l) => /^\s+\S+\.go:\d+:/.test(l)) ?? "";
+        tests.push({ ...base, outcome: "failed", reason: firstLine(said) || "failed" });
+      }
+    }
+    if (run.exitCode !== 0 && failedTests === 0) {
+      // Go 1.24+ reports compile errors as "build-output" events; older Go printed them on stderr.
+      const said = [...(run.events ?? []).filter((e) => (e.Action === "output" || e.Action === "build-output") && !e.Test).map((e) => e.Output ?? ""), run.stderr]
+        .join("\n")
+        .split("\n")
+        .find((l) => /\.go:\d+:\d+:|cannot|no Go files|go: /.test(l));
+      fileFailures.push({ file: run.module, reason: firstLine(said) || `go test exited with ${run.exitCode}` });
+    }
+  }
+  return { tests, fileFailures, runErrors: [] };
 }

@@ -1,0 +1,3 @@
+module kubequest.local/go-module-fixture
+
+go 1.22
