@@ -32,6 +32,11 @@ export interface LoadResult {
   gradeChecks: Record<string, number[]>;
   /** The chaos round, per learner (ms). */
   chaos: number[];
+  /**
+   * The chaos rounds' time per check (ms, by check id): `chaos-pod-replaced` is the pod deleted
+   * until its replacement is Ready; the others include their retries while replicas follow it.
+   */
+  chaosChecks: Record<string, number[]>;
   /** Grades of a settled, correct fix that did not pass: "learner n, round r: check status — evidence". */
   wrongVerdicts: string[];
   /** Grades that ended "KubeQuest could not check this": not wrong, but not an answer either. */
@@ -185,6 +190,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     grade: [],
     gradeChecks: {},
     chaos: [],
+    chaosChecks: {},
     wrongVerdicts: [],
     couldNotCheck: [],
     chaosFailures: [],
@@ -279,6 +285,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
       const c0 = performance.now();
       const chaos = await ask<GradeFinished>(socket, "grade:run", { levelId, round: "chaos" });
       result.chaos.push(performance.now() - c0);
+      for (const check of chaos.results) if (check.durationMs !== undefined) (result.chaosChecks[check.id] ??= []).push(check.durationMs);
       if (chaos.outcome === "error") result.chaosCouldNotCheck.push(`learner ${n}, chaos: ${failedCheckSummary(chaos)}`);
       else if (!chaos.passed) result.chaosFailures.push(`learner ${n}, chaos: ${failedCheckSummary(chaos)}`);
     } catch (err) {

@@ -408,6 +408,7 @@ async function main(): Promise<void> {
       load && report(`load grade`, load.grade, { p95: 2000 }),
       ...(load ? Object.entries(load.gradeChecks).map(([id, ms]) => report(`  check ${id}`, ms, {})) : []),
       load && report(`load chaos`, load.chaos, { p95: 10_000 }, "s"),
+      ...(load ? Object.entries(load.chaosChecks).map(([id, ms]) => report(`  chaos check ${id}`, ms, {})) : []),
       load && report(`api latency`, load.apiLatency, {}),
     ].filter((r) => r !== false && r !== undefined);
     if (completion) {

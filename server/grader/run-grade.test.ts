@@ -169,8 +169,8 @@ describe("runGrade: the chaos round on several nodes", () => {
    * the worker with the fewest PreferNoSchedule taints, on its old node when that ties (the
    * worst case), as the scheduler's TaintToleration score would have it.
    */
-  function chaosCluster(nodeNames: string[]) {
-    const { kube } = scriptedCluster();
+  function chaosCluster(nodeNames: string[], faults: Parameters<typeof scriptedCluster>[0] = {}) {
+    const { kube } = scriptedCluster(faults);
     const nodes: NodeInfo[] = nodeNames.map((name) => ({ name, ready: true, unschedulable: false, taints: name.endsWith("control-plane") && nodeNames.length > 1 ? [taint("node-role.kubernetes.io/control-plane")] : [] }));
     let redis0: PodInfo = { ...pod("redis-0", IPS[0]!, { app: "redis" }), nodeName: nodeNames.length > 1 ? "kubequest-worker" : nodeNames[0]! };
     let pending = false;
@@ -214,6 +214,17 @@ describe("runGrade: the chaos round on several nodes", () => {
     expect(taintWrites[0]).toMatch(/^kubequest-worker: chaos\.kubequest\.dev\/avoid-[0-9a-f]{8}:PreferNoSchedule$/);
     expect(nodes.map((n) => n.taints.map((t) => t.key))).toEqual([["node-role.kubernetes.io/control-plane"], [], []]);
   });
+
+  it("counts a check's retries while the replicas follow the new pod in its time", async () => {
+    // The probe answers nothing for its first calls (the check's own retries use them up within
+    // its 1.5 s budget), then answers: the round tries the check again a second later.
+    const { kube } = chaosCluster(["kubequest-control-plane"], { probe: (call) => (call <= 6 ? { stdout: "", stderr: "", exitCode: null } : undefined) });
+    const finished = await chaos(kube);
+    expect(finished.outcome).toBe("pass");
+    const probeCheck = finished.results.find((r) => r.id === "per-pod-dns")!;
+    expect(probeCheck.status).toBe("pass");
+    expect(probeCheck.durationMs).toBeGreaterThanOrEqual(1000);
+  }, 30_000);
 
   it("on one node, changes no node and says where the pod came back", async () => {
     const { kube, taintWrites } = chaosCluster(["kubequest-control-plane"]);
