@@ -403,7 +403,11 @@ async function main(): Promise<void> {
       forkLoop && report("echo before", forkLoop.before, {}),
       forkLoop && report("echo in fork", forkLoop.during, { p50: Math.max(250, 5 * percentile(forkLoop.before, 50)) }),
       ONLY.has("unreachable") && report("unreachable", unreachable, { p50: 120_000, p95: 120_000 }, "s"),
-      load && report(WARM_POOL ? `load start (pool)` : `load start (cold)`, load.start, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
+      // Issue 12's targets: p50 ≤ 1 s for a start from the pool, ≤ 5 s for a cold one (the pool
+      // empty). With fewer pooled environments than learners both kinds happen in one run, and
+      // a p50 over all of them would straddle the two.
+      load && load.startPooled.length > 0 && report(`load start (from the pool)`, load.startPooled, { p50: 1000 }, "s"),
+      load && load.startCold.length > 0 && report(`load start (cold: ${WARM_POOL ? "the pool empty" : "no pool"})`, load.startCold, { p50: 5000 }, "s"),
       load && report(`load settle`, load.settle, {}, "s"),
       load && report(`load grade`, load.grade, { p95: 2000 }),
       ...(load ? Object.entries(load.gradeChecks).map(([id, ms]) => report(`  check ${id}`, ms, {})) : []),
