@@ -212,6 +212,20 @@ async function namespaceGoing(kube: KubeAdapter, namespace: string): Promise<str
   }
 }
 
+/** One chaos round's deletion and wait: what replacePod and awaitReplacement both work with. */
+interface ChaosDeletion {
+  kube: KubeAdapter;
+  namespace: string;
+  podName: string;
+  timeoutMs: number;
+  onCheck: (r: CheckResult) => void;
+  base: GradeStarted["checks"][number];
+  /** When the round began (ms since the epoch): its check's time counts from here. */
+  started: number;
+  /** Idempotent calls (a read, the delete), retried within a check's budget. */
+  retry: <T>(attempt: () => Promise<T>) => Promise<T>;
+}
+
 async function replacePod(
   kube: KubeAdapter,
   namespace: string,
@@ -221,16 +235,24 @@ async function replacePod(
   base: GradeStarted["checks"][number],
   roundId: string,
 ): Promise<CheckResult> {
-  const started = Date.now();
-  onCheck({ ...base, status: "running", evidence: [] });
   // Reading and deleting a pod are safe to repeat: transient API failures are retried, and
   // what still fails is ours (an error), not a verdict on the learner's StatefulSet.
-  const retry = <T>(attempt: () => Promise<T>) => withRetries(attempt, { deadline: Date.now() + DEFAULT_CHECK_BUDGET_MS });
+  const round: ChaosDeletion = {
+    kube,
+    namespace,
+    podName,
+    timeoutMs,
+    onCheck,
+    base,
+    started: Date.now(),
+    retry: (attempt) => withRetries(attempt, { deadline: Date.now() + DEFAULT_CHECK_BUDGET_MS }),
+  };
+  onCheck({ ...base, status: "running", evidence: [] });
   let before;
   try {
-    before = await retry(() => kube.getPod(namespace, podName));
+    before = await round.retry(() => kube.getPod(namespace, podName));
   } catch (err) {
-    return errorResult(base, err, Date.now() - started);
+    return errorResult(base, err, Date.now() - round.started);
   }
   if (!before) {
     return { ...base, status: "fail", evidence: [`${podName} does not exist`], hint: "Pass the main round first.", durationMs: 0 };
@@ -238,7 +260,7 @@ async function replacePod(
   // Before the delete, so the scheduler already prefers another node when the new pod comes.
   const steering = await preferAnotherNode(kube, before.nodeName, roundId);
   try {
-    return await awaitReplacement(kube, namespace, podName, timeoutMs, onCheck, base, before, steering, started, retry);
+    return await awaitReplacement(round, before, steering);
   } finally {
     await steering.release();
   }
@@ -258,17 +280,11 @@ function nodeComparison(before: string | undefined, after: string | undefined, s
 }
 
 async function awaitReplacement(
-  kube: KubeAdapter,
-  namespace: string,
-  podName: string,
-  timeoutMs: number,
-  onCheck: (r: CheckResult) => void,
-  base: GradeStarted["checks"][number],
+  round: ChaosDeletion,
   before: NonNullable<Awaited<ReturnType<KubeAdapter["getPod"]>>>,
   steering: Steering,
-  started: number,
-  retry: <T>(attempt: () => Promise<T>) => Promise<T>,
 ): Promise<CheckResult> {
+  const { kube, namespace, podName, timeoutMs, onCheck, base, started, retry } = round;
   try {
     await retry(() => kube.deletePod(namespace, podName));
   } catch (err) {
