@@ -24,7 +24,7 @@ export interface LoadResult {
   learners: number;
   /** level:start → environment ready, per learner (ms). */
   start: number[];
-  /** Those of them handed an environment from the warm pool (ready in level:start's own answer). */
+  /** Those of them handed an environment the warm pool had built (its namespace carried the pool's label). */
   startPooled: number[];
   /** Those that found the pool empty and waited for a cold start. */
   startCold: number[];
@@ -210,6 +210,13 @@ export async function benchLoad(base: string, levelId: string, learners: number,
   // What an idle pooled environment costs, before the class takes them.
   const kc = loadKubeConfig();
   const learnerNamespaces = new Set<string>();
+  // Every namespace the pool builds carries its label from the start until a learner claims it:
+  // seen once a second, so a learner's namespace found here was handed over from the pool.
+  const everPooled = new Set<string>();
+  const starts: { namespace: string | null; ms: number }[] = [];
+  const notePool = async () => {
+    for (const n of await kube.listNamespaces(benchRunSelector(`${POOL_LABELS.pool}=${levelId}`))) everPooled.add(n.name);
+  };
   const usageSamples: UsageSample[] = [];
   let idle: UsageSample | undefined;
   try {
@@ -240,6 +247,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
       }
       const s = serversSample(pids);
       if (s) result.serverRssPeakMb = Math.max(result.serverRssPeakMb, s.rssMb);
+      await notePool().catch(() => undefined);
       const a = performance.now();
       try {
         await kube.listNamespaces("app.kubernetes.io/managed-by=kubequest");
@@ -261,13 +269,11 @@ export async function benchLoad(base: string, levelId: string, learners: number,
       const s0 = performance.now();
       const ready = waitForReady(socket, levelId, 300_000);
       let status = await ask<EnvironmentStatus>(socket, "level:start", { levelId });
-      // A pooled environment is handed over ready at once; a cold one answers "starting" first.
-      const pooled = status.phase === "ready";
-      if (!pooled) status = await ready;
+      if (status.phase !== "ready") status = await ready;
       else void ready.catch(() => undefined);
       const took = performance.now() - s0;
       result.start.push(took);
-      (pooled ? result.startPooled : result.startCold).push(took);
+      starts.push({ namespace: status.namespace, ms: took });
       if (status.namespace) learnerNamespaces.add(status.namespace);
 
       await ask(socket, "yaml:recreate", { levelId, yaml: fixYaml, confirmed: true });
@@ -306,10 +312,12 @@ export async function benchLoad(base: string, levelId: string, learners: number,
   };
 
   try {
+    await notePool().catch(() => undefined);
     await Promise.all(Array.from({ length: learners }, (_, i) => playOne(i + 1)));
   } finally {
     sampling = false;
     await samplers;
+    for (const s of starts) (s.namespace && everPooled.has(s.namespace) ? result.startPooled : result.startCold).push(s.ms);
     const last = serversSample(pids);
     const elapsedS = (Date.now() - t0) / 1000;
     if (first && last && elapsedS > 0) result.serverCpuMeanPct = ((last.ticks - first.ticks) / ticksPerSecond / elapsedS) * 100;
