@@ -1,6 +1,6 @@
 /**
  * DNS questions of a given type (SRV records, whose names start with `_`, and plain A), asked by
- * kubequest-probe's `--dig TYPE NAME` in the grade's one probe exec and answered as dig would:
+ * kubequest-probe's `--dig TYPE NAME` in the grade's one probe request and answered as dig would:
  * the status, the answer and additional sections. Names come from the cluster's objects and the
  * level's manifest and are checked again here (and by the probe); argv items, never a shell line.
  */

@@ -5,7 +5,7 @@
  * It gathers exactly those: the reads together in one snapshot (refreshed on demand, e.g. while
  * waiting for pods), the shared probe requests in one run, each at most once per snapshot.
  * Checks read from here instead of calling the cluster themselves, so a whole grade costs a
- * handful of API calls and a couple of execs.
+ * handful of API calls and one request to the probe agent.
  *
  * Every read and probe here is idempotent, so a transient failure (an API error, the probe pod
  * gone) is retried with backoff until the current check's budget runs out; what still fails is

@@ -41,7 +41,7 @@ const cutShort = { stdout: "", stderr: "", exitCode: null };
 const partial = { stdout: JSON.stringify({ kind: "nslookup", name: `${podDnsName(0)}.`, exitCode: 0, output: nslookupAnswer(podDnsName(0), [POD_IPS[0]]).output }) + "\n", stderr: "", exitCode: 0 };
 
 describe("the shared cluster probe", () => {
-  it("asks for every per-pod name and the Service's name as absolute names, and INFO from each pod with an IP, in one exec", async () => {
+  it("asks for every per-pod name and the Service's name as absolute names, and INFO from each pod with an IP, in one probe request", async () => {
     const run = recordedContext(level, { objects: solvedNamespace({ pods: [redisPod(0), redisPod(1, { ip: null, initWaiting: "PodInitializing" }), redisPod(2), toolboxPod()] }), probe: solvedWorld() });
     await runCheck(perPodDns, specOf(level, "per-pod-dns"), run);
     await runCheck(serviceDns, specOf(level, "service-dns"), run);

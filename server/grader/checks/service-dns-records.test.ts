@@ -30,7 +30,7 @@ const vipCheck = (c: RecordedCluster) => runCheck(serviceDnsRecords, specById("c
 const peersCheck = (c: RecordedCluster) => runCheck(serviceDnsRecords, specById("peers-list-every-pod"), recordedContext(level, c));
 
 describe("the probe requests of the DNS records checks", () => {
-  it("asks every A and SRV name of the level's checks once, as absolute names, in the grade's one shared probe exec", async () => {
+  it("asks every A and SRV name of the level's checks once, as absolute names, in the grade's one shared probe request", async () => {
     const run = recordedContext(level, cluster(solved31(), world31()));
     await runCheck(serviceDnsRecords, specById("cache-keeps-virtual-ip"), run);
     await runCheck(serviceDnsRecords, specById("peers-list-every-pod"), run);

@@ -3,9 +3,9 @@
  *
  * The fake is the KubeAdapter, nothing above it. A real GradeContext reads it (so snapshots
  * are built by the grader's own code), its objects go through the adapter's real mappers, and
- * the grader's real probe runner execs `kubequest-probe` in it: the fake answers each request
- * with one JSON line, field for field as images/toolbox/kubequest-probe prints it, made from
- * recorded tool outputs. Every argv the probe was run with is kept, so a test can tell what
+ * the grader's real probe runner asks its probe agent through it (podProxy): the fake answers
+ * each request with one JSON line, field for field as kubequest-probe (images/toolbox/probe)
+ * prints it, made from recorded tool outputs. Every argv the probe was run with is kept, so a test can tell what
  * the check asked for as well as what it concluded.
  */
 import type { KubeObject } from "../../../../lib/levels/kube-object";
