@@ -9,7 +9,7 @@
  * made here, which learners cannot read.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import { KubeError, type KubeAdapter } from "../kubernetes/kube-adapter";
 import type { KubeObject } from "../../lib/levels/kube-object";
 import { GraderInfrastructureError } from "./grade-failure";
 
@@ -78,10 +78,16 @@ const ready = new Map<string, Promise<string>>();
 
 /** The agent's token: read from its Secret, or made (32 random bytes) when the cluster has none. */
 async function probeToken(kube: KubeAdapter): Promise<string> {
-  await kube.ensureNamespace(GRADER_NAMESPACE, { "app.kubernetes.io/managed-by": "kubequest" });
-  const data = await kube.ensureSecret(GRADER_NAMESPACE, PROBE_TOKEN_SECRET, { "app.kubernetes.io/part-of": "kubequest" }, () => ({
-    token: randomBytes(32).toString("hex"),
-  }));
+  const secret = () =>
+    kube.ensureSecret(GRADER_NAMESPACE, PROBE_TOKEN_SECRET, { "app.kubernetes.io/part-of": "kubequest" }, () => ({
+      token: randomBytes(32).toString("hex"),
+    }));
+  // The namespace is made only when it is missing (a new cluster), not on every look at the pod.
+  const data = await secret().catch(async (err: unknown) => {
+    if (!(err instanceof KubeError) || err.code !== "not-found") throw err;
+    await kube.ensureNamespace(GRADER_NAMESPACE, { "app.kubernetes.io/managed-by": "kubequest" });
+    return secret();
+  });
   if (!data.token || data.token.length < 16) throw new GraderInfrastructureError(`the secret ${GRADER_NAMESPACE}/${PROBE_TOKEN_SECRET} holds no usable token; delete it and grade again`);
   return data.token;
 }

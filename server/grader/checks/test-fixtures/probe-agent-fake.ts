@@ -6,6 +6,7 @@
  * end, 400 for a refused command line, 503 for a pod killed mid-request (no exit code).
  */
 import type { ExecResult, KubeAdapter, PodProxyRequest, PodProxyResponse } from "../../../kubernetes/kube-adapter";
+import { PROBE_TOKEN_HEADER } from "../../probe";
 
 export function probeAgentFake(
   answer: (argv: string[], timeoutMs: number) => ExecResult | Promise<ExecResult>,
@@ -13,7 +14,7 @@ export function probeAgentFake(
   return {
     podProxy: async (_ns: string, pod: string, port: number, path: string, req: PodProxyRequest): Promise<PodProxyResponse> => {
       if (path !== "/probe" || req.method !== "POST") throw new Error(`the fake agent answers POST /probe, not ${req.method} ${path}`);
-      if (!req.headers?.["X-KubeQuest-Probe-Token"]) return { status: 401, body: '{"kind":"usage-error","message":"no token"}\n' };
+      if (!req.headers?.[PROBE_TOKEN_HEADER]) return { status: 401, body: '{"kind":"usage-error","message":"no token"}\n' };
       const { args } = JSON.parse(req.body ?? "{}") as { args: string[] };
       const ended = await answer(["kubequest-probe", ...args], req.timeoutMs);
       if (ended.exitCode === null) return { status: 503, body: `error trying to reach service: ${pod}:${port}: ${ended.stderr || "connection reset by peer"}` };
