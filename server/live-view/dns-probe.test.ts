@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { dnsNamesFor, dnsProbeArgv, parseDnsProbeOutput } from "./dns-probe";
+import type { KubeObject } from "../../lib/levels/kube-object";
+import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
+import { podInfo } from "../kubernetes/test-fixtures/pod-info";
+import { probeAgentFake } from "../grader/checks/test-fixtures/probe-agent-fake";
+import { parseProbeOutput } from "../grader/probe";
+import { askDns, DNS_UNASKED, dnsAnswersFrom, dnsNamesFor } from "./dns-probe";
+
+const parseDnsProbeOutput = (stdout: string, names: string[]) => dnsAnswersFrom(parseProbeOutput(stdout), names);
 
 const ns = "kq-dfb22e3f87-30";
 
@@ -19,8 +26,55 @@ describe("dnsNamesFor", () => {
     expect(dnsNamesFor({ namespace: ns, serviceName: "-x", workloadKind: "Deployment", workloadName: "web", replicas: 1 })).toEqual([]);
   });
 
-  it("builds the probe's argv", () => {
-    expect(dnsProbeArgv(["a.b", "c.d"])).toEqual(["kubequest-probe", "--nslookup", "a.b", "--nslookup", "c.d"]);
+});
+
+describe("askDns", () => {
+  const names = [`redis-0.redis.${ns}.svc.cluster.local`, `redis.${ns}.svc.cluster.local`];
+
+  /** The probe pod made on first use and ready at once, its agent answering from `answer`. */
+  function clusterWithAgent(answer: Parameters<typeof probeAgentFake>[0]) {
+    const pods = new Map<string, PodInfo>();
+    const asked: string[][] = [];
+    const kube = {
+      getPod: async (_ns: string, name: string) => pods.get(name) ?? null,
+      ensureNamespace: async () => undefined,
+      apply: async (_ns: string, objects: KubeObject[]) => {
+        for (const o of objects) pods.set(o.metadata.name, podInfo({ name: o.metadata.name, labels: { ...(o.metadata.labels ?? {}) } }));
+        return [];
+      },
+      deletePod: async (_ns: string, name: string) => void pods.delete(name),
+      exec: async () => {
+        throw new Error("the live view asks the probe agent, never an exec into a learner's pod");
+      },
+      ...probeAgentFake((argv, timeoutMs) => (asked.push(argv), answer(argv, timeoutMs))),
+    } as unknown as KubeAdapter;
+    return { kube, asked };
+  }
+
+  it("asks the probe agent, one --nslookup per name, and reads its answers", async () => {
+    const { kube, asked } = clusterWithAgent((argv) => ({
+      stdout: argv.filter((_, i) => argv[i - 1] === "--nslookup").map((name) => JSON.stringify({ kind: "nslookup", name, exitCode: 0, addresses: ["10.244.0.9"] })).join("\n"),
+      stderr: "",
+      exitCode: 0,
+    }));
+    expect(await askDns(kube, names, { podName: "probe-live-1", podSettleMs: 0 })).toEqual(names.map((name) => ({ name, addresses: ["10.244.0.9"] })));
+    expect(asked).toEqual([["kubequest-probe", "--nslookup", names[0], "--nslookup", names[1]]]);
+  });
+
+  it("says per name that we could not ask when the agent does not answer, not that DNS failed", async () => {
+    // A pod killed mid-request: the API server's proxy answers 503.
+    const { kube } = clusterWithAgent(() => ({ stdout: "", stderr: "connection reset by peer", exitCode: null }));
+    const answers = await askDns(kube, names, { podName: "probe-live-2", podSettleMs: 0 });
+    expect(answers).toEqual(names.map((name) => ({ name, addresses: [], error: DNS_UNASKED })));
+    expect(DNS_UNASKED).toMatch(/our side, not in your namespace/);
+  });
+
+  it("asks nothing for no names", async () => {
+    const { kube, asked } = clusterWithAgent(() => {
+      throw new Error("not asked");
+    });
+    expect(await askDns(kube, [])).toEqual([]);
+    expect(asked).toEqual([]);
   });
 });
 

@@ -1,13 +1,17 @@
 /**
- * DNS answers as the level's pods see them, asked from inside the namespace: one exec into the
- * toolbox running its probe script, `kubequest-probe --nslookup <name> ...`, which prints one
- * JSON object per line:
+ * DNS answers for the live view, asked of the grader's probe agent (`kubequest-probe --serve` in
+ * kubequest-system, reached through the API server's pod proxy: see grader/probe.ts), one
+ * `--nslookup <name>` per name; it answers one JSON object per name:
  *   {"kind":"nslookup","name":"redis-0.redis.<ns>.svc.cluster.local","exitCode":0,"output":"...","addresses":["10.244.0.7"]}
- * The script belongs to the toolbox image; argv and line parsing are the grader's (probe.ts).
+ * The names are fully qualified and CoreDNS answers every pod alike, so this is what the level's
+ * pods see. Asking the agent rather than exec-ing the probe in each learner's toolbox matters
+ * under a class: every exec starts a process through the node's container runtime (about 75m of
+ * CPU per exec a second on a 2-core kind node), and a class's live views asked several a second.
  */
 import { isIP } from "node:net";
 import type { LiveDnsAnswer } from "../../lib/protocol/socket-events";
-import { parseProbeOutput, probeArgv } from "../grader/probe";
+import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import { runProbe, type ProbeRecord, type ProbeRequest, type ProbeRunOptions } from "../grader/probe";
 
 /** Names go into argv: only plain DNS names, so nothing can look like an option. */
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -25,8 +29,21 @@ export function dnsNamesFor(p: { namespace: string; serviceName: string; workloa
   return names.filter((n) => n.length <= 253 && DNS_NAME.test(n));
 }
 
-export function dnsProbeArgv(names: string[]): string[] {
-  return probeArgv(names.map((name) => ({ kind: "nslookup" as const, name })));
+function dnsRequests(names: string[]): ProbeRequest[] {
+  return names.map((name) => ({ kind: "nslookup" as const, name }));
+}
+
+/** What the live view shows beside each name when the agent could not be asked: ours, not the learner's. */
+export const DNS_UNASKED = "KubeQuest could not ask DNS just now (a problem on our side, not in your namespace); it asks again shortly";
+
+/** The answers for `names`, asked of the probe agent; every name carries DNS_UNASKED when it could not be asked. */
+export async function askDns(kube: KubeAdapter, names: string[], opts?: ProbeRunOptions): Promise<LiveDnsAnswer[]> {
+  if (names.length === 0) return [];
+  try {
+    return dnsAnswersFrom(await runProbe(kube, dnsRequests(names), opts), names);
+  } catch {
+    return names.map((name) => ({ name, addresses: [], error: DNS_UNASKED }));
+  }
 }
 
 /** Why a name has no address, in the words nslookup users know (for probes that do not say). */
@@ -38,9 +55,9 @@ function errorFrom(output: string, exitCode: number): string {
 }
 
 /** One answer per asked name, in the order asked; a name the probe did not report says so. */
-export function parseDnsProbeOutput(stdout: string, names: string[]): LiveDnsAnswer[] {
+export function dnsAnswersFrom(records: readonly ProbeRecord[], names: string[]): LiveDnsAnswer[] {
   const byName = new Map<string, LiveDnsAnswer>();
-  for (const record of parseProbeOutput(stdout)) {
+  for (const record of records) {
     if (record.kind !== "nslookup" || typeof record.name !== "string") continue;
     const name = record.name.replace(/\.$/, "");
     const addresses = [...new Set((record.addresses ?? []).filter((a) => isIP(a) !== 0))].sort();

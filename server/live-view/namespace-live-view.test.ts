@@ -2,7 +2,7 @@
 // picture it builds, how bursts of watch events become reads (one per burst, at least one every
 // maxWait while they keep coming), and what its listeners (the live checks) are told.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { LiveViewSnapshot } from "../../lib/protocol/socket-events";
+import type { LiveDnsAnswer, LiveViewSnapshot } from "../../lib/protocol/socket-events";
 import type { ReadyEnvironment } from "../environments/level-environment";
 import type { KubeAdapter, PodInfo, WatchEvent } from "../kubernetes/kube-adapter";
 import { NamespaceLiveViews, nextDnsProbeAt, readDelay, type NamespaceLists, type NamespaceObjectsListener } from "./namespace-live-view";
@@ -19,10 +19,10 @@ function pod(name: string, owner?: { kind: string; name: string }): PodInfo {
   return podInfo({ name, ip: "10.244.0.9", ...(owner ? { owner } : {}) });
 }
 
-/** A cluster whose watch the test fires by hand; counts list calls and execs. */
+/** A cluster whose watch the test fires by hand; counts list calls and DNS questions (each one the names asked). */
 function fakeCluster() {
   let onEvent: ((e: WatchEvent) => void) | undefined;
-  const state = { lists: 0, execs: [] as string[][], stopped: 0, watchedKinds: [] as string[], pods: [pod("redis-0", { kind: "StatefulSet", name: "redis" }), pod("toolbox")] };
+  const state = { lists: 0, asked: [] as string[][], stopped: 0, watchedKinds: [] as string[], pods: [pod("redis-0", { kind: "StatefulSet", name: "redis" }), pod("toolbox")] };
   const kube = {
     watch: (_ns: string, kinds: string[], cb: (e: WatchEvent) => void) => {
       state.watchedKinds = kinds;
@@ -34,13 +34,13 @@ function fakeCluster() {
     listEndpointSlices: async () => [{ name: "redis-abc", serviceName: "redis", endpoints: [{ addresses: ["10.244.0.9"], hostname: "redis-0", ready: true, targetPod: "redis-0" }] }],
     listPods: async () => state.pods,
     listDeployments: async () => [{ name: "web", replicas: 2, readyReplicas: 2 }],
-    exec: async (_ns: string, _pod: string, _c: string | undefined, argv: string[]) => {
-      state.execs.push(argv);
-      const names = argv.filter((_, i) => argv[i - 1] === "--nslookup");
-      return { stdout: names.map((name) => JSON.stringify({ kind: "nslookup", name, exitCode: 0, addresses: ["10.244.0.9"] })).join("\n"), stderr: "", exitCode: 0 };
-    },
   } as unknown as KubeAdapter;
-  return { kube, state, fire: (e: WatchEvent) => onEvent?.(e) };
+  // The probe agent's answers: every name at the pod's address.
+  const askDns = async (names: string[]): Promise<LiveDnsAnswer[]> => {
+    state.asked.push(names);
+    return names.map((name) => ({ name, addresses: ["10.244.0.9"] }));
+  };
+  return { kube, askDns, state, fire: (e: WatchEvent) => onEvent?.(e) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,11 +66,11 @@ describe("nextDnsProbeAt", () => {
 
 describe("NamespaceLiveViews", () => {
   it("waits the idle cadence, not a busy loop, when the namespace could not be read yet", async () => {
-    const { kube } = fakeCluster();
+    const { kube, askDns } = fakeCluster();
     const unreadable = { ...kube, listServices: async () => Promise.reject(new Error("connection refused")) } as unknown as KubeAdapter;
     const timers = vi.spyOn(globalThis, "setTimeout");
     try {
-      const views = new NamespaceLiveViews({ kube: () => unreadable, emit: () => undefined, debounceMs: 10, dnsIntervalMs: 60_000 });
+      const views = new NamespaceLiveViews({ kube: () => unreadable, askDns: askDns, emit: () => undefined, debounceMs: 10, dnsIntervalMs: 60_000 });
       views.subscribe(env);
       await sleep(200);
       views.unsubscribe(namespace);
@@ -82,25 +82,25 @@ describe("NamespaceLiveViews", () => {
   });
 
   it("asks DNS after a change and at its follow-ups, not on a short clock while nothing changes", async () => {
-    const { kube, state, fire } = fakeCluster();
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, debounceMs: 10, dnsIntervalMs: 60_000, dnsFollowUpsMs: [80, 200] });
+    const { kube, askDns, state, fire } = fakeCluster();
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: () => undefined, debounceMs: 10, dnsIntervalMs: 60_000, dnsFollowUpsMs: [80, 200] });
     views.subscribe(env);
     await sleep(400);
     // Quiet namespace: the first question only.
-    expect(state.execs).toHaveLength(1);
+    expect(state.asked).toHaveLength(1);
     fire({ kind: "Service", type: "MODIFIED", name: "redis" });
     await sleep(400);
     views.unsubscribe(namespace);
     // The change's read asks at once, then at +80 and +200 ms.
-    expect(state.execs).toHaveLength(4);
+    expect(state.asked).toHaveLength(4);
     await sleep(300);
-    expect(state.execs).toHaveLength(4);
+    expect(state.asked).toHaveLength(4);
   });
 
   it("builds a snapshot with ordinals and DNS answers for the workload's names", async () => {
-    const { kube, state } = fakeCluster();
+    const { kube, askDns, state } = fakeCluster();
     const sent: LiveViewSnapshot[] = [];
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: (_ns, s) => sent.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: (_ns, s) => sent.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     await sleep(150);
     views.unsubscribe(namespace);
@@ -113,24 +113,16 @@ describe("NamespaceLiveViews", () => {
     });
     expect(sent[0]!.pods[1]!.ordinal).toBeUndefined();
     // The first picture goes out before DNS answered; the next one carries the answers.
-    expect(state.execs[0]).toEqual([
-      "kubequest-probe",
-      "--nslookup",
-      `redis-0.redis.${namespace}.svc.cluster.local`,
-      "--nslookup",
-      `redis-1.redis.${namespace}.svc.cluster.local`,
-      "--nslookup",
-      `redis.${namespace}.svc.cluster.local`,
-    ]);
+    expect(state.asked[0]).toEqual([`redis-0.redis.${namespace}.svc.cluster.local`, `redis-1.redis.${namespace}.svc.cluster.local`, `redis.${namespace}.svc.cluster.local`]);
     expect(sent.at(-1)!.dns.map((d) => d.addresses)).toEqual([["10.244.0.9"], ["10.244.0.9"], ["10.244.0.9"]]);
   });
 
   it("names the cluster's nodes (listed once for many reads), and leaves them out where listing nodes is refused", async () => {
-    const { kube, fire } = fakeCluster();
+    const { kube, askDns, fire } = fakeCluster();
     let listed = 0;
     Object.assign(kube, { listNodes: async () => (listed++, [{ name: "kubequest-worker2" }, { name: "kubequest-control-plane" }, { name: "kubequest-worker" }]) });
     const sent: LiveViewSnapshot[] = [];
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: (_ns, s) => sent.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: (_ns, s) => sent.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     await sleep(100);
     fire({ kind: "Pod", type: "MODIFIED", name: "redis-0" });
@@ -142,7 +134,7 @@ describe("NamespaceLiveViews", () => {
     const refused = fakeCluster();
     Object.assign(refused.kube, { listNodes: async () => Promise.reject(new Error("nodes is forbidden")) });
     const sentToo: LiveViewSnapshot[] = [];
-    const other = new NamespaceLiveViews({ kube: () => refused.kube, emit: (_ns, s) => sentToo.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
+    const other = new NamespaceLiveViews({ kube: () => refused.kube, askDns: refused.askDns, emit: (_ns, s) => sentToo.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
     other.subscribe(env);
     await sleep(100);
     other.unsubscribe(namespace);
@@ -151,9 +143,9 @@ describe("NamespaceLiveViews", () => {
   });
 
   it("coalesces a burst of watch events into one rebuild, and sends nothing unchanged twice", async () => {
-    const { kube, state, fire } = fakeCluster();
+    const { kube, askDns, state, fire } = fakeCluster();
     const sent: LiveViewSnapshot[] = [];
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: (_ns, s) => sent.push(s), debounceMs: 30, dnsIntervalMs: 60_000 });
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: (_ns, s) => sent.push(s), debounceMs: 30, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     await sleep(200);
     const listsBefore = state.lists;
@@ -171,9 +163,9 @@ describe("NamespaceLiveViews", () => {
   });
 
   it("stops the watch and sends nothing more once unsubscribed; a new subscriber gets the last picture", async () => {
-    const { kube, state, fire } = fakeCluster();
+    const { kube, askDns, state, fire } = fakeCluster();
     const sent: LiveViewSnapshot[] = [];
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: (_ns, s) => sent.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: (_ns, s) => sent.push(s), debounceMs: 10, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     await sleep(150);
     const count = sent.length;
@@ -217,8 +209,8 @@ describe("NamespaceLiveViews and its listeners", () => {
 
   it("reads a namespace that keeps changing at least every maxWait, not only once it falls quiet", async () => {
     vi.useFakeTimers();
-    const { kube, state, fire } = fakeCluster();
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, debounceMs: 150, maxWaitMs: 500, dnsIntervalMs: 60_000 });
+    const { kube, askDns, state, fire } = fakeCluster();
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: () => undefined, debounceMs: 150, maxWaitMs: 500, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     await vi.advanceTimersByTimeAsync(1000);
     const before = state.lists;
@@ -235,9 +227,9 @@ describe("NamespaceLiveViews and its listeners", () => {
   });
 
   it("watches Deployments too, and gives its listeners each read with them", async () => {
-    const { kube, state, fire } = fakeCluster();
+    const { kube, askDns, state, fire } = fakeCluster();
     const { calls, listener } = recordingListener();
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     await sleep(150);
     expect(state.watchedKinds).toContain("Deployment");
@@ -253,9 +245,9 @@ describe("NamespaceLiveViews and its listeners", () => {
   });
 
   it("asks listeners to resend for a new viewer, tells them when nobody looks, and nothing after", async () => {
-    const { kube, fire } = fakeCluster();
+    const { kube, askDns, fire } = fakeCluster();
     const { calls, listener } = recordingListener();
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     await sleep(150);
     views.subscribe(env);
@@ -269,11 +261,11 @@ describe("NamespaceLiveViews and its listeners", () => {
   });
 
   it("tells listeners nothing of a read that finishes after the namespace stopped being watched", async () => {
-    const { kube } = fakeCluster();
+    const { kube, askDns } = fakeCluster();
     let release: () => void = () => undefined;
     const slow = { ...kube, listServices: () => new Promise((r) => (release = () => r([]))) } as unknown as KubeAdapter;
     const { calls, listener } = recordingListener();
-    const views = new NamespaceLiveViews({ kube: () => slow, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
+    const views = new NamespaceLiveViews({ kube: () => slow, askDns: askDns, emit: () => undefined, listeners: [listener], debounceMs: 10, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     views.unsubscribe(namespace);
     release();
@@ -282,7 +274,7 @@ describe("NamespaceLiveViews and its listeners", () => {
   });
 
   it("tells the other listeners and keeps serving the picture when one listener throws", async () => {
-    const { kube } = fakeCluster();
+    const { kube, askDns } = fakeCluster();
     const sent: LiveViewSnapshot[] = [];
     const broken: NamespaceObjectsListener = {
       objectsRead: () => {
@@ -292,7 +284,7 @@ describe("NamespaceLiveViews and its listeners", () => {
       stopped: () => undefined,
     };
     const { calls, listener } = recordingListener();
-    const views = new NamespaceLiveViews({ kube: () => kube, emit: (_ns, s) => sent.push(s), listeners: [broken, listener], debounceMs: 10, dnsIntervalMs: 60_000 });
+    const views = new NamespaceLiveViews({ kube: () => kube, askDns: askDns, emit: (_ns, s) => sent.push(s), listeners: [broken, listener], debounceMs: 10, dnsIntervalMs: 60_000 });
     views.subscribe(env);
     await sleep(150);
     views.unsubscribe(namespace);

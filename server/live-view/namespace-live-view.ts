@@ -23,7 +23,7 @@ import type { LiveDnsAnswer, LivePod, LiveViewSnapshot } from "../../lib/protoco
 import type { EndpointSliceInfo, KubeAdapter, PodInfo, ServiceInfo, StatefulSetInfo } from "../kubernetes/kube-adapter";
 import type { ReadyEnvironment } from "../environments/level-environment";
 import { moduleLogger } from "../logging/logger";
-import { dnsNamesFor, dnsProbeArgv, parseDnsProbeOutput } from "./dns-probe";
+import { askDns, dnsNamesFor } from "./dns-probe";
 
 const log = moduleLogger("live-view");
 
@@ -65,6 +65,8 @@ export interface LiveViewOptions {
   dnsIntervalMs?: number;
   /** When to ask DNS again after a change (default DNS_FOLLOW_UPS_MS). */
   dnsFollowUpsMs?: readonly number[];
+  /** How DNS is asked (default: the probe agent, see dns-probe.ts); never rejects. */
+  askDns?: (names: string[]) => Promise<LiveDnsAnswer[]>;
 }
 
 /**
@@ -174,6 +176,7 @@ export class NamespaceLiveViews {
   private readonly dnsIntervalMs: number;
   private readonly dnsFollowUpsMs: readonly number[];
   private readonly listeners: readonly NamespaceObjectsListener[];
+  private readonly askDns: (names: string[]) => Promise<LiveDnsAnswer[]>;
   /** The cluster's node names, shared by every namespace's reads; undefined where listing nodes fails. */
   private nodes?: { at: number; names: Promise<string[] | undefined> };
 
@@ -183,6 +186,7 @@ export class NamespaceLiveViews {
     this.dnsIntervalMs = opts.dnsIntervalMs ?? DNS_IDLE_INTERVAL_MS;
     this.dnsFollowUpsMs = opts.dnsFollowUpsMs ?? DNS_FOLLOW_UPS_MS;
     this.listeners = opts.listeners ?? [];
+    this.askDns = opts.askDns ?? ((names) => askDns(opts.kube(), names));
   }
 
   /** Starts watching the environment's namespace, or (already watching) re-sends the last snapshot. */
@@ -332,14 +336,9 @@ export class NamespaceLiveViews {
         workloadName: workload.name,
         replicas: sts?.replicas ?? workload.replicas,
       });
-      let answers: LiveDnsAnswer[];
-      try {
-        // The probe bounds each lookup (about 4 s when DNS does not answer at all).
-        const result = await this.opts.kube().exec(env.namespace, env.toolboxPod, undefined, dnsProbeArgv(names), { timeoutMs: 30_000 });
-        answers = parseDnsProbeOutput(result.stdout, names);
-      } catch {
-        answers = names.map((name) => ({ name, addresses: [], error: `cannot ask DNS: the ${env.toolboxPod} pod is not running` }));
-      }
+      // The probe bounds each lookup (about 4 s when DNS does not answer at all); a probe that
+      // cannot be asked says so per name, as ours.
+      const answers = await this.askDns(names);
       if (!sub.stopped && JSON.stringify(answers) !== JSON.stringify(sub.dns)) {
         sub.dns = answers;
         this.send(sub);
