@@ -217,7 +217,7 @@ describe("runGrade: the chaos round on several nodes", () => {
 
   it("counts a check's retries while the replicas follow the new pod in its time", async () => {
     // The probe answers nothing for its first calls (the check's own retries use them up within
-    // its 1.5 s budget), then answers: the round tries the check again a second later.
+    // its 1.5 s budget), then answers: the round tries the check again a moment later.
     const { kube } = chaosCluster(["kubequest-control-plane"], { probe: (call) => (call <= 6 ? { stdout: "", stderr: "", exitCode: null } : undefined) });
     const finished = await chaos(kube);
     expect(finished.outcome).toBe("pass");
