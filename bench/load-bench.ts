@@ -8,6 +8,7 @@
  * the API server's latency (a namespace list through our own adapter) are sampled every second.
  */
 import type { ChildProcess } from "node:child_process";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +20,7 @@ import { POOL_LABELS } from "../server/environments/warm-pool";
 import { ask, sessionClient, type Client } from "./bench-client";
 import { benchRunSelector } from "./bench-run";
 import { sampleNamespaceUsage, type UsageSample } from "./cluster-usage";
+import { POD_RETURN_PHASES, podReturnPhases, type PodReturnPhase } from "./pod-return-phases";
 
 export interface LoadResult {
   learners: number;
@@ -41,6 +43,8 @@ export interface LoadResult {
    * until its replacement is Ready; the others include their retries while replicas follow it.
    */
   chaosChecks: Record<string, number[]>;
+  /** The deleted pod's way back, per phase (ms; see pod-return-phases.ts): where `chaos-pod-replaced` goes. */
+  chaosPhases: Record<PodReturnPhase, number[]>;
   /** Grades of a settled, correct fix that did not pass: "learner n, round r: check status — evidence". */
   wrongVerdicts: string[];
   /** Grades that ended "KubeQuest could not check this": not wrong, but not an answer either. */
@@ -197,6 +201,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     gradeChecks: {},
     chaos: [],
     chaosChecks: {},
+    chaosPhases: Object.fromEntries(POD_RETURN_PHASES.map((p) => [p, []])) as unknown as Record<PodReturnPhase, number[]>,
     wrongVerdicts: [],
     couldNotCheck: [],
     chaosFailures: [],
@@ -209,6 +214,8 @@ export async function benchLoad(base: string, levelId: string, learners: number,
 
   // What an idle pooled environment costs, before the class takes them.
   const kc = loadKubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  const chaosPod = level.manifest.chaos?.deletePod;
   const learnerNamespaces = new Set<string>();
   // Every namespace the pool builds carries its label from the start until a learner claims it:
   // seen once a second, so a learner's namespace found here was handed over from the pool.
@@ -299,8 +306,14 @@ export async function benchLoad(base: string, levelId: string, learners: number,
       }
 
       const c0 = performance.now();
+      const chaosStartedAt = Date.now();
       const chaos = await ask<GradeFinished>(socket, "grade:run", { levelId, round: "chaos" });
       result.chaos.push(performance.now() - c0);
+      if (chaosPod && status.namespace && chaos.passed) {
+        const back = await core.readNamespacedPod({ name: chaosPod, namespace: status.namespace }).catch(() => undefined);
+        const phases = back && podReturnPhases(chaosStartedAt, back);
+        if (phases) for (const p of POD_RETURN_PHASES) result.chaosPhases[p].push(phases[p]);
+      }
       for (const check of chaos.results) if (check.durationMs !== undefined) (result.chaosChecks[check.id] ??= []).push(check.durationMs);
       if (chaos.outcome === "error") result.chaosCouldNotCheck.push(`learner ${n}, chaos: ${failedCheckSummary(chaos)}`);
       else if (!chaos.passed) result.chaosFailures.push(`learner ${n}, chaos: ${failedCheckSummary(chaos)}`);

@@ -418,6 +418,8 @@ async function main(): Promise<void> {
       ...(load ? Object.entries(load.gradeChecks).map(([id, ms]) => report(`  check ${id}`, ms, {})) : []),
       load && report(`load chaos`, load.chaos, { p95: 10_000 }, "s"),
       ...(load ? Object.entries(load.chaosChecks).map(([id, ms]) => report(`  chaos check ${id}`, ms, {})) : []),
+      // chaos-pod-replaced split by the new pod's own record (bench/pod-return-phases.ts).
+      ...(load && load.chaosPhases.ready.length > 0 ? Object.entries(load.chaosPhases).map(([phase, ms]) => report(`    pod back: ${phase}`, ms, {}, "s")) : []),
       load && report(`api latency`, load.apiLatency, {}),
     ].filter((r) => r !== false && r !== undefined);
     if (completion) {
