@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LiveViewSnapshot } from "@/lib/protocol/socket-events";
 import { describeSnapshot, summarizeSnapshot } from "./describe-snapshot";
-import { computeLiveLayout, dnsPodName, podTone, shortNodeNames } from "./live-view-layout";
+import { computeLiveLayout, dnsPodName, podDns, podTone, shortNodeNames } from "./live-view-layout";
 
 function snapshot(overrides: Partial<LiveViewSnapshot> = {}): LiveViewSnapshot {
   return {
@@ -78,6 +78,12 @@ describe("computeLiveLayout", () => {
     // No replication while redis-1 is stuck.
     expect(layout.edges.filter((e) => e.kind === "replication")).toHaveLength(0);
     expect(layout.height).toBeGreaterThan(toolbox.y + toolbox.h);
+  });
+
+  it("shows an answer KubeQuest could not ask as a warning, not as the learner's DNS failing", () => {
+    const name = "redis-0.redis.kq-x-30.svc.cluster.local";
+    expect(podDns({ name, addresses: [], error: "NXDOMAIN" })).toMatchObject({ tone: "bad" });
+    expect(podDns({ name, addresses: [], error: "KubeQuest could not ask DNS just now", unasked: true })).toMatchObject({ tone: "warn", text: "KubeQuest could not ask DNS just now" });
   });
 
   it("puts each endpoint straight above its pod and links service → endpoint → pod", () => {

@@ -176,7 +176,8 @@ export function dnsPodName(answer: Pick<LiveDnsAnswer, "name">): string {
 
 export function podDns(answer: LiveDnsAnswer | undefined): PodDns | null {
   if (!answer) return null;
-  if (answer.error) return { name: answer.name, tone: "bad", text: answer.error };
+  // Our probe not answering is no verdict on the learner's DNS: shown as a warning, not as bad.
+  if (answer.error) return { name: answer.name, tone: answer.unasked ? "warn" : "bad", text: answer.error };
   if (answer.addresses.length === 0) return { name: answer.name, tone: "warn", text: "no answer" };
   return { name: answer.name, tone: "ok", text: answer.addresses.join(", ") };
 }

@@ -341,7 +341,7 @@ export function LiveView({
             </ul>
 
             <div id={`${id}-dns`} data-testid="live-dns" className="mt-4 scroll-mt-3 px-1">
-              <h3 className="text-[11px] font-semibold tracking-wider text-faint uppercase">DNS from inside the namespace</h3>
+              <h3 className="text-[11px] font-semibold tracking-wider text-faint uppercase">What cluster DNS answers</h3>
               {snapshot.dns.length === 0 ? (
                 <p className="mt-1.5 text-xs text-faint">No DNS lookups reported yet.</p>
               ) : (
@@ -361,7 +361,7 @@ export function LiveView({
                           →
                         </span>
                         {answer.error ? (
-                          <span className="font-semibold text-bad">{answer.error}</span>
+                          <span className={answer.unasked ? "text-warn" : "font-semibold text-bad"}>{answer.error}</span>
                         ) : resolved ? (
                           <span className="text-ok">{answer.addresses.join(", ")}</span>
                         ) : (

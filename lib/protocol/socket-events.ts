@@ -311,6 +311,11 @@ export interface LiveDnsAnswer {
   addresses: string[];
   /** e.g. "NXDOMAIN" when the name does not resolve. */
   error?: string;
+  /**
+   * KubeQuest could not ask DNS (its probe did not answer): `error` says so, and the page shows it
+   * as ours, not as the learner's DNS failing.
+   */
+  unasked?: boolean;
 }
 
 export interface LiveViewSnapshot {

@@ -65,7 +65,7 @@ describe("askDns", () => {
     // A pod killed mid-request: the API server's proxy answers 503.
     const { kube } = clusterWithAgent(() => ({ stdout: "", stderr: "connection reset by peer", exitCode: null }));
     const answers = await askDns(kube, names, { podName: "probe-live-2", podSettleMs: 0 });
-    expect(answers).toEqual(names.map((name) => ({ name, addresses: [], error: DNS_UNASKED })));
+    expect(answers).toEqual(names.map((name) => ({ name, addresses: [], error: DNS_UNASKED, unasked: true })));
     expect(DNS_UNASKED).toMatch(/our side, not in your namespace/);
   });
 

@@ -42,7 +42,7 @@ export async function askDns(kube: KubeAdapter, names: string[], opts?: ProbeRun
   try {
     return dnsAnswersFrom(await runProbe(kube, dnsRequests(names), opts), names);
   } catch {
-    return names.map((name) => ({ name, addresses: [], error: DNS_UNASKED }));
+    return names.map((name) => ({ name, addresses: [], error: DNS_UNASKED, unasked: true }));
   }
 }
 
