@@ -25,7 +25,6 @@ describe("dnsNamesFor", () => {
     expect(dnsNamesFor({ namespace: ns, serviceName: "redis", workloadKind: "StatefulSet", workloadName: "redis", replicas: 50 })).toHaveLength(11);
     expect(dnsNamesFor({ namespace: ns, serviceName: "-x", workloadKind: "Deployment", workloadName: "web", replicas: 1 })).toEqual([]);
   });
-
 });
 
 describe("askDns", () => {

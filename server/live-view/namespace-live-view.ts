@@ -8,10 +8,12 @@
  * at most every NODES_MAX_AGE_MS for all namespaces), so a cluster of several nodes shows which
  * node each pod runs on.
  *
- * DNS is asked by an exec into the learner's toolbox, and an exec through the API costs the
- * node about 110 ms of CPU (API server, kubelet, container runtime; measured): asking every 3 s
- * for every open level page spent a third of a core for 8 learners, so the questions follow the
- * changes the watch already sees instead of a clock.
+ * DNS is asked of the grader's probe agent through the API server's pod proxy (dns-probe.ts).
+ * It used to be an exec into the learner's toolbox, and an exec through the API costs the node
+ * about 110 ms of CPU (API server, kubelet, container runtime; measured): asking every 3 s for
+ * every open level page spent a third of a core for 8 learners, so the questions follow the
+ * changes the watch already sees instead of a clock; and even so a class's churn made several
+ * execs a second, which is why the agent asks now.
  *
  * The work per namespace is bounded: a burst of watch events makes one read, one read runs at a
  * time (changes during it make one more), and whoever else needs the namespace's objects on
