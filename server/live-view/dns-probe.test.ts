@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../lib/levels/kube-object";
-import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
-import { podInfo } from "../kubernetes/test-fixtures/pod-info";
-import { probeAgentFake } from "../grader/checks/test-fixtures/probe-agent-fake";
+import type { KubeAdapter } from "../kubernetes/kube-adapter";
+import { probeAgentFake, probePodFake } from "../grader/checks/test-fixtures/probe-agent-fake";
 import { parseProbeOutput } from "../grader/probe";
 import { askDns, DNS_UNASKED, dnsAnswersFrom, dnsNamesFor } from "./dns-probe";
 
@@ -32,16 +30,9 @@ describe("askDns", () => {
 
   /** The probe pod made on first use and ready at once, its agent answering from `answer`. */
   function clusterWithAgent(answer: Parameters<typeof probeAgentFake>[0]) {
-    const pods = new Map<string, PodInfo>();
     const asked: string[][] = [];
     const kube = {
-      getPod: async (_ns: string, name: string) => pods.get(name) ?? null,
-      ensureNamespace: async () => undefined,
-      apply: async (_ns: string, objects: KubeObject[]) => {
-        for (const o of objects) pods.set(o.metadata.name, podInfo({ name: o.metadata.name, labels: { ...(o.metadata.labels ?? {}) } }));
-        return [];
-      },
-      deletePod: async (_ns: string, name: string) => void pods.delete(name),
+      ...probePodFake(),
       exec: async () => {
         throw new Error("the live view asks the probe agent, never an exec into a learner's pod");
       },

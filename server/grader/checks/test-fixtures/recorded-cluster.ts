@@ -8,7 +8,6 @@
  * prints it, made from recorded tool outputs. Every argv the probe was run with is kept, so a test can tell what
  * the check asked for as well as what it concluded.
  */
-import type { KubeObject } from "../../../../lib/levels/kube-object";
 import type { EndpointSliceInfo, ExecResult, KubeAdapter, PodInfo, ServiceInfo, StatefulSetInfo } from "../../../kubernetes/kube-adapter";
 import { byName, toDeploymentInfo, toEndpointSliceInfo, toPodInfo, toServiceInfo, toStatefulSetInfo } from "../../../kubernetes/kube-object-mappers";
 import { loadLevelCatalog, type LoadedLevel } from "../../../levels/level-catalog";
@@ -18,7 +17,7 @@ import { COLLECTOR_CONTAINER, COLLECTOR_NAME, COLLECTOR_SELECTOR } from "../../.
 import { planChecks } from "../check-library";
 import type { CheckOutcome, CheckImplementation, CheckSpecOf } from "../check-types";
 import { digProbeLine, nxdomainSrv } from "./dig-recordings";
-import { probeAgentFake } from "./probe-agent-fake";
+import { probeAgentFake, probePodFake } from "./probe-agent-fake";
 import { connectionRefused, NS, nslookupNxdomain, type NamespaceObjects, type ProbeWorld } from "./level-30-recordings";
 
 export interface RecordedCluster {
@@ -165,7 +164,6 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
     if (cluster.readFailure) throw cluster.readFailure;
     return byName(list(objectsFor(kind)) as ({ name: string } & T)[]);
   };
-  const probePods = new Map<string, PodInfo>();
   // The node-rules collector: one pod per node of `nodeTables`, each answering iptables-save.
   let nodeReadings = 0;
   let tablesNow: Record<string, string> = {};
@@ -186,28 +184,7 @@ export function recordedContext(level: LoadedLevel, cluster: RecordedCluster): R
     listEndpointSlices: listing<EndpointSliceInfo>("endpointSlices", (o) => o.endpointSlices.map(toEndpointSliceInfo)),
     listDeployments: listing("deployments", (o) => o.deployments.map(toDeploymentInfo)),
     // The grader's own probe pod: made on first use, ready at once.
-    getPod: async (ns: string, name: string) => (ns === GRADER_NAMESPACE ? (probePods.get(name) ?? null) : null),
-    ensureNamespace: async () => undefined,
-    apply: async (ns: string, applied: KubeObject[]) => {
-      for (const o of applied) {
-        probePods.set(o.metadata.name, {
-          name: o.metadata.name,
-          uid: `probe-${o.metadata.name}`,
-          phase: "Running",
-          status: "Running",
-          ready: true,
-          ip: "10.244.0.3",
-          labels: { ...(o.metadata.labels ?? {}) },
-          restarts: 0,
-          initContainers: [],
-          containers: [],
-          deleting: false,
-          createdAt: "",
-        });
-      }
-      return applied.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, action: "created" as const, namespace: ns }));
-    },
-    deletePod: async (_ns: string, name: string) => void probePods.delete(name),
+    ...probePodFake(),
     exec: async (ns: string, pod: string, container: string | undefined, argv: string[]): Promise<ExecResult> => {
       if (ns === GRADER_NAMESPACE && container === COLLECTOR_CONTAINER && tables !== undefined) {
         if (argv.join(" ") !== "iptables-save -t nat") throw new Error(`the fake collector runs iptables-save -t nat, not ${argv.join(" ")}`);
