@@ -153,7 +153,7 @@ describe("checkLevels", () => {
     // at the default period (6 a minute) on the init container: 66 a minute.
     await edit(statefulSet, (t) =>
       t
-        .replace(/tcpSocket:\n {14}port: redis\n {12}periodSeconds: 2/, 'exec:\n              command: ["redis-cli", "ping"]\n            periodSeconds: 1')
+        .replace(/tcpSocket:\n {14}port: redis\n {12}periodSeconds: 1/, 'exec:\n              command: ["redis-cli", "ping"]\n            periodSeconds: 1')
         .replace("          command: [\"kubequest-wait-for-primary\"]\n", '          command: ["kubequest-wait-for-primary"]\n          livenessProbe:\n            exec:\n              command: ["true"]\n'),
     );
     expect(await messages(root)).toEqual([
