@@ -20,6 +20,7 @@ import { POOL_LABELS } from "../server/environments/warm-pool";
 import { ask, sessionClient, type Client } from "./bench-client";
 import { benchRunSelector } from "./bench-run";
 import { sampleNamespaceUsage, type UsageSample } from "./cluster-usage";
+import { machineCpuBetween, parseProcStat, type CpuTimes, type MachineCpu } from "./machine-cpu";
 import { POD_RETURN_PHASES, podReturnPhases, type PodReturnPhase } from "./pod-return-phases";
 
 export interface LoadResult {
@@ -73,6 +74,8 @@ export interface LoadResult {
    * which the pods' own figures leave out (execs and container starts are the runtime's work).
    */
   nodeCpu?: NodeCpu;
+  /** The whole machine over the class, and what the hypervisor took from it (machine-cpu.ts): a noisy neighbour shows here. */
+  machine?: MachineCpu;
   usageError?: string;
 }
 
@@ -177,6 +180,15 @@ function processSample(pid: number): { ticks: number; rssMb: number } | undefine
   }
 }
 
+/** The machine's CPU times, or nothing where there is no /proc/stat (the section then prints no machine line). */
+function readMachineCpu(): CpuTimes | undefined {
+  try {
+    return parseProcStat(readFileSync("/proc/stat", "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The servers' summed CPU ticks and RSS (one process, or every instance of a scaled-out run). */
 function serversSample(pids: number[]): { ticks: number; rssMb: number } | undefined {
   const samples = pids.map(processSample);
@@ -238,6 +250,7 @@ export async function benchLoad(base: string, levelId: string, learners: number,
   // learners' namespaces every 5 s once every learner has an environment.
   const pids = servers.map((s) => s.pid ?? 0);
   const first = serversSample(pids);
+  const machineBefore = readMachineCpu();
   const t0 = Date.now();
   const ticksPerSecond = 100; // USER_HZ on Linux
   let sampling = true;
@@ -334,6 +347,8 @@ export async function benchLoad(base: string, levelId: string, learners: number,
     const last = serversSample(pids);
     const elapsedS = (Date.now() - t0) / 1000;
     if (first && last && elapsedS > 0) result.serverCpuMeanPct = ((last.ticks - first.ticks) / ticksPerSecond / elapsedS) * 100;
+    const machineAfter = readMachineCpu();
+    if (machineBefore && machineAfter) result.machine = machineCpuBetween(machineBefore, machineAfter, elapsedS, ticksPerSecond);
     result.perLearner = perEnvironmentCost(usageSamples);
     result.nodeCpu = nodeCpuOfClass(idle, usageSamples, learners);
     await Promise.all(sockets.map((s) => ask(s, "level:abandon", { levelId }).catch(() => undefined)));

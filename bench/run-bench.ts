@@ -40,6 +40,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { SessionHttpClient } from "../lib/api-client/session-http-client";
@@ -452,6 +453,14 @@ async function main(): Promise<void> {
         );
       }
       console.log(`server/learner ${(load.serverRssPeakMb / load.learners).toFixed(1)} MB of the server's RSS peak`);
+      if (load.machine) {
+        const m = load.machine;
+        // The hypervisor's share: a run with much steal is slow for a reason outside KubeQuest.
+        console.log(
+          `machine      ${os.cpus().length} cores, ${m.busyMilli}m busy while the class played; steal ${m.stealMilli}m (${m.stealPct} %)` +
+            (m.stealPct >= 5 ? ": the hypervisor took a noticeable share, so every time above is slower than this machine alone would give" : ""),
+        );
+      }
       if (load.usageError) console.log(`  (a read of the nodes' usage failed${load.perLearner ? " at least once" : ""}: ${load.usageError.split("\n")[0]})`);
       results.push({
         name: "load verdicts",
