@@ -9,6 +9,7 @@ import {
   computeLiveLayout,
   dnsPodName,
   fitText,
+  podDns,
   type EndpointNode,
   type Frame,
   type PodNode,
@@ -21,6 +22,14 @@ const toneColor: Record<Tone, string> = {
   warn: "var(--color-warn)",
   bad: "var(--color-bad)",
   idle: "var(--color-faint)",
+};
+
+/** The same tones as text in the DNS list (a failure in bold: it is the learner's to fix). */
+const toneText: Record<Tone, string> = {
+  ok: "text-ok",
+  warn: "text-warn",
+  bad: "font-semibold text-bad",
+  idle: "text-faint",
 };
 
 const MONO = 'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace';
@@ -349,6 +358,9 @@ export function LiveView({
                   {snapshot.dns.map((answer) => {
                     const pod = dnsPodName(answer);
                     const resolved = !answer.error && answer.addresses.length > 0;
+                    // One reading of an answer for the list and the pods' cards (podDns): a
+                    // question KubeQuest could not ask is a warning, never the learner's failure.
+                    const shown = podDns(answer)!;
                     return (
                       <li
                         key={answer.name}
@@ -360,13 +372,7 @@ export function LiveView({
                         <span aria-hidden="true" className="text-faint">
                           →
                         </span>
-                        {answer.error ? (
-                          <span className={answer.unasked ? "text-warn" : "font-semibold text-bad"}>{answer.error}</span>
-                        ) : resolved ? (
-                          <span className="text-ok">{answer.addresses.join(", ")}</span>
-                        ) : (
-                          <span className="text-warn">no answer</span>
-                        )}
+                        <span className={toneText[shown.tone]}>{shown.text}</span>
                       </li>
                     );
                   })}
