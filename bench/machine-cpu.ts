@@ -2,10 +2,10 @@
  * How much of the machine a bench section had, from /proc/stat read before and after it.
  *
  * Why: these are shared VMs, and the hypervisor can take a share of our two cores for other
- * guests ("steal"). The same bench on the same commit gave a chaos round of 19 s one afternoon
- * and 32 s the next, with 11 % of the CPU stolen while the machine sat idle. Printing the
- * section's steal beside its figures tells a reader whether a slower run is our code or a noisy
- * neighbour, instead of leaving them to guess.
+ * guests ("steal"). The load bench at eight learners gave a chaos round of 19 s one afternoon
+ * and 32–39 s that evening with nearly the same code, and the idle VM had 11 % of its CPU stolen
+ * that evening. Printing the section's steal beside its figures tells a reader whether a slower
+ * run is our code or a noisy neighbour, instead of leaving them to guess.
  *
  * Only the machine's first line ("cpu ...") is read: user nice system idle iowait irq softirq
  * steal guest guest_nice, in clock ticks. guest time is already inside user, so it is left out.
