@@ -35,6 +35,8 @@ export interface LeaseTable {
   release(name: string, token: string): Promise<void>;
   /** Who holds the lease now (an expired one counts as free: null). */
   holderOf(name: string): Promise<LeaseHolder | null>;
+  /** How many unexpired leases whose name starts with `prefix` are held for one of `infos`. */
+  countHeld(prefix: string, infos: readonly string[]): Promise<number>;
 }
 
 /** A lease this instance holds, renewed in the background until released or lost. */
@@ -131,6 +133,11 @@ export class Leases {
 
   holderOf(name: string): Promise<LeaseHolder | null> {
     return this.table.holderOf(name);
+  }
+
+  /** How many leases named `prefix`… are held now for one of `infos` (by any instance). */
+  countHeld(prefix: string, infos: readonly string[]): Promise<number> {
+    return this.table.countHeld(prefix, infos);
   }
 }
 

@@ -38,6 +38,14 @@ export class MemoryLeaseTable implements LeaseTable {
     if (!lease || isLeaseFree(lease, this.now())) return Promise.resolve(null);
     return Promise.resolve({ holder: lease.holder, info: lease.info });
   }
+
+  countHeld(prefix: string, infos: readonly string[]): Promise<number> {
+    let held = 0;
+    for (const [name, lease] of this.leases) {
+      if (name.startsWith(prefix) && lease.info !== null && infos.includes(lease.info) && !isLeaseFree(lease, this.now())) held++;
+    }
+    return Promise.resolve(held);
+  }
 }
 
 export function memoryCoordination(opts: { instanceId: string; leaseMs: number }): Coordination {

@@ -50,6 +50,15 @@ export class PostgresLeaseTable implements LeaseTable {
       select holder, info from kq_leases where name = ${name} and expires_at > now()`.execute(this.db);
     return found.rows[0] ?? null;
   }
+
+  async countHeld(prefix: string, infos: readonly string[]): Promise<number> {
+    if (infos.length === 0) return 0;
+    // starts_with, not LIKE: a prefix holding % or _ means only itself.
+    const counted = await sql<{ held: string }>`
+      select count(*) as held from kq_leases
+      where starts_with(name, ${prefix}) and info in (${sql.join([...infos])}) and expires_at > now()`.execute(this.db);
+    return Number(counted.rows[0]?.held ?? 0);
+  }
 }
 
 class PostgresRateLimiter implements KeyedRateLimiter {

@@ -38,8 +38,9 @@ import { WarmPool } from "./warm-pool";
 
 const log = moduleLogger("environments");
 
+const ENVIRONMENT_LEASE_PREFIX = "environment:";
 /** The lease a start, reset or deletion of the learner's attempt at a level holds. */
-export const environmentLease = (learnerId: string, levelId: string): string => `environment:${attemptKeyOf(learnerId, levelId)}`;
+export const environmentLease = (learnerId: string, levelId: string): string => `${ENVIRONMENT_LEASE_PREFIX}${attemptKeyOf(learnerId, levelId)}`;
 /** The lease under which the installation's cap is decided. */
 const ADMISSION_LEASE = "environment-admission";
 
@@ -145,6 +146,8 @@ export class LevelEnvironments {
       scopeLabels: this.scopeLabels,
       now: this.now,
       build: (level, namespace, labels) => this.build(level, namespace, labels, []),
+      // Learners' starts and resets hold their attempt's lease while they build (any instance).
+      learnersBuilding: () => this.leases.countHeld(ENVIRONMENT_LEASE_PREFIX, ["provisioning", "resetting"]),
       ...(opts.mayRefillPool ? { mayRefill: opts.mayRefillPool } : {}),
     });
   }

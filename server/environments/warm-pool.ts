@@ -16,6 +16,12 @@
  * Pool namespaces carry no session label, so the reaper and the installation's cap (which count
  * learners' environments) leave them alone; the pool is their only owner.
  *
+ * A learner waiting comes first: before each build the pool asks how many learners'
+ * environments are being built right now (on any instance: their start and reset leases) and
+ * waits while there are some, for at most `YIELD_MAX_MS`. A refill beside a cold start would
+ * split the node's CPU between the two and make the learner wait longer (a cold start took
+ * 4.8 s alone and 7.1 s with one refill beside it on a 2-core node, 2026-12-01).
+ *
  * With several instances the refill runs on one: the leader (coordination/leader-jobs.ts) calls
  * `refill` periodically, and only the leader starts one after a claim (`mayRefill`), so two
  * instances never both build the missing namespaces. Any instance may claim.
@@ -44,6 +50,11 @@ export const DEFAULT_POOL_MAX_AGE_MS = 30 * 60_000;
 /** How often the leader refills the pool (retiring what aged out). */
 export const REFILL_EVERY_MS = 30_000;
 
+/** The longest a refill waits for learners' builds to finish before building anyway (a class arriving one by one must not starve the pool). */
+export const YIELD_MAX_MS = 60_000;
+/** How often a waiting refill asks again. */
+const YIELD_POLL_MS = 500;
+
 /** What the pool needs from the environments module: the build steps, for a namespace of its own. */
 export type BuildEnvironment = (level: LoadedLevel, namespace: string, labels: Record<string, string>) => Promise<void>;
 
@@ -60,6 +71,11 @@ export interface WarmPoolOptions {
   log?: (line: string) => void;
   /** Whether this instance refills (the leader); a claim elsewhere waits for the leader's next round. */
   mayRefill?: () => boolean;
+  /** How many learners' environments are being built now, on every instance; the pool builds only when none are. */
+  learnersBuilding?: () => Promise<number>;
+  /** Waits `ms` (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
+  yieldMaxMs?: number;
 }
 
 /** Hash of what an environment of `level` is built from: a change to the level's files retires older pooled ones. */
@@ -167,6 +183,7 @@ export class WarmPool {
     for (const ns of stale) await kube.deleteNamespace(ns.name);
     let missing = this.opts.size - (pooled.length - stale.length);
     while (missing-- > 0) {
+      await this.yieldToLearners();
       const namespace = poolNamespace(level);
       this.building.set(namespace, this.now());
       const labels: Record<string, string> = {
@@ -187,6 +204,29 @@ export class WarmPool {
       } finally {
         this.building.delete(namespace);
       }
+    }
+  }
+
+  /**
+   * Returns once no learner's environment is being built (or after YIELD_MAX_MS of waiting).
+   * A question that fails counts as none: the pool is an optimisation and must not stall on it.
+   */
+  private async yieldToLearners(): Promise<void> {
+    const ask = this.opts.learnersBuilding;
+    if (!ask) return;
+    const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const until = this.now() + (this.opts.yieldMaxMs ?? YIELD_MAX_MS);
+    let said = false;
+    for (;;) {
+      const building = await ask().catch(() => 0);
+      if (building === 0) return;
+      if (this.now() >= until) {
+        this.log(`[warm-pool] building anyway: learners' environments have been in the works for ${Math.round((this.opts.yieldMaxMs ?? YIELD_MAX_MS) / 1000)} s`);
+        return;
+      }
+      if (!said) this.log(`[warm-pool] waiting: ${building} learner environment(s) being built come first`);
+      said = true;
+      await sleep(YIELD_POLL_MS);
     }
   }
 

@@ -1,12 +1,15 @@
 // The warm pool on the real cluster: a start takes a pre-built environment, which is
 // indistinguishable from a freshly built one (same objects, same grader verdict, a namespace
 // named like any other, labelled as the learner's); two learners racing for the last pooled
-// environment never share it; an environment built from older level files is never handed out.
+// environment never share it; an environment built from older level files is never handed out;
+// a refill waits while a learner's own environment is being built (the learner comes first).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, GradeFinished } from "../../lib/protocol/socket-events";
 import { LABELS, learnerHash } from "../../server/environments/environment-naming";
-import { LevelEnvironments } from "../../server/environments/level-environment";
+import { Leases } from "../../server/coordination/coordination";
+import { MemoryLeaseTable } from "../../server/coordination/memory-coordination";
+import { LevelEnvironments, environmentLease } from "../../server/environments/level-environment";
 import { POOL_LABELS } from "../../server/environments/warm-pool";
 import { runGrade } from "../../server/grader/run-grade";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
@@ -141,5 +144,25 @@ describe("warm pool", () => {
     const after = await kube.listNamespaces(`${POOL_LABELS.pool}=${LEVEL},kubequest.dev/pool-test=${scope["kubequest.dev/pool-test"]}`);
     expect(after.find((n) => n.name === ready!.name)?.deleting ?? true).toBe(true);
     await pooled.abandon(learner, LEVEL);
+  });
+
+  it("builds nothing for the pool while a learner's environment is being built, then refills", async () => {
+    // One lease table for the "instance" that starts learners and the pool that refills: a start
+    // in progress there is what a refill must see (with PostgreSQL, on any instance).
+    const leases = new Leases(new MemoryLeaseTable(), { instanceId: "pool-test", leaseMs: 15_000, pollMs: 50 });
+    const polite = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 1, leases });
+    await polite.pool.drain();
+    // As a learner's cold start holds it for as long as their environment is being built.
+    const learnerBuild = await leases.tryAcquire(environmentLease(randomUUID(), LEVEL), "provisioning");
+    expect(learnerBuild).not.toBeNull();
+    let refilled = false;
+    const refill = polite.pool.refill().then(() => (refilled = true));
+    // Long enough for a namespace to appear had the refill not waited (it makes one in ~0.2 s).
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await poolNamespaces(), "no pool namespace while the learner's build runs").toEqual([]);
+    expect(refilled).toBe(false);
+    await learnerBuild!.release();
+    await refill;
+    expect(await poolNamespaces(`,${POOL_LABELS.ready}=true`)).toHaveLength(1);
   });
 });
