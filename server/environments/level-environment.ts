@@ -23,9 +23,9 @@ import { moduleLogger } from "../logging/logger";
 import { ensureNodeRulesCollector } from "../node-rules/node-rules-collector";
 import { EnvironmentCapacity } from "./environment-capacity";
 import {
-  ALL_ENVIRONMENTS_SELECTOR,
   attemptKeyOf,
   LABELS,
+  MANAGED_BY,
   environmentLabels,
   environmentNamespace,
   environmentSelector,
@@ -34,13 +34,15 @@ import {
   testRunLabels,
 } from "./environment-naming";
 import { apiServerEgressPolicy, ensureAdmissionPolicies } from "./learner-fences";
-import { WarmPool } from "./warm-pool";
+import { WarmPool, type ListedNamespace } from "./warm-pool";
 
 const log = moduleLogger("environments");
 
 const ENVIRONMENT_LEASE_PREFIX = "environment:";
 /** The lease a start, reset or deletion of the learner's attempt at a level holds. */
 export const environmentLease = (learnerId: string, levelId: string): string => `${ENVIRONMENT_LEASE_PREFIX}${attemptKeyOf(learnerId, levelId)}`;
+/** Every namespace KubeQuest manages: learners' environments (with a session label), the pool's, its own. */
+const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 /** The lease under which the installation's cap is decided. */
 const ADMISSION_LEASE = "environment-admission";
 
@@ -265,9 +267,10 @@ export class LevelEnvironments {
         }
         // A full installation is the answer to this request (with the queue position), not a
         // broken environment: it throws.
-        admission = await this.admit(learnerId, namespace);
+        const admitted = await this.admit(learnerId, namespace);
+        admission = admitted.lease;
         try {
-          const pooled = await this.pool.claim(level, learnerId).catch((err: unknown) => {
+          const pooled = await this.pool.claim(level, learnerId, admitted.listed).catch((err: unknown) => {
             // The pool is an optimisation: a start it cannot serve is built as always.
             log.error({ err: err instanceof Error ? err.message : String(err) }, "the warm pool could not hand out an environment");
             return undefined;
@@ -290,22 +293,24 @@ export class LevelEnvironments {
   /**
    * Takes a slot under the installation's cap for a new environment, or throws
    * "installation-full" with the learner's place in the queue. Counts what the cluster holds
-   * (namespaces being deleted no longer count) plus what is being built here.
+   * (namespaces being deleted no longer count) plus what is being built here. Answers the
+   * listing it counted from (every namespace of KubeQuest's, the warm pool's among them), so a
+   * start from the pool claims without listing again while it holds the admission lease.
    */
-  private async admit(learnerId: string, namespace: string): Promise<HeldLease> {
+  private async admit(learnerId: string, namespace: string): Promise<{ lease: HeldLease; listed?: ListedNamespace[] }> {
     // One decision at a time on every instance, so two starts cannot both take the last slot;
     // the lease is held until the new namespace exists (provision releases it then).
     const lease = await this.leases.acquire(ADMISSION_LEASE, "admitting");
     try {
-      let listed: Awaited<ReturnType<KubeAdapter["listNamespaces"]>>;
+      let listed: ListedNamespace[];
       try {
-        listed = await this.opts.kube().listNamespaces(ALL_ENVIRONMENTS_SELECTOR);
+        listed = await this.opts.kube().listNamespaces(MANAGED_SELECTOR);
       } catch (err) {
         // Without the cluster nothing can be built anyway; the start reports it as it always did.
-        if (asActionableError(err)) return lease;
+        if (asActionableError(err)) return { lease };
         throw err;
       }
-      const live = listed.filter((ns) => !ns.deleting);
+      const live = listed.filter((ns) => !ns.deleting && ns.labels[LABELS.session] !== undefined);
       const running = new Set([...live.map((ns) => ns.name), ...this.building]);
       const expiresAt = live.map((ns) => Number(ns.labels[LABELS.createdAt] ?? 0) * 1000 + this.ttlMs);
       const verdict = this.capacity.admit(learnerId, running.size, expiresAt);
@@ -314,7 +319,7 @@ export class LevelEnvironments {
         throw failure("installation-full", message, action);
       }
       this.building.add(namespace);
-      return lease;
+      return { lease, listed };
     } catch (err) {
       await lease.release();
       throw err;

@@ -55,6 +55,9 @@ export const YIELD_MAX_MS = 60_000;
 /** How often a waiting refill asks again. */
 const YIELD_POLL_MS = 500;
 
+/** A namespace as the adapter lists it. */
+export type ListedNamespace = Awaited<ReturnType<KubeAdapter["listNamespaces"]>>[number];
+
 /** What the pool needs from the environments module: the build steps, for a namespace of its own. */
 export type BuildEnvironment = (level: LoadedLevel, namespace: string, labels: Record<string, string>) => Promise<void>;
 
@@ -116,18 +119,35 @@ export class WarmPool {
   }
 
   /**
+   * The pooled environments of `level` a learner may be handed, youngest first (its pods have
+   * the shortest history, closest to a fresh start), picked from a listing of KubeQuest's
+   * namespaces: ready, in this pool's scope, built from the level's current files, not too old.
+   */
+  handOutable(level: LoadedLevel, listed: ListedNamespace[]): ListedNamespace[] {
+    const wanted: Record<string, string> = {
+      [LABELS.managedBy]: MANAGED_BY,
+      [POOL_LABELS.pool]: level.manifest.id,
+      [POOL_LABELS.ready]: "true",
+      [POOL_LABELS.build]: levelBuildHash(level),
+      ...this.scope,
+    };
+    return listed
+      .filter((ns) => !ns.deleting && Object.entries(wanted).every(([k, v]) => ns.labels[k] === v))
+      .filter((ns) => this.now() - Number(ns.labels[LABELS.createdAt] ?? 0) * 1000 < this.maxAgeMs)
+      .sort((a, b) => Number(b.labels[LABELS.createdAt] ?? 0) - Number(a.labels[LABELS.createdAt] ?? 0));
+  }
+
+  /**
    * Hands a ready pooled environment of `level` to the learner, or answers undefined (the pool
    * is empty or off). The namespace is relabelled exactly as a fresh one of theirs would be.
+   * `listed`: KubeQuest's namespaces as the caller just listed them (the admission's count), so
+   * the claim needs no listing of its own; without it the pool lists its own.
    */
-  async claim(level: LoadedLevel, sessionId: string): Promise<string | undefined> {
+  async claim(level: LoadedLevel, sessionId: string, listed?: ListedNamespace[]): Promise<string | undefined> {
     if (this.opts.size === 0) return undefined;
     const kube = this.opts.kube();
     const levelId = level.manifest.id;
-    const build = levelBuildHash(level);
-    const candidates = (await kube.listNamespaces(this.selector(levelId, { [POOL_LABELS.ready]: "true", [POOL_LABELS.build]: build })))
-      .filter((ns) => !ns.deleting && this.now() - Number(ns.labels[LABELS.createdAt] ?? 0) * 1000 < this.maxAgeMs)
-      // The youngest first: its pods have the shortest history, closest to a fresh start.
-      .sort((a, b) => Number(b.labels[LABELS.createdAt] ?? 0) - Number(a.labels[LABELS.createdAt] ?? 0));
+    const candidates = this.handOutable(level, listed ?? (await kube.listNamespaces(this.selector(levelId, { [POOL_LABELS.ready]: "true" }))));
     const fresh = environmentLabels(sessionId, levelId, this.now());
     for (const ns of candidates) {
       const won = await kube.relabelNamespaceIf(
