@@ -9,28 +9,30 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type BrowserContext } from "@playwright/test";
 import type { ProfileView } from "../lib/protocol/account-api";
 import { loadKubeConfig } from "../server/kubernetes/kube-config";
 import { LevelPage } from "./pages/level-page";
 import { abandonLevel } from "./support/environment-cleanup";
 import { LEVEL_ID, attachScreenshot } from "./support/level-30";
 
-/** A TCP relay to the API server that can be cut (open connections reset, new ones refused) and restored. */
+/**
+ * A TCP relay to the API server that can be cut and restored. It keeps its port the whole time
+ * (so nothing else can take it between a cut and a restore): while cut, every open connection
+ * and every new one is reset, as a cluster that went away does to a client.
+ */
 class CuttableRelay {
   private readonly sockets = new Set<net.Socket>();
-  private server: net.Server | undefined;
-  port = 0;
+  private readonly server: net.Server;
+  private isCut = false;
 
-  constructor(
-    private readonly host: string,
-    private readonly upstreamPort: number,
-  ) {}
-
-  async open(): Promise<void> {
-    if (this.server) return;
+  constructor(host: string, upstreamPort: number) {
     this.server = net.createServer((client) => {
-      const upstream = net.connect(this.upstreamPort, this.host);
+      if (this.isCut) {
+        client.resetAndDestroy();
+        return;
+      }
+      const upstream = net.connect(upstreamPort, host);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on("close", () => this.sockets.delete(s));
@@ -41,19 +43,28 @@ class CuttableRelay {
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once("error", reject);
-      this.server!.listen(this.port, "127.0.0.1", () => resolve());
-    });
-    this.port = (this.server.address() as net.AddressInfo).port;
   }
 
-  /** As if the cluster went away: every open connection reset, every new one refused. */
-  async cut(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-    for (const s of this.sockets) s.destroy();
-    await closed;
-    this.server = undefined;
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(0, "127.0.0.1", () => resolve());
+    });
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  cut(): void {
+    this.isCut = true;
+    for (const s of this.sockets) s.resetAndDestroy();
+  }
+
+  restore(): void {
+    this.isCut = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 
@@ -75,7 +86,10 @@ async function startServer(kubeconfig: string, dataDir: string): Promise<{ child
   });
   let log = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 90_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the server did not start:\n${log}`));
+    }, 90_000);
     const onData = (c: Buffer): void => {
       log += c.toString();
       if (log.includes("KubeQuest ready")) {
@@ -95,25 +109,27 @@ test("a grade KubeQuest could not finish says so in amber, records nothing, and 
   const kc = loadKubeConfig();
   const apiServer = new URL(kc.getCurrentCluster()!.server);
   const relay = new CuttableRelay(apiServer.hostname, Number(apiServer.port || 443));
-  await relay.open();
-
   const dir = mkdtempSync(path.join(os.tmpdir(), "kq-grade-error-"));
-  const kubeconfig = path.join(dir, "kubeconfig");
-  // The same cluster and credentials, reached through the relay (the API server's certificate
-  // names 127.0.0.1, whatever the port).
-  const exported = JSON.parse(kc.exportConfig()) as { clusters: { name: string; cluster: { server: string } }[] };
-  for (const c of exported.clusters) if (c.name === kc.getCurrentCluster()!.name) c.cluster.server = `https://127.0.0.1:${relay.port}`;
-  writeFileSync(kubeconfig, JSON.stringify(exported));
-
-  const server = await startServer(kubeconfig, path.join(dir, "data"));
-  const context = await browser.newContext({ baseURL: server.url });
-  const page = await context.newPage();
+  let server: { child: ChildProcess; url: string } | undefined;
+  let context: BrowserContext | undefined;
   try {
+    const relayPort = await relay.listen();
+    const kubeconfig = path.join(dir, "kubeconfig");
+    // The same cluster and credentials, reached through the relay (the API server's certificate
+    // names 127.0.0.1, whatever the port).
+    const exported = JSON.parse(kc.exportConfig()) as { clusters: { name: string; cluster: { server: string } }[] };
+    for (const c of exported.clusters) if (c.name === kc.getCurrentCluster()!.name) c.cluster.server = `https://127.0.0.1:${relayPort}`;
+    writeFileSync(kubeconfig, JSON.stringify(exported), { mode: 0o600 });
+
+    server = await startServer(kubeconfig, path.join(dir, "data"));
+    const ctx = await browser.newContext({ baseURL: server.url });
+    context = ctx;
+    const page = await ctx.newPage();
     const level = new LevelPage(page, LEVEL_ID);
     await level.goto();
     await level.start();
 
-    await relay.cut();
+    relay.cut();
     const summary = await level.grade();
     const run = level.lastGrade();
     expect(run.outcome, JSON.stringify(run.results.map((r) => [r.id, r.status]))).toBe("error");
@@ -129,12 +145,12 @@ test("a grade KubeQuest could not finish says so in amber, records nothing, and 
     await expect(page.locator('[data-testid^="grade-check-"][data-status="fail"]')).toHaveCount(0);
     await attachScreenshot(page, testInfo, "grade panel: could not check");
     // What the panel says is what the server kept: no attempt in the learner's history.
-    const attempts = async (): Promise<ProfileView["attempts"]> => ((await (await context.request.get("/api/profile")).json()) as ProfileView).attempts;
+    const attempts = async (): Promise<ProfileView["attempts"]> => ((await (await ctx.request.get("/api/profile")).json()) as ProfileView).attempts;
     expect(await attempts()).toEqual([]);
 
     // The cluster is back: the same button gives the learner's real verdict (the broken
     // Service, not yet fixed, fails where it should, in red).
-    await relay.open();
+    relay.restore();
     const verdict = await level.grade();
     expect(level.lastGrade().outcome).toBe("fail");
     await expect(verdict).toHaveAttribute("data-outcome", "fail");
@@ -143,11 +159,15 @@ test("a grade KubeQuest could not finish says so in amber, records nothing, and 
     // A verdict counts: the one attempt recorded is this fail, not the run we could not finish.
     expect((await attempts()).map((a) => [a.round, a.passed])).toEqual([["main", false]]);
   } finally {
-    await relay.open().catch(() => undefined);
-    await abandonLevel(context, server.url, LEVEL_ID).catch(() => undefined);
-    await context.close();
-    server.child.kill("SIGTERM");
-    await relay.cut();
+    relay.restore();
+    if (server && context) await abandonLevel(context, server.url, LEVEL_ID).catch(() => undefined);
+    await context?.close();
+    if (server?.child.exitCode === null) {
+      const exited = new Promise((resolve) => server!.child.once("exit", resolve));
+      server.child.kill("SIGTERM");
+      await exited;
+    }
+    await relay.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

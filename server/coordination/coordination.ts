@@ -6,8 +6,9 @@
  * - N instances against one PostgreSQL (DATABASE_URL): leases and counters in tables, with
  *   the database's clock (postgres-coordination.ts).
  *
- * Leases are the locks: a grading run holds `grade:<namespace>`, a start or reset holds
- * `environment:<namespace>`, the instance running the background jobs holds `leader`. A held
+ * Leases are the locks: a grading run holds `grade:<namespace>`, a start, reset or deletion of
+ * a learner's attempt at a level holds `environment:<attempt key>` (the warm pool counts those
+ * held for a start or reset), the instance running the background jobs holds `leader`. A held
  * lease is renewed every third of its length; a crashed instance's lease runs out, so nothing
  * stays locked for longer than one lease (KUBEQUEST_LEASE_SECONDS).
  *

@@ -56,9 +56,10 @@ describe.each([{ engine: "memory" }, { engine: "PostgreSQL" }])("the lease table
 
   it("does not count a lease whose holder stopped renewing it", async () => {
     // A crashed instance's build: its lease runs out and the pool stops waiting for it.
-    await table.tryTake("environment:gone:30", "kq-dead", "provisioning", 300);
+    // Long enough that a loaded machine's round trip cannot outlast it before the first count.
+    await table.tryTake("environment:gone:30", "kq-dead", "provisioning", 2_000);
     expect(await table.countHeld("environment:", ["provisioning"])).toBe(1);
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, 2_500));
     expect(await table.countHeld("environment:", ["provisioning"])).toBe(0);
   });
 });

@@ -120,7 +120,8 @@ describe("warm pool", () => {
     const ready = await poolNamespaces(`,${POOL_LABELS.ready}=true`);
     expect(ready).toHaveLength(1);
     // Two servers' worth of claims at once (each LevelEnvironments is what one instance runs).
-    const second = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 1 });
+    // Not the leader: its claim starts no refill of its own that could outlive this test.
+    const second = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 1, mayRefillPool: () => false });
     const [x, y] = [randomUUID(), randomUUID()];
     const [sx, sy] = await Promise.all([pooled.start(x, LEVEL), second.start(y, LEVEL)]);
     expect([sx.phase, sy.phase]).toEqual(["ready", "ready"]);
