@@ -24,9 +24,11 @@
  *                 chaos (load-bench.ts)      0 wrong verdicts, grade p95 ≤ 2 s, chaos p95 ≤ 10 s,
  *                                            start p50 ≤ 1 s from the warm pool (≤ 5 s cold)
  *
- * The server keeps BENCH_WARM_POOL pre-started environments per level (default: as many as
- * BENCH_LOAD_LEARNERS), and every start section waits for the pool to be full before it starts,
- * so its figures are starts from the pool; BENCH_WARM_POOL=0 measures cold starts instead.
+ * The server's warm pool is BENCH_WARM_POOL, written as KUBEQUEST_WARM_POOL is (default: as
+ * many as BENCH_LOAD_LEARNERS for the benched level, none for the others: what an operator whose
+ * class plays one level sets), and every start section waits until every level's pool is full,
+ * so its figures are starts from the pool on a server at rest; BENCH_WARM_POOL=0 measures cold
+ * starts instead.
  *
  * These are the speed targets; the tests prove behaviour and order, never a time (issue 11).
  * The server runs on a throwaway database (tests/support/throwaway-database.ts): SQLite, or a
@@ -50,7 +52,8 @@ import { benchRunSelector } from "./bench-run";
 import { createKubeAdapter } from "../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
 import { getLevelCatalog } from "../server/levels/level-catalog";
-import { POOL_LABELS } from "../server/environments/warm-pool";
+import { POOL_LABELS, poolSizeOf } from "../server/environments/warm-pool";
+import { warmPoolFrom } from "../server/config/server-config";
 import { parseDatabaseEngine, serverEnv, startThrowawayDatabase, type ThrowawayDatabase } from "../tests/support/throwaway-database";
 import { startStickyProxy, type StickyProxy } from "../tests/integration/support/sticky-proxy";
 import { benchCompletion } from "./completion-bench";
@@ -80,7 +83,8 @@ const LIVE_RUNS = Number(process.env.BENCH_LIVE_RUNS ?? 10);
 /** Learners playing at once in the load section. */
 const LOAD_LEARNERS = Number(process.env.BENCH_LOAD_LEARNERS ?? 10);
 /** Pre-started environments the server keeps per level (0: every start builds its own). */
-const WARM_POOL = Number(process.env.BENCH_WARM_POOL ?? LOAD_LEARNERS);
+const WARM_POOL_SETTING = process.env.BENCH_WARM_POOL ?? `${LEVEL}=${LOAD_LEARNERS}`;
+const WARM_POOL = warmPoolFrom({ KUBEQUEST_WARM_POOL: WARM_POOL_SETTING });
 /** Learners in the roster benchmark's cohort; each opens every hint of Level 30 once. */
 const ROSTER_LEARNERS = Number(process.env.BENCH_ROSTER_LEARNERS ?? 10);
 /** Of those, how many also start the level and grade it (each builds an environment). */
@@ -107,7 +111,7 @@ interface BenchServers {
 function startInstance(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   // node --import tsx: the server is this child itself, so killing it leaves no orphan behind.
   const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    env: { ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", KUBEQUEST_WARM_POOL: String(WARM_POOL) },
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", KUBEQUEST_WARM_POOL: WARM_POOL_SETTING },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise<ChildProcess>((resolve, reject) => {
@@ -178,17 +182,32 @@ async function deleteRunEnvironments(kube: KubeAdapter, wait: boolean, opts: { p
   await Promise.all(created.map((n) => kube.deleteNamespace(n.name, { wait }).catch(() => undefined)));
 }
 
-/** Waits until the warm pool holds `size` ready environments of the level (a start then measures the pool). */
-export async function waitForWarmPool(kube: KubeAdapter, size: number, timeoutMs = 15 * 60_000): Promise<void> {
-  if (size === 0) return;
+/** The benched level's pool under BENCH_WARM_POOL. */
+async function levelPool(): Promise<number> {
+  return poolSizeOf(WARM_POOL, (await getLevelCatalog()).get(LEVEL)!);
+}
+
+/**
+ * Waits until every level's pool is full (the benched level's up to `cap`): a class then meets
+ * a server at rest, not one still building another level's pool beside it.
+ */
+export async function waitForWarmPool(kube: KubeAdapter, cap: number, timeoutMs = 15 * 60_000): Promise<void> {
+  const wanted = (await getLevelCatalog())
+    .list()
+    .map((l) => ({ id: l.manifest.id, size: l.manifest.id === LEVEL ? Math.min(cap, poolSizeOf(WARM_POOL, l)) : poolSizeOf(WARM_POOL, l) }))
+    .filter((l) => l.size > 0);
+  if (wanted.length === 0) return;
   const deadline = Date.now() + timeoutMs;
-  let last = -1;
+  let last = "";
   for (;;) {
-    const ready = (await kube.listNamespaces(benchRunSelector(`${POOL_LABELS.pool}=${LEVEL}`, `${POOL_LABELS.ready}=true`))).filter((n) => !n.deleting).length;
-    if (ready !== last) process.stdout.write(`  warm pool: ${ready}/${size} ready\n`);
-    last = ready;
-    if (ready >= size) return;
-    if (Date.now() > deadline) throw new Error(`the warm pool held ${ready} of ${size} environments after ${timeoutMs / 60_000} min`);
+    const ready = await Promise.all(
+      wanted.map(async (l) => (await kube.listNamespaces(benchRunSelector(`${POOL_LABELS.pool}=${l.id}`, `${POOL_LABELS.ready}=true`))).filter((n) => !n.deleting).length),
+    );
+    const line = wanted.map((l, i) => `${l.id} ${ready[i]}/${l.size}`).join(", ");
+    if (line !== last) process.stdout.write(`  warm pool ready: ${line}\n`);
+    last = line;
+    if (wanted.every((l, i) => ready[i]! >= l.size)) return;
+    if (Date.now() > deadline) throw new Error(`the warm pool held ${line} after ${timeoutMs / 60_000} min`);
     await new Promise((r) => setTimeout(r, 2000));
   }
 }
@@ -203,7 +222,7 @@ async function benchLevelStart(kube: KubeAdapter): Promise<{ total: number[]; re
   const ready: number[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
-      await waitForWarmPool(kube, Math.min(WARM_POOL, 1));
+      await waitForWarmPool(kube, 1);
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } }); // a new learner each time
       const page = await context.newPage();
       await page.goto(`${BASE}/levels/${LEVEL}`);
@@ -383,7 +402,8 @@ async function main(): Promise<void> {
   const servers = await startServers();
   try {
     const through = INSTANCES > 1 ? `, ${INSTANCES} instances behind a sticky proxy` : "";
-    console.log(`\nbenchmarking against ${BASE} (${RUNS} runs, warm pool ${WARM_POOL} per level${WARM_POOL ? "" : ": cold starts"}${through})`);
+    const pooled = (await levelPool()) > 0;
+    console.log(`\nbenchmarking against ${BASE} (${RUNS} runs, warm pool "${WARM_POOL_SETTING}"${pooled ? "" : ": cold starts"}${through})`);
     const start = ONLY.has("level-start") ? await benchLevelStart(kube) : { total: [], ready: [] };
     const { grade, keystroke } =
       ONLY.has("grade") || ONLY.has("keystroke") ? await benchGradeAndKeystrokes() : { grade: [], keystroke: [] };
@@ -392,11 +412,11 @@ async function main(): Promise<void> {
     const roster = ONLY.has("roster") ? await benchRoster() : { hint: [], start: [], grade: [] };
     const forkLoop = ONLY.has("fork-loop") ? await benchForkLoop(BASE, LEVEL, kube) : undefined;
     const unreachable = ONLY.has("unreachable") ? await benchUnreachable(PORT + 1, UNREACHABLE_RUNS) : [];
-    if (ONLY.has("load")) await waitForWarmPool(kube, Math.min(WARM_POOL, LOAD_LEARNERS));
+    if (ONLY.has("load")) await waitForWarmPool(kube, LOAD_LEARNERS);
     const load = ONLY.has("load") ? await benchLoad(BASE, LEVEL, LOAD_LEARNERS, servers.processes, kube) : undefined;
     console.log("\nresults");
     const results = [
-      ONLY.has("level-start") && report(WARM_POOL ? "level start (pool)" : "level start (cold)", start.total, { p50: WARM_POOL ? 1000 : 5000 }, "s"),
+      ONLY.has("level-start") && report(pooled ? "level start (pool)" : "level start (cold)", start.total, { p50: pooled ? 1000 : 5000 }, "s"),
       ONLY.has("level-start") && report("  of which until ready", start.ready, {}, "s"),
       ONLY.has("grade") && report("grade", grade, { p50: 1000, p95: 2000 }),
       ONLY.has("keystroke") && report("keystroke", keystroke, { p95: 30 }),
@@ -413,7 +433,7 @@ async function main(): Promise<void> {
       // empty). With fewer pooled environments than learners both kinds happen in one run, and
       // a p50 over all of them would straddle the two.
       load && load.startPooled.length > 0 && report(`load start (from the pool)`, load.startPooled, { p50: 1000 }, "s"),
-      load && load.startCold.length > 0 && report(`load start (cold: ${WARM_POOL ? "the pool empty" : "no pool"})`, load.startCold, { p50: 5000 }, "s"),
+      load && load.startCold.length > 0 && report(`load start (cold: ${pooled ? "the pool empty" : "no pool"})`, load.startCold, { p50: 5000 }, "s"),
       load && report(`load settle`, load.settle, {}, "s"),
       load && report(`load grade`, load.grade, { p95: 2000 }),
       ...(load ? Object.entries(load.gradeChecks).map(([id, ms]) => report(`  check ${id}`, ms, {})) : []),

@@ -14,7 +14,7 @@
  */
 import http from "node:http";
 import { sql } from "kysely";
-import { readServerConfig, type PerIpLimits, type RecordingPolicy, type ServerConfig } from "./config/server-config";
+import { ServerConfigError, readServerConfig, type PerIpLimits, type RecordingPolicy, type ServerConfig } from "./config/server-config";
 import type { Coordination } from "./coordination/coordination";
 import { InstanceStartError, joinInstances } from "./coordination/instance-registry";
 import { LeaderJobs } from "./coordination/leader-jobs";
@@ -30,10 +30,10 @@ import { ensureAdmissionPolicies } from "./environments/learner-fences";
 import { ensureNodeRulesCollector } from "./node-rules/node-rules-collector";
 import { NodeRulesFeed } from "./node-rules/node-rules-feed";
 import { LevelEnvironments } from "./environments/level-environment";
-import { REFILL_EVERY_MS } from "./environments/warm-pool";
+import { REFILL_EVERY_MS, unknownPoolLevels } from "./environments/warm-pool";
 import { asActionableError } from "./errors/actionable-failure";
 import { GradeQueue } from "./grader/grade-queue";
-import { GradeService } from "./grader/grade-service";
+import { GRADE_LEASE_INFO, GRADE_LEASE_PREFIX, GradeService } from "./grader/grade-service";
 import { LiveCheckFeed } from "./grader/live-checks";
 import { runGrade } from "./grader/run-grade";
 import { createAccountApi, type SignInLimits } from "./http/account-api";
@@ -135,6 +135,14 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   const instanceId = config.instanceId;
   const kube = opts.kube ?? (() => getKubeAdapter(config.cluster));
   const levels: () => Promise<LevelCatalog> = opts.levels ?? getLevelCatalog;
+  // A pool setting that names a level no level has would pool nothing, silently: refused here.
+  if (Object.keys(config.environments.warmPool.levels).length > 0) {
+    const unknown = unknownPoolLevels(config.environments.warmPool, (await levels()).list());
+    if (unknown.length > 0) {
+      const known = (await levels()).list().map((l) => `${l.manifest.number} (${l.manifest.id})`);
+      throw new ServerConfigError([`KUBEQUEST_WARM_POOL names ${unknown.map((n) => `"${n}"`).join(", ")}, which no level has; the levels are ${known.join(", ")}`]);
+    }
+  }
   const ownDatabase = opts.database === undefined;
   const database = opts.database ?? (await openDatabase(config.storage));
   const leaseMs = config.leaseMs;
@@ -183,6 +191,8 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
     leases: coordination.leases,
     warmPoolSize: config.environments.warmPool,
     mayRefillPool: () => leader.status().leader,
+    // A learner's grading run (the chaos round waits for their pod to come back) goes before the pool's builds.
+    poolAlsoWaitsFor: () => coordination.leases.countHeld(GRADE_LEASE_PREFIX, [GRADE_LEASE_INFO]),
     events: {
       progress: (ns, p) => realtime.toNamespace(ns, "environment:progress", p),
       status: (ns, s) => realtime.toNamespace(ns, "environment:status", s),
@@ -340,8 +350,9 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   // Terminal recordings older than the retention the learner was told about go the same way.
   leader.every("recording-purge", HOURLY, () => recordings.purgeOlderThan(new Date(Date.now() - recordingPolicy.retentionDays * 86_400_000)));
   leader.every("coordination-sweep", HOURLY, () => coordination.sweep());
-  // The warm pool's refill: one instance builds the missing environments (none when it is off).
-  if (environments.pool.size > 0) leader.every("warm-pool-refill", REFILL_EVERY_MS, () => environments.pool.refill());
+  // The warm pool's refill: one instance builds the missing environments, and retires what is
+  // stale or beyond the setting (so with the pool turned off, what an earlier setting pooled goes).
+  leader.every("warm-pool-refill", REFILL_EVERY_MS, () => environments.pool.refill());
   leader.start();
 
   // KubeQuest's admission policies and its node-rules collector exist from the start, not only

@@ -83,7 +83,7 @@ export interface ServerConfig {
     /** How often the leader looks for expired environments (KUBEQUEST_REAP_INTERVAL_SECONDS, default 600). */
     reapEveryMs: number;
     /** Pre-started environments kept per level (KUBEQUEST_WARM_POOL; none on a test server unless told). */
-    warmPool: number;
+    warmPool: WarmPoolSizes;
   };
   perIp: PerIpLimits;
   recording: RecordingPolicy;
@@ -278,15 +278,54 @@ export function testRunFrom(env: Env = process.env): string | undefined {
 }
 
 /**
- * KUBEQUEST_WARM_POOL: pre-started environments kept per level (0 turns the pool off). A test
- * server (KUBEQUEST_TEST_RUN set) keeps none unless told: tests start exactly what they test.
+ * Pre-started environments kept per level: `each` for every level `levels` does not name
+ * (by its id or its number). An operator whose class plays one level pools that one only:
+ * every pooled environment idles on the cluster's CPU until it is claimed.
  */
-export function warmPoolFrom(env: Env = process.env): number {
+export interface WarmPoolSizes {
+  each: number;
+  levels: Readonly<Record<string, number>>;
+}
+
+const POOL_MAX = 50;
+const POOL_LEVEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * KUBEQUEST_WARM_POOL: `3` (three for every level), `headless-statefulset-dns=3` or `30=3`
+ * (that level only, none for the others), `1,30=3` (one for every level, three for level 30);
+ * 0 turns the pool off. A test server (KUBEQUEST_TEST_RUN set) keeps none unless told: tests
+ * start exactly what they test.
+ */
+export function warmPoolFrom(env: Env = process.env): WarmPoolSizes {
   const raw = env.KUBEQUEST_WARM_POOL;
-  if (unset(raw)) return unset(env.KUBEQUEST_TEST_RUN) ? DEFAULT_WARM_POOL : 0;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 50) throw new ServerConfigError([`KUBEQUEST_WARM_POOL must be a whole number from 0 to 50, got "${raw}"`]);
-  return n;
+  if (unset(raw)) return { each: unset(env.KUBEQUEST_TEST_RUN) ? DEFAULT_WARM_POOL : 0, levels: {} };
+  const usage = `KUBEQUEST_WARM_POOL is a whole number from 0 to ${POOL_MAX} for every level, or a list such as "30=3" or "1,headless-statefulset-dns=3" (a level's number or id = its pool)`;
+  const count = (text: string): number | undefined => {
+    const n = Number(text.trim());
+    return text.trim() !== "" && Number.isInteger(n) && n >= 0 && n <= POOL_MAX ? n : undefined;
+  };
+  let each: number | undefined;
+  const levels: Record<string, number> = {};
+  const problems: string[] = [];
+  for (const entry of raw.split(",").map((e) => e.trim())) {
+    const eq = entry.indexOf("=");
+    if (eq < 0) {
+      const n = count(entry);
+      if (n === undefined) problems.push(`"${entry}" is not a whole number from 0 to ${POOL_MAX}`);
+      else if (each !== undefined) problems.push(`it gives the pool for every level twice ("${each}" and "${entry}")`);
+      else each = n;
+      continue;
+    }
+    const level = entry.slice(0, eq).trim();
+    const n = count(entry.slice(eq + 1));
+    if (!POOL_LEVEL.test(level)) problems.push(`"${level}" in "${entry}" is not a level's number or id`);
+    else if (n === undefined) problems.push(`the pool in "${entry}" is not a whole number from 0 to ${POOL_MAX}`);
+    else if (level in levels) problems.push(`it names level "${level}" twice`);
+    else levels[level] = n;
+  }
+  if (problems.length > 0) throw new ServerConfigError([`${usage}; got "${raw}": ${problems.join("; ")}`]);
+  // A list that names levels and gives no number for the rest pools those levels only.
+  return { each: each ?? 0, levels };
 }
 
 /** KUBEQUEST_LEVELS_DIR, else ./levels (absolute). */
@@ -300,7 +339,7 @@ export function readServerConfig(env: Env = process.env, system: { homeDir?: str
   const storage = parseSection(storageSchema, env);
   const server = parseSection(serverSchema, env);
   const problems = [...cluster.problems, ...storage.problems, ...server.problems];
-  let warmPool = 0;
+  let warmPool: WarmPoolSizes = { each: 0, levels: {} };
   try {
     warmPool = warmPoolFrom(env);
   } catch (err) {

@@ -13,7 +13,7 @@
  */
 import type { KubeObject } from "../../lib/levels/kube-object";
 import type { EnvironmentStatus, ProgressEvent } from "../../lib/protocol/socket-events";
-import { DEFAULT_MAX_ENVIRONMENTS, testRunFrom, warmPoolFrom } from "../config/server-config";
+import { DEFAULT_MAX_ENVIRONMENTS, testRunFrom, warmPoolFrom, type WarmPoolSizes } from "../config/server-config";
 import { Leases, type HeldLease } from "../coordination/coordination";
 import { MemoryLeaseTable } from "../coordination/memory-coordination";
 import { ActionableFailure, asActionableError, failure } from "../errors/actionable-failure";
@@ -71,13 +71,15 @@ export interface LevelEnvironmentOptions {
   scopeLabels?: Record<string, string>;
   /** Locks shared by every instance; default: this process's own (one instance). */
   leases?: Leases;
+  /** Other work learners wait on the cluster for (grading runs, counted by the server), which the warm pool's refill lets go first, like learners' builds. */
+  poolAlsoWaitsFor?: () => Promise<number>;
   /** Whether this instance refills the warm pool after a claim (the leader); default yes. */
   mayRefillPool?: () => boolean;
   /**
-   * Pre-started environments kept per level (KUBEQUEST_WARM_POOL, default 2; 0 turns it off).
+   * Pre-started environments kept per level, or per level named (KUBEQUEST_WARM_POOL, default 2 for every level; 0 turns it off).
    * A start takes one when there is one, and builds as before when there is none.
    */
-  warmPoolSize?: number;
+  warmPoolSize?: number | WarmPoolSizes;
 }
 
 /** What a ready environment gives the editor, the terminal, the live view and the grader. */
@@ -149,7 +151,8 @@ export class LevelEnvironments {
       now: this.now,
       build: (level, namespace, labels) => this.build(level, namespace, labels, []),
       // Learners' starts and resets hold their attempt's lease while they build (any instance).
-      learnersBuilding: () => this.leases.countHeld(ENVIRONMENT_LEASE_PREFIX, ["provisioning", "resetting"]),
+      learnersWaiting: async () =>
+        (await this.leases.countHeld(ENVIRONMENT_LEASE_PREFIX, ["provisioning", "resetting"])) + ((await opts.poolAlsoWaitsFor?.()) ?? 0),
       ...(opts.mayRefillPool ? { mayRefill: opts.mayRefillPool } : {}),
     });
   }

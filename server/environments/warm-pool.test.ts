@@ -5,20 +5,54 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_WARM_POOL, warmPoolFrom } from "../config/server-config";
 import { loadLevelCatalog, type LoadedLevel } from "../levels/level-catalog";
 import { LABELS, MANAGED_BY, environmentLabels } from "./environment-naming";
-import { POOL_LABELS, WarmPool, levelBuildHash, type ListedNamespace } from "./warm-pool";
+import { POOL_LABELS, WarmPool, levelBuildHash, poolSizeOf, unknownPoolLevels, type ListedNamespace } from "./warm-pool";
 
 describe("warmPoolFrom", () => {
   it("keeps the default for a real server and none for a test server", () => {
-    expect(warmPoolFrom({})).toBe(DEFAULT_WARM_POOL);
-    expect(warmPoolFrom({ KUBEQUEST_TEST_RUN: "it-1" })).toBe(0);
-    expect(warmPoolFrom({ KUBEQUEST_TEST_RUN: "it-1", KUBEQUEST_WARM_POOL: "3" })).toBe(3);
-    expect(warmPoolFrom({ KUBEQUEST_WARM_POOL: "0" })).toBe(0);
+    expect(warmPoolFrom({})).toEqual({ each: DEFAULT_WARM_POOL, levels: {} });
+    expect(warmPoolFrom({ KUBEQUEST_TEST_RUN: "it-1" })).toEqual({ each: 0, levels: {} });
+    expect(warmPoolFrom({ KUBEQUEST_TEST_RUN: "it-1", KUBEQUEST_WARM_POOL: "3" })).toEqual({ each: 3, levels: {} });
+    expect(warmPoolFrom({ KUBEQUEST_WARM_POOL: "0" })).toEqual({ each: 0, levels: {} });
   });
 
-  it("refuses what is not a whole number from 0 to 50, naming the variable", () => {
-    for (const bad of ["-1", "2.5", "lots", "51"]) {
-      expect(() => warmPoolFrom({ KUBEQUEST_WARM_POOL: bad })).toThrow(/KUBEQUEST_WARM_POOL must be a whole number from 0 to 50/);
+  it("reads a pool per level, by number or id; the levels a list does not name get its bare number, else none", () => {
+    expect(warmPoolFrom({ KUBEQUEST_WARM_POOL: "30=3" })).toEqual({ each: 0, levels: { "30": 3 } });
+    expect(warmPoolFrom({ KUBEQUEST_WARM_POOL: " 1, headless-statefulset-dns = 4 ,31=0" })).toEqual({
+      each: 1,
+      levels: { "headless-statefulset-dns": 4, "31": 0 },
+    });
+  });
+
+  it("refuses what it cannot read, naming the variable, the whole value and every problem", () => {
+    for (const [bad, problem] of [
+      ["-1", /"-1" is not a whole number from 0 to 50/],
+      ["2.5", /"2.5" is not a whole number/],
+      ["lots", /"lots" is not a whole number/],
+      ["51", /"51" is not a whole number/],
+      ["30=", /the pool in "30=" is not a whole number/],
+      ["30=x", /the pool in "30=x" is not a whole number/],
+      ["Level 30=2", /"Level 30" in "Level 30=2" is not a level's number or id/],
+      ["1,2", /for every level twice \("1" and "2"\)/],
+      ["30=1,30=2", /names level "30" twice/],
+    ] as const) {
+      expect(() => warmPoolFrom({ KUBEQUEST_WARM_POOL: bad })).toThrow(/- KUBEQUEST_WARM_POOL is a whole number from 0 to 50 for every level, or a list/);
+      expect(() => warmPoolFrom({ KUBEQUEST_WARM_POOL: bad })).toThrow(problem);
     }
+    expect(() => warmPoolFrom({ KUBEQUEST_WARM_POOL: "x,30=y" })).toThrow(/"x" is not a whole number.*; the pool in "30=y"/);
+  });
+});
+
+describe("poolSizeOf and unknownPoolLevels", () => {
+  it("gives a level its id's entry, else its number's, else the size for every level", async () => {
+    const levels = (await loadLevelCatalog()).list();
+    const l30 = levels.find((l) => l.manifest.number === 30)!;
+    const l31 = levels.find((l) => l.manifest.number === 31)!;
+    expect(poolSizeOf({ each: 2, levels: {} }, l30)).toBe(2);
+    expect(poolSizeOf({ each: 0, levels: { "30": 3 } }, l30)).toBe(3);
+    expect(poolSizeOf({ each: 0, levels: { "30": 3 } }, l31)).toBe(0);
+    expect(poolSizeOf({ each: 1, levels: { "30": 0 } }, l30)).toBe(0);
+    expect(poolSizeOf({ each: 1, levels: { "30": 0, "headless-statefulset-dns": 4 } }, l30)).toBe(4);
+    expect(unknownPoolLevels({ each: 0, levels: { "30": 1, "clusterip-and-headless": 1, "29": 1, "headless-services": 2 } }, levels)).toEqual(["29", "headless-services"]);
   });
 });
 

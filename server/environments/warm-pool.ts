@@ -16,18 +16,19 @@
  * Pool namespaces carry no session label, so the reaper and the installation's cap (which count
  * learners' environments) leave them alone; the pool is their only owner.
  *
- * A learner waiting comes first: before each build the pool asks how many learners' starts
- * and resets are in progress right now (on any instance: their attempt leases, held while an
- * environment is built, and briefly while a start only looks or claims from the pool) and
- * waits while there are some, for at most `YIELD_MAX_MS` before each build. A refill beside a
- * cold start splits the node's CPU between the two: a cold start beside a claim's refill took
- * 5.8 s (median of 5), and 4.0 s with the refill waiting (2-core node, 2026-12-01).
+ * A learner waiting comes first: before each build the pool asks how many learners wait on the
+ * cluster right now, on any instance (starts and resets building an environment, and grading
+ * runs: the chaos round waits for a pod to come back), through the leases they hold, and waits
+ * while there are some, for at most `YIELD_MAX_MS` before each build. A refill beside a cold
+ * start splits the node's CPU between the two: a cold start beside a claim's refill took 5.8 s
+ * (median of 5), and 4.0 s with the refill waiting (2-core node, 2026-12-01).
  *
  * With several instances the refill runs on one: the leader (coordination/leader-jobs.ts) calls
  * `refill` periodically, and only the leader starts one after a claim (`mayRefill`), so two
  * instances never both build the missing namespaces. Any instance may claim.
  */
 import { createHash, randomBytes } from "node:crypto";
+import type { WarmPoolSizes } from "../config/server-config";
 import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
 import { moduleLogger } from "../logging/logger";
@@ -51,7 +52,7 @@ export const DEFAULT_POOL_MAX_AGE_MS = 30 * 60_000;
 /** How often the leader refills the pool (retiring what aged out). */
 export const REFILL_EVERY_MS = 30_000;
 
-/** The longest a refill waits, before each build, for learners' builds to finish (a class arriving one by one must not starve the pool). */
+/** The longest a refill waits, before each build, for learners' builds and grading runs to finish (a class arriving one by one, or grading all the time, must not starve the pool). */
 export const YIELD_MAX_MS = 60_000;
 /** How often a waiting refill asks again. */
 const YIELD_POLL_MS = 500;
@@ -66,8 +67,8 @@ export interface WarmPoolOptions {
   kube: () => KubeAdapter;
   levels: () => Promise<{ list(): LoadedLevel[] }>;
   build: BuildEnvironment;
-  /** Environments kept per level. */
-  size: number;
+  /** Environments kept per level: one number for every level, or per level (KUBEQUEST_WARM_POOL). */
+  size: number | WarmPoolSizes;
   maxAgeMs?: number;
   /** Labels every pooled namespace carries (a test run's scope), and that the pool requires of what it deletes. */
   scopeLabels?: Record<string, string>;
@@ -75,8 +76,8 @@ export interface WarmPoolOptions {
   log?: (line: string) => void;
   /** Whether this instance refills (the leader); a claim elsewhere waits for the leader's next round. */
   mayRefill?: () => boolean;
-  /** How many learners' environments are being built now, on every instance; the pool builds only when none are. */
-  learnersBuilding?: () => Promise<number>;
+  /** How many learners wait on the cluster now (their environments being built, their grading runs), on every instance; the pool builds only when none do. */
+  learnersWaiting?: () => Promise<number>;
   /** Waits `ms` (tests shorten it). */
   sleep?: (ms: number) => Promise<void>;
   yieldMaxMs?: number;
@@ -93,7 +94,19 @@ function poolNamespace(level: LoadedLevel): string {
   return `kq-${randomBytes(5).toString("hex")}-${level.manifest.number}`;
 }
 
+/** A level's pool under `sizes`: its id's entry, else its number's, else the size for every level. */
+export function poolSizeOf(sizes: WarmPoolSizes, level: LoadedLevel): number {
+  return sizes.levels[level.manifest.id] ?? sizes.levels[String(level.manifest.number)] ?? sizes.each;
+}
+
+/** The levels `sizes` names that are not in `levels` (a typo would otherwise pool nothing, silently). */
+export function unknownPoolLevels(sizes: WarmPoolSizes, levels: readonly LoadedLevel[]): string[] {
+  const known = new Set(levels.flatMap((l) => [l.manifest.id, String(l.manifest.number)]));
+  return Object.keys(sizes.levels).filter((name) => !known.has(name));
+}
+
 export class WarmPool {
+  private readonly sizes: WarmPoolSizes;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private readonly scope: Record<string, string>;
@@ -102,14 +115,16 @@ export class WarmPool {
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: WarmPoolOptions) {
+    this.sizes = typeof opts.size === "number" ? { each: opts.size, levels: {} } : opts.size;
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_POOL_MAX_AGE_MS;
     this.now = opts.now ?? Date.now;
     this.scope = opts.scopeLabels ?? {};
     this.log = opts.log ?? ((line) => log.info(line));
   }
 
-  get size(): number {
-    return this.opts.size;
+  /** How many pooled environments of `level` are kept. */
+  sizeOf(level: LoadedLevel): number {
+    return poolSizeOf(this.sizes, level);
   }
 
   private selector(levelId: string, extra: Record<string, string> = {}): string {
@@ -145,7 +160,7 @@ export class WarmPool {
    * the claim needs no listing of its own; without it the pool lists its own.
    */
   async claim(level: LoadedLevel, sessionId: string, listed?: ListedNamespace[]): Promise<string | undefined> {
-    if (this.opts.size === 0) return undefined;
+    if (this.sizeOf(level) === 0) return undefined;
     const kube = this.opts.kube();
     const levelId = level.manifest.id;
     const candidates = this.handOutable(level, listed ?? (await kube.listNamespaces(this.selector(levelId, { [POOL_LABELS.ready]: "true" }))));
@@ -174,11 +189,12 @@ export class WarmPool {
 
   /**
    * Brings every level's pool to its size: retires what is stale (older than the level's files
-   * or than maxAgeMs, or a build that died half-way long ago), then builds what is missing, one
+   * or than maxAgeMs, or a build that died half-way long ago) and what is beyond the level's
+   * size, then builds what is missing, one
    * at a time (a class's learners need the CPU more than the pool does). One refill at a time.
    */
   refill(): Promise<void> {
-    if (this.opts.size === 0) return Promise.resolve();
+    // Also with the pool off: a refill is what retires what an earlier setting pooled.
     if (this.refilling) return this.refilling;
     this.refilling = (async () => {
       try {
@@ -202,14 +218,26 @@ export class WarmPool {
         (ns.labels[POOL_LABELS.build] !== build || age(ns) >= this.maxAgeMs || (ns.labels[POOL_LABELS.ready] !== "true" && age(ns) > 10 * 60_000)),
     );
     for (const ns of stale) await kube.deleteNamespace(ns.name);
-    if (pooled.length - stale.length >= this.opts.size) return;
+    const size = this.sizeOf(level);
+    const kept = pooled.filter((ns) => !stale.includes(ns));
+    // More than the setting asks (it was lowered, or names other levels now): the oldest go at
+    // once, for each idles on the node's CPU. Each leaves the pool in one guarded API call first,
+    // so one a learner claims at that moment stays theirs.
+    const excess = kept
+      .filter((ns) => !this.building.has(ns.name))
+      .sort((a, b) => age(b) - age(a))
+      .slice(0, Math.max(0, kept.length - size));
+    for (const ns of excess) {
+      if (await kube.relabelNamespaceIf(ns.name, { key: POOL_LABELS.pool, value: levelId }, {}, [POOL_LABELS.pool])) await kube.deleteNamespace(ns.name);
+    }
+    if (kept.length - excess.length >= size) return;
     for (;;) {
       await this.yieldToLearners();
       // The wait may have been long: whether this instance still refills (another may lead
       // now) and how many are missing (claims, another leader's builds) are asked again.
       if (this.opts.mayRefill && !this.opts.mayRefill()) return;
       const present = (await kube.listNamespaces(this.selector(levelId))).filter((ns) => !ns.deleting).length;
-      if (present >= this.opts.size) return;
+      if (present >= this.sizeOf(level)) return;
       const namespace = poolNamespace(level);
       this.building.set(namespace, this.now());
       const labels: Record<string, string> = {
@@ -234,11 +262,11 @@ export class WarmPool {
   }
 
   /**
-   * Returns once no learner's environment is being built (or after YIELD_MAX_MS of waiting).
+   * Returns once no learner waits on the cluster (or after YIELD_MAX_MS of waiting).
    * A question that fails counts as none: the pool is an optimisation and must not stall on it.
    */
   private async yieldToLearners(): Promise<void> {
-    const ask = this.opts.learnersBuilding;
+    const ask = this.opts.learnersWaiting;
     if (!ask) return;
     const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const maxMs = this.opts.yieldMaxMs ?? YIELD_MAX_MS;
@@ -247,10 +275,10 @@ export class WarmPool {
       const building = await ask().catch(() => 0);
       if (building === 0) return;
       if (waitedMs >= maxMs) {
-        this.log(`[warm-pool] building anyway: learners' environments have been in the works for ${Math.round(maxMs / 1000)} s`);
+        this.log(`[warm-pool] building anyway: learners have been waiting on the cluster for ${Math.round(maxMs / 1000)} s`);
         return;
       }
-      if (waitedMs === 0) this.log(`[warm-pool] waiting: ${building} learner environment(s) being built come first`);
+      if (waitedMs === 0) this.log(`[warm-pool] waiting: ${building} learner(s) waiting on the cluster (a start, a reset or a grading run) come first`);
       await sleep(YIELD_POLL_MS);
     }
   }

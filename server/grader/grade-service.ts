@@ -34,8 +34,11 @@ import type { runGrade as RunGrade } from "./run-grade";
 
 const log = moduleLogger("grade");
 
+/** What every grading run's lease is named after, and what it says it is doing. */
+export const GRADE_LEASE_PREFIX = "grade:";
+export const GRADE_LEASE_INFO = "grading";
 /** The lease a grading run of the namespace holds. */
-export const gradeLease = (namespace: string): string => `grade:${namespace}`;
+export const gradeLease = (namespace: string): string => `${GRADE_LEASE_PREFIX}${namespace}`;
 
 /** Who asked: the learner (from one of their sockets) or an instructor. */
 export type Grader = { kind: "learner"; socketId: string } | { kind: "instructor"; instructorId: string };
@@ -81,8 +84,8 @@ export class GradeService {
    */
   async gradeReady(learnerId: string, env: ReadyEnvironment, round: GradeRound, by: Grader, opts: { waitForRunning?: boolean } = {}): Promise<GradeFinished> {
     const name = gradeLease(env.namespace);
-    let lease = await this.deps.leases.tryAcquire(name, "grading");
-    if (!lease && opts.waitForRunning) lease = await this.deps.leases.acquire(name, "grading");
+    let lease = await this.deps.leases.tryAcquire(name, GRADE_LEASE_INFO);
+    if (!lease && opts.waitForRunning) lease = await this.deps.leases.acquire(name, GRADE_LEASE_INFO);
     if (!lease) {
       throw failure(
         "grading-in-progress",

@@ -2,7 +2,8 @@
 // indistinguishable from a freshly built one (same objects, same grader verdict, a namespace
 // named like any other, labelled as the learner's); two learners racing for the last pooled
 // environment never share it; an environment built from older level files is never handed out;
-// a refill waits while a learner's own environment is being built (the learner comes first).
+// a refill waits while a learner's own environment is being built (the learner comes first); a
+// pool set per level builds only the levels it names, and one lowered gives back the rest at once.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, GradeFinished } from "../../lib/protocol/socket-events";
@@ -15,9 +16,14 @@ import { runGrade } from "../../server/grader/run-grade";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
 import { getLevelCatalog, type LevelCatalog } from "../../server/levels/level-catalog";
-import { testNamespaceLabels } from "../support/test-run-id";
+import { testNamespaceLabels, testRunSelector } from "../support/test-run-id";
+import { startTestServer } from "./support/test-server";
+import { readServerConfig } from "../../server/config/server-config";
+import { GRADE_LEASE_INFO, gradeLease } from "../../server/grader/grade-service";
 
 const LEVEL = "headless-statefulset-dns";
+/** One pooled environment of this level, none of the others (as KUBEQUEST_WARM_POOL="30=1"). */
+const ONE_OF_LEVEL_30 = { each: 0, levels: { "30": 1 } };
 
 describe("warm pool", () => {
   let kube: KubeAdapter;
@@ -31,7 +37,7 @@ describe("warm pool", () => {
     kube = createKubeAdapter();
     catalog = await getLevelCatalog();
     scope = { ...testNamespaceLabels(), "kubequest.dev/pool-test": `pool-${randomUUID().slice(0, 6)}` };
-    pooled = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 1 });
+    pooled = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: ONE_OF_LEVEL_30 });
     cold = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 0 });
   });
 
@@ -39,8 +45,8 @@ describe("warm pool", () => {
     await pooled?.pool.drain();
   });
 
-  const poolNamespaces = async (extra = "") =>
-    (await kube.listNamespaces(`${POOL_LABELS.pool}=${LEVEL},kubequest.dev/pool-test=${scope["kubequest.dev/pool-test"]}${extra}`)).filter((n) => !n.deleting);
+  const poolNamespaces = async (extra = "", level = LEVEL) =>
+    (await kube.listNamespaces(`${POOL_LABELS.pool}=${level},kubequest.dev/pool-test=${scope["kubequest.dev/pool-test"]}${extra}`)).filter((n) => !n.deleting);
 
   async function objectsOf(namespace: string): Promise<string[]> {
     const snapshot = await kube.getStatefulSet(namespace, "redis");
@@ -121,7 +127,7 @@ describe("warm pool", () => {
     expect(ready).toHaveLength(1);
     // Two servers' worth of claims at once (each LevelEnvironments is what one instance runs).
     // Not the leader: its claim starts no refill of its own that could outlive this test.
-    const second = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 1, mayRefillPool: () => false });
+    const second = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: ONE_OF_LEVEL_30, mayRefillPool: () => false });
     const [x, y] = [randomUUID(), randomUUID()];
     const [sx, sy] = await Promise.all([pooled.start(x, LEVEL), second.start(y, LEVEL)]);
     expect([sx.phase, sy.phase]).toEqual(["ready", "ready"]);
@@ -151,7 +157,7 @@ describe("warm pool", () => {
     // One lease table for the "instance" that starts learners and the pool that refills: a start
     // in progress there is what a refill must see (with PostgreSQL, on any instance).
     const leases = new Leases(new MemoryLeaseTable(), { instanceId: "pool-test", leaseMs: 15_000, pollMs: 50 });
-    const polite = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: 1, leases });
+    const polite = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: ONE_OF_LEVEL_30, leases });
     await polite.pool.drain();
     // As a learner's cold start holds it for as long as their environment is being built.
     const learnerBuild = await leases.tryAcquire(environmentLease(randomUUID(), LEVEL), "provisioning");
@@ -165,5 +171,54 @@ describe("warm pool", () => {
     await learnerBuild!.release();
     await refill;
     expect(await poolNamespaces(`,${POOL_LABELS.ready}=true`)).toHaveLength(1);
+  });
+
+  it("pools only the levels its setting names, and gives back what is beyond a lowered setting at once", async () => {
+    await pooled.pool.refill();
+    const others = catalog.list().filter((l) => l.manifest.id !== LEVEL);
+    expect(others.length).toBeGreaterThan(0);
+    expect(await poolNamespaces(`,${POOL_LABELS.ready}=true`)).toHaveLength(1);
+    for (const other of others) expect(await poolNamespaces("", other.manifest.id), `no pool for level ${other.manifest.number}`).toEqual([]);
+    // The operator turns the pool off (or names another level): the next refill retires it,
+    // without waiting for it to age out (it would idle on the node until then).
+    const lowered = new LevelEnvironments({ kube: () => kube, levels: async () => catalog, scopeLabels: scope, warmPoolSize: { each: 0, levels: { "31": 0 } } });
+    await lowered.pool.refill();
+    expect(await poolNamespaces()).toEqual([]);
+  });
+
+  it("on a server, lets a learner's grading run go first (the chaos round waits for their pod)", async () => {
+    const base = readServerConfig();
+    const server = await startTestServer({ name: "kq-pool-grade-", config: { ...base, environments: { ...base.environments, warmPool: ONE_OF_LEVEL_30 } } });
+    const { environments, coordination } = server.kq.services;
+    // The server's pool is the run's (its scope is the run's label), without this file's own.
+    const serverPool = async () =>
+      (await kube.listNamespaces(`${POOL_LABELS.pool}=${LEVEL},${testRunSelector(process.env.KUBEQUEST_TEST_RUN!)}`)).filter(
+        (n) => !n.deleting && !("kubequest.dev/pool-test" in n.labels),
+      );
+    try {
+      await environments.pool.refill();
+      expect(await serverPool()).toHaveLength(1);
+      // A grading run in progress, as GradeService holds it (on any instance, with PostgreSQL).
+      const grading = await coordination.leases.tryAcquire(gradeLease(`kq-${randomUUID().slice(0, 10)}-30`), GRADE_LEASE_INFO);
+      expect(grading).not.toBeNull();
+      await environments.pool.drain();
+      let refilled = false;
+      const refill = environments.pool.refill().then(() => (refilled = true));
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(await serverPool(), "no pool namespace while the grading run goes on").toEqual([]);
+      expect(refilled).toBe(false);
+      await grading!.release();
+      await refill;
+      expect(await serverPool()).toHaveLength(1);
+    } finally {
+      await environments.pool.drain().catch(() => undefined);
+      await server.close();
+    }
+  });
+
+  it("refuses to start a server whose pool setting names a level no level has", async () => {
+    const base = readServerConfig();
+    const start = startTestServer({ name: "kq-pool-typo-", config: { ...base, environments: { ...base.environments, warmPool: { each: 0, levels: { "29": 2 } } } } });
+    await expect(start).rejects.toThrow(/KUBEQUEST_WARM_POOL names "29", which no level has; the levels are 30 \(headless-statefulset-dns\), 31/);
   });
 });
