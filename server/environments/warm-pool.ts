@@ -251,6 +251,8 @@ export class WarmPool {
         await this.opts.build(level, namespace, labels);
         // Handed out only now that every step finished; a claim never sees a half-built one.
         await kube.relabelNamespaceIf(namespace, { key: POOL_LABELS.pool, value: levelId }, { [POOL_LABELS.ready]: "true" }, []);
+        // An operator starts a class once the pool is full: this says how far it is.
+        this.log(`[warm-pool] ${namespace} ready for ${levelId} (${present + 1} of ${this.sizeOf(level)})`);
       } catch (err) {
         this.log(`[warm-pool] building ${namespace} for ${levelId} failed: ${err instanceof Error ? err.message : String(err)}`);
         await kube.deleteNamespace(namespace).catch(() => undefined);
