@@ -48,7 +48,7 @@ import { chromium } from "@playwright/test";
 import { SessionHttpClient } from "../lib/api-client/session-http-client";
 import type { CohortSummary, RosterRowChanged } from "../lib/protocol/instructor-api";
 import { clusterUp } from "../cluster-kit/cluster";
-import { benchRunSelector } from "./bench-run";
+import { BENCH_RUN, benchRunSelector } from "./bench-run";
 import { createKubeAdapter } from "../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../server/kubernetes/kube-adapter";
 import { getLevelCatalog } from "../server/levels/level-catalog";
@@ -84,7 +84,8 @@ const LIVE_RUNS = Number(process.env.BENCH_LIVE_RUNS ?? 10);
 const LOAD_LEARNERS = Number(process.env.BENCH_LOAD_LEARNERS ?? 10);
 /** Pre-started environments the server keeps per level (0: every start builds its own). */
 const WARM_POOL_SETTING = process.env.BENCH_WARM_POOL ?? `${LEVEL}=${LOAD_LEARNERS}`;
-const WARM_POOL = warmPoolFrom({ KUBEQUEST_WARM_POOL: WARM_POOL_SETTING });
+// Read as the bench's servers read it: they run inside this bench's run (an empty setting keeps none).
+const WARM_POOL = warmPoolFrom({ KUBEQUEST_WARM_POOL: WARM_POOL_SETTING, KUBEQUEST_TEST_RUN: BENCH_RUN });
 /** Learners in the roster benchmark's cohort; each opens every hint of Level 30 once. */
 const ROSTER_LEARNERS = Number(process.env.BENCH_ROSTER_LEARNERS ?? 10);
 /** Of those, how many also start the level and grade it (each builds an environment). */

@@ -30,7 +30,7 @@ import { ensureAdmissionPolicies } from "./environments/learner-fences";
 import { ensureNodeRulesCollector } from "./node-rules/node-rules-collector";
 import { NodeRulesFeed } from "./node-rules/node-rules-feed";
 import { LevelEnvironments } from "./environments/level-environment";
-import { REFILL_EVERY_MS, unknownPoolLevels } from "./environments/warm-pool";
+import { REFILL_EVERY_MS, poolSettingProblems } from "./environments/warm-pool";
 import { asActionableError } from "./errors/actionable-failure";
 import { GradeQueue } from "./grader/grade-queue";
 import { GRADE_LEASE_INFO, GRADE_LEASE_PREFIX, GradeService } from "./grader/grade-service";
@@ -136,12 +136,15 @@ export async function startKubeQuestServer(opts: KubeQuestServerOptions): Promis
   const kube = opts.kube ?? (() => getKubeAdapter(config.cluster));
   const levels: () => Promise<LevelCatalog> = opts.levels ?? getLevelCatalog;
   // A pool setting that names a level no level has would pool nothing, silently: refused here.
+  // A catalog that does not load is not refused (the server serves what it can and says why
+  // elsewhere, and the catalog is read again on each use): the check is then skipped.
   if (Object.keys(config.environments.warmPool.levels).length > 0) {
-    const unknown = unknownPoolLevels(config.environments.warmPool, (await levels()).list());
-    if (unknown.length > 0) {
-      const known = (await levels()).list().map((l) => `${l.manifest.number} (${l.manifest.id})`);
-      throw new ServerConfigError([`KUBEQUEST_WARM_POOL names ${unknown.map((n) => `"${n}"`).join(", ")}, which no level has; the levels are ${known.join(", ")}`]);
-    }
+    const catalog = await levels().catch((err: unknown) => {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, "the level catalog did not load: KUBEQUEST_WARM_POOL's level names are not checked");
+      return undefined;
+    });
+    const problems = catalog ? poolSettingProblems(config.environments.warmPool, catalog.list()) : [];
+    if (problems.length > 0) throw new ServerConfigError(problems);
   }
   const ownDatabase = opts.database === undefined;
   const database = opts.database ?? (await openDatabase(config.storage));

@@ -305,7 +305,8 @@ export function warmPoolFrom(env: Env = process.env): WarmPoolSizes {
     return text.trim() !== "" && Number.isInteger(n) && n >= 0 && n <= POOL_MAX ? n : undefined;
   };
   let each: number | undefined;
-  const levels: Record<string, number> = {};
+  // No prototype: a level named "constructor" is an unknown level, not one named twice.
+  const levels: Record<string, number> = Object.create(null) as Record<string, number>;
   const problems: string[] = [];
   for (const entry of raw.split(",").map((e) => e.trim())) {
     const eq = entry.indexOf("=");
@@ -320,12 +321,12 @@ export function warmPoolFrom(env: Env = process.env): WarmPoolSizes {
     const n = count(entry.slice(eq + 1));
     if (!POOL_LEVEL.test(level)) problems.push(`"${level}" in "${entry}" is not a level's number or id`);
     else if (n === undefined) problems.push(`the pool in "${entry}" is not a whole number from 0 to ${POOL_MAX}`);
-    else if (level in levels) problems.push(`it names level "${level}" twice`);
+    else if (Object.hasOwn(levels, level)) problems.push(`it names level "${level}" twice`);
     else levels[level] = n;
   }
   if (problems.length > 0) throw new ServerConfigError([`${usage}; got "${raw}": ${problems.join("; ")}`]);
   // A list that names levels and gives no number for the rest pools those levels only.
-  return { each: each ?? 0, levels };
+  return { each: each ?? 0, levels: { ...levels } };
 }
 
 /** KUBEQUEST_LEVELS_DIR, else ./levels (absolute). */

@@ -96,13 +96,29 @@ function poolNamespace(level: LoadedLevel): string {
 
 /** A level's pool under `sizes`: its id's entry, else its number's, else the size for every level. */
 export function poolSizeOf(sizes: WarmPoolSizes, level: LoadedLevel): number {
-  return sizes.levels[level.manifest.id] ?? sizes.levels[String(level.manifest.number)] ?? sizes.each;
+  const entry = (name: string) => (Object.hasOwn(sizes.levels, name) ? sizes.levels[name] : undefined);
+  return entry(level.manifest.id) ?? entry(String(level.manifest.number)) ?? sizes.each;
 }
 
-/** The levels `sizes` names that are not in `levels` (a typo would otherwise pool nothing, silently). */
-export function unknownPoolLevels(sizes: WarmPoolSizes, levels: readonly LoadedLevel[]): string[] {
+/**
+ * What is wrong with `sizes` for these levels: a name no level has (a typo would otherwise pool
+ * nothing, silently), or one level named twice, by its number and its id (which one counts?).
+ */
+export function poolSettingProblems(sizes: WarmPoolSizes, levels: readonly LoadedLevel[]): string[] {
+  const named = (name: string) => Object.hasOwn(sizes.levels, name);
   const known = new Set(levels.flatMap((l) => [l.manifest.id, String(l.manifest.number)]));
-  return Object.keys(sizes.levels).filter((name) => !known.has(name));
+  const unknown = Object.keys(sizes.levels).filter((name) => !known.has(name));
+  const problems: string[] = [];
+  if (unknown.length > 0) {
+    const list = levels.map((l) => `${l.manifest.number} (${l.manifest.id})`).join(", ");
+    problems.push(`KUBEQUEST_WARM_POOL names ${unknown.map((n) => `"${n}"`).join(", ")}, which no level has; the levels are ${list}`);
+  }
+  for (const l of levels) {
+    if (named(l.manifest.id) && named(String(l.manifest.number))) {
+      problems.push(`KUBEQUEST_WARM_POOL names level ${l.manifest.number} twice, as "${l.manifest.number}" and as "${l.manifest.id}": keep one`);
+    }
+  }
+  return problems;
 }
 
 export class WarmPool {
@@ -129,9 +145,32 @@ export class WarmPool {
 
   private selector(levelId: string, extra: Record<string, string> = {}): string {
     const labels = { [LABELS.managedBy]: MANAGED_BY, [POOL_LABELS.pool]: levelId, ...this.scope, ...extra };
-    return Object.entries(labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(",");
+    const terms = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    // A server outside any test run leaves a test run's or a bench's pool alone (on a shared
+    // cluster it would otherwise count, claim and retire them as its own).
+    if (!(LABELS.testRun in this.scope)) terms.push(`!${LABELS.testRun}`);
+    return terms.join(",");
+  }
+
+  /** Whether a listed namespace is in this pool's scope (the listing's selector, applied here). */
+  private inScope(ns: ListedNamespace): boolean {
+    return Object.entries(this.scope).every(([k, v]) => ns.labels[k] === v) && (LABELS.testRun in this.scope || !(LABELS.testRun in ns.labels));
+  }
+
+  /**
+   * Takes a pooled namespace out of the pool and deletes it. A ready one first loses its
+   * ready label in one guarded call (a claim removes that label too, so exactly one of the two
+   * wins): one a learner claims at that moment stays theirs. One never ready cannot be claimed.
+   * Should the deletion then fail, the namespace is a pool namespace that is not ready, which
+   * the next refill retires as a build that died.
+   */
+  private async retire(ns: ListedNamespace): Promise<void> {
+    const kube = this.opts.kube();
+    if (ns.labels[POOL_LABELS.ready] === "true") {
+      const taken = await kube.relabelNamespaceIf(ns.name, { key: POOL_LABELS.ready, value: "true" }, {}, [POOL_LABELS.ready]);
+      if (!taken) return;
+    }
+    await kube.deleteNamespace(ns.name);
   }
 
   /**
@@ -145,10 +184,9 @@ export class WarmPool {
       [POOL_LABELS.pool]: level.manifest.id,
       [POOL_LABELS.ready]: "true",
       [POOL_LABELS.build]: levelBuildHash(level),
-      ...this.scope,
     };
     return listed
-      .filter((ns) => !ns.deleting && Object.entries(wanted).every(([k, v]) => ns.labels[k] === v))
+      .filter((ns) => !ns.deleting && this.inScope(ns) && Object.entries(wanted).every(([k, v]) => ns.labels[k] === v))
       .filter((ns) => this.now() - Number(ns.labels[LABELS.createdAt] ?? 0) * 1000 < this.maxAgeMs)
       .sort((a, b) => Number(b.labels[LABELS.createdAt] ?? 0) - Number(a.labels[LABELS.createdAt] ?? 0));
   }
@@ -217,19 +255,14 @@ export class WarmPool {
         !this.building.has(ns.name) &&
         (ns.labels[POOL_LABELS.build] !== build || age(ns) >= this.maxAgeMs || (ns.labels[POOL_LABELS.ready] !== "true" && age(ns) > 10 * 60_000)),
     );
-    for (const ns of stale) await kube.deleteNamespace(ns.name);
+    for (const ns of stale) await this.retire(ns);
     const size = this.sizeOf(level);
     const kept = pooled.filter((ns) => !stale.includes(ns));
-    // More than the setting asks (it was lowered, or names other levels now): the oldest go at
-    // once, for each idles on the node's CPU. Each leaves the pool in one guarded API call first,
-    // so one a learner claims at that moment stays theirs.
-    const excess = kept
-      .filter((ns) => !this.building.has(ns.name))
-      .sort((a, b) => age(b) - age(a))
-      .slice(0, Math.max(0, kept.length - size));
-    for (const ns of excess) {
-      if (await kube.relabelNamespaceIf(ns.name, { key: POOL_LABELS.pool, value: levelId }, {}, [POOL_LABELS.pool])) await kube.deleteNamespace(ns.name);
-    }
+    // More ready ones than the setting asks (it was lowered, or names other levels now): the
+    // oldest go at once, for each idles on the node's CPU.
+    const ready = kept.filter((ns) => ns.labels[POOL_LABELS.ready] === "true" && !this.building.has(ns.name));
+    const excess = ready.sort((a, b) => age(b) - age(a)).slice(0, Math.max(0, ready.length - size));
+    for (const ns of excess) await this.retire(ns);
     if (kept.length - excess.length >= size) return;
     for (;;) {
       await this.yieldToLearners();

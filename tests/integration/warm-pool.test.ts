@@ -211,14 +211,17 @@ describe("warm pool", () => {
       await refill;
       expect(await serverPool()).toHaveLength(1);
     } finally {
-      await environments.pool.drain().catch(() => undefined);
+      // Closed first: its leader's refill must not build again after the drain.
       await server.close();
+      await environments.pool.drain().catch(() => undefined);
     }
   });
 
   it("refuses to start a server whose pool setting names a level no level has", async () => {
     const base = readServerConfig();
-    const start = startTestServer({ name: "kq-pool-typo-", config: { ...base, environments: { ...base.environments, warmPool: { each: 0, levels: { "29": 2 } } } } });
-    await expect(start).rejects.toThrow(/KUBEQUEST_WARM_POOL names "29", which no level has; the levels are 30 \(headless-statefulset-dns\), 31/);
+    const started = await startTestServer({ name: "kq-pool-typo-", config: { ...base, environments: { ...base.environments, warmPool: { each: 0, levels: { "29": 2 } } } } }).catch((err: Error) => err);
+    if (!(started instanceof Error)) await started.close();
+    expect(started).toBeInstanceOf(Error);
+    expect((started as Error).message).toMatch(/KUBEQUEST_WARM_POOL names "29", which no level has; the levels are 30 \(headless-statefulset-dns\), 31/);
   });
 });

@@ -45,6 +45,11 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), name));
   const signer = new SessionSigner(loadSessionSecret({ sessionSecret: undefined, dataDir }));
   const database = given ?? (await openDatabase({ dataDir }));
+  const dropOwn = async (): Promise<void> => {
+    if (!given) await database.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  // A server that refuses to start (a test of that) leaves no database or directory behind.
   const kq = await startKubeQuestServer({
     port: 0,
     host: "127.0.0.1",
@@ -58,6 +63,9 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     // the installation's cap would count their environments too. Tests of the cap set their own.
     maxEnvironments: 100,
     ...rest,
+  }).catch(async (err: unknown) => {
+    await dropOwn();
+    throw err;
   });
   const sockets: TestSocket[] = [];
   const server: TestServer = {
@@ -87,8 +95,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     async close() {
       for (const s of sockets) s.disconnect();
       await kq.close();
-      if (!given) await database.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await dropOwn();
     },
   };
   return server;
