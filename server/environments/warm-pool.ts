@@ -228,8 +228,8 @@ export class WarmPool {
   /**
    * Brings every level's pool to its size: retires what is stale (older than the level's files
    * or than maxAgeMs, or a build that died half-way long ago) and what is beyond the level's
-   * size, then builds what is missing, one
-   * at a time (a class's learners need the CPU more than the pool does). One refill at a time.
+   * size, then builds what is missing, one at a time (a class's learners need the CPU more than
+   * the pool does). One refill at a time.
    */
   refill(): Promise<void> {
     // Also with the pool off: a refill is what retires what an earlier setting pooled.
