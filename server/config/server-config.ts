@@ -300,9 +300,10 @@ export function warmPoolFrom(env: Env = process.env): WarmPoolSizes {
   const raw = env.KUBEQUEST_WARM_POOL;
   if (unset(raw)) return { each: unset(env.KUBEQUEST_TEST_RUN) ? DEFAULT_WARM_POOL : 0, levels: {} };
   const usage = `KUBEQUEST_WARM_POOL is a whole number from 0 to ${POOL_MAX} for every level, or a list such as "30=3" or "1,headless-statefulset-dns=3" (a level's number or id = its pool)`;
+  // Digits only: Number() alone would take "0x3", "1e1" and "+3".
   const count = (text: string): number | undefined => {
     const n = Number(text.trim());
-    return text.trim() !== "" && Number.isInteger(n) && n >= 0 && n <= POOL_MAX ? n : undefined;
+    return /^\d+$/.test(text.trim()) && n <= POOL_MAX ? n : undefined;
   };
   let each: number | undefined;
   // No prototype: a level named "constructor" is an unknown level, not one named twice.

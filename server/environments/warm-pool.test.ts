@@ -32,6 +32,8 @@ describe("warmPoolFrom", () => {
       ["2.5", /"2.5" is not a whole number/],
       ["lots", /"lots" is not a whole number/],
       ["51", /"51" is not a whole number/],
+      ["0x3", /"0x3" is not a whole number/],
+      ["30=1e1", /the pool in "30=1e1" is not a whole number/],
       ["30=", /the pool in "30=" is not a whole number/],
       ["30=x", /the pool in "30=x" is not a whole number/],
       ["Level 30=2", /"Level 30" in "Level 30=2" is not a level's number or id/],

@@ -11,14 +11,15 @@ import { LABELS, learnerHash } from "../../server/environments/environment-namin
 import { Leases } from "../../server/coordination/coordination";
 import { MemoryLeaseTable } from "../../server/coordination/memory-coordination";
 import { LevelEnvironments, environmentLease } from "../../server/environments/level-environment";
-import { POOL_LABELS } from "../../server/environments/warm-pool";
+import { POOL_LABELS, type WarmPool } from "../../server/environments/warm-pool";
 import { runGrade } from "../../server/grader/run-grade";
 import { createKubeAdapter } from "../../server/kubernetes/kube-client";
 import type { KubeAdapter } from "../../server/kubernetes/kube-adapter";
 import { getLevelCatalog, type LevelCatalog } from "../../server/levels/level-catalog";
 import { testNamespaceLabels, testRunSelector } from "../support/test-run-id";
 import { startTestServer } from "./support/test-server";
-import { readServerConfig } from "../../server/config/server-config";
+import { readServerConfig, type ServerConfig, type WarmPoolSizes } from "../../server/config/server-config";
+import type { HeldLease } from "../../server/coordination/coordination";
 import { GRADE_LEASE_INFO, gradeLease } from "../../server/grader/grade-service";
 
 const LEVEL = "headless-statefulset-dns";
@@ -47,6 +48,28 @@ describe("warm pool", () => {
 
   const poolNamespaces = async (extra = "", level = LEVEL) =>
     (await kube.listNamespaces(`${POOL_LABELS.pool}=${level},kubequest.dev/pool-test=${scope["kubequest.dev/pool-test"]}${extra}`)).filter((n) => !n.deleting);
+
+  /**
+   * While `held` is held, a refill of `pool` builds nothing: no pool namespace in `pooledNow()`
+   * for 3 s (long enough for one to appear had it not waited: it makes one in ~0.2 s) and the
+   * refill still running; once released, the refill builds, and `pooledNow()` has one.
+   */
+  async function expectRefillWaitsFor(held: HeldLease, pool: WarmPool, pooledNow: () => Promise<unknown[]>, why: string): Promise<void> {
+    let refilled = false;
+    const refill = pool.refill().then(() => (refilled = true));
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await pooledNow(), `no pool namespace while ${why}`).toEqual([]);
+    expect(refilled).toBe(false);
+    await held.release();
+    await refill;
+    expect(await pooledNow()).toHaveLength(1);
+  }
+
+  /** This run's server configuration with `warmPool` as its pool setting. */
+  function configWithPool(warmPool: WarmPoolSizes): ServerConfig {
+    const base = readServerConfig();
+    return { ...base, environments: { ...base.environments, warmPool } };
+  }
 
   async function objectsOf(namespace: string): Promise<string[]> {
     const snapshot = await kube.getStatefulSet(namespace, "redis");
@@ -162,15 +185,7 @@ describe("warm pool", () => {
     // As a learner's cold start holds it for as long as their environment is being built.
     const learnerBuild = await leases.tryAcquire(environmentLease(randomUUID(), LEVEL), "provisioning");
     expect(learnerBuild).not.toBeNull();
-    let refilled = false;
-    const refill = polite.pool.refill().then(() => (refilled = true));
-    // Long enough for a namespace to appear had the refill not waited (it makes one in ~0.2 s).
-    await new Promise((r) => setTimeout(r, 3_000));
-    expect(await poolNamespaces(), "no pool namespace while the learner's build runs").toEqual([]);
-    expect(refilled).toBe(false);
-    await learnerBuild!.release();
-    await refill;
-    expect(await poolNamespaces(`,${POOL_LABELS.ready}=true`)).toHaveLength(1);
+    await expectRefillWaitsFor(learnerBuild!, polite.pool, () => poolNamespaces(`,${POOL_LABELS.ready}=true`), "the learner's build runs");
   });
 
   it("pools only the levels its setting names, and gives back what is beyond a lowered setting at once", async () => {
@@ -187,8 +202,7 @@ describe("warm pool", () => {
   });
 
   it("on a server, lets a learner's grading run go first (the chaos round waits for their pod)", async () => {
-    const base = readServerConfig();
-    const server = await startTestServer({ name: "kq-pool-grade-", config: { ...base, environments: { ...base.environments, warmPool: ONE_OF_LEVEL_30 } } });
+    const server = await startTestServer({ name: "kq-pool-grade-", config: configWithPool(ONE_OF_LEVEL_30) });
     const { environments, coordination } = server.kq.services;
     // The server's pool is the run's (its scope is the run's label), without this file's own.
     const serverPool = async () =>
@@ -202,14 +216,7 @@ describe("warm pool", () => {
       const grading = await coordination.leases.tryAcquire(gradeLease(`kq-${randomUUID().slice(0, 10)}-30`), GRADE_LEASE_INFO);
       expect(grading).not.toBeNull();
       await environments.pool.drain();
-      let refilled = false;
-      const refill = environments.pool.refill().then(() => (refilled = true));
-      await new Promise((r) => setTimeout(r, 3_000));
-      expect(await serverPool(), "no pool namespace while the grading run goes on").toEqual([]);
-      expect(refilled).toBe(false);
-      await grading!.release();
-      await refill;
-      expect(await serverPool()).toHaveLength(1);
+      await expectRefillWaitsFor(grading!, environments.pool, serverPool, "the grading run goes on");
     } finally {
       // Closed first: its leader's refill must not build again after the drain.
       await server.close();
@@ -218,8 +225,7 @@ describe("warm pool", () => {
   });
 
   it("refuses to start a server whose pool setting names a level no level has", async () => {
-    const base = readServerConfig();
-    const started = await startTestServer({ name: "kq-pool-typo-", config: { ...base, environments: { ...base.environments, warmPool: { each: 0, levels: { "29": 2 } } } } }).catch((err: Error) => err);
+    const started = await startTestServer({ name: "kq-pool-typo-", config: configWithPool({ each: 0, levels: { "29": 2 } }) }).catch((err: Error) => err);
     if (!(started instanceof Error)) await started.close();
     expect(started).toBeInstanceOf(Error);
     expect((started as Error).message).toMatch(/KUBEQUEST_WARM_POOL names "29", which no level has; the levels are 30 \(headless-statefulset-dns\), 31/);
