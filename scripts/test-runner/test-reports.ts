@@ -31,11 +31,16 @@ export interface ParsedReport {
   runErrors: string[];
 }
 
+/** Reporter text without its terminal colour codes. */
+function withoutColours(text: string): string {
+  // eslint-disable-next-line no-control-regex -- strips terminal colour codes from reporter text
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
+}
+
 /** The first non-empty line of an error message, without colour codes, shortened. */
 export function firstLine(message: unknown): string {
   const line = String(message ?? "").split("\n").find((l) => l.trim() !== "") ?? "";
-  // eslint-disable-next-line no-control-regex -- strips terminal colour codes from reporter text
-  const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
+  const plain = withoutColours(line).trim();
   return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
 }
 
@@ -86,9 +91,30 @@ export function parseVitestReport(data: unknown, cwd: string): ParsedReport {
   return { tests, fileFailures, runErrors: [] };
 }
 
+interface PlaywrightError {
+  message?: string;
+  location?: { file?: string; line?: number };
+}
+
 interface PlaywrightResult {
   status?: string;
-  error?: { message?: string };
+  error?: PlaywrightError;
+}
+
+/**
+ * Why a Playwright test failed, in one line a CI log's tail can carry: the error's first line,
+ * where the failing assertion is, and what it expected ("Expected substring: …"). A first line
+ * alone ("toContainText(expected) failed") does not say which of a test's assertions broke.
+ */
+export function playwrightReason(error: PlaywrightError | undefined, cwd: string): string {
+  const first = firstLine(error?.message);
+  const { file, line } = error?.location ?? {};
+  const where = file && line ? ` at ${relativeFile(file, cwd)}:${line}` : "";
+  const expectedLine = String(error?.message ?? "")
+    .split("\n")
+    .find((l) => /^\s*Expected\b/.test(withoutColours(l)));
+  const expected = expectedLine ? `; ${firstLine(expectedLine)}` : "";
+  return `${first}${where}${expected}`;
 }
 
 export interface PlaywrightSuite {
@@ -138,8 +164,8 @@ export function parsePlaywrightReport(data: unknown, configDir: string, cwd: str
   const tests = playwrightTests(report.suites ?? [], playwrightRootDir(data, configDir), cwd).map((t): ReportedTest => {
     const base = { key: t.key, file: t.file, name: t.name };
     if (t.status === "expected") return { ...base, outcome: "passed" };
-    if (t.status === "flaky") return { ...base, outcome: "flaky", reason: firstLine(t.results.find((r) => r.error)?.error?.message) };
-    if (t.status === "unexpected") return { ...base, outcome: "failed", reason: firstLine(t.results.at(-1)?.error?.message) };
+    if (t.status === "flaky") return { ...base, outcome: "flaky", reason: playwrightReason(t.results.find((r) => r.error)?.error, cwd) };
+    if (t.status === "unexpected") return { ...base, outcome: "failed", reason: playwrightReason(t.results.at(-1)?.error, cwd) };
     if (t.results.length === 0) return { ...base, outcome: "not run", reason: "the run ended before it" };
     return { ...base, outcome: "skipped" };
   });

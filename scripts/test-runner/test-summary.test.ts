@@ -44,6 +44,23 @@ describe("judgeStage", () => {
     expect(v.problems).toContain("run error: Error: Timed out waiting 120000ms from config.webServer.");
   });
 
+  it("says where a failed Playwright assertion is and what it expected, not only that it failed", () => {
+    const message = [
+      "\u001b[31mError: expect(locator).toContainText(expected) failed\u001b[39m",
+      "",
+      "Locator: getByTestId('terminal').locator('.xterm-rows')",
+      "Expected substring: \u001b[32m\"kubequest-wait-for-primary: waiting for\"\u001b[39m",
+      "Received string: \"$ kubectl logs redis-1\"",
+      "Timeout: 30000ms",
+    ].join("\n");
+    const data = {
+      config: { rootDir: "/repo/e2e" },
+      suites: [{ title: "h.spec.ts", file: "h.spec.ts", specs: [{ id: "s1", title: "runs", file: "h.spec.ts", tests: [{ projectName: "", status: "unexpected", results: [{ status: "failed", error: { message, location: { file: "/repo/e2e/h.spec.ts", line: 68, column: 60 } } }] }] }] }],
+    };
+    const v = judgeStage({ name: "e2e", runsTests: true, exitCode: 1, report: parsePlaywrightReport(data, "/repo", "/repo"), expected: { tests: [{ key: "s1@", file: "e2e/h.spec.ts", name: "runs" }] } });
+    expect(v.failures).toEqual(['e2e/h.spec.ts › runs: Error: expect(locator).toContainText(expected) failed at e2e/h.spec.ts:68; Expected substring: "kubequest-wait-for-primary: waiting for"']);
+  });
+
   it("shows the scenarios of a level that could not start as not run, with the level's error", () => {
     const scenarios = plannedScenarios({ wrongFixes: [{ id: "oops" }] } as never, new Set(["broken", "wrong-fix", "solution", "regrade"]));
     expect(scenarios).toEqual(["broken start", "wrong fix oops", "solution", "solution, graded again"]);
