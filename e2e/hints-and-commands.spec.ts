@@ -56,6 +56,14 @@ test("commands in the briefing and hints can be copied and run in the terminal; 
   const overflow = await block.locator("pre").evaluate((pre) => pre.scrollWidth - pre.clientWidth);
   expect(overflow).toBeLessThanOrEqual(1);
   await attachScreenshot(page, testInfo, "hint with Copy and Run in terminal");
+  // The level is Ready once redis-1's init container runs (readyWhenRunning), but the container
+  // logs its first line only after two DNS lookups: a second, or many on a busy machine, and a
+  // command run before then prints nothing. Wait, as a learner watching the pods would, until
+  // the log says what the hint describes, then run it.
+  const waitedFrom = Date.now();
+  const settled = await level.runShell("until kubectl logs redis-1 -c wait-for-primary 2>/dev/null | grep -q 'waiting for'; do sleep 1; done");
+  expect(settled.exitCode).toBe(0);
+  testInfo.annotations.push({ type: "redis-1 logging after the hint opened", description: `${Date.now() - waitedFrom} ms` });
   await block.getByTestId("code-run").click();
   await expect(level.terminal.locator(".xterm-rows")).toContainText("kubequest-wait-for-primary: waiting for", { timeout: 30_000 });
 

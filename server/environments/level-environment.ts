@@ -17,11 +17,12 @@ import { DEFAULT_MAX_ENVIRONMENTS, testRunFrom, warmPoolFrom, type WarmPoolSizes
 import { Leases, type HeldLease } from "../coordination/coordination";
 import { MemoryLeaseTable } from "../coordination/memory-coordination";
 import { ActionableFailure, asActionableError, failure } from "../errors/actionable-failure";
-import type { KubeAdapter, PodInfo } from "../kubernetes/kube-adapter";
+import type { KubeAdapter } from "../kubernetes/kube-adapter";
 import type { LoadedLevel } from "../levels/level-catalog";
 import { moduleLogger } from "../logging/logger";
 import { ensureNodeRulesCollector } from "../node-rules/node-rules-collector";
 import { EnvironmentCapacity } from "./environment-capacity";
+import { readinessOf, readinessPhrase, readinessWaits, type ReadinessWait } from "./environment-readiness";
 import {
   attemptKeyOf,
   LABELS,
@@ -91,29 +92,11 @@ export interface ReadyEnvironment {
 }
 
 const POLL_MS = 300;
-/** Waiting reasons that will not fix themselves while we wait: fail at once, saying which. */
-const HOPELESS_WAITING = new Set(["ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"]);
-
 /** Environments live a day unless the configuration says otherwise (KUBEQUEST_ENV_TTL_HOURS). */
 const DEFAULT_TTL_MS = 24 * 3600_000;
 
 function toolboxPodOf(objects: KubeObject[]): string {
   return objects.find((o) => o.kind === "Pod")?.metadata.name ?? "toolbox";
-}
-
-/** The pods that must be Running before the learner gets the level. */
-function podsToWaitFor(level: LoadedLevel, toolbox: string): { toolbox: string; workload: (pods: PodInfo[]) => PodInfo | undefined; workloadLabel: string } {
-  const { workload } = level.manifest;
-  if (workload.kind === "StatefulSet") {
-    const name = `${workload.name}-0`;
-    return { toolbox, workload: (pods) => pods.find((p) => p.name === name), workloadLabel: name };
-  }
-  // A Deployment's pods have generated names: any pod of one of its ReplicaSets will do.
-  return {
-    toolbox,
-    workload: (pods) => pods.find((p) => p.owner?.kind === "ReplicaSet" && p.owner.name.startsWith(`${workload.name}-`) && p.phase === "Running") ?? pods.find((p) => p.owner?.kind === "ReplicaSet" && p.owner.name.startsWith(`${workload.name}-`)),
-    workloadLabel: `a pod of Deployment ${workload.name}`,
-  };
 }
 
 function statusMessage(err: unknown): string {
@@ -439,7 +422,7 @@ export class LevelEnvironments {
     const kube = this.opts.kube();
     const platform = level.platformObjects(namespace);
     const toolboxPod = toolboxPodOf(platform);
-    const wait = podsToWaitFor(level, toolboxPod);
+    const waits = readinessWaits(level, toolboxPod);
     // Read every setup file before touching the cluster: a broken level fails before anything exists.
     const setup = level.manifest.setup.map((file) => level.readObjects(file));
 
@@ -474,8 +457,8 @@ export class LevelEnvironments {
         },
       },
       {
-        step: `Waiting for ${toolboxPod} and ${wait.workloadLabel} to start`,
-        run: () => this.waitForPods(namespace, wait),
+        step: `Waiting for ${readinessPhrase(waits)} to start`,
+        run: () => this.waitForPods(namespace, waits),
       },
     ];
 
@@ -486,32 +469,23 @@ export class LevelEnvironments {
     onStep?.(steps[steps.length - 1]!.step, steps.length, steps.length, true);
   }
 
-  private async waitForPods(namespace: string, wait: ReturnType<typeof podsToWaitFor>): Promise<void> {
+  private async waitForPods(namespace: string, waits: ReadinessWait[]): Promise<void> {
     const kube = this.opts.kube();
     const deadline = this.now() + this.readyTimeoutMs;
     for (;;) {
-      const pods = await kube.listPods(namespace);
-      const toolbox = pods.find((p) => p.name === wait.toolbox);
-      const workload = wait.workload(pods);
-      const notRunning = [
-        { label: wait.toolbox, pod: toolbox },
-        { label: wait.workloadLabel, pod: workload },
-      ].filter((x) => x.pod?.phase !== "Running");
-      if (notRunning.length === 0) return;
-      for (const { label, pod } of notRunning) {
-        const stuck = pod && [...pod.initContainers, ...pod.containers].find((c) => c.reason && HOPELESS_WAITING.has(c.reason));
-        if (stuck) {
-          throw failure(
-            "pod-cannot-start",
-            `${label} cannot start: container ${stuck.name} is ${stuck.reason}.`,
-            /Image/.test(stuck.reason ?? "")
-              ? "The level's images are not loaded into the cluster: run npm run cluster:up (it loads them), then reset the level."
-              : "Reset the level; if it keeps failing, the level's setup is broken.",
-          );
-        }
+      const { pending, stuck } = readinessOf(waits, await kube.listPods(namespace));
+      if (pending.length === 0) return;
+      if (stuck) {
+        throw failure(
+          "pod-cannot-start",
+          `${stuck.pod} cannot start: container ${stuck.container} is ${stuck.reason}.`,
+          /Image/.test(stuck.reason)
+            ? "The level's images are not loaded into the cluster: run npm run cluster:up (it loads them), then reset the level."
+            : "Reset the level; if it keeps failing, the level's setup is broken.",
+        );
       }
       if (this.now() > deadline) {
-        const detail = notRunning.map(({ label, pod }) => `${label} is ${pod ? pod.status : "not created yet"}`).join(", ");
+        const detail = pending.map(({ label, now }) => `${label} is ${now}`).join(", ");
         throw failure("timeout", `The level did not come up within ${Math.round(this.readyTimeoutMs / 1000)} s: ${detail}.`, "Reset the level to try again; if the cluster is busy, wait a minute first.");
       }
       await new Promise((r) => setTimeout(r, POLL_MS));

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { editorKindOf } from "../../lib/levels/editor-kinds";
 import type { KubeObject } from "../../lib/levels/kube-object";
-import { formatIssuePath, referencedFiles } from "../../lib/levels/level-schema";
+import { formatIssuePath, referencedFiles, type LevelManifest } from "../../lib/levels/level-schema";
 import {
   BRIEFING_FILE,
   DEBRIEF_FILE,
@@ -116,7 +116,35 @@ export function execProbesPerMinute(podSpec: Record<string, unknown>): number {
   return total;
 }
 
-/** Rules every object must follow, wherever it lives. *//** Rules every object must follow, wherever it lives. */
+/**
+ * `workload.readyWhenRunning` must name containers a start can wait for: a StatefulSet's own
+ * pod (`<name>-<ordinal>`, below its replicas) and a container of its pod template. A typo
+ * would make every start of the level wait until it times out.
+ */
+export function readyWhenRunningProblems(workload: LevelManifest["workload"], workloadObject: KubeObject): string[] {
+  const problems: string[] = [];
+  const template = ((workloadObject.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec ?? {}) as Record<string, unknown>;
+  const names = new Set(
+    (["initContainers", "containers"] as const).flatMap((list) => (Array.isArray(template[list]) ? (template[list] as { name?: unknown }[]) : []).map((c) => String(c?.name))),
+  );
+  workload.readyWhenRunning.forEach(({ pod, container }, i) => {
+    const at = `workload.readyWhenRunning[${i}]`;
+    if (workload.kind !== "StatefulSet") {
+      problems.push(`${at}: a ${workload.kind}'s pods have generated names; only a StatefulSet's pods can be named here`);
+      return;
+    }
+    const ordinal = pod.startsWith(`${workload.name}-`) ? pod.slice(workload.name.length + 1) : "";
+    if (!/^(0|[1-9]\d*)$/.test(ordinal) || Number(ordinal) >= workload.replicas) {
+      problems.push(`${at}.pod: "${pod}" is not a pod of StatefulSet ${workload.name} (${workload.name}-0 … ${workload.name}-${workload.replicas - 1})`);
+    }
+    if (!names.has(container)) {
+      problems.push(`${at}.container: the StatefulSet's pods have no container "${container}" (they have ${[...names].join(", ") || "none"})`);
+    }
+  });
+  return problems;
+}
+
+/** Rules every object must follow, wherever it lives. */
 export function objectProblems(o: KubeObject, file: string, opts: { placeholders: PlaceholderRule }): LevelProblem[] {
   const problems: LevelProblem[] = [];
   const where = describe(o);
@@ -209,6 +237,7 @@ async function levelContentProblems(source: LevelSource): Promise<LevelProblem[]
     if (replicas !== workload.replicas) {
       problems.push({ file: manifestFile, message: `workload.replicas is ${workload.replicas} but the setup's ${workload.kind} asks for ${String(replicas)}` });
     }
+    problems.push(...readyWhenRunningProblems(workload, workloadObject).map((message) => ({ file: manifestFile, message })));
   }
 
   manifest.editableFiles.forEach((f, i) => {
