@@ -56,7 +56,7 @@ test("commands in the briefing and hints can be copied and run in the terminal; 
   const overflow = await block.locator("pre").evaluate((pre) => pre.scrollWidth - pre.clientWidth);
   expect(overflow).toBeLessThanOrEqual(1);
   await attachScreenshot(page, testInfo, "hint with Copy and Run in terminal");
-  // The level is Ready once redis-1's init container runs (readyWhenRunning), but the container
+  // The level is Ready once redis-1's init container runs (readyWhenStarted), but the container
   // logs its first line only after two DNS lookups: a second, or many on a busy machine, and a
   // command run before then prints nothing. Wait, as a learner watching the pods would, until
   // the log says what the hint describes, then run it.

@@ -179,11 +179,11 @@ const workloadSchema = z.strictObject({
   /** The governing Service's name when the workload cannot tell (e.g. it was deleted). */
   defaultServiceName: objectName,
   /**
-   * Containers that must be running before the level is handed to the learner, beside the
+   * Containers that must have started before the level is handed to the learner, beside the
    * toolbox and the workload's first pod: the broken state the briefing describes (e.g. redis-1
    * waiting in its init container), so the learner's first look shows it.
    */
-  readyWhenRunning: z.array(z.strictObject({ pod: objectName, container: objectName })).max(5).default([]),
+  readyWhenStarted: z.array(z.strictObject({ pod: objectName, container: objectName })).max(5).default([]),
 });
 
 const chaosSchema = z.strictObject({

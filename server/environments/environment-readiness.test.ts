@@ -1,5 +1,5 @@
 // When a start hands the level over: the toolbox, the workload's first pod, and every container
-// the level lists in readyWhenRunning running; and a container that can never start fails the
+// the level lists in readyWhenStarted started; and a container that can never start fails the
 // start at once, naming the pod as a learner would.
 import { describe, expect, it } from "vitest";
 import type { ContainerStatusInfo, PodInfo } from "../kubernetes/kube-adapter";
@@ -22,8 +22,8 @@ function pod(name: string, phase: string, opts: { init?: ContainerStatusInfo[]; 
   } as PodInfo;
 }
 
-const statefulSetLevel = (readyWhenRunning: { pod: string; container: string }[]) =>
-  ({ manifest: { workload: { kind: "StatefulSet", name: "redis", replicas: 3, defaultServiceName: "redis", readyWhenRunning } } }) as unknown as LoadedLevel;
+const statefulSetLevel = (readyWhenStarted: { pod: string; container: string }[]) =>
+  ({ manifest: { workload: { kind: "StatefulSet", name: "redis", replicas: 3, defaultServiceName: "redis", readyWhenStarted } } }) as unknown as LoadedLevel;
 
 describe("readinessOf", () => {
   const waits = readinessWaits(statefulSetLevel([{ pod: "redis-1", container: "wait-for-primary" }]), "toolbox");
@@ -37,6 +37,13 @@ describe("readinessOf", () => {
     expect(readinessOf(waits, [toolbox, redis0, initialising]).pending).toEqual([{ label: "redis-1's wait-for-primary", now: "waiting (PodInitializing)" }]);
     const waiting = pod("redis-1", "Pending", { status: "Init:0/1", init: [container("wait-for-primary", "running")], containers: [container("redis", "waiting", "PodInitializing")] });
     expect(readinessOf(waits, [toolbox, redis0, waiting])).toEqual({ pending: [] });
+  });
+
+  it("counts a listed container that already ran (finished, or restarting) as started", () => {
+    const finished = pod("redis-1", "Running", { init: [container("wait-for-primary", "terminated", "Completed")], containers: [container("redis", "running")] });
+    expect(readinessOf(waits, [toolbox, redis0, finished])).toEqual({ pending: [] });
+    const crashLooping = { ...container("wait-for-primary", "waiting", "CrashLoopBackOff"), restartCount: 2 };
+    expect(readinessOf(waits, [toolbox, redis0, pod("redis-1", "Pending", { init: [crashLooping] })])).toEqual({ pending: [] });
   });
 
   it("does not take a pod being deleted (a reset's old redis-1) for the new one", () => {
@@ -59,7 +66,7 @@ describe("readinessOf", () => {
   });
 
   it("takes any running pod of a Deployment's ReplicaSets", () => {
-    const level = { manifest: { workload: { kind: "Deployment", name: "cache", replicas: 3, defaultServiceName: "cache", readyWhenRunning: [] } } } as unknown as LoadedLevel;
+    const level = { manifest: { workload: { kind: "Deployment", name: "cache", replicas: 3, defaultServiceName: "cache", readyWhenStarted: [] } } } as unknown as LoadedLevel;
     const deploymentWaits = readinessWaits(level, "toolbox");
     const owner = { kind: "ReplicaSet", name: "cache-5d9f" };
     const starting = pod("cache-5d9f-a", "Pending", { status: "ContainerCreating", owner });

@@ -1,6 +1,6 @@
 /**
  * When a level's environment is ready to hand to a learner: the toolbox pod and the workload's
- * first pod run, and so does every container the level lists in `workload.readyWhenRunning`
+ * first pod run, and every container the level lists in `workload.readyWhenStarted` has started
  * (the broken state its briefing describes, e.g. redis-1 waiting in its init container). Handed
  * over a moment earlier, the learner's first `kubectl get pods` would show a state the briefing
  * does not describe. Pure: the start, reset and warm pool poll the pods and ask this.
@@ -25,11 +25,14 @@ export interface ReadinessWait {
 export interface Readiness {
   /** The waits still unmet, with what each pod is doing now ("not created yet" when absent). */
   pending: { label: string; now: string }[];
-  /** A wait whose pod can never get there (`pod` as a learner would name it). */
+  /** A pod that can never get there, and why. */
   stuck?: { pod: string; container: string; reason: string };
 }
 
 const running = (pod: PodInfo): boolean => pod.phase === "Running";
+
+/** Running, or ran already: an init container that finished, or one crash-looping, has started. */
+const started = (c: ContainerStatusInfo | undefined): boolean => c !== undefined && (c.state === "running" || c.state === "terminated" || c.restartCount > 0);
 
 function containerOf(pod: PodInfo, name: string): ContainerStatusInfo | undefined {
   return [...pod.initContainers, ...pod.containers].find((c) => c.name === name);
@@ -51,11 +54,11 @@ export function readinessWaits(level: LoadedLevel, toolbox: string): ReadinessWa
       satisfied: running,
     });
   }
-  for (const { pod, container } of workload.readyWhenRunning) {
+  for (const { pod, container } of workload.readyWhenStarted) {
     waits.push({
       label: `${pod}'s ${container}`,
       find: (pods) => pods.find((p) => p.name === pod && !p.deleting),
-      satisfied: (p) => containerOf(p, container)?.state === "running",
+      satisfied: (p) => started(containerOf(p, container)),
       container,
     });
   }
@@ -75,7 +78,7 @@ export function readinessOf(waits: ReadinessWait[], pods: PodInfo[]): Readiness 
     }
     const inspected = wait.container ? [containerOf(pod, wait.container)].filter((c) => c !== undefined) : [...pod.initContainers, ...pod.containers];
     const hopeless = inspected.find((c) => c.reason && HOPELESS_WAITING.has(c.reason));
-    if (hopeless && !stuck) stuck = { pod: wait.container ? pod.name : wait.label, container: hopeless.name, reason: hopeless.reason! };
+    if (hopeless && !stuck) stuck = { pod: pod.name, container: hopeless.name, reason: hopeless.reason! };
     const container = wait.container ? containerOf(pod, wait.container) : undefined;
     pending.push({ label: wait.label, now: container ? `${container.state}${container.reason ? ` (${container.reason})` : ""}` : pod.status });
   }

@@ -172,13 +172,13 @@ describe("checkLevels", () => {
     ]);
   });
 
-  it("refuses a readyWhenRunning entry a start could never see (a pod beyond the replicas, a container the pods lack)", async () => {
+  it("refuses a readyWhenStarted entry a start could never see (a pod beyond the replicas, a container the pods lack)", async () => {
     const root = await copyOfLevels();
     const manifest = path.join(root, LEVEL_30_DIR, "level.yaml");
     await edit(manifest, (t) => t.replace("    - pod: redis-1\n      container: wait-for-primary\n", "    - pod: redis-3\n      container: wait-for-primary\n    - pod: redis-1\n      container: wait-for-primry\n"));
     const found = await messages(root);
-    expect(found).toContain(`${LEVEL_30_DIR}/level.yaml: workload.readyWhenRunning[0].pod: "redis-3" is not a pod of StatefulSet redis (redis-0 … redis-2)`);
-    expect(found).toContain(`${LEVEL_30_DIR}/level.yaml: workload.readyWhenRunning[1].container: the StatefulSet's pods have no container "wait-for-primry" (they have wait-for-primary, redis)`);
+    expect(found).toContain(`${LEVEL_30_DIR}/level.yaml: workload.readyWhenStarted[0].pod: "redis-3" is not a pod of StatefulSet redis (redis-0 … redis-2)`);
+    expect(found).toContain(`${LEVEL_30_DIR}/level.yaml: workload.readyWhenStarted[1].container: the StatefulSet's pods have no container "wait-for-primry" (they have wait-for-primary, redis)`);
     expect(found).toHaveLength(2);
   });
 

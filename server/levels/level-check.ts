@@ -117,18 +117,18 @@ export function execProbesPerMinute(podSpec: Record<string, unknown>): number {
 }
 
 /**
- * `workload.readyWhenRunning` must name containers a start can wait for: a StatefulSet's own
+ * `workload.readyWhenStarted` must name containers a start can wait for: a StatefulSet's own
  * pod (`<name>-<ordinal>`, below its replicas) and a container of its pod template. A typo
  * would make every start of the level wait until it times out.
  */
-export function readyWhenRunningProblems(workload: LevelManifest["workload"], workloadObject: KubeObject): string[] {
+export function readyWhenStartedProblems(workload: LevelManifest["workload"], workloadObject: KubeObject): string[] {
   const problems: string[] = [];
   const template = ((workloadObject.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec ?? {}) as Record<string, unknown>;
   const names = new Set(
     (["initContainers", "containers"] as const).flatMap((list) => (Array.isArray(template[list]) ? (template[list] as { name?: unknown }[]) : []).map((c) => String(c?.name))),
   );
-  workload.readyWhenRunning.forEach(({ pod, container }, i) => {
-    const at = `workload.readyWhenRunning[${i}]`;
+  workload.readyWhenStarted.forEach(({ pod, container }, i) => {
+    const at = `workload.readyWhenStarted[${i}]`;
     if (workload.kind !== "StatefulSet") {
       problems.push(`${at}: a ${workload.kind}'s pods have generated names; only a StatefulSet's pods can be named here`);
       return;
@@ -237,7 +237,7 @@ async function levelContentProblems(source: LevelSource): Promise<LevelProblem[]
     if (replicas !== workload.replicas) {
       problems.push({ file: manifestFile, message: `workload.replicas is ${workload.replicas} but the setup's ${workload.kind} asks for ${String(replicas)}` });
     }
-    problems.push(...readyWhenRunningProblems(workload, workloadObject).map((message) => ({ file: manifestFile, message })));
+    problems.push(...readyWhenStartedProblems(workload, workloadObject).map((message) => ({ file: manifestFile, message })));
   }
 
   manifest.editableFiles.forEach((f, i) => {

@@ -66,7 +66,7 @@ afterAll(async () => {
 describe("Level 30 against the real cluster", () => {
   it("starts broken: redis-1 waits in its init container, redis-2 never appears, and the grade fails at check 1 with the evidence", async () => {
     const ns = await freshEnvironment();
-    // Handed over in the state the briefing describes, not a moment before (readyWhenRunning in
+    // Handed over in the state the briefing describes, not a moment before (readyWhenStarted in
     // level.yaml): the learner's first `kubectl get pods` already shows redis-1 waiting.
     const handedOver = await kube.listPods(ns);
     expect(handedOver.find((p) => p.name === "redis-1")?.initContainers.find((c) => c.name === "wait-for-primary")?.state).toBe("running");
