@@ -61,8 +61,8 @@ test("commands in the briefing and hints can be copied and run in the terminal; 
   // command run before then prints nothing. Wait, as a learner watching the pods would, until
   // the log says what the hint describes, then run it.
   const waitedFrom = Date.now();
-  const settled = await level.runShell("until kubectl logs redis-1 -c wait-for-primary 2>/dev/null | grep -q 'waiting for'; do sleep 1; done");
-  expect(settled.exitCode).toBe(0);
+  const settled = await level.runShell("timeout 60 sh -c \"until kubectl logs redis-1 -c wait-for-primary 2>/dev/null | grep -q 'waiting for'; do sleep 1; done\"");
+  expect(settled.exitCode, "redis-1's wait-for-primary logged nothing within 60 s").toBe(0);
   testInfo.annotations.push({ type: "redis-1 logging after the hint opened", description: `${Date.now() - waitedFrom} ms` });
   await block.getByTestId("code-run").click();
   await expect(level.terminal.locator(".xterm-rows")).toContainText("kubequest-wait-for-primary: waiting for", { timeout: 30_000 });

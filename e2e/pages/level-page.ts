@@ -286,7 +286,7 @@ export class LevelPage {
     await this.page.keyboard.press("Enter");
     const rows = this.terminal.locator(".xterm-rows");
     const done = new RegExp(`${id}=(\\d+)`);
-    await expect(rows).toContainText(done, { timeout: timeoutMs });
+    await expect(rows, `the shell command to finish: ${command}`).toContainText(done, { timeout: timeoutMs });
     const screen = (await rows.textContent()) ?? "";
     return { exitCode: Number(done.exec(screen)?.[1] ?? -1), screen };
   }

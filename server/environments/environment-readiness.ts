@@ -13,54 +13,58 @@ const HOPELESS_WAITING = new Set(["ErrImageNeverPull", "ErrImagePull", "ImagePul
 
 /** One condition of readiness: a pod (found among the namespace's pods) in a given state. */
 export interface ReadinessWait {
-  /** What the progress step and a timeout name, e.g. "redis-0" or "redis-1's wait-for-primary". */
+  /** What the progress step names, e.g. "redis-0" or "redis-1's wait-for-primary". */
   label: string;
+  /** The pod as a timeout names it when it is missing or not there yet, e.g. "redis-1". */
+  pod: string;
   find: (pods: PodInfo[]) => PodInfo | undefined;
   /** Whether the found pod is far enough along. */
   satisfied: (pod: PodInfo) => boolean;
-  /** The container to inspect for a hopeless waiting reason (all of the pod's when absent). */
+  /** The container waited for (all of the pod's are inspected for a hopeless reason when absent). */
   container?: string;
 }
 
 export interface Readiness {
-  /** The waits still unmet, with what each pod is doing now ("not created yet" when absent). */
-  pending: { label: string; now: string }[];
+  /** The waits still unmet, with what each is doing now, e.g. {what: "redis-1", now: "not created yet"}. */
+  pending: { what: string; now: string }[];
   /** A pod that can never get there, and why. */
   stuck?: { pod: string; container: string; reason: string };
 }
 
-const running = (pod: PodInfo): boolean => pod.phase === "Running";
+/** Running, and not a pod on its way out. */
+const running = (pod: PodInfo): boolean => pod.phase === "Running" && !pod.deleting;
 
-/** Running, or ran already: an init container that finished, or one crash-looping, has started. */
-const started = (c: ContainerStatusInfo | undefined): boolean => c !== undefined && (c.state === "running" || c.state === "terminated" || c.restartCount > 0);
+/**
+ * Running, or ran already: an init container that finished, or one crash-looping, has started.
+ * A container the runtime could not launch has terminated without ever running.
+ */
+function started(c: ContainerStatusInfo | undefined): boolean {
+  if (!c) return false;
+  if (c.state === "running" || c.restartCount > 0) return true;
+  return c.state === "terminated" && c.reason !== "StartError" && c.reason !== "ContainerCannotRun";
+}
 
 function containerOf(pod: PodInfo, name: string): ContainerStatusInfo | undefined {
   return [...pod.initContainers, ...pod.containers].find((c) => c.name === name);
 }
 
+const named = (name: string) => (pods: PodInfo[]) => pods.find((p) => p.name === name);
+
 /** The waits a start of `level` makes, with `toolbox` the name of the level's terminal pod. */
 export function readinessWaits(level: LoadedLevel, toolbox: string): ReadinessWait[] {
   const { workload } = level.manifest;
-  const waits: ReadinessWait[] = [{ label: toolbox, find: (pods) => pods.find((p) => p.name === toolbox), satisfied: running }];
+  const waits: ReadinessWait[] = [{ label: toolbox, pod: toolbox, find: named(toolbox), satisfied: running }];
   if (workload.kind === "StatefulSet") {
     const first = `${workload.name}-0`;
-    waits.push({ label: first, find: (pods) => pods.find((p) => p.name === first), satisfied: running });
+    waits.push({ label: first, pod: first, find: named(first), satisfied: running });
   } else {
     // A Deployment's pods have generated names: any pod of one of its ReplicaSets will do.
     const ofWorkload = (p: PodInfo): boolean => p.owner?.kind === "ReplicaSet" && p.owner.name.startsWith(`${workload.name}-`);
-    waits.push({
-      label: `a pod of Deployment ${workload.name}`,
-      find: (pods) => pods.find((p) => ofWorkload(p) && running(p)) ?? pods.find(ofWorkload),
-      satisfied: running,
-    });
+    const label = `a pod of Deployment ${workload.name}`;
+    waits.push({ label, pod: label, find: (pods) => pods.find((p) => ofWorkload(p) && running(p)) ?? pods.find(ofWorkload), satisfied: running });
   }
   for (const { pod, container } of workload.readyWhenStarted) {
-    waits.push({
-      label: `${pod}'s ${container}`,
-      find: (pods) => pods.find((p) => p.name === pod && !p.deleting),
-      satisfied: (p) => started(containerOf(p, container)),
-      container,
-    });
+    waits.push({ label: `${pod}'s ${container}`, pod, find: named(pod), satisfied: (p) => !p.deleting && started(containerOf(p, container)), container });
   }
   return waits;
 }
@@ -73,14 +77,16 @@ export function readinessOf(waits: ReadinessWait[], pods: PodInfo[]): Readiness 
     const pod = wait.find(pods);
     if (pod && wait.satisfied(pod)) continue;
     if (!pod) {
-      pending.push({ label: wait.label, now: "not created yet" });
+      pending.push({ what: wait.pod, now: "not created yet" });
       continue;
     }
-    const inspected = wait.container ? [containerOf(pod, wait.container)].filter((c) => c !== undefined) : [...pod.initContainers, ...pod.containers];
+    const container = wait.container ? containerOf(pod, wait.container) : undefined;
+    const inspected = wait.container ? (container ? [container] : []) : [...pod.initContainers, ...pod.containers];
     const hopeless = inspected.find((c) => c.reason && HOPELESS_WAITING.has(c.reason));
     if (hopeless && !stuck) stuck = { pod: pod.name, container: hopeless.name, reason: hopeless.reason! };
-    const container = wait.container ? containerOf(pod, wait.container) : undefined;
-    pending.push({ label: wait.label, now: container ? `${container.state}${container.reason ? ` (${container.reason})` : ""}` : pod.status });
+    // A pod on its way out says so ("Terminating"); otherwise the container waited for, or the pod.
+    const now = container && !pod.deleting ? `${container.state}${container.reason ? ` (${container.reason})` : ""}` : pod.status;
+    pending.push({ what: container ? `${pod.name}'s ${container.name}` : wait.pod, now });
   }
   return stuck ? { pending, stuck } : { pending };
 }

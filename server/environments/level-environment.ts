@@ -485,7 +485,7 @@ export class LevelEnvironments {
         );
       }
       if (this.now() > deadline) {
-        const detail = pending.map(({ label, now }) => `${label} is ${now}`).join(", ");
+        const detail = pending.map(({ what, now }) => `${what} is ${now}`).join(", ");
         throw failure("timeout", `The level did not come up within ${Math.round(this.readyTimeoutMs / 1000)} s: ${detail}.`, "Reset the level to try again; if the cluster is busy, wait a minute first.");
       }
       await new Promise((r) => setTimeout(r, POLL_MS));

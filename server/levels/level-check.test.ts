@@ -182,6 +182,17 @@ describe("checkLevels", () => {
     expect(found).toHaveLength(2);
   });
 
+  it("refuses readyWhenStarted on a Deployment (its pods' names are generated) and an ordinal written with a leading zero", async () => {
+    const root = await copyOfLevels();
+    await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace("    - pod: redis-1\n", "    - pod: redis-01\n"));
+    const level31 = "03-networking-and-services/31-clusterip-and-headless";
+    await edit(path.join(root, level31, "level.yaml"), (t) => t.replace("  defaultServiceName: cache\n", "  defaultServiceName: cache\n  readyWhenStarted:\n    - pod: cache-0\n      container: cache\n"));
+    expect(await messages(root)).toEqual([
+      `${LEVEL_30_DIR}/level.yaml: workload.readyWhenStarted[0].pod: "redis-01" is not a pod of StatefulSet redis (redis-0 … redis-2)`,
+      `${level31}/level.yaml: workload.readyWhenStarted[0]: a Deployment's pods have generated names; only a StatefulSet's pods can be named here`,
+    ]);
+  });
+
   it("reports schema problems with the file and field", async () => {
     const root = await copyOfLevels();
     await edit(path.join(root, LEVEL_30_DIR, "level.yaml"), (t) => t.replace(/failsAt: service-headless(\n {4}evidence: "Service redis-headless)/, "failsAt: service-is-headless$1"));
