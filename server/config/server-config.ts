@@ -306,8 +306,9 @@ export function warmPoolFrom(env: Env = process.env): WarmPoolSizes {
     return /^\d+$/.test(text.trim()) && n <= POOL_MAX ? n : undefined;
   };
   let each: number | undefined;
-  // No prototype: a level named "constructor" is an unknown level, not one named twice.
-  const levels: Record<string, number> = Object.create(null) as Record<string, number>;
+  // Own keys only (Object.hasOwn below): a level named "constructor" is an unknown level, not
+  // one named twice. POOL_LEVEL keeps out "__proto__".
+  const levels: Record<string, number> = {};
   const problems: string[] = [];
   for (const entry of raw.split(",").map((e) => e.trim())) {
     const eq = entry.indexOf("=");
@@ -327,7 +328,7 @@ export function warmPoolFrom(env: Env = process.env): WarmPoolSizes {
   }
   if (problems.length > 0) throw new ServerConfigError([`${usage}; got "${raw}": ${problems.join("; ")}`]);
   // A list that names levels and gives no number for the rest pools those levels only.
-  return { each: each ?? 0, levels: { ...levels } };
+  return { each: each ?? 0, levels };
 }
 
 /** KUBEQUEST_LEVELS_DIR, else ./levels (absolute). */
